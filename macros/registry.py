@@ -1,0 +1,232 @@
+"""The action registry: every ribbon button is a registered action.
+
+``@action(...)`` registers a function ``(book, ctx) -> Summary``. The same list
+drives the ribbon XML, ``neiqin actions`` and ``neiqin run``. Two entries:
+
+- ``dispatch(id)`` — what the ribbon's one VBA callback runs through RunPython:
+  the workbook is ``xw.Book.caller()`` and the clerk gets one message box;
+- ``run(id, book)`` — the same action on any book (CLI, tests, batch jobs).
+
+Every run is timed and written to the store's action log, whatever its outcome.
+User-fixable problems (``NeiQinError``) become a clear Chinese message; anything
+else is a bug: its traceback goes to the log file and the clerk is told where.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import xlwings as xw
+
+from neiqin.config import Settings, load_settings
+from neiqin.errors import NeiQinError
+from neiqin.issues import Issue
+from neiqin.store import Store, current_user, open_store
+
+if TYPE_CHECKING:
+    from neiqin.marks import MarkResult
+
+log = logging.getLogger("neiqin.actions")
+
+GROUPS = ("订单", "报表", "费用", "通用")
+Outcome = Literal["ok", "issues", "failed", "error"]
+_ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+
+
+@dataclass
+class Context:
+    """What an action gets besides the workbook."""
+
+    settings: Settings
+    today: dt.date
+    now: dt.datetime
+    user: str
+    setting_issues: list[Issue] = field(default_factory=list)
+    _store: Store | None = None
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.settings.db)
+        return self._store
+
+
+@dataclass
+class Summary:
+    """The one message a clerk gets after an action, and its action-log row."""
+
+    action: str
+    label: str
+    outcome: Outcome
+    message: str
+    rows: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(i.severity == "error" for i in self.issues)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.issues) - self.errors
+
+    def text(self) -> str:
+        """Chinese text for the message box and the CLI."""
+        return "\n".join([f"{self.label}：{self.message}", *self.details])
+
+    @classmethod
+    def of_issues(
+        cls, action_id: str, issues: list[Issue], rows: int, what: str, marked: MarkResult | None = None
+    ) -> Summary:
+        """The summary of a check: counts, and where the clerk finds the details."""
+        act = get(action_id)
+        errors = sum(i.severity == "error" for i in issues)
+        if not issues:
+            message = f"检查了 {rows:,} 行{what}，未发现问题。"
+        else:
+            message = (
+                f"检查了 {rows:,} 行{what}，发现 {len(issues):,} 条问题"
+                f"（错误 {errors:,} 条，警告 {len(issues) - errors:,} 条）。"
+            )
+        details = []
+        if marked is not None and marked.cells:
+            line = f"已在 {marked.marked:,} 个单元格上标色并加批注"
+            if marked.truncated:
+                line += f"（超过『标记上限』的 {marked.cells - marked.marked:,} 个未标）"
+            details.append(line + "；全部问题见『校验结果』工作表。")
+        return cls(
+            action_id, act.label, "issues" if errors else "ok", message, rows=rows, issues=issues, details=details
+        )
+
+
+@dataclass(frozen=True)
+class Action:
+    """One ribbon button."""
+
+    id: str
+    label: str
+    group: str
+    func: Callable[[xw.Book, Context], Summary]
+    image: str
+    screentip: str
+    supertip: str
+
+
+_REGISTRY: dict[str, Action] = {}
+
+
+def action(
+    id: str,
+    *,
+    label: str,
+    group: str,
+    image: str = "MacroPlay",
+    screentip: str = "",
+    supertip: str = "",
+) -> Callable[[Callable[[xw.Book, Context], Summary]], Callable[[xw.Book, Context], Summary]]:
+    """Register ``func(book, ctx) -> Summary`` as the ribbon button ``id``."""
+    if not _ID.match(id):
+        raise ValueError(f"action id must be a lower-case identifier: {id!r}")
+    if group not in GROUPS:
+        raise ValueError(f"unknown ribbon group {group!r}; one of {GROUPS}")
+
+    def register(func: Callable[[xw.Book, Context], Summary]) -> Callable[[xw.Book, Context], Summary]:
+        if id in _REGISTRY and _REGISTRY[id].func is not func:
+            raise ValueError(f"action {id!r} registered twice")
+        _REGISTRY[id] = Action(id, label, group, func, image, screentip or label, supertip or screentip or label)
+        return func
+
+    return register
+
+
+def actions() -> list[Action]:
+    """Registered actions, by ribbon group, then in registration order."""
+    order = {g: i for i, g in enumerate(GROUPS)}
+    return sorted(_REGISTRY.values(), key=lambda a: order[a.group])
+
+
+def get(action_id: str) -> Action:
+    try:
+        return _REGISTRY[action_id]
+    except KeyError:
+        known = "、".join(a.id for a in actions())
+        raise NeiQinError(f"没有名为 {action_id} 的操作（可用：{known}）") from None
+
+
+def _log_bug(action_id: str) -> str:
+    from neiqin.logs import log_file
+
+    log.exception("action %s failed", action_id)
+    return str(log_file())
+
+
+def run(
+    action_id: str,
+    book: xw.Book,
+    *,
+    today: dt.date | None = None,
+    user: str | None = None,
+    settings: Settings | None = None,
+) -> Summary:
+    """Run a registered action on ``book``; never raises for the clerk's data."""
+    act = get(action_id)
+    started = time.perf_counter()
+    now = dt.datetime.now().replace(microsecond=0)
+    ctx: Context | None = None
+    try:
+        loaded, setting_issues = load_settings(book)
+        ctx = Context(
+            settings=settings or loaded,
+            today=today or now.date(),
+            now=now if today is None else dt.datetime.combine(today, now.time()),
+            user=user or current_user(),
+            setting_issues=setting_issues,
+        )
+        with book.app.properties(screen_updating=False, calculation="manual", status_bar=f"NeiQin：{act.label}…"):
+            summary = act.func(book, ctx)
+    except NeiQinError as exc:
+        summary = Summary(act.id, act.label, "failed", str(exc))
+    except Exception:  # a bug: keep the traceback, tell the clerk where it is
+        where = _log_bug(act.id)
+        summary = Summary(
+            act.id, act.label, "error", f"NeiQin 内部错误，未完成。详细信息已写入 {where}，请发给管理员。"
+        )
+    seconds = time.perf_counter() - started
+    try:
+        store = ctx.store if ctx is not None else open_store(settings.db if settings else None)
+        store.log_action(
+            action=act.id,
+            workbook=book.fullname,
+            outcome=summary.outcome,
+            rows=summary.rows,
+            issues=len(summary.issues),
+            errors=summary.errors,
+            seconds=seconds,
+            message=summary.message,
+            user=ctx.user if ctx else user,
+        )
+    except NeiQinError as exc:
+        summary.details.append(f"（操作日志未能写入：{exc}）")
+    except Exception:
+        where = _log_bug(act.id + " (action log)")
+        summary.details.append(f"（操作日志未能写入，详见 {where}）")
+    return summary
+
+
+def dispatch(action_id: str) -> Summary:
+    """The ribbon's entry (RunPython): run on the calling workbook and tell the clerk."""
+    book = xw.Book.caller()
+    summary = run(action_id, book)
+    mode = "critical" if summary.outcome in ("failed", "error") else "info"
+    try:
+        book.app.alert(summary.text()[:1000], title=f"NeiQin · {summary.label}", mode=mode)
+    except Exception:  # no UI (headless caller): the summary is returned instead
+        log.info("%s", summary.text())
+    return summary

@@ -1,0 +1,175 @@
+"""Business parameters: defaults, a user/company file, and the workbook's 设置 sheet.
+
+The regulation leaves targets and tolerances to each company ("[X]%"), so every
+parameter is a setting with a sensible default, never a constant in a check.
+Later sources override earlier ones:
+
+1. the defaults below;
+2. a TOML file: ``$NEIQIN_CONFIG``, else ``config.toml`` in the user's config folder
+   (keys are the English field names or the Chinese labels);
+3. the workbook's ``设置`` sheet: a row per parameter, the Chinese label in one
+   cell and the value in the cell to its right (empty = keep the default);
+4. ``$NEIQIN_DB`` for the store location.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import NeiQinError
+from .issues import Issue
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+SETTINGS_SHEET = "设置"
+_LIST_SPLIT = re.compile(r"[、,，;；/|\n]+")
+
+
+class Settings(BaseModel):
+    """NeiQin's settings; each alias is the label used in the 设置 sheet."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore", validate_assignment=True)
+
+    order_channels: list[str] = Field(
+        ["电话", "邮件", "传真", "微信", "面谈", "其他"],
+        alias="接单方式选项",
+        description="订单台账「接单方式」可选的值",
+    )
+    order_statuses: list[str] = Field(
+        ["待确认", "已确认", "已下达", "生产中", "采购中", "已发货", "已完成", "已取消", "暂停"],
+        alias="订单状态选项",
+        description="订单台账「状态」可选的值",
+    )
+    amount_tolerance: float = Field(0.01, alias="金额容差", ge=0, description="金额与 数量×单价 允许相差的元数")
+    mark_limit: int = Field(
+        500,
+        alias="标记上限",
+        ge=0,
+        description="一次最多在多少个单元格上标色并加批注（其余问题仍全部列在『校验结果』）",
+    )
+    header_scan_rows: int = Field(20, alias="表头查找行数", ge=1, le=200, description="在前多少行中查找表头")
+    db: str | None = Field(
+        None, alias="数据库", description="历史数据库：SQLite 文件路径或数据库网址；空 = 用户数据目录下的 neiqin.db"
+    )
+
+    def choices(self, key: str) -> list[str]:
+        """A closed list by its key ('order_channels', …)."""
+        return list(getattr(self, key))
+
+
+def _norm(label: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(label))).lower()
+
+
+def _labels() -> dict[str, str]:
+    out = {}
+    for name, info in Settings.model_fields.items():
+        out[_norm(name)] = name
+        if info.alias:
+            out[_norm(info.alias)] = name
+    return out
+
+
+def _coerce(name: str, value: Any) -> Any:
+    annotation = Settings.model_fields[name].annotation
+    if annotation == list[str] and isinstance(value, str):
+        return [part.strip() for part in _LIST_SPLIT.split(value) if part.strip()]
+    if isinstance(value, float) and value.is_integer() and annotation is int:
+        return int(value)
+    return value
+
+
+def user_config_path() -> Path:
+    env = os.environ.get("NEIQIN_CONFIG")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("NeiQin", appauthor=False)) / "config.toml"
+
+
+def load_settings(book: xw.Book | None = None) -> tuple[Settings, list[Issue]]:
+    """Settings for an action on ``book``, and issues for values that could not be used."""
+    data: dict[str, Any] = {}
+    issues: list[Issue] = []
+    labels = _labels()
+    path = user_config_path()
+    if path.is_file():
+        try:
+            with path.open("rb") as fh:
+                raw = tomllib.load(fh)
+        except (tomllib.TOMLDecodeError, OSError) as exc:
+            raise ConfigError(f"配置文件 {path} 无法读取：{exc}；请修正或删除该文件") from None
+        for key, value in raw.items():
+            name = labels.get(_norm(key))
+            if name:
+                data[name] = _coerce(name, value)
+    settings = Settings.model_validate(data)
+    if book is not None:
+        issues = _apply_sheet(settings, book)
+    env_db = os.environ.get("NEIQIN_DB")
+    if env_db:
+        settings.db = env_db
+    return settings, issues
+
+
+def _apply_sheet(settings: Settings, book: xw.Book) -> list[Issue]:
+    if SETTINGS_SHEET not in [s.name for s in book.sheets]:
+        return []
+    from .issues import Code, make_issue
+
+    sheet = book.sheets[SETTINGS_SHEET]
+    used = sheet.used_range
+    values = used.options(ndim=2).value
+    row0, col0 = used.row, used.column
+    labels = _labels()
+    issues: list[Issue] = []
+    for i, row in enumerate(values):
+        for j, cell in enumerate(row):
+            if not isinstance(cell, str) or _norm(cell) not in labels:
+                continue
+            name = labels[_norm(cell)]
+            value = row[j + 1] if j + 1 < len(row) else None
+            if value is None or (isinstance(value, str) and not value.strip()):
+                break  # left empty: keep the default
+            vcol = j + 1
+            try:
+                setattr(settings, name, _coerce(name, value))
+            except ValidationError:
+                issues.append(
+                    make_issue(
+                        Code.LED_OUT_OF_RANGE,
+                        SETTINGS_SHEET,
+                        row0 + i,
+                        cell,
+                        col=col0 + vcol,
+                        rule=_rule_text(name),
+                        value=value,
+                    )
+                )
+            break
+    return issues
+
+
+def _rule_text(name: str) -> str:
+    info = Settings.model_fields[name]
+    parts = []
+    for meta in info.metadata:
+        if getattr(meta, "ge", None) is not None:
+            parts.append(f"大于或等于 {meta.ge}")
+        if getattr(meta, "le", None) is not None:
+            parts.append(f"小于或等于 {meta.le}")
+    kind = {int: "整数", float: "数字", list[str]: "用顿号分隔的列表"}.get(info.annotation, "文字")  # type: ignore[call-overload]
+    return f"为{kind}" + ("，" + "且".join(parts) if parts else "")
+
+
+class ConfigError(NeiQinError):
+    """Configuration that cannot be used (Chinese message)."""

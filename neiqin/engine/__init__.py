@@ -1,0 +1,111 @@
+"""Workbooks through the xlwings API: live Excel when it has the book open, else headless.
+
+``open_book(path)`` is the one way NeiQin opens a workbook. The headless engine
+(:mod:`neiqin.engine.headless`) is registered with ``xlwings.engines`` under the
+name ``neiqin``; macro code cannot tell it from Excel.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Literal
+
+import xlwings as xw
+
+from . import headless
+from .calls import count_calls
+from .headless import ENGINE_NAME, EngineError
+
+__all__ = [
+    "ENGINE_NAME",
+    "EngineError",
+    "count_calls",
+    "headless_caller",
+    "is_headless",
+    "open_book",
+    "register",
+]
+
+
+def register() -> xw.main.Engine:
+    """Register the headless engine with xlwings (idempotent) and return it.
+
+    Where xlwings has no Excel engine (Linux, CI), the headless engine also becomes
+    the active one, so plain ``xw.Book(path)`` in a macro works there too.
+    """
+    try:
+        return xw.engines[ENGINE_NAME]
+    except (KeyError, xw.LicenseError):
+        pass
+    eng = xw.main.Engine(impl=headless.engine)
+    xw.engines.add(eng)
+    if xw.engines.active is None:
+        eng.activate()
+    return eng
+
+
+def _open_in_excel(path: Path) -> xw.Book | None:
+    """The book if a running Excel already has this file open (Windows/macOS only)."""
+    if not sys.platform.startswith(("win", "darwin")):
+        return None
+    try:
+        excel = xw.engines["excel"]
+    except Exception:
+        return None
+    try:
+        for app in excel.apps:
+            for book in app.books:
+                if os.path.normcase(book.fullname) == os.path.normcase(str(path)):
+                    return book
+    except Exception:  # Excel not running or not answering
+        return None
+    return None
+
+
+def open_book(path: str | os.PathLike[str], engine: Literal["auto", "headless", "excel"] = "auto") -> xw.Book:
+    """Open a workbook for NeiQin's actions.
+
+    ``auto`` uses the live workbook when Excel already has the file open (so a
+    batch run never overwrites what a clerk is editing) and the headless engine
+    otherwise; ``headless`` and ``excel`` force one or the other.
+    """
+    path = Path(path).resolve()
+    if not path.exists():
+        raise FileNotFoundError(path)
+    if engine in ("auto", "excel"):
+        live = _open_in_excel(path)
+        if live is not None:
+            return live
+        if engine == "excel":
+            return xw.Book(str(path))
+    eng = register()
+    app = eng.apps.active
+    return app.books.open(str(path))
+
+
+def is_headless(book: xw.Book) -> bool:
+    """True when the book is handled by NeiQin's headless engine."""
+    return book.app.engine.name == ENGINE_NAME
+
+
+@contextmanager
+def headless_caller(path: str | os.PathLike[str]) -> Iterator[xw.Book]:
+    """Make ``xw.Book.caller()`` return this workbook, as RunPython would in Excel.
+
+    Macros written for the ribbon (``macros.dispatch``) then run unchanged from the
+    CLI and tests.
+    """
+    book = open_book(path, engine="headless")
+    previous = getattr(xw.Book, "_mock_caller", None)
+    book.set_mock_caller()
+    try:
+        yield book
+    finally:
+        if previous is None:
+            del xw.Book._mock_caller
+        else:
+            xw.Book._mock_caller = previous

@@ -1,0 +1,1510 @@
+"""NeiQin's headless xlwings engine: the xlwings API on real files, without Excel.
+
+Macro code written for Excel (``book.sheets[...]``, ``range(...).expand()``,
+``.options(pd.DataFrame).value``, ``.color``, ``.note`` …) runs unchanged on this
+engine, through xlwings' own conversion layer. Values are read with
+python-calamine (fast, cached values of formulas) until a sheet is written; writes,
+formats and notes go through openpyxl, which is loaded only when something is
+written. ``Book.save`` is atomic and keeps the VBA project and the ribbon part.
+
+This is NeiQin's own code (BSD-compatible); it does not use xlwings PRO.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import contextlib
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import openpyxl
+from openpyxl.cell.cell import MergedCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, PatternFill
+from openpyxl.styles import Font as XLFont
+from openpyxl.styles.colors import COLOR_INDEX
+from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.worksheet.hyperlink import Hyperlink
+from xlwings import base_classes
+
+from ..errors import NeiQinError
+from . import package
+from .calls import instrumented
+
+log = logging.getLogger(__name__)
+
+ENGINE_NAME = "neiqin"
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+NOTE_AUTHOR = "NeiQin"
+
+_ERRORS = set(package.ERROR_VALUES)
+_DATE = dt.date
+_DATETIME = dt.datetime
+
+
+class EngineError(NeiQinError):
+    """A request the headless engine cannot carry out (message in Chinese)."""
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _normalize_row(row: list[Any]) -> list[Any]:
+    """calamine row -> what Excel's COM layer gives: None for empty, datetime for dates."""
+    return [None if v == "" else (_DATETIME(v.year, v.month, v.day) if type(v) is _DATE else v) for v in row]
+
+
+def _from_cell(value: Any, data_type: str | None, err_to_str: bool) -> Any:
+    """openpyxl cell value -> Excel-like value (numbers as float, dates as datetime)."""
+    if value is None:
+        return None
+    t = type(value)
+    if t is float:
+        return value
+    if t is str:
+        if data_type == "e":
+            return value if err_to_str else None
+        return value or None
+    if t is bool:
+        return value
+    if t is int:
+        return float(value)
+    if t is _DATETIME or isinstance(value, dt.time):
+        return value
+    if t is _DATE:
+        return _DATETIME(value.year, value.month, value.day)
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds() / 86400
+    text = getattr(value, "text", None)  # ArrayFormula
+    if isinstance(text, str):
+        return text
+    return str(value)  # CellRichText and friends
+
+
+def _to_cell(value: Any) -> Any:
+    """A Python value as openpyxl should store it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value != "" else None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (_DATETIME, _DATE, dt.time)):
+        return value
+    try:
+        import decimal
+
+        if isinstance(value, decimal.Decimal):
+            return float(value)
+    except ImportError:  # pragma: no cover
+        pass
+    return str(value)
+
+
+def _rgb(color: Any) -> tuple[int, int, int] | None:
+    if color is None:
+        return None
+    if isinstance(color, str):
+        h = color.lstrip("#")
+        return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+    if isinstance(color, int):  # Excel's BGR integer
+        return color & 0xFF, (color >> 8) & 0xFF, (color >> 16) & 0xFF
+    r, g, b = color
+    return int(r), int(g), int(b)
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "FF{:02X}{:02X}{:02X}".format(*rgb)
+
+
+def _apply_tint(rgb: tuple[int, int, int], tint: float) -> tuple[int, int, int]:
+    if not tint:
+        return rgb
+    h, lum, s = colorsys.rgb_to_hls(*(c / 255 for c in rgb))
+    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
+    return tuple(round(c * 255) for c in colorsys.hls_to_rgb(h, lum, s))  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------- addresses
+
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def _parse_area(text: str) -> tuple[int, int, int, int]:
+    text = text.strip().replace("$", "")
+    if "!" in text:
+        text = text.rsplit("!", 1)[1]
+    if ":" in text:
+        a, b = text.split(":", 1)
+        if a.isdigit() and b.isdigit():
+            return int(a), 1, int(b), MAX_COLUMNS
+        if a.isalpha() and b.isalpha():
+            c1, _, c2, _ = range_boundaries(f"{a}1:{b}1")
+            return 1, c1, MAX_ROWS, c2
+    c1, r1, c2, r2 = range_boundaries(text.upper())
+    return r1, c1, r2, c2
+
+
+def _address(r1: int, c1: int, r2: int, c2: int, row_abs: bool = True, col_abs: bool = True) -> str:
+    rd = "$" if row_abs else ""
+    cd = "$" if col_abs else ""
+    first = f"{cd}{get_column_letter(c1)}{rd}{r1}"
+    if (r1, c1) == (r2, c2):
+        return first
+    return f"{first}:{cd}{get_column_letter(c2)}{rd}{r2}"
+
+
+# --------------------------------------------------------------------------- engine
+
+
+class Engine:
+    """The engine object xlwings talks to (``xw.engines['neiqin']``)."""
+
+    def __init__(self) -> None:
+        self.apps = Apps()
+
+    @property
+    def name(self) -> str:
+        return ENGINE_NAME
+
+    @property
+    def type(self) -> str:
+        # Like Excel: a scalar written to a range fills it in one call.
+        return "desktop"
+
+    @staticmethod
+    def clean_value_data(
+        data: list[list[Any]], datetime_builder: Any, empty_as: Any, number_builder: Any, err_to_str: bool
+    ) -> list[list[Any]]:
+        # Values are already Excel-like (see raw_value); only custom builders cost a pass.
+        if empty_as is None and number_builder is None and datetime_builder is _DATETIME:
+            return data
+        out = []
+        for row in data:
+            new = []
+            for v in row:
+                if v is None:
+                    v = empty_as
+                elif type(v) is _DATETIME and datetime_builder is not _DATETIME:
+                    v = datetime_builder(
+                        year=v.year,
+                        month=v.month,
+                        day=v.day,
+                        hour=v.hour,
+                        minute=v.minute,
+                        second=v.second,
+                        microsecond=v.microsecond,
+                    )
+                elif number_builder is not None and type(v) is float:
+                    v = number_builder(v)
+                new.append(v)
+            out.append(new)
+        return out
+
+    @staticmethod
+    def prepare_xl_data_element(x: Any, options: Any) -> Any:
+        if x is None:
+            return None
+        if isinstance(x, float):
+            return None if x != x else x
+        try:
+            import numpy as np
+            import pandas as pd
+        except ImportError:  # pragma: no cover
+            return x
+        if x is pd.NaT or x is pd.NA:
+            return None
+        if isinstance(x, pd.Timestamp):
+            return x.to_pydatetime().replace(tzinfo=None)
+        if isinstance(x, np.datetime64):
+            return None if np.isnat(x) else pd.Timestamp(x).to_pydatetime()
+        if isinstance(x, np.bool_):
+            return bool(x)
+        if isinstance(x, np.integer):
+            return int(x)
+        if isinstance(x, np.floating):
+            return None if np.isnan(x) else float(x)
+        return x
+
+
+@instrumented
+class Apps(base_classes.Apps):
+    def __init__(self) -> None:
+        self._apps: list[App] = [App(self)]
+
+    def keys(self) -> list[int]:
+        return [a.pid for a in self._apps]
+
+    def add(self, spec: Any = None, add_book: Any = None, xl: Any = None, visible: Any = None, **kw: Any) -> App:
+        app = App(self)
+        self._apps.insert(0, app)
+        return app
+
+    def __iter__(self) -> Iterator[App]:
+        return iter(list(self._apps))
+
+    def __len__(self) -> int:
+        return len(self._apps)
+
+    def __getitem__(self, key: int) -> App:
+        for app in self._apps:
+            if app.pid == key:
+                return app
+        return self._apps[key]
+
+
+@instrumented
+class App(base_classes.App):
+    """One headless 'Excel instance': holds books and the Excel-like app state."""
+
+    _next_pid = -1
+
+    def __init__(self, apps: Apps) -> None:
+        self._apps = apps
+        self._pid = App._next_pid
+        App._next_pid -= 1
+        self._books = Books(self)
+        self._state: dict[str, Any] = {
+            "visible": False,
+            "screen_updating": True,
+            "display_alerts": True,
+            "enable_events": True,
+            "interactive": True,
+            "calculation": "automatic",
+            "status_bar": False,
+            "cut_copy_mode": False,
+        }
+        self.alerts: list[tuple[str, str]] = []
+
+    @property
+    def engine(self) -> Engine:
+        return engine
+
+    @property
+    def api(self) -> App:
+        return self
+
+    @property
+    def xl(self) -> App:
+        return self
+
+    @property
+    def books(self) -> Books:
+        return self._books
+
+    @property
+    def pid(self) -> int:
+        return self._pid
+
+    @property
+    def hwnd(self) -> int:
+        return 0
+
+    @property
+    def path(self) -> str:
+        return ""
+
+    @property
+    def version(self) -> str:
+        return "headless"
+
+    @property
+    def selection(self) -> None:
+        return None
+
+    def activate(self, steal_focus: bool = False) -> None:
+        apps = self._apps._apps
+        if self in apps:
+            apps.remove(self)
+            apps.insert(0, self)
+
+    def quit(self) -> None:
+        for book in list(self._books):
+            book.close()
+        self.kill()
+
+    def kill(self) -> None:
+        if self in self._apps._apps:
+            self._apps._apps.remove(self)
+        if not self._apps._apps:
+            self._apps._apps.append(App(self._apps))
+
+    def calculate(self) -> None:
+        """openpyxl computes no formulas: NeiQin keeps derived values in Python."""
+
+    def run(self, macro: str, args: Any) -> None:
+        raise EngineError(f"无 Excel 环境，无法运行 VBA 宏 {macro}")
+
+    def alert(self, prompt: str, title: str | None, buttons: str, mode: str | None, callback: str | None) -> str:
+        self.alerts.append((title or "", prompt))
+        log.info("alert: %s %s", title or "", prompt)
+        return "ok"
+
+    def _get(self, key: str) -> Any:
+        return self._state[key]
+
+    visible = property(lambda self: self._state["visible"], lambda self, v: self._state.__setitem__("visible", v))
+    screen_updating = property(
+        lambda self: self._state["screen_updating"], lambda self, v: self._state.__setitem__("screen_updating", v)
+    )
+    display_alerts = property(
+        lambda self: self._state["display_alerts"], lambda self, v: self._state.__setitem__("display_alerts", v)
+    )
+    enable_events = property(
+        lambda self: self._state["enable_events"], lambda self, v: self._state.__setitem__("enable_events", v)
+    )
+    interactive = property(
+        lambda self: self._state["interactive"], lambda self, v: self._state.__setitem__("interactive", v)
+    )
+    calculation = property(
+        lambda self: self._state["calculation"], lambda self, v: self._state.__setitem__("calculation", v)
+    )
+    status_bar = property(
+        lambda self: self._state["status_bar"], lambda self, v: self._state.__setitem__("status_bar", v)
+    )
+    cut_copy_mode = property(
+        lambda self: self._state["cut_copy_mode"], lambda self, v: self._state.__setitem__("cut_copy_mode", v)
+    )
+
+    @property
+    def startup_path(self) -> str:
+        return ""
+
+
+@instrumented
+class Books(base_classes.Books):
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._books: list[Book] = []
+
+    @property
+    def api(self) -> list[Book]:
+        return self._books
+
+    @property
+    def active(self) -> Book | None:
+        return self._books[0] if self._books else None
+
+    def __call__(self, name_or_index: int | str) -> Book:
+        if isinstance(name_or_index, int):
+            return self._books[name_or_index - 1]
+        for book in self._books:
+            if book.name.lower() == str(name_or_index).lower():
+                return book
+        raise KeyError(name_or_index)
+
+    def __len__(self) -> int:
+        return len(self._books)
+
+    def __iter__(self) -> Iterator[Book]:
+        return iter(list(self._books))
+
+    def add(self) -> Book:
+        book = Book(self, None)
+        self._books.insert(0, book)
+        return book
+
+    def open(self, fullname: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Book:
+        path = Path(fullname).resolve()
+        for book in self._books:
+            if book._path == path:
+                return book
+        book = Book(self, path)
+        self._books.insert(0, book)
+        return book
+
+
+class _SheetState:
+    """What the engine knows about one sheet; shared by every Sheet/Range impl of it."""
+
+    __slots__ = ("dirty", "errors", "grid", "in_file", "name", "touched", "visible", "ws")
+
+    def __init__(self, name: str, in_file: bool, visible: bool = True) -> None:
+        self.name = name
+        self.ws: Any = None  # openpyxl worksheet, once loaded
+        self.grid: list[list[Any]] | None = None  # calamine values from A1
+        self.errors: dict[tuple[int, int], str] | None = None
+        self.dirty = False  # written since open: read from openpyxl from now on
+        self.in_file = in_file
+        self.touched: list[tuple[int, int, int, int]] = []
+        self.visible = visible
+
+
+@instrumented
+class Book(base_classes.Book):
+    def __init__(self, books: Books, path: Path | None) -> None:
+        self._books = books
+        self._path = path
+        self._xl: Any = None
+        self._cal: Any = None
+        self._states: list[_SheetState] = []
+        self._untitled = f"工作簿{len(books._books) + 1}"
+        self.save_warnings: list[str] = []
+        self._palette: list[tuple[int, int, int]] | None = None
+        if path is None:
+            self._xl = openpyxl.Workbook()
+            self._states = [_SheetState(ws.title, in_file=False) for ws in self._xl.worksheets]
+            for st, ws in zip(self._states, self._xl.worksheets, strict=True):
+                st.ws = ws
+                st.dirty = True
+            return
+        if not path.exists():
+            raise FileNotFoundError(path)
+        try:
+            import python_calamine
+
+            self._cal = python_calamine.CalamineWorkbook.from_path(str(path))
+            for meta in self._cal.sheets_metadata:
+                if "WorkSheet" not in str(meta.typ):
+                    continue
+                self._states.append(
+                    _SheetState(meta.name, in_file=True, visible=str(meta.visible).split(".")[-1] == "Visible")
+                )
+        except Exception as exc:  # calamine cannot read it: openpyxl may (or says why)
+            log.debug("calamine could not open %s: %s", path, exc)
+            self._cal = None
+            self._states = []
+            try:
+                self._load_xl()
+            except EngineError:
+                raise
+            except Exception as exc2:
+                raise EngineError(
+                    f"无法打开『{path.name}』：不是 Excel 工作簿、已加密或已损坏（{exc2.__class__.__name__}）；"
+                    "请用 Excel 打开确认，另存为 .xlsx 后再试"
+                ) from None
+
+    # ----------------------------------------------------------------- internals
+
+    def _is_zip(self) -> bool:
+        return self._path is not None and package.is_zip_workbook(self._path)
+
+    def _load_xl(self) -> Any:
+        if self._xl is None:
+            if self._path is None or not self._is_zip():
+                raise EngineError(
+                    f"无法写入 {self._path.name if self._path else '该文件'}：只能写入 .xlsx / .xlsm 文件，"
+                    "请在 Excel 中另存为 .xlsx 后再试"
+                )
+            keep_vba = package.has_vba(self._path) or self._path.suffix.lower() in package.MACRO_EXTENSIONS
+            self._xl = openpyxl.load_workbook(self._path, keep_vba=keep_vba, rich_text=True)
+            by_name = {st.name: st for st in self._states}
+            states = []
+            for ws in self._xl.worksheets:
+                st = by_name.get(ws.title) or _SheetState(ws.title, in_file=True)
+                st.ws = ws
+                st.visible = ws.sheet_state == "visible"
+                states.append(st)
+            self._states = states
+        return self._xl
+
+    def _grid(self, st: _SheetState) -> list[list[Any]]:
+        if st.grid is None:
+            if self._cal is None or not st.in_file:
+                st.grid = []
+            else:
+                sheet = self._cal.get_sheet_by_name(st.name)
+                st.grid = [_normalize_row(r) for r in sheet.to_python(skip_empty_area=False)]
+        return st.grid
+
+    def _errors(self, st: _SheetState) -> dict[tuple[int, int], str]:
+        if st.errors is None:
+            st.errors = package.error_cells(self._path, st.name) if (st.in_file and self._is_zip()) else {}
+        return st.errors
+
+    def _ws(self, st: _SheetState) -> Any:
+        if st.ws is None:
+            self._load_xl()
+        return st.ws
+
+    def _state(self, name: str) -> _SheetState:
+        for st in self._states:
+            if st.name.lower() == name.lower():
+                return st
+        raise KeyError(name)
+
+    def _theme_rgb(self, color: Any) -> tuple[int, int, int] | None:
+        """The RGB Excel shows for an openpyxl colour (rgb, indexed or theme + tint)."""
+        if color is None:
+            return None
+        kind = getattr(color, "type", None)
+        if kind == "rgb" and isinstance(color.rgb, str):
+            value = color.rgb[-6:]
+            return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+        if kind == "indexed" and color.indexed is not None and color.indexed < len(COLOR_INDEX):
+            value = COLOR_INDEX[color.indexed][-6:]
+            return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+        if kind == "theme" and color.theme is not None:
+            palette = self._theme_palette()
+            if color.theme < len(palette):
+                return _apply_tint(palette[color.theme], color.tint or 0.0)
+        return None
+
+    def _theme_palette(self) -> list[tuple[int, int, int]]:
+        """Theme colours in the order fills refer to them (lt1, dk1, lt2, dk2, accent1-6, links)."""
+        cached = self._palette
+        if cached is not None:
+            return cached
+        default = [
+            "FFFFFF",
+            "000000",
+            "E7E6E6",
+            "44546A",
+            "4472C4",
+            "ED7D31",
+            "A5A5A5",
+            "FFC000",
+            "5B9BD5",
+            "70AD47",
+            "0563C1",
+            "954F72",
+        ]
+        values = list(default)
+        theme = getattr(self._xl, "loaded_theme", None) if self._xl is not None else None
+        if theme:
+            try:
+                root = ET.fromstring(theme)
+                ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+                scheme = root.find(".//a:clrScheme", ns)
+                if scheme is not None:
+                    order = [
+                        "lt1",
+                        "dk1",
+                        "lt2",
+                        "dk2",
+                        "accent1",
+                        "accent2",
+                        "accent3",
+                        "accent4",
+                        "accent5",
+                        "accent6",
+                        "hlink",
+                        "folHlink",
+                    ]
+                    for i, tag in enumerate(order):
+                        node = scheme.find(f"a:{tag}", ns)
+                        if node is None or not len(node):
+                            continue
+                        child = node[0]
+                        values[i] = child.get("lastClr") or child.get("val") or values[i]
+            except ET.ParseError:
+                pass
+        palette = []
+        for v in values:
+            v = v if re.fullmatch(r"[0-9A-Fa-f]{6}", v or "") else "000000"
+            palette.append((int(v[0:2], 16), int(v[2:4], 16), int(v[4:6], 16)))
+        self._palette = palette
+        return palette
+
+    # ----------------------------------------------------------------- xlwings API
+
+    @property
+    def api(self) -> Book:
+        return self
+
+    @property
+    def name(self) -> str:
+        return self._path.name if self._path else self._untitled
+
+    @property
+    def fullname(self) -> str:
+        return str(self._path) if self._path else self.name
+
+    @property
+    def sheets(self) -> Sheets:
+        return Sheets(self)
+
+    @property
+    def app(self) -> App:
+        return self._books.app
+
+    @property
+    def names(self) -> Names:
+        return Names(self)
+
+    def activate(self) -> None:
+        books = self._books._books
+        books.remove(self)
+        books.insert(0, self)
+
+    def close(self) -> None:
+        if self in self._books._books:
+            self._books._books.remove(self)
+        if self._cal is not None:
+            with contextlib.suppress(Exception):  # older calamine has no close()
+                self._cal.close()
+        self._xl = None
+
+    def save(self, path: str | os.PathLike[str] | None = None, password: str | None = None) -> None:
+        if password:
+            raise EngineError("无 Excel 环境时不能设置工作簿密码")
+        target = Path(path).resolve() if path else self._path
+        if target is None:
+            raise EngineError("新建的工作簿需要指定保存路径")
+        self.save_warnings = []
+        if self._xl is None:
+            # nothing was written: the file on disk is the workbook
+            if self._path is not None and target != self._path:
+                tmp = package.temp_beside(target)
+                shutil.copyfile(self._path, tmp)
+                package.replace_file(tmp, target)
+            self._path = target
+            return
+        tmp = package.temp_beside(target)
+        try:
+            self._xl.save(tmp)
+            package.restore_package(self._path, tmp, target.suffix)
+            if self._path is not None and self._is_zip():
+                lost = package.lost_items(package.inventory(self._path), package.inventory(tmp))
+                self.save_warnings = lost
+                for item in lost:
+                    log.warning("saving %s lost %s", target.name, item)
+            package.replace_file(tmp, target)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        self._path = target
+
+    def to_pdf(self, path: str, quality: Any) -> None:
+        raise EngineError("无 Excel 环境时请用 LibreOffice 导出 PDF")
+
+
+@instrumented
+class Sheets(base_classes.Sheets):
+    def __init__(self, book: Book) -> None:
+        self.book = book
+
+    @property
+    def api(self) -> Book:
+        return self.book
+
+    @property
+    def active(self) -> Sheet:
+        if self.book._xl is not None:
+            title = self.book._xl.active.title
+            return Sheet(self.book, self.book._state(title))
+        return Sheet(self.book, self.book._states[0])
+
+    def __call__(self, name_or_index: int | str) -> Sheet:
+        if isinstance(name_or_index, int):
+            return Sheet(self.book, self.book._states[name_or_index - 1])
+        try:
+            return Sheet(self.book, self.book._state(name_or_index))
+        except KeyError:
+            raise KeyError(f"工作簿中没有名为『{name_or_index}』的工作表") from None
+
+    def __contains__(self, name: str) -> bool:
+        return any(st.name.lower() == str(name).lower() for st in self.book._states)
+
+    def __len__(self) -> int:
+        return len(self.book._states)
+
+    def __iter__(self) -> Iterator[Sheet]:
+        return iter([Sheet(self.book, st) for st in self.book._states])
+
+    def add(self, before: Sheet | None = None, after: Sheet | None = None, name: str | None = None) -> Sheet:
+        wb = self.book._load_xl()
+        states = self.book._states
+        if before is not None:
+            index = states.index(before._st)
+        elif after is not None:
+            index = states.index(after._st) + 1
+        else:
+            index = 0
+        if name is None:
+            n = len(states) + 1
+            while any(st.name.lower() == f"sheet{n}" for st in states):
+                n += 1
+            name = f"Sheet{n}"
+        ws = wb.create_sheet(title=name, index=index)
+        st = _SheetState(ws.title, in_file=False)
+        st.ws = ws
+        st.dirty = True
+        states.insert(index, st)
+        wb.active = wb.worksheets.index(ws)
+        return Sheet(self.book, st)
+
+
+@instrumented
+class Sheet(base_classes.Sheet):
+    def __init__(self, book: Book, st: _SheetState) -> None:
+        self._book = book
+        self._st = st
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sheet) and other._st is self._st
+
+    def __hash__(self) -> int:
+        return id(self._st)
+
+    @property
+    def api(self) -> Any:
+        return self._book._ws(self._st)
+
+    @property
+    def name(self) -> str:
+        return self._st.name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._book._ws(self._st).title = value
+        self._st.name = value
+
+    @property
+    def index(self) -> int:
+        return self._book._states.index(self._st) + 1
+
+    @property
+    def book(self) -> Book:
+        return self._book
+
+    @property
+    def visible(self) -> bool:
+        return self._st.visible
+
+    @visible.setter
+    def visible(self, value: bool) -> None:
+        self._book._ws(self._st).sheet_state = "visible" if value else "hidden"
+        self._st.visible = bool(value)
+
+    @property
+    def freeze_panes(self) -> FreezePanes:
+        return FreezePanes(self)
+
+    @property
+    def show_gridlines(self) -> bool:
+        return bool(self._book._ws(self._st).sheet_view.showGridLines is not False)
+
+    @show_gridlines.setter
+    def show_gridlines(self, value: bool) -> None:
+        self._book._ws(self._st).sheet_view.showGridLines = bool(value)
+
+    def range(self, arg1: Any, arg2: Any = None) -> Range:
+        return Range(self, arg1, arg2)
+
+    @property
+    def cells(self) -> Range:
+        return Range(self, (1, 1), (MAX_ROWS, MAX_COLUMNS))
+
+    @property
+    def used_range(self) -> Range:
+        nrows, ncols = self._extent()
+        return Range(self, (1, 1), (max(nrows, 1), max(ncols, 1)))
+
+    def _extent(self) -> tuple[int, int]:
+        st = self._st
+        if st.dirty or not st.in_file:
+            ws = self._book._ws(st)
+            return ws.max_row, ws.max_column
+        grid = self._book._grid(st)
+        return len(grid), max((len(r) for r in grid[:1]), default=0)
+
+    def activate(self) -> None:
+        wb = self._book._load_xl()
+        wb.active = wb.worksheets.index(self._book._ws(self._st))
+
+    def select(self) -> None:
+        self.activate()
+
+    def clear_contents(self) -> None:
+        self.used_range.clear_contents()
+
+    def clear_formats(self) -> None:
+        self.used_range.clear_formats()
+
+    def clear(self) -> None:
+        ws = self._book._ws(self._st)
+        if ws.max_row:
+            ws.delete_rows(1, ws.max_row)
+        ws.merged_cells.ranges = set()
+        ws.conditional_formatting = type(ws.conditional_formatting)()
+        ws.data_validations.dataValidation = []
+        self._st.dirty = True
+        self._st.touched.append((1, 1, MAX_ROWS, MAX_COLUMNS))
+
+    def autofit(self, axis: str | None = None) -> None:
+        if axis in (None, "columns", "c"):
+            self.used_range.autofit()
+
+    def delete(self) -> None:
+        wb = self._book._load_xl()
+        wb.remove(self._book._ws(self._st))
+        self._book._states.remove(self._st)
+
+    @property
+    def page_setup(self) -> Any:
+        return self._book._ws(self._st).page_setup
+
+
+@instrumented
+class FreezePanes:
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    def freeze_at(self, frozen_range: str) -> None:
+        # Like Office.js freezeAt: the given range becomes the frozen top-left pane.
+        _, _, r2, c2 = _parse_area(frozen_range.split(",")[0])
+        row = r2 + 1 if r2 < MAX_ROWS else 1
+        col = c2 + 1 if c2 < MAX_COLUMNS else 1
+        ws = self.sheet._book._ws(self.sheet._st)
+        ws.freeze_panes = f"{get_column_letter(col)}{row}"
+
+    def unfreeze(self) -> None:
+        self.sheet._book._ws(self.sheet._st).freeze_panes = None
+
+
+@instrumented
+class Range(base_classes.Range):
+    """A rectangle (or, for formatting, several) on a sheet."""
+
+    def __init__(self, sheet: Sheet, arg1: Any, arg2: Any = None) -> None:
+        self._sheet = sheet
+        self.options: dict[str, Any] = {}
+        self.areas: list[tuple[int, int, int, int]]
+        if isinstance(arg1, Range):
+            a = arg1.areas[0]
+            b = arg2.areas[0] if isinstance(arg2, Range) else a
+            self.areas = [(min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))]
+        elif isinstance(arg1, str):
+            if arg2 is not None:
+                a = _parse_area(arg1)
+                b = _parse_area(arg2) if isinstance(arg2, str) else (arg2[0], arg2[1], arg2[0], arg2[1])
+                self.areas = [(min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))]
+            else:
+                self.areas = self._parse(arg1)
+        elif len(arg1) == 4:
+            row, col, nrows, ncols = arg1
+            self.areas = [(row, col, row + max(nrows, 1) - 1, col + max(ncols, 1) - 1)]
+        else:
+            r1, c1 = arg1
+            if isinstance(arg2, Range):
+                r2, c2 = arg2.areas[0][2], arg2.areas[0][3]
+            elif arg2 is not None:
+                r2, c2 = arg2
+            else:
+                r2, c2 = r1, c1
+            self.areas = [(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))]
+
+    def _parse(self, text: str) -> list[tuple[int, int, int, int]]:
+        areas = []
+        for part in re.split(r"[,;]", text):
+            part = part.strip()
+            if not part:
+                continue
+            if (
+                _A1.match(part.split(":")[0].replace("$", ""))
+                or re.match(r"^\$?[A-Za-z]+:\$?[A-Za-z]+$|^\$?\d+:\$?\d+$", part)
+                or "!" in part
+            ):
+                areas.append(_parse_area(part))
+            else:
+                target = self._sheet._book.names._resolve(part, self._sheet)
+                if target is None:
+                    raise EngineError(f"找不到名称或地址『{part}』")
+                areas.append(target)
+        return areas
+
+    # ---- geometry
+    @property
+    def api(self) -> Range:
+        return self
+
+    @property
+    def sheet(self) -> Sheet:
+        return self._sheet
+
+    @property
+    def coords(self) -> tuple[str, int, int, int, int]:
+        r1, c1, r2, c2 = self.areas[0]
+        return self._sheet.name, r1, c1, r2 - r1 + 1, c2 - c1 + 1
+
+    @property
+    def row(self) -> int:
+        return self.areas[0][0]
+
+    @property
+    def column(self) -> int:
+        return self.areas[0][1]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        r1, c1, r2, c2 = self.areas[0]
+        return r2 - r1 + 1, c2 - c1 + 1
+
+    def __len__(self) -> int:
+        nrows, ncols = self.shape
+        return nrows * ncols
+
+    @property
+    def max_cells_per_read(self) -> None:
+        return None  # one read per range, like a single COM call
+
+    @property
+    def max_cells_per_write(self) -> None:
+        return None
+
+    @property
+    def address(self) -> str:
+        return ",".join(_address(*a) for a in self.areas)
+
+    def get_address(self, row_absolute: bool, col_absolute: bool, external: bool) -> str:
+        text = ",".join(_address(*a, row_abs=row_absolute, col_abs=col_absolute) for a in self.areas)
+        if external:
+            return f"[{self._sheet._book.name}]{self._sheet.name}!{text}"
+        return text
+
+    @property
+    def has_array(self) -> bool:
+        return False
+
+    def __call__(self, arg1: int, arg2: int | None = None) -> Range:
+        if arg2 is None:
+            ncols = self.shape[1]
+            col = (arg1 - 1) % ncols
+            row = (arg1 - 1) // ncols
+            return self(row + 1, col + 1)
+        return Range(self._sheet, (self.row + arg1 - 1, self.column + arg2 - 1))
+
+    def end(self, direction: str) -> Range:
+        r, c = self.row, self.column
+        filled = self._sheet_values_column if direction in ("down", "up") else self._sheet_values_row
+        line = filled(c if direction in ("down", "up") else r)
+        pos = r if direction in ("down", "up") else c
+        limit = MAX_ROWS if direction in ("down", "up") else MAX_COLUMNS
+        step = 1 if direction in ("down", "right") else -1
+
+        def has(i: int) -> bool:
+            return 1 <= i <= len(line) and line[i - 1] is not None
+
+        nxt = pos + step
+        if has(pos) and has(nxt):
+            while has(nxt + step):
+                nxt += step
+            target = nxt
+        else:
+            target = nxt
+            while 1 <= target <= len(line) and not has(target):
+                target += step
+            if not (1 <= target <= len(line)):
+                target = limit if step > 0 else 1
+        target = max(1, min(target, limit))
+        if direction in ("down", "up"):
+            return Range(self._sheet, (target, c))
+        return Range(self._sheet, (r, target))
+
+    def _sheet_values_column(self, col: int) -> list[Any]:
+        nrows, _ = self._sheet._extent()
+        values = self._read(1, col, max(nrows, 1), col, False)
+        return [row[0] for row in values]
+
+    def _sheet_values_row(self, row: int) -> list[Any]:
+        _, ncols = self._sheet._extent()
+        return self._read(row, 1, row, max(ncols, 1), False)[0]
+
+    @property
+    def current_region(self) -> Range:
+        from xlwings import expansion
+        from xlwings.main import Range as XRange
+
+        return expansion.expanders["table"].expand(XRange(impl=Range(self._sheet, (self.row, self.column)))).impl
+
+    # ---- values
+    def _read(self, r1: int, c1: int, r2: int, c2: int, err_to_str: bool) -> list[list[Any]]:
+        book, st = self._sheet._book, self._sheet._st
+        width = c2 - c1 + 1
+        if st.dirty or not st.in_file:
+            ws = book._ws(st)
+            nrows, ncols = ws.max_row, ws.max_column
+            out = []
+            grid = None
+            for r in range(r1, r2 + 1):
+                if r > nrows:
+                    out.append([None] * width)
+                    continue
+                row = []
+                for c in range(c1, c2 + 1):
+                    if c > ncols:
+                        row.append(None)
+                        continue
+                    cell = ws._cells.get((r, c))
+                    if cell is None:
+                        row.append(None)
+                        continue
+                    if cell.data_type == "f":
+                        if grid is None:
+                            grid = book._grid(st) if st.in_file else []
+                        if st.in_file and not self._touched(st, r, c) and r <= len(grid) and c <= len(grid[r - 1]):
+                            row.append(grid[r - 1][c - 1])
+                        else:
+                            row.append(str(cell.value))
+                        continue
+                    row.append(_from_cell(cell.value, cell.data_type, err_to_str))
+                out.append(row)
+            return out
+        grid = book._grid(st)
+        nrows = len(grid)
+        out = []
+        pad_row = [None] * width
+        for r in range(r1, min(r2, nrows) + 1):
+            line = grid[r - 1]
+            part = line[c1 - 1 : c2]
+            if len(part) < width:
+                part = part + [None] * (width - len(part))
+            out.append(part)
+        out.extend(list(pad_row) for _ in range(max(0, r2 - max(r1 - 1, nrows))))
+        if err_to_str:
+            errors = book._errors(st)
+            if errors:
+                for (er, ec), text in errors.items():
+                    if r1 <= er <= r2 and c1 <= ec <= c2:
+                        out[er - r1][ec - c1] = text
+        return out
+
+    @staticmethod
+    def _touched(st: _SheetState, r: int, c: int) -> bool:
+        return any(a <= r <= b and x <= c <= y for a, x, b, y in st.touched)
+
+    @property
+    def raw_value(self) -> Any:
+        r1, c1, r2, c2 = self.areas[0]
+        if r2 == MAX_ROWS and c2 == MAX_COLUMNS and (r1, c1) == (1, 1):
+            nrows, ncols = self._sheet._extent()
+            r2, c2 = max(nrows, 1), max(ncols, 1)
+        values = self._read(r1, c1, r2, c2, bool(self.options.get("err_to_str", False)))
+        if r1 == r2 and c1 == c2:
+            return values[0][0]
+        return values
+
+    @raw_value.setter
+    def raw_value(self, data: Any) -> None:
+        book, st = self._sheet._book, self._sheet._st
+        ws = book._ws(st)
+        r1, c1, r2, c2 = self.areas[0]
+        if not isinstance(data, (list, tuple)):
+            rows = [[data] * (c2 - c1 + 1) for _ in range(r2 - r1 + 1)]
+        elif data and not isinstance(data[0], (list, tuple)):
+            rows = [list(data)]
+        else:
+            rows = data
+        merged = (
+            {
+                (r, c)
+                for rng in ws.merged_cells.ranges
+                for r in range(rng.min_row, rng.max_row + 1)
+                for c in range(rng.min_col, rng.max_col + 1)
+                if (r, c) != (rng.min_row, rng.min_col)
+            }
+            if ws.merged_cells.ranges
+            else set()
+        )
+        cell = ws.cell
+        for i, row in enumerate(rows):
+            r = r1 + i
+            for j, v in enumerate(row):
+                c = c1 + j
+                if (r, c) in merged:
+                    if v is not None and v != "":
+                        raise EngineError(f"单元格 {get_column_letter(c)}{r} 位于合并单元格内，无法写入；请先取消合并")
+                    continue
+                cell(row=r, column=c, value=_to_cell(v))
+        st.dirty = True
+        width = max((len(r) for r in rows), default=1)
+        st.touched.append((r1, c1, r1 + max(len(rows), 1) - 1, c1 + width - 1))
+
+    def clear_contents(self) -> None:
+        book, st = self._sheet._book, self._sheet._st
+        ws = book._ws(st)
+        for r1, c1, r2, c2 in self._bounded_areas():
+            for (r, c), cell in list(ws._cells.items()):
+                if r1 <= r <= r2 and c1 <= c <= c2 and not isinstance(cell, MergedCell):
+                    cell.value = None
+            st.touched.append((r1, c1, r2, c2))
+        st.dirty = True
+
+    def clear_formats(self) -> None:
+        ws = self._sheet._book._ws(self._sheet._st)
+        for r1, c1, r2, c2 in self._bounded_areas():
+            for (r, c), cell in list(ws._cells.items()):
+                if r1 <= r <= r2 and c1 <= c <= c2:
+                    cell.style = "Normal"
+        self._sheet._st.dirty = True
+
+    def clear(self) -> None:
+        ws = self._sheet._book._ws(self._sheet._st)
+        for r1, c1, r2, c2 in self._bounded_areas():
+            for r, c in [k for k in ws._cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]:
+                del ws._cells[(r, c)]
+            self._sheet._st.touched.append((r1, c1, r2, c2))
+        self._sheet._st.dirty = True
+
+    def _bounded_areas(self) -> list[tuple[int, int, int, int]]:
+        ws = self._sheet._book._ws(self._sheet._st)
+        out = []
+        for r1, c1, r2, c2 in self.areas:
+            out.append((r1, c1, min(r2, max(ws.max_row, r1)), min(c2, max(ws.max_column, c1))))
+        return out
+
+    def _cells(self) -> Iterator[Any]:
+        """openpyxl cells of every area (created when missing: formats need a cell)."""
+        ws = self._sheet._book._ws(self._sheet._st)
+        for r1, c1, r2, c2 in self._bounded_areas():
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    yield ws.cell(row=r, column=c)
+
+    def _first(self) -> Any:
+        ws = self._sheet._book._ws(self._sheet._st)
+        return ws.cell(row=self.row, column=self.column)
+
+    @property
+    def formula(self) -> Any:
+        cell = self._first()
+        return cell.value if cell.value is not None else ""
+
+    @formula.setter
+    def formula(self, value: Any) -> None:
+        self.raw_value = value
+
+    formula2 = formula
+
+    # ---- formats
+    @property
+    def number_format(self) -> str:
+        return self._first().number_format
+
+    @number_format.setter
+    def number_format(self, value: str) -> None:
+        for cell in self._cells():
+            cell.number_format = value
+        self._sheet._st.dirty = True
+
+    @property
+    def color(self) -> tuple[int, int, int] | None:
+        fill = self._first().fill
+        if fill is None or fill.fill_type in (None, "none"):
+            return None
+        return self._sheet._book._theme_rgb(fill.fgColor)
+
+    @color.setter
+    def color(self, color_or_rgb: Any) -> None:
+        rgb = _rgb(color_or_rgb)
+        fill = (
+            PatternFill(fill_type=None) if rgb is None else PatternFill("solid", fgColor=_hex(rgb), bgColor=_hex(rgb))
+        )
+        for cell in self._cells():
+            if not isinstance(cell, MergedCell):
+                cell.fill = fill
+        self._sheet._st.dirty = True
+
+    def set_colors(self, colors: list[list[Any]]) -> None:
+        for i, row in enumerate(colors):
+            for j, color in enumerate(row):
+                if color is not ...:
+                    Range(self._sheet, (self.row + i, self.column + j)).color = color
+
+    @property
+    def font(self) -> Font:
+        return Font(self)
+
+    @property
+    def wrap_text(self) -> bool:
+        return bool(self._first().alignment.wrap_text)
+
+    @wrap_text.setter
+    def wrap_text(self, value: bool) -> None:
+        for cell in self._cells():
+            a = cell.alignment
+            cell.alignment = Alignment(horizontal=a.horizontal, vertical=a.vertical, wrap_text=bool(value))
+
+    @property
+    def horizontal_alignment(self) -> str:
+        return self._first().alignment.horizontal or "general"
+
+    @horizontal_alignment.setter
+    def horizontal_alignment(self, value: str) -> None:
+        mapping = {"center_across_selection": "centerContinuous"}
+        for cell in self._cells():
+            a = cell.alignment
+            cell.alignment = Alignment(horizontal=mapping.get(value, value), vertical=a.vertical, wrap_text=a.wrap_text)
+
+    @property
+    def vertical_alignment(self) -> str:
+        return self._first().alignment.vertical or "bottom"
+
+    @vertical_alignment.setter
+    def vertical_alignment(self, value: str) -> None:
+        for cell in self._cells():
+            a = cell.alignment
+            cell.alignment = Alignment(horizontal=a.horizontal, vertical=value, wrap_text=a.wrap_text)
+
+    @property
+    def column_width(self) -> float:
+        ws = self._sheet._book._ws(self._sheet._st)
+        dim = ws.column_dimensions.get(get_column_letter(self.column))
+        return float(dim.width) if dim is not None and dim.width else 8.43
+
+    @column_width.setter
+    def column_width(self, value: float) -> None:
+        ws = self._sheet._book._ws(self._sheet._st)
+        for c in range(self.areas[0][1], self.areas[0][3] + 1):
+            ws.column_dimensions[get_column_letter(c)].width = value
+
+    @property
+    def row_height(self) -> float:
+        ws = self._sheet._book._ws(self._sheet._st)
+        dim = ws.row_dimensions.get(self.row)
+        return float(dim.height) if dim is not None and dim.height else 15.0
+
+    @row_height.setter
+    def row_height(self, value: float) -> None:
+        ws = self._sheet._book._ws(self._sheet._st)
+        for r in range(self.areas[0][0], self.areas[0][2] + 1):
+            ws.row_dimensions[r].height = value
+
+    def autofit(self) -> None:
+        """Column widths from the text (CJK characters count double)."""
+        import unicodedata
+
+        ws = self._sheet._book._ws(self._sheet._st)
+        r1, c1, r2, c2 = self._bounded_areas()[0]
+        widths: dict[int, float] = {}
+        for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2):
+            for cell in row:
+                if cell.value is None or isinstance(cell, MergedCell):
+                    continue
+                text = cell.value if isinstance(cell.value, str) else str(cell.value)
+                if isinstance(cell.value, (dt.date, dt.datetime)):
+                    text = "2026-11-26"
+                longest = max(text.split("\n"), key=len)
+                w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+                widths[cell.column] = max(widths.get(cell.column, 0), w)
+        for col, w in widths.items():
+            ws.column_dimensions[get_column_letter(col)].width = min(max(w + 2, 6), 60)
+
+    # ---- merge
+    @property
+    def merge_cells(self) -> bool:
+        ws = self._sheet._book._ws(self._sheet._st)
+        return any(
+            self.row in range(m.min_row, m.max_row + 1) and self.column in range(m.min_col, m.max_col + 1)
+            for m in ws.merged_cells.ranges
+        )
+
+    def merge(self, across: bool = False) -> None:
+        ws = self._sheet._book._ws(self._sheet._st)
+        r1, c1, r2, c2 = self.areas[0]
+        if across:
+            for r in range(r1, r2 + 1):
+                ws.merge_cells(start_row=r, start_column=c1, end_row=r, end_column=c2)
+        else:
+            ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+        self._sheet._st.dirty = True
+
+    def unmerge(self) -> None:
+        ws = self._sheet._book._ws(self._sheet._st)
+        r1, c1, r2, c2 = self.areas[0]
+        for m in list(ws.merged_cells.ranges):
+            if m.min_row <= r2 and m.max_row >= r1 and m.min_col <= c2 and m.max_col >= c1:
+                ws.unmerge_cells(str(m))
+
+    # ---- notes and links
+    @property
+    def note(self) -> Note | None:
+        ws = self._sheet._book._ws(self._sheet._st)
+        cell = ws._cells.get((self.row, self.column))
+        if cell is None or cell.comment is None:
+            return None
+        return Note(self)
+
+    def add_note(self, text: str) -> Note:
+        cell = self._first()
+        cell.comment = _comment(text)
+        self._sheet._st.dirty = True
+        return Note(self)
+
+    @property
+    def hyperlink(self) -> str:
+        cell = self._first()
+        if cell.hyperlink is None:
+            raise EngineError("该单元格没有超链接")
+        link = cell.hyperlink
+        return link.target or ("#" + link.location if link.location else "")
+
+    def add_hyperlink(self, address: str, text_to_display: str | None = None, screen_tip: str | None = None) -> None:
+        cell = self._first()
+        if address.startswith("#"):
+            cell.hyperlink = Hyperlink(
+                ref=cell.coordinate, location=address[1:], tooltip=screen_tip, display=text_to_display
+            )
+        else:
+            cell.hyperlink = address
+            if screen_tip:
+                cell.hyperlink.tooltip = screen_tip
+        cell.value = text_to_display or address
+        cell.font = XLFont(color="FF0563C1", underline="single")
+        self._sheet._st.dirty = True
+        self._sheet._st.touched.append((self.row, self.column, self.row, self.column))
+
+    # ---- misc
+    def select(self) -> None:
+        ws = self._sheet._book._ws(self._sheet._st)
+        ws.sheet_view.selection[0].activeCell = f"{get_column_letter(self.column)}{self.row}"
+        ws.sheet_view.selection[0].sqref = _address(*self.areas[0], row_abs=False, col_abs=False)
+
+    @property
+    def name(self) -> None:
+        return None
+
+
+def _comment(text: str, author: str = NOTE_AUTHOR) -> Comment:
+    lines = text.split("\n")
+    width = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in lines), default=10)
+    comment = Comment(text, author or NOTE_AUTHOR)
+    comment.width = int(min(max(width, 20), 60) * 7.5)
+    comment.height = int(min(max(len(lines) + sum(len(line) // 30 for line in lines), 3), 30) * 20)
+    return comment
+
+
+@instrumented
+class Note:
+    def __init__(self, rng: Range) -> None:
+        self._rng = rng
+
+    def _cell(self) -> Any:
+        return self._rng._first()
+
+    @property
+    def api(self) -> Any:
+        return self._cell().comment
+
+    @property
+    def text(self) -> str:
+        comment = self._cell().comment
+        return comment.text if comment is not None else ""
+
+    @text.setter
+    def text(self, value: str) -> None:
+        cell = self._cell()
+        author = cell.comment.author if cell.comment is not None else NOTE_AUTHOR
+        cell.comment = _comment(value, author)
+        self._rng._sheet._st.dirty = True
+
+    @property
+    def author(self) -> str:
+        comment = self._cell().comment
+        return comment.author if comment is not None else ""
+
+    @property
+    def location(self) -> Range:
+        return self._rng
+
+    def delete(self) -> None:
+        self._cell().comment = None
+        self._rng._sheet._st.dirty = True
+
+
+@instrumented
+class Font:
+    def __init__(self, rng: Range) -> None:
+        self._rng = rng
+
+    def _update(self, **changes: Any) -> None:
+        for cell in self._rng._cells():
+            f = cell.font
+            attrs = {
+                "name": f.name,
+                "size": f.size,
+                "bold": f.bold,
+                "italic": f.italic,
+                "underline": f.underline,
+                "color": f.color,
+            }
+            attrs.update(changes)
+            cell.font = XLFont(**attrs)
+        self._rng._sheet._st.dirty = True
+
+    @property
+    def api(self) -> Any:
+        return self._rng._first().font
+
+    @property
+    def bold(self) -> bool:
+        return bool(self._rng._first().font.bold)
+
+    @bold.setter
+    def bold(self, value: bool) -> None:
+        self._update(bold=bool(value))
+
+    @property
+    def italic(self) -> bool:
+        return bool(self._rng._first().font.italic)
+
+    @italic.setter
+    def italic(self, value: bool) -> None:
+        self._update(italic=bool(value))
+
+    @property
+    def size(self) -> float:
+        return float(self._rng._first().font.size or 11)
+
+    @size.setter
+    def size(self, value: float) -> None:
+        self._update(size=value)
+
+    @property
+    def name(self) -> str:
+        return self._rng._first().font.name or "Calibri"
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._update(name=value)
+
+    @property
+    def color(self) -> tuple[int, int, int] | None:
+        color = self._rng._first().font.color
+        return self._rng._sheet._book._theme_rgb(color) if color is not None else None
+
+    @color.setter
+    def color(self, value: Any) -> None:
+        rgb = _rgb(value)
+        self._update(color=_hex(rgb) if rgb else None)
+
+
+@instrumented
+class Names:
+    """Workbook-level defined names (read side: what macros use to find ranges)."""
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+
+    def _resolve(self, name: str, sheet: Sheet) -> tuple[int, int, int, int] | None:
+        wb = self.book._load_xl()
+        defined = wb.defined_names.get(name) or sheet._book._ws(sheet._st).defined_names.get(name)
+        if defined is None:
+            for ws in wb.worksheets:
+                if name in ws.tables:
+                    return _parse_area(ws.tables[name].ref)
+            return None
+        for title, coord in defined.destinations:
+            if title == sheet.name:
+                return _parse_area(coord)
+        return None
+
+    def __len__(self) -> int:
+        return len(self.book._load_xl().defined_names)
+
+    def contains(self, name: str) -> bool:
+        return name in self.book._load_xl().defined_names
+
+
+engine = Engine()

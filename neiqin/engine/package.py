@@ -1,0 +1,297 @@
+"""The workbook file as an OPC zip package: what openpyxl does not keep, we do.
+
+openpyxl rewrites the package on save. It keeps the VBA project (``keep_vba``) and
+copies ``customUI/*`` parts, but it drops the package relationship that makes
+Excel load the ribbon, and it decides the workbook content type from its own
+flags. :func:`restore_package` puts back what the original package had and the
+rewritten one lost; :func:`inventory` lets the engine tell the clerk when a save
+still loses something (shapes, slicers …) instead of losing it silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections import Counter
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+OFFICE_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+WORKBOOK_CT = {
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+    ".xltx": "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+    ".xltm": "application/vnd.ms-excel.template.macroEnabled.main+xml",
+    ".xlam": "application/vnd.ms-excel.addin.macroEnabled.main+xml",
+}
+MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlam"}
+
+# Package relationships openpyxl writes itself; any other one is restored.
+_OPENPYXL_PACKAGE_RELS = {
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties",
+}
+
+ERROR_VALUES = (
+    "#NULL!",
+    "#DIV/0!",
+    "#VALUE!",
+    "#REF!",
+    "#NAME?",
+    "#NUM!",
+    "#N/A",
+    "#GETTING_DATA",
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#UNKNOWN!",
+    "#PYTHON!",
+)
+
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def is_zip_workbook(path: str | os.PathLike[str]) -> bool:
+    """True for an OOXML workbook (xlsx, xlsm, xltx, xltm, xlam)."""
+    return zipfile.is_zipfile(path)
+
+
+def has_vba(path: str | os.PathLike[str]) -> bool:
+    """True when the package holds a VBA project."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.lower().endswith("vbaproject.bin") for n in zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> part name inside the package."""
+    wb = ET.fromstring(zf.read("xl/workbook.xml"))
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{REL_NS}}}Relationship")}
+    parts = {}
+    for sheet in wb.iter(f"{{{MAIN_NS}}}sheet"):
+        rid = sheet.get(f"{{{OFFICE_REL_NS}}}id")
+        target = targets.get(rid, "")
+        if target.startswith("/"):
+            part = target.lstrip("/")
+        else:
+            part = os.path.normpath(os.path.join("xl", target)).replace(os.sep, "/")
+        parts[sheet.get("name", "")] = part
+    return parts
+
+
+def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int, int], str]:
+    """Cells holding an Excel error value (``t="e"``), as {(row, col): "#N/A"}.
+
+    python-calamine reads error cells as empty; this scan finds them without a
+    second full parse: it only looks at the few places where ``t="e"`` occurs.
+    """
+    found: dict[tuple[int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = sheet_parts(zf).get(sheet_name)
+            if not part:
+                return found
+            data = zf.read(part)
+    except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError):
+        return found
+    pos = data.find(b't="e"')
+    while pos != -1:
+        start = data.rfind(b"<c ", 0, pos)
+        end = data.find(b"</c>", pos)
+        if start != -1 and end != -1:
+            cell = data[start:end]
+            ref = _CELL_REF.search(cell)
+            value = _VALUE.search(cell)
+            if ref:
+                row = int(ref.group(2))
+                col = _col_number(ref.group(1))
+                text = value.group(1).decode("utf-8", "replace") if value else "#N/A"
+                found[(row, col)] = text
+        pos = data.find(b't="e"', pos + 5)
+    return found
+
+
+def _read_xml(zf: zipfile.ZipFile, name: str) -> ET.Element | None:
+    try:
+        return ET.fromstring(zf.read(name))
+    except KeyError:
+        return None
+
+
+def restore_package(original: Path | None, written: Path, target_suffix: str) -> None:
+    """Rewrite ``written`` in place so it keeps what ``original`` had and openpyxl dropped.
+
+    - package relationships other than openpyxl's own (the ribbon's customUI, …)
+      and the parts they point to;
+    - content types of restored parts;
+    - the workbook content type that matches the file extension and the presence
+      of a VBA project (Excel refuses an .xlsm typed as .xlsx and vice versa).
+    """
+    with zipfile.ZipFile(written) as new:
+        new_names = new.namelist()
+        new_parts = {n: new.read(n) for n in new_names}
+    orig_parts: dict[str, bytes] = {}
+    if original is not None and original.exists() and zipfile.is_zipfile(original):
+        with zipfile.ZipFile(original) as old:
+            orig_parts = {n: old.read(n) for n in old.namelist()}
+
+    changed = False
+    ct_root = ET.fromstring(new_parts["[Content_Types].xml"])
+    overrides = {o.get("PartName"): o for o in ct_root.iter(f"{{{CT_NS}}}Override")}
+    defaults = {d.get("Extension", "").lower() for d in ct_root.iter(f"{{{CT_NS}}}Default")}
+
+    if orig_parts:
+        old_rels = ET.fromstring(orig_parts["_rels/.rels"]) if "_rels/.rels" in orig_parts else None
+        new_rels = ET.fromstring(new_parts["_rels/.rels"])
+        have = {(r.get("Type"), r.get("Target", "").lstrip("/")) for r in new_rels}
+        ids = {r.get("Id") for r in new_rels}
+        old_ct = ET.fromstring(orig_parts["[Content_Types].xml"])
+        old_overrides = {o.get("PartName"): o for o in old_ct.iter(f"{{{CT_NS}}}Override")}
+        old_defaults = {d.get("Extension", "").lower(): d for d in old_ct.iter(f"{{{CT_NS}}}Default")}
+        for rel in list(old_rels) if old_rels is not None else []:
+            rtype, target = rel.get("Type"), rel.get("Target", "").lstrip("/")
+            if rtype in _OPENPYXL_PACKAGE_RELS or (rtype, target) in have:
+                continue
+            if target not in orig_parts:
+                continue
+            rid = rel.get("Id")
+            n = 1
+            while rid in ids:
+                rid = f"rIdNq{n}"
+                n += 1
+            ids.add(rid)
+            ET.SubElement(new_rels, f"{{{REL_NS}}}Relationship", Id=rid, Type=rtype, Target=target)
+            have.add((rtype, target))
+            # the part itself and everything beside it (customUI/_rels, images)
+            folder = target.rsplit("/", 1)[0] + "/" if "/" in target else target
+            for name, data in orig_parts.items():
+                if name == target or (folder != target and name.startswith(folder)):
+                    if name not in new_parts:
+                        new_parts[name] = data
+                    if "/" + name in old_overrides and "/" + name not in overrides:
+                        o = old_overrides["/" + name]
+                        overrides["/" + name] = ET.SubElement(ct_root, f"{{{CT_NS}}}Override", dict(o.attrib))
+                    ext = name.rsplit(".", 1)[-1].lower()
+                    if ext not in defaults and ext in old_defaults:
+                        ET.SubElement(ct_root, f"{{{CT_NS}}}Default", dict(old_defaults[ext].attrib))
+                        defaults.add(ext)
+            changed = True
+        if changed:
+            new_parts["_rels/.rels"] = ET.tostring(
+                new_rels, xml_declaration=True, encoding="UTF-8", default_namespace=REL_NS
+            )
+
+    has_project = any(n.lower() == "xl/vbaproject.bin" for n in new_parts)
+    suffix = target_suffix.lower()
+    wanted = WORKBOOK_CT.get(suffix)
+    if wanted and suffix in {".xlsx", ".xltx"} and has_project:
+        wanted = None  # never strip a VBA project silently: keep what openpyxl chose
+    wb_override = overrides.get("/xl/workbook.xml")
+    if wanted and wb_override is not None and wb_override.get("ContentType") != wanted:
+        wb_override.set("ContentType", wanted)
+        changed = True
+    if has_project and "bin" not in defaults and "/xl/vbaProject.bin" not in overrides:
+        ET.SubElement(
+            ct_root,
+            f"{{{CT_NS}}}Default",
+            Extension="bin",
+            ContentType="application/vnd.ms-office.vbaProject",
+        )
+        changed = True
+
+    if not changed:
+        return
+    new_parts["[Content_Types].xml"] = ET.tostring(
+        ct_root, xml_declaration=True, encoding="UTF-8", default_namespace=CT_NS
+    )
+    order = ["[Content_Types].xml", "_rels/.rels"]
+    names = (
+        order
+        + [n for n in new_names if n not in order]
+        + [n for n in new_parts if n not in new_names and n not in order]
+    )
+    tmp = written.with_name(written.name + ".pkg")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in names:
+            if name in new_parts:
+                out.writestr(name, new_parts[name])
+    os.replace(tmp, written)
+
+
+_INVENTORY = {
+    "形状或文本框": (re.compile(rb"<xdr:sp[ >]"), "xl/drawings/"),
+    "图表": (re.compile(rb"<c:chartSpace"), "xl/charts/"),
+    "图片": (None, "xl/media/"),
+    "批注": (re.compile(rb"<comment "), "xl/comments"),
+    "数据透视表": (None, "xl/pivotTables/"),
+    "切片器": (None, "xl/slicers/"),
+    "迷你图": (re.compile(rb"<x14:sparkline>"), "xl/worksheets/"),
+    "跨表下拉列表": (re.compile(rb"<x14:dataValidation "), "xl/worksheets/"),
+    "宏代码": (None, "xl/vbaProject.bin"),
+    "功能区": (None, "customUI/"),
+}
+
+
+def inventory(path: str | os.PathLike[str]) -> Counter[str]:
+    """Count the things in a workbook that a save could lose."""
+    counts: Counter[str] = Counter()
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return counts
+    with zf:
+        for name in zf.namelist():
+            for label, (pattern, prefix) in _INVENTORY.items():
+                if not name.startswith(prefix) or name.endswith(".rels"):
+                    continue
+                if pattern is None:
+                    counts[label] += 1
+                else:
+                    counts[label] += len(pattern.findall(zf.read(name)))
+    return counts
+
+
+def lost_items(before: Counter[str], after: Counter[str]) -> list[str]:
+    """Chinese descriptions of what a save lost, e.g. ['形状或文本框 3 个']."""
+    return [f"{k} {before[k] - after.get(k, 0)} 个" for k in before if before[k] > after.get(k, 0)]
+
+
+def temp_beside(target: Path) -> Path:
+    """A temp file beside ``target`` (same folder, so the final rename is atomic)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    return Path(tmp)
+
+
+def replace_file(tmp: Path, target: Path) -> None:
+    """Move the finished temp file over the target, keeping the target's permissions."""
+    if target.exists():
+        with contextlib.suppress(OSError):
+            shutil.copymode(target, tmp)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)

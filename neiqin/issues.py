@@ -1,0 +1,241 @@
+"""Findings as data: the Issue record and the one table of stable codes.
+
+Every check in NeiQin returns Issues; none raises on bad data. A code never changes
+meaning once released; ``docs/issue-codes.md`` is generated from :data:`CODES`
+(``python -m neiqin.issues``) and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+
+class Code(StrEnum):
+    """Stable issue codes. Prefix: LED = any ledger, ORD = 订单台账."""
+
+    LED_NO_HEADER = "LED-001"
+    LED_MISSING_COLUMN = "LED-002"
+    LED_UNKNOWN_COLUMN = "LED-003"
+    LED_DUPLICATE_COLUMN = "LED-004"
+    LED_REQUIRED = "LED-010"
+    LED_BAD_DATE = "LED-011"
+    LED_IMPOSSIBLE_DATE = "LED-012"
+    LED_BAD_NUMBER = "LED-013"
+    LED_EXCEL_ERROR = "LED-014"
+    LED_OUT_OF_RANGE = "LED-015"
+    LED_NOT_IN_LIST = "LED-016"
+    LED_FORMULA_TEXT = "LED-017"
+
+    ORD_QTY_ZERO = "ORD-001"
+    ORD_QTY_NEGATIVE = "ORD-002"
+    ORD_AMOUNT_MISMATCH = "ORD-003"
+    ORD_DELIVERY_BEFORE_ORDER = "ORD-004"
+    ORD_SHIP_BEFORE_ORDER = "ORD-005"
+    ORD_DUPLICATE_KEY = "ORD-006"
+    ORD_DUPLICATE_LINE = "ORD-007"
+    ORD_BELOW_COST = "ORD-008"
+    ORD_ORDER_DATE_FUTURE = "ORD-009"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    severity: Severity
+    title: str  # short Chinese name of the rule
+    template: str  # Chinese message; {placeholders} filled by the check; says what to do
+
+
+CODES: dict[Code, CodeInfo] = {
+    Code.LED_NO_HEADER: CodeInfo(
+        "error",
+        "找不到表头",
+        "在『{sheet}』前 {rows} 行中找不到表头（应包含 {expected} 等列名）；请确认工作表或表头行",
+    ),
+    Code.LED_MISSING_COLUMN: CodeInfo(
+        "error",
+        "缺少必需的列",
+        "缺少必需的列「{column}」（也可命名为：{synonyms}）；请在表头行添加该列",
+    ),
+    Code.LED_UNKNOWN_COLUMN: CodeInfo(
+        "warning",
+        "不认识的列",
+        "不认识的列「{column}」，校验时将忽略该列{suggestion}",
+    ),
+    Code.LED_DUPLICATE_COLUMN: CodeInfo(
+        "warning",
+        "重复的列",
+        "「{column}」与「{other}」都表示{meaning}，只使用第一列；请删除或改名重复的列",
+    ),
+    Code.LED_REQUIRED: CodeInfo(
+        "error",
+        "必填项为空",
+        "「{column}」为必填项，当前为空；请补充",
+    ),
+    Code.LED_BAD_DATE: CodeInfo(
+        "error",
+        "不是日期",
+        "『{value}』不是有效日期；请填写如 2026-11-03 的日期",
+    ),
+    Code.LED_IMPOSSIBLE_DATE: CodeInfo(
+        "error",
+        "日期不存在",
+        "『{value}』这一天不存在（{detail}）；请核对日期",
+    ),
+    Code.LED_BAD_NUMBER: CodeInfo(
+        "error",
+        "不是数字",
+        "『{value}』不是数字；请只填写数字，如 1200 或 1,200.50",
+    ),
+    Code.LED_EXCEL_ERROR: CodeInfo(
+        "error",
+        "Excel 错误值",
+        "单元格显示 Excel 错误值 {value}；请修正公式或直接填写数值",
+    ),
+    Code.LED_OUT_OF_RANGE: CodeInfo(
+        "error",
+        "数值超出范围",
+        "「{column}」应{rule}，当前为 {value}；请核对",
+    ),
+    Code.LED_NOT_IN_LIST: CodeInfo(
+        "error",
+        "不在可选范围内",
+        "『{value}』不是可选的{column}；请从下拉列表选择：{choices}",
+    ),
+    Code.LED_FORMULA_TEXT: CodeInfo(
+        "error",
+        "疑似公式的文字",
+        "『{value}』以 {char} 开头，复制或导出时可能被 Excel 当作公式执行；请删除开头的 {char}",
+    ),
+    Code.ORD_QTY_ZERO: CodeInfo(
+        "error",
+        "数量为 0",
+        "数量为 0；请按客户订单填写订购数量",
+    ),
+    Code.ORD_QTY_NEGATIVE: CodeInfo(
+        "warning",
+        "数量为负（退货）",
+        "数量为负数（{value}），将按退货处理；如不是退货请改为正数",
+    ),
+    Code.ORD_AMOUNT_MISMATCH: CodeInfo(
+        "error",
+        "金额与数量×单价不符",
+        "金额 {amount} 与 数量×单价 = {expected} 不符（相差 {diff}）；请核对数量、单价和金额",
+    ),
+    Code.ORD_DELIVERY_BEFORE_ORDER: CodeInfo(
+        "error",
+        "交货日期早于接单日期",
+        "交货日期 {delivery} 早于接单日期 {order}；请与客户确认交货日期",
+    ),
+    Code.ORD_SHIP_BEFORE_ORDER: CodeInfo(
+        "error",
+        "发货日期早于接单日期",
+        "发货日期 {ship} 早于接单日期 {order}；请核对发货日期",
+    ),
+    Code.ORD_DUPLICATE_KEY: CodeInfo(
+        "warning",
+        "订单编号与产品重复",
+        "订单 {order_id} 的产品 {product} 与第 {other} 行重复；如确为两行请在备注中说明，否则删除一行",
+    ),
+    Code.ORD_DUPLICATE_LINE: CodeInfo(
+        "warning",
+        "整行重复",
+        "与第 {other} 行完全相同；如是重复录入请删除本行",
+    ),
+    Code.ORD_BELOW_COST: CodeInfo(
+        "warning",
+        "低于成本销售",
+        "单价 {price} 低于成本单价 {cost}；请确认是否有特价审批",
+    ),
+    Code.ORD_ORDER_DATE_FUTURE: CodeInfo(
+        "warning",
+        "接单日期晚于今天",
+        "接单日期 {value} 晚于今天（{today}）；请核对日期",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One finding at the cell the clerk must look at."""
+
+    sheet: str
+    row: int  # the Excel row number the clerk sees (0 = the sheet as a whole)
+    column: str  # the header text as it appears in the clerk's sheet ("" = the row)
+    code: Code
+    severity: Severity
+    message: str  # Chinese, says what to do
+    col: int = field(default=0, compare=False)  # Excel column number, for marking; not exported
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: exactly the contract's field names."""
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "code": str(self.code),
+            "severity": self.severity,
+            "message": self.message,
+        }
+
+    @property
+    def cell(self) -> str:
+        """A1 address of the flagged cell, '' when the issue has no cell."""
+        if not self.col or not self.row:
+            return ""
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(self.col)}{self.row}"
+
+
+def make_issue(code: Code, sheet: str, row: int, column: str, col: int = 0, **values: Any) -> Issue:
+    """An Issue whose severity and message come from the code table."""
+    info = CODES[code]
+    return Issue(
+        sheet=sheet,
+        row=row,
+        column=column,
+        code=code,
+        severity=info.severity,
+        message=info.template.format(column=column, **values),
+        col=col,
+    )
+
+
+def has_errors(issues: Iterable[Issue]) -> bool:
+    return any(i.severity == "error" for i in issues)
+
+
+def sort_issues(issues: Iterable[Issue]) -> list[Issue]:
+    """Sheet by sheet, top to bottom, left to right — the order a clerk reads."""
+    return sorted(issues, key=lambda i: (i.sheet, i.row, i.col, str(i.code)))
+
+
+def docs_markdown() -> str:
+    """The issue-code table for docs/issue-codes.md."""
+    lines = [
+        "# 问题代码 / Issue codes",
+        "",
+        "由 `python -m neiqin.issues > docs/issue-codes.md` 生成，请勿手工编辑。",
+        "Generated from `neiqin/issues.py`; do not edit by hand.",
+        "",
+        "每条问题都有：工作表 `sheet`、Excel 行号 `row`、列名 `column`（表头原文）、代码 `code`、",
+        "级别 `severity`（`error` 错误 / `warning` 警告）和中文说明 `message`。",
+        "有错误时 `neiqin validate` 以退出码 1 结束；只有警告时为 0。",
+        "",
+        "| 代码 | 级别 | 规则 | 说明模板（{…} 为具体内容） |",
+        "|---|---|---|---|",
+    ]
+    for code, info in CODES.items():
+        level = "错误" if info.severity == "error" else "警告"
+        template = info.template.replace("|", "\\|")
+        lines.append(f"| `{code}` | {level} | {info.title} | {template} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.stdout.write(docs_markdown())

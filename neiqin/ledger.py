@@ -1,0 +1,509 @@
+"""Reading a clerk's ledger however it is laid out.
+
+A ledger is found, not assumed: the sheet by name or by its headers, the header row
+among the first rows (title rows, merged title cells and blank rows above it are
+normal), every column by its header text or a synonym — never by column letter.
+Cells are converted the way a clerk writes them (text dates, ¥ and thousands
+separators, full-width digits, percentages, Chinese numerals); what cannot be
+converted becomes an Issue at its Excel row, never an exception.
+
+The whole used range is read in one call, so reading costs the same number of
+workbook calls for ten rows as for a hundred thousand.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .engine.package import ERROR_VALUES
+from .errors import NeiQinError
+from .issues import Code, Issue, make_issue
+from .schema import ColumnSpec, LedgerRow, ledger_model
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+    from .config import Settings
+
+ERRORS = frozenset(ERROR_VALUES)
+_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总合计)")
+_BRACKETS = re.compile(r"[(\[【〔<《].*?[)\]】〕>》]")
+_NOISE = re.compile(r"[\s*:：※#№]+")
+
+
+class LedgerError(NeiQinError):
+    """A workbook or sheet that cannot be read as the ledger (unusable input)."""
+
+
+def norm_header(text: Any) -> str:
+    """Header text as compared: NFKC, no spaces, no units in brackets, lower case."""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = _BRACKETS.sub("", s)
+    s = _NOISE.sub("", s)
+    return s.lower()
+
+
+def display(value: Any) -> str:
+    """A cell value as the clerk sees it, for messages."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.strftime("%Y-%m-%d")
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.10g}"
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def money(value: float) -> str:
+    """A number as money in messages: 1,234.50."""
+    if abs(value) < 0.005:
+        value = 0.0
+    return f"{value:,.2f}"
+
+
+# --------------------------------------------------------------------------- cells
+
+
+_DATE_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+    r"(?:\s*[T ]\s*(\d{1,2})[:：](\d{1,2})(?:[:：](\d{1,2})(?:\.\d+)?)?)?$"
+)
+_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_WEEKDAY_RE = re.compile(r"[\s(（,，]*(?:星期|周|礼拜)[一二三四五六日天][)）]?\s*$")
+_SERIAL_MIN = 18264  # 1950-01-01: smaller numbers in a date column are not dates
+_SERIAL_MAX = 73050  # 2099-12-31
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+
+
+class CellProblem(Exception):
+    """Why one cell could not be converted: an issue code and message values."""
+
+    def __init__(self, code: Code, **values: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.values = values
+
+
+def _impossible(year: int, month: int, day: int, shown: str) -> CellProblem:
+    if not 1 <= month <= 12:
+        detail = f"没有 {month} 月"
+    else:
+        last = calendar.monthrange(year, month)[1]
+        detail = f"{year} 年 {month} 月只有 {last} 天"
+    return CellProblem(Code.LED_IMPOSSIBLE_DATE, value=shown, detail=detail)
+
+
+def _make_date(y: int, m: int, d: int, shown: str, hh: int = 0, mm: int = 0, ss: int = 0) -> dt.datetime:
+    try:
+        return dt.datetime(y, m, d, hh, mm, ss)
+    except ValueError:
+        if 1 <= m <= 12 and 1 <= d <= calendar.monthrange(y, m)[1]:
+            raise CellProblem(Code.LED_BAD_DATE, value=shown) from None  # a bad time part
+        raise _impossible(y, m, d, shown) from None
+
+
+def parse_date(value: Any) -> dt.datetime | None:
+    """A cell as a date(time); raises CellProblem when it is not one."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    shown = display(value)
+    if isinstance(value, (bool, dt.time)):
+        raise CellProblem(Code.LED_BAD_DATE, value=shown)
+    if isinstance(value, (int, float)):
+        v = float(value)
+        if v.is_integer() and 19000101 <= v <= 29991231:
+            s = str(int(v))
+            return _make_date(int(s[:4]), int(s[4:6]), int(s[6:]), shown)
+        if _SERIAL_MIN <= v <= _SERIAL_MAX:
+            return _EXCEL_EPOCH + dt.timedelta(days=v)
+        raise CellProblem(Code.LED_BAD_DATE, value=shown)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = _WEEKDAY_RE.sub("", text)
+    m = _DATE_RE.match(text)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+        hh, mi, ss = (int(m[i]) if m[i] else 0 for i in (4, 5, 6))
+        return _make_date(y, mo, d, shown, hh, mi, ss)
+    m = _COMPACT_RE.match(text)
+    if m:
+        return _make_date(int(m[1]), int(m[2]), int(m[3]), shown)
+    raise CellProblem(Code.LED_BAD_DATE, value=shown)
+
+
+_CURRENCY_PREFIX = re.compile(r"^(?:¥|\$|rmb|cny|人民币)\s*", re.I)
+_CURRENCY_SUFFIX = re.compile(r"\s*(?:元整?|块|rmb|cny)$", re.I)
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$", re.I)
+_CHINESE_NUMBER = re.compile(r"^[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点.\d]+$")
+
+
+def parse_number(value: Any) -> float | None:
+    """A cell as a number; raises CellProblem when it is not one."""
+    if value is None:
+        return None
+    t = type(value)
+    if t is float:
+        if math.isnan(value) or math.isinf(value):
+            raise CellProblem(Code.LED_BAD_NUMBER, value=display(value))
+        return value
+    if t is int:
+        return float(value)
+    if t is bool or isinstance(value, (dt.date, dt.time)):
+        raise CellProblem(Code.LED_BAD_NUMBER, value=display(value))
+    shown = display(value)
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    negative = False
+    if len(text) > 2 and text[0] == "(" and text[-1] == ")":  # accounting style (1,200)
+        negative, text = True, text[1:-1].strip()
+    if text[:1] in "+-" and len(text) > 1:
+        negative ^= text[0] == "-"
+        text = text[1:].strip()
+    text = _CURRENCY_SUFFIX.sub("", _CURRENCY_PREFIX.sub("", text))
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1].strip()
+    compact = text.replace(",", "").replace(" ", "")
+    number: float | None = None
+    if _PLAIN_NUMBER.match(compact):
+        number = float(compact)
+    elif compact and _CHINESE_NUMBER.match(compact) and not compact.replace(".", "").isdigit():
+        try:
+            import cn2an
+
+            number = float(cn2an.cn2an(compact, "smart"))
+        except (ValueError, KeyError, IndexError):
+            number = None
+    if number is None or math.isnan(number) or math.isinf(number):
+        raise CellProblem(Code.LED_BAD_NUMBER, value=shown)
+    if percent:
+        number /= 100
+    return -number if negative else number
+
+
+def parse_text(value: Any) -> str | None:
+    """A cell as text: numbers without '.0', dates as 2026-11-03, blanks as None."""
+    if value is None:
+        return None
+    t = type(value)
+    if t is str:
+        return value.strip() or None
+    return display(value)
+
+
+_CONVERTERS = {"date": parse_date, "number": parse_number, "text": parse_text}
+
+
+def convert_column(values: list[Any], kind: str) -> tuple[list[Any], list[tuple[int, CellProblem]]]:
+    """Convert one column; the fast path is a type check, the slow path a parser."""
+    problems: list[tuple[int, CellProblem]] = []
+    out: list[Any] = [None] * len(values)
+    convert = _CONVERTERS[kind]
+    fast = {"date": dt.datetime, "number": float, "text": None}[kind]
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        tv = type(v)
+        if tv is fast:
+            out[i] = v
+            continue
+        if tv is str:
+            if v in ERRORS:
+                problems.append((i, CellProblem(Code.LED_EXCEL_ERROR, value=v)))
+                continue
+            if kind == "text":
+                out[i] = v.strip() or None
+                continue
+            if not v.strip():
+                continue
+        try:
+            out[i] = convert(v)
+        except CellProblem as problem:
+            problems.append((i, problem))
+    if kind == "number":
+        for i, v in enumerate(out):
+            if v is not None and (v != v or v in (math.inf, -math.inf)):
+                out[i] = None
+                problems.append((i, CellProblem(Code.LED_BAD_NUMBER, value=display(values[i]))))
+    return out, problems
+
+
+def _series(values: list[Any], kind: str, index: pd.Index) -> pd.Series:
+    if kind == "number":
+        arr = np.array([np.nan if v is None else v for v in values], dtype=float)
+        return pd.Series(arr, index=index)
+    if kind == "date":
+        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)).array, index=index, dtype="datetime64[us]")
+    return pd.Series(values, index=index, dtype=object)
+
+
+# --------------------------------------------------------------------------- ledger
+
+
+@dataclass(frozen=True)
+class LedgerColumn:
+    field: str  # the schema's field name, or '' for a column NeiQin does not know
+    header: str  # the header text as it appears in the clerk's sheet
+    col: int  # Excel column number
+
+
+@dataclass
+class Ledger:
+    """One ledger as read from a sheet: typed columns keyed by Excel row number."""
+
+    name: str
+    model: type[LedgerRow]
+    sheet: str
+    header_row: int
+    columns: dict[str, LedgerColumn]
+    extra_columns: list[LedgerColumn]
+    frame: pd.DataFrame  # one column per known field; index = Excel row numbers
+    raw: dict[str, list[Any]]  # the cells as read, per known field, aligned with frame
+    data: list[list[Any]]  # whole data rows as read (every column), aligned with frame
+    issues: list[Issue] = field(default_factory=list)
+    first_col: int = 1
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def rows(self) -> list[int]:
+        return self.frame.index.tolist()
+
+    def has(self, field_name: str) -> bool:
+        return field_name in self.columns
+
+    def header(self, field_name: str) -> str:
+        """The column's header as the clerk wrote it (the canonical one if absent)."""
+        column = self.columns.get(field_name)
+        return column.header if column else self.model.column(field_name).header
+
+    def col(self, field_name: str) -> int:
+        column = self.columns.get(field_name)
+        return column.col if column else 0
+
+    def issue(self, code: Code, row: int, field_name: str, **values: Any) -> Issue:
+        """An Issue at (row, the field's column) of this ledger."""
+        return make_issue(code, self.sheet, row, self.header(field_name), col=self.col(field_name), **values)
+
+    def raw_value(self, field_name: str, position: int) -> Any:
+        return self.raw[field_name][position]
+
+
+def _lookup(specs: Iterable[ColumnSpec]) -> dict[str, str]:
+    table: dict[str, str] = {}
+    for spec in specs:
+        for name in (spec.header, *spec.synonyms, spec.field):
+            table.setdefault(norm_header(name), spec.field)
+    return table
+
+
+def _score(row: list[Any], table: dict[str, str], required: set[str]) -> tuple[int, int]:
+    fields = {table.get(norm_header(v)) for v in row if isinstance(v, str) and v.strip()}
+    fields.discard(None)
+    return len(fields), len(fields & required)
+
+
+def find_sheet(book: xw.Book, model: type[LedgerRow], scan_rows: int = 20) -> xw.Sheet:
+    """The sheet holding the ledger: by its name, else by the best matching header row."""
+    info = model.ledger
+    names = {norm_header(n) for n in (info.sheet, *info.sheet_synonyms)}
+    sheets = list(book.sheets)
+    for sheet in sheets:
+        if norm_header(sheet.name) in names:
+            return sheet
+    table = _lookup(model.columns())
+    required = {c.field for c in model.columns() if c.required}
+    best, best_score = None, (0, 0)
+    for sheet in sheets:
+        values = _head(sheet, scan_rows)
+        for row in values:
+            score = _score(row, table, required)
+            if score[1] >= 2 and score > best_score:
+                best, best_score = sheet, score
+    if best is None:
+        raise LedgerError(
+            f"工作簿中没有『{info.sheet}』工作表，也没有哪张工作表的表头像{info.title or info.sheet}；"
+            f"请把台账所在的工作表命名为『{info.sheet}』"
+        )
+    return best
+
+
+def _head(sheet: xw.Sheet, rows: int) -> list[list[Any]]:
+    used = sheet.used_range
+    nrows = used.shape[0]
+    if used.row > rows:
+        return []
+    n = min(nrows, rows - used.row + 1)
+    values = used[0:n, :].options(ndim=2).value
+    return values or []
+
+
+def read_ledger(
+    book: xw.Book,
+    name: str,
+    settings: Settings | None = None,
+    sheet: str | None = None,
+) -> Ledger:
+    """Read the ledger ``name`` ('orders', …) from ``book``; raises LedgerError if unusable."""
+    model = ledger_model(name)
+    scan_rows = settings.header_scan_rows if settings else 20
+    if sheet is not None:
+        if sheet not in [s.name for s in book.sheets]:
+            raise LedgerError(f"工作簿中没有名为『{sheet}』的工作表")
+        target = book.sheets[sheet]
+    else:
+        target = find_sheet(book, model, scan_rows)
+    used = target.used_range
+    values = used.options(ndim=2, err_to_str=True).value or [[]]
+    return parse_ledger(values, model, target.name, first_row=used.row, first_col=used.column, scan_rows=scan_rows)
+
+
+def parse_ledger(
+    values: list[list[Any]],
+    model: type[LedgerRow],
+    sheet: str,
+    first_row: int = 1,
+    first_col: int = 1,
+    scan_rows: int = 20,
+) -> Ledger:
+    """Build a Ledger from a sheet's values (a list of rows starting at first_row/first_col)."""
+    specs = {c.field: c for c in model.columns()}
+    table = _lookup(specs.values())
+    required = {c.field for c in specs.values() if c.required}
+
+    header_index, best = -1, (0, 0)
+    for i, row in enumerate(values[: max(0, scan_rows - first_row + 1)]):
+        score = _score(row, table, required)
+        if score > best:
+            header_index, best = i, score
+    if header_index < 0 or best[0] < 2 or best[1] < 1:
+        expected = "、".join(c.header for c in specs.values() if c.required)
+        raise LedgerError(
+            f"在『{sheet}』前 {scan_rows} 行中找不到表头（应包含 {expected} 等列名）；请确认工作表或表头行"
+        )
+    header_row = first_row + header_index
+    issues: list[Issue] = []
+    columns: dict[str, LedgerColumn] = {}
+    extra: list[LedgerColumn] = []
+    names_for_suggestion = {c.header: c.field for c in specs.values()}
+    for j, cell in enumerate(values[header_index]):
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        header = display(cell).strip()
+        col = first_col + j
+        field_name = table.get(norm_header(cell))
+        if field_name is None:
+            extra.append(LedgerColumn("", header, col))
+            issues.append(
+                make_issue(
+                    Code.LED_UNKNOWN_COLUMN,
+                    sheet,
+                    header_row,
+                    header,
+                    col=col,
+                    suggestion=_suggest(header, names_for_suggestion),
+                )
+            )
+        elif field_name in columns:
+            first = columns[field_name]
+            extra.append(LedgerColumn("", header, col))
+            issues.append(
+                make_issue(
+                    Code.LED_DUPLICATE_COLUMN,
+                    sheet,
+                    header_row,
+                    header,
+                    col=col,
+                    other=first.header,
+                    meaning=f"「{specs[field_name].header}」",
+                )
+            )
+        else:
+            columns[field_name] = LedgerColumn(field_name, header, col)
+    for spec in specs.values():
+        if spec.required and spec.field not in columns:
+            issues.append(
+                make_issue(
+                    Code.LED_MISSING_COLUMN,
+                    sheet,
+                    header_row,
+                    spec.header,
+                    synonyms="、".join(spec.synonyms) or "无",
+                )
+            )
+
+    key_field = model.ledger.key[0] if model.ledger.key else None
+    key_pos = columns[key_field].col - first_col if key_field in columns else None
+    rows: list[int] = []
+    data: list[list[Any]] = []
+    for i in range(header_index + 1, len(values)):
+        row = values[i]
+        if not any(v is not None and not (type(v) is str and not v.strip()) for v in row):
+            continue
+        if (key_pos is None or row[key_pos] is None) and any(
+            type(v) is str and _TOTAL_ROW.match(v.replace(" ", "").replace("\u3000", "")) for v in row
+        ):
+            continue  # a 合计 row the clerk keeps under the table
+        rows.append(first_row + i)
+        data.append(row)
+
+    index = pd.Index(rows, name="row", dtype="int64")
+    frame_columns: dict[str, pd.Series] = {}
+    raw: dict[str, list[Any]] = {}
+    for field_name, column in columns.items():
+        spec = specs[field_name]
+        pos = column.col - first_col
+        cells = [r[pos] if pos < len(r) else None for r in data]
+        raw[field_name] = cells
+        converted, problems = convert_column(cells, spec.kind)
+        for position, problem in problems:
+            issues.append(
+                make_issue(problem.code, sheet, rows[position], column.header, col=column.col, **problem.values)
+            )
+        frame_columns[field_name] = _series(converted, spec.kind, index)
+    frame = pd.DataFrame(frame_columns, index=index)
+    return Ledger(
+        name=model.ledger.name,
+        model=model,
+        sheet=sheet,
+        header_row=header_row,
+        columns=columns,
+        extra_columns=extra,
+        frame=frame,
+        raw=raw,
+        data=data,
+        issues=issues,
+        first_col=first_col,
+    )
+
+
+def _suggest(header: str, names: dict[str, str]) -> str:
+    try:
+        from rapidfuzz import fuzz, process
+    except ImportError:  # pragma: no cover
+        return ""
+    match = process.extractOne(norm_header(header), {h: norm_header(h) for h in names}.values(), scorer=fuzz.ratio)
+    if match and match[1] >= 60:
+        canonical = next(h for h in names if norm_header(h) == match[0])
+        return f"；是否为「{canonical}」？如是请改为该列名"
+    return ""

@@ -1,0 +1,328 @@
+"""订单台账: the order ledger's row schema and its checks (regulation 二.1 / 四.1).
+
+The field names below are a contract: reports and imports map other files onto them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+
+from neiqin.checks import check_columns
+from neiqin.config import Settings
+from neiqin.issues import Code, Issue, sort_issues
+from neiqin.ledger import Ledger, display, money
+from neiqin.schema import LedgerInfo, LedgerRow, column, register_ledger
+
+DATE = "yyyy-mm-dd"
+MONEY = "¥#,##0.00"
+
+
+@register_ledger
+class OrderRow(LedgerRow):
+    """订单台账 one line of the order ledger."""
+
+    ledger: ClassVar[LedgerInfo] = LedgerInfo(
+        name="orders",
+        sheet="订单台账",
+        sheet_synonyms=("订单", "销售订单", "订单明细", "销售订单台账", "订单登记表", "订单登记"),
+        title="订单台账",
+        key=("order_id",),
+    )
+
+    order_id: str = column(
+        "订单编号",
+        "订单号",
+        "单号",
+        "销售订单号",
+        "订单编码",
+        description="本公司的销售订单号，如 SO2611001；一张订单有几种产品就写几行，订单编号相同",
+        required=True,
+        width=14,
+    )
+    order_date: dt.date = column(
+        "接单日期",
+        "下单日期",
+        "订单日期",
+        "接单时间",
+        description="收到客户订单的日期，如 2026-11-03",
+        required=True,
+        width=12,
+        number_format=DATE,
+    )
+    channel: str | None = column(
+        "接单方式",
+        "下单方式",
+        "来源",
+        "订单来源",
+        description="客户下单的方式：电话、邮件、传真、微信、面谈或其他（见『设置』）",
+        choices="order_channels",
+        width=10,
+    )
+    customer: str = column(
+        "客户名称",
+        "客户",
+        "客户全称",
+        "购货单位",
+        description="客户全称，与『客户档案』一致",
+        required=True,
+        width=24,
+    )
+    customer_po: str | None = column(
+        "客户订单号",
+        "客户PO",
+        "PO号",
+        "客户PO号",
+        "采购订单号",
+        description="客户自己的采购单号（PO），便于对账",
+        width=14,
+    )
+    product_code: str = column(
+        "产品编码",
+        "物料编码",
+        "产品代码",
+        "货号",
+        "存货编码",
+        description="产品目录中的产品编码",
+        required=True,
+        width=12,
+    )
+    product_name: str | None = column(
+        "产品名称",
+        "品名",
+        "物料名称",
+        "存货名称",
+        description="产品名称",
+        width=18,
+    )
+    spec: str | None = column(
+        "规格型号",
+        "规格",
+        "型号",
+        description="规格型号，与客户订单一致",
+        width=14,
+    )
+    category: str | None = column(
+        "产品类别",
+        "类别",
+        "产品分类",
+        description="产品类别，决定下达给生产还是采购",
+        width=10,
+    )
+    unit: str | None = column("单位", "计量单位", description="计量单位，如 台、件、套", width=6)
+    quantity: Decimal = column(
+        "数量",
+        "订单数量",
+        "订购数量",
+        description="订购数量；退货填负数",
+        required=True,
+        width=8,
+        number_format="#,##0.##",
+    )
+    unit_price: Decimal = column(
+        "单价",
+        "含税单价",
+        "销售单价",
+        description="含税销售单价（元）",
+        required=True,
+        ge=0,
+        width=11,
+        number_format=MONEY,
+    )
+    amount: Decimal | None = column(
+        "金额",
+        "订单金额",
+        "销售额",
+        "含税金额",
+        description="金额 = 数量 × 单价（元）；可不填，由 NeiQin 计算",
+        width=13,
+        number_format=MONEY,
+    )
+    unit_cost: Decimal | None = column(
+        "成本单价",
+        "成本价",
+        "单位成本",
+        description="单位成本（元），用于毛利；不发给客户",
+        ge=0,
+        width=11,
+        number_format=MONEY,
+    )
+    delivery_date: dt.date = column(
+        "交货日期",
+        "交期",
+        "要求交货日期",
+        "承诺交期",
+        "交货期",
+        description="与客户约定的交货日期",
+        required=True,
+        width=12,
+        number_format=DATE,
+    )
+    sales_rep: str | None = column(
+        "销售员", "业务员", "销售人员", "负责销售", description="负责该订单的销售员", width=8
+    )
+    region: str | None = column("区域", "销售区域", "大区", "地区", description="销售区域，如 华东、华北", width=8)
+    status: str | None = column(
+        "状态",
+        "订单状态",
+        description="订单行的状态：待确认、已确认、已下达、生产中、采购中、已发货、已完成、已取消、暂停",
+        choices="order_statuses",
+        width=8,
+    )
+    ship_date: dt.date | None = column(
+        "发货日期",
+        "实际发货日期",
+        description="实际发货的日期",
+        width=12,
+        number_format=DATE,
+    )
+    note: str | None = column("备注", "说明", description="其他说明", width=20)
+
+
+def _positions(mask: pd.Series | np.ndarray) -> np.ndarray:
+    return np.flatnonzero(np.asarray(mask, dtype=bool))
+
+
+def check_quantity(ledger: Ledger, settings: Settings, today: dt.date) -> list[Issue]:
+    """数量 must be positive; a negative quantity is a return (warning)."""
+    if not ledger.has("quantity"):
+        return []
+    q = ledger.frame["quantity"]
+    rows = ledger.rows
+    issues = [ledger.issue(Code.ORD_QTY_ZERO, rows[p], "quantity") for p in _positions(q == 0)]
+    issues += [
+        ledger.issue(Code.ORD_QTY_NEGATIVE, rows[p], "quantity", value=display(q.iloc[p])) for p in _positions(q < 0)
+    ]
+    return issues
+
+
+def check_amount(ledger: Ledger, settings: Settings, today: dt.date) -> list[Issue]:
+    """金额 = 数量 × 单价 within the configured tolerance, when all three are given."""
+    if not all(ledger.has(f) for f in ("quantity", "unit_price", "amount")):
+        return []
+    f = ledger.frame
+    expected = (f["quantity"] * f["unit_price"]).round(2)
+    diff = (f["amount"] - expected).abs()
+    bad = diff > settings.amount_tolerance + 1e-9
+    rows = ledger.rows
+    return [
+        ledger.issue(
+            Code.ORD_AMOUNT_MISMATCH,
+            rows[p],
+            "amount",
+            amount=money(f["amount"].iloc[p]),
+            expected=money(expected.iloc[p]),
+            diff=money(diff.iloc[p]),
+        )
+        for p in _positions(bad)
+    ]
+
+
+def check_dates(ledger: Ledger, settings: Settings, today: dt.date) -> list[Issue]:
+    """交货日期 and 发货日期 not before 接单日期; 接单日期 not after today."""
+    if not ledger.has("order_date"):
+        return []
+    f = ledger.frame
+    order = f["order_date"].dt.normalize()
+    rows = ledger.rows
+    issues: list[Issue] = []
+    for field_name, code, label in (
+        ("delivery_date", Code.ORD_DELIVERY_BEFORE_ORDER, "delivery"),
+        ("ship_date", Code.ORD_SHIP_BEFORE_ORDER, "ship"),
+    ):
+        if not ledger.has(field_name):
+            continue
+        other = f[field_name].dt.normalize()
+        for p in _positions(other < order):
+            issues.append(
+                ledger.issue(
+                    code,
+                    rows[p],
+                    field_name,
+                    **{label: display(other.iloc[p].to_pydatetime()), "order": display(order.iloc[p].to_pydatetime())},
+                )
+            )
+    future = order > pd.Timestamp(today)
+    for p in _positions(future):
+        issues.append(
+            ledger.issue(
+                Code.ORD_ORDER_DATE_FUTURE,
+                rows[p],
+                "order_date",
+                value=display(order.iloc[p].to_pydatetime()),
+                today=today.isoformat(),
+            )
+        )
+    return issues
+
+
+def check_duplicates(ledger: Ledger, settings: Settings, today: dt.date) -> list[Issue]:
+    """Exact duplicate lines, and the same 订单编号 + 产品编码 twice (warnings)."""
+    rows = ledger.rows
+    issues: list[Issue] = []
+    first_seen: dict[tuple, int] = {}
+    exact: set[int] = set()
+    for pos, row in enumerate(ledger.data):
+        key = tuple(row)
+        if key in first_seen:
+            exact.add(pos)
+            issues.append(ledger.issue(Code.ORD_DUPLICATE_LINE, rows[pos], "order_id", other=first_seen[key]))
+        else:
+            first_seen[key] = rows[pos]
+    if ledger.has("order_id") and ledger.has("product_code"):
+        f = ledger.frame
+        keyed = f[["order_id", "product_code"]].notna().all(axis=1)
+        dup = f.duplicated(["order_id", "product_code"], keep="first") & keyed
+        if dup.any():
+            first_row = pd.Series(f.index, index=f.index).groupby([f["order_id"], f["product_code"]]).transform("first")
+            for p in _positions(dup):
+                if p in exact:
+                    continue
+                issues.append(
+                    ledger.issue(
+                        Code.ORD_DUPLICATE_KEY,
+                        rows[p],
+                        "product_code",
+                        order_id=f["order_id"].iloc[p],
+                        product=f["product_code"].iloc[p],
+                        other=int(first_row.iloc[p]),
+                    )
+                )
+    return issues
+
+
+def check_cost(ledger: Ledger, settings: Settings, today: dt.date) -> list[Issue]:
+    """单价 below 成本单价 on a sale (warning: needs a special-price approval)."""
+    if not (ledger.has("unit_cost") and ledger.has("unit_price")):
+        return []
+    f = ledger.frame
+    below = (f["unit_price"] < f["unit_cost"]) & (f["quantity"] > 0 if ledger.has("quantity") else True)
+    rows = ledger.rows
+    return [
+        ledger.issue(
+            Code.ORD_BELOW_COST,
+            rows[p],
+            "unit_price",
+            price=money(f["unit_price"].iloc[p]),
+            cost=money(f["unit_cost"].iloc[p]),
+        )
+        for p in _positions(below)
+    ]
+
+
+RULES = (check_quantity, check_amount, check_dates, check_duplicates, check_cost)
+
+
+def check(ledger: Ledger, settings: Settings | None = None, today: dt.date | None = None) -> list[Issue]:
+    """Every issue of an order ledger, in one pass, sorted as the clerk reads."""
+    settings = settings or Settings()
+    today = today or dt.date.today()
+    issues = list(ledger.issues)
+    issues += check_columns(ledger, settings)
+    for rule in RULES:
+        issues += rule(ledger, settings, today)
+    return sort_issues(issues)
