@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __version__ = "0.1.0"
 
-from .engine import count_calls, headless_caller, open_book
-
 __all__ = ["__version__", "count_calls", "headless_caller", "open_book"]
+
+
+def __getattr__(name: str) -> Any:
+    # Lazy, so that `neiqin` starts reading a workbook before xlwings and pandas load.
+    if name in ("count_calls", "headless_caller", "open_book"):
+        from . import engine
+
+        return getattr(engine, name)
+    raise AttributeError(name)

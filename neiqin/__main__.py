@@ -1,7 +1,5 @@
 """``python -m neiqin`` = the ``neiqin`` command."""
 
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()

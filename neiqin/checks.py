@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .config import Settings
 
 FORMULA_TEXT = re.compile(r"^[\t\r]*([=+\-@])\s*[A-Za-z_(]")
+_STARTS = tuple("\x00" + c for c in "=+-@\t\r")
 _FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 
 
@@ -71,17 +72,29 @@ def check_columns(ledger: Ledger, settings: Settings) -> list[Issue]:
                 )
         if spec.kind == "text":
             raw = ledger.raw[spec.field]
-            for pos, value in enumerate(raw):
-                if type(value) is str and value and value[0] in _FORMULA_TRIGGERS:
-                    match = FORMULA_TEXT.match(value)
-                    if match:
+            distinct = ledger.distinct.get(spec.field)
+            if distinct is None:
+                distinct = set(raw)
+            joined = "\x00" + "\x00".join(v for v in distinct if type(v) is str)
+            if not any(start in joined for start in _STARTS):
+                continue  # no text in this column starts like a formula
+            flagged = {
+                value: match.group(1)
+                for value in distinct
+                if type(value) is str and value and value[0] in _FORMULA_TRIGGERS
+                for match in [FORMULA_TEXT.match(value)]
+                if match
+            }
+            if flagged:
+                for pos, value in enumerate(raw):
+                    if value in flagged:
                         issues.append(
                             ledger.issue(
                                 Code.LED_FORMULA_TEXT,
                                 int(rows[pos]),
                                 spec.field,
                                 value=display(value),
-                                char=match.group(1),
+                                char=flagged[value],
                             )
                         )
     return issues

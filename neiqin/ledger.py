@@ -15,19 +15,22 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 import math
+import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .engine.package import ERROR_VALUES
 from .errors import NeiQinError
 from .issues import Code, Issue, make_issue
+from .ooxml import ERROR_VALUES
+from .perf import gc_paused
 from .schema import ColumnSpec, LedgerRow, ledger_model
 
 if TYPE_CHECKING:
@@ -213,46 +216,113 @@ def parse_text(value: Any) -> str | None:
 _CONVERTERS = {"date": parse_date, "number": parse_number, "text": parse_text}
 
 
-def convert_column(values: list[Any], kind: str) -> tuple[list[Any], list[tuple[int, CellProblem]]]:
-    """Convert one column; the fast path is a type check, the slow path a parser."""
-    problems: list[tuple[int, CellProblem]] = []
-    out: list[Any] = [None] * len(values)
-    convert = _CONVERTERS[kind]
-    fast = {"date": dt.datetime, "number": float, "text": None}[kind]
-    for i, v in enumerate(values):
-        if v is None:
+_NONE = type(None)
+_PLAIN = {
+    "date": frozenset({dt.datetime, _NONE}),
+    "number": frozenset({float, _NONE}),
+    "text": frozenset({str, _NONE}),
+}
+
+
+def convert_cell(value: Any, kind: str) -> Any:
+    """One cell as ``kind`` ('text', 'date', 'number'); raises CellProblem."""
+    if value is None:
+        return None
+    if type(value) is str:
+        if value in ERRORS:
+            raise CellProblem(Code.LED_EXCEL_ERROR, value=value)
+        if kind == "text":
+            return value.strip() or None
+        if not value.strip():
+            return None
+    return _CONVERTERS[kind](value)
+
+
+def _needs_work(value: str) -> bool:
+    return not value or value[0].isspace() or value[-1].isspace() or value in ERRORS
+
+
+_EDGE_SPACES = (
+    "\x00 ",
+    " \x00",
+    "\x00\u3000",
+    "\u3000\x00",
+    "\x00\t",
+    "\t\x00",
+    "\x00\n",
+    "\n\x00",
+    "\x00\r",
+    "\r\x00",
+    "\x00\xa0",
+    "\xa0\x00",
+)
+
+
+def _clean_texts(values: set[Any]) -> bool:
+    """True when no distinct text needs stripping and none is an Excel error (scans in C)."""
+    if "" in values or not ERRORS.isdisjoint(values):
+        return False
+    joined = "\x00" + "\x00".join(filter(None, values)) + "\x00"
+    return not any(edge in joined for edge in _EDGE_SPACES)
+
+
+@dataclass
+class Converted:
+    """One converted column: values, problems by position, and its distinct raw values."""
+
+    values: Sequence[Any]
+    problems: list[tuple[int, CellProblem]]
+    distinct: set[Any] | None = None  # kept for text columns (later checks reuse it)
+
+
+def convert_column(values: Sequence[Any], kind: str) -> Converted:
+    """Convert one column of cells to ``kind``.
+
+    Cells that already have the column's type pass untouched, and every other
+    distinct value is converted once — a ledger repeats its values — so a clean
+    100,000-row column costs a type scan, not 100,000 parser calls.
+    """
+    types = set(map(type, values))
+    plain = _PLAIN[kind]
+    if types <= plain and kind != "text":
+        return Converted(values, [])
+    values = list(values)
+    if bool in types:
+        # True == 1 == 1.0, so a set of values would merge them: cell by cell
+        out: list[Any] = [None] * len(values)
+        problems: list[tuple[int, CellProblem]] = []
+        for i, v in enumerate(values):
+            try:
+                out[i] = convert_cell(v, kind)
+            except CellProblem as problem:
+                problems.append((i, problem))
+        return Converted(out, problems)
+    distinct = set(values)
+    keep = distinct if kind == "text" else None
+    if kind == "text" and types <= plain and _clean_texts(distinct):
+        return Converted(values, [], keep)
+    special: dict[Any, Any] = {}
+    bad: dict[Any, CellProblem] = {}
+    for value in distinct:
+        if value is None or (type(value) in plain and (kind != "text" or not _needs_work(value))):
             continue
-        tv = type(v)
-        if tv is fast:
-            out[i] = v
-            continue
-        if tv is str:
-            if v in ERRORS:
-                problems.append((i, CellProblem(Code.LED_EXCEL_ERROR, value=v)))
-                continue
-            if kind == "text":
-                out[i] = v.strip() or None
-                continue
-            if not v.strip():
-                continue
         try:
-            out[i] = convert(v)
+            special[value] = convert_cell(value, kind)
         except CellProblem as problem:
-            problems.append((i, problem))
-    if kind == "number":
-        for i, v in enumerate(out):
-            if v is not None and (v != v or v in (math.inf, -math.inf)):
-                out[i] = None
-                problems.append((i, CellProblem(Code.LED_BAD_NUMBER, value=display(values[i]))))
-    return out, problems
+            bad[value] = problem
+            special[value] = None
+    if not special:
+        return Converted(values, [], keep)
+    out = list(map(special.get, values, values))
+    problems = [(i, bad[v]) for i, v in enumerate(values) if v in bad] if bad else []
+    return Converted(out, problems, keep)
 
 
-def _series(values: list[Any], kind: str, index: pd.Index) -> pd.Series:
+def _series(values: Sequence[Any], kind: str, index: pd.Index) -> pd.Series:
     if kind == "number":
-        arr = np.array([np.nan if v is None else v for v in values], dtype=float)
-        return pd.Series(arr, index=index)
+        return pd.Series(np.array(values, dtype=float), index=index)
     if kind == "date":
-        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)).array, index=index, dtype="datetime64[us]")
+        return pd.Series(pd.to_datetime(values).as_unit("us"), index=index)
     return pd.Series(values, index=index, dtype=object)
 
 
@@ -277,10 +347,11 @@ class Ledger:
     columns: dict[str, LedgerColumn]
     extra_columns: list[LedgerColumn]
     frame: pd.DataFrame  # one column per known field; index = Excel row numbers
-    raw: dict[str, list[Any]]  # the cells as read, per known field, aligned with frame
+    raw: dict[str, Sequence[Any]]  # the cells as read, per known field, aligned with frame
     data: list[list[Any]]  # whole data rows as read (every column), aligned with frame
     issues: list[Issue] = field(default_factory=list)
     first_col: int = 1
+    distinct: dict[str, set[Any]] = field(default_factory=dict)  # distinct cells of text columns
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -387,6 +458,18 @@ def parse_ledger(
     scan_rows: int = 20,
 ) -> Ledger:
     """Build a Ledger from a sheet's values (a list of rows starting at first_row/first_col)."""
+    with gc_paused():
+        return _parse_ledger(values, model, sheet, first_row, first_col, scan_rows)
+
+
+def _parse_ledger(
+    values: list[list[Any]],
+    model: type[LedgerRow],
+    sheet: str,
+    first_row: int,
+    first_col: int,
+    scan_rows: int,
+) -> Ledger:
     specs = {c.field: c for c in model.columns()}
     table = _lookup(specs.values())
     required = {c.field for c in specs.values() if c.required}
@@ -454,33 +537,43 @@ def parse_ledger(
 
     key_field = model.ledger.key[0] if model.ledger.key else None
     key_pos = columns[key_field].col - first_col if key_field in columns else None
-    rows: list[int] = []
-    data: list[list[Any]] = []
-    for i in range(header_index + 1, len(values)):
-        row = values[i]
-        if not any(v is not None and not (type(v) is str and not v.strip()) for v in row):
-            continue
-        if (key_pos is None or row[key_pos] is None) and any(
-            type(v) is str and _TOTAL_ROW.match(v.replace(" ", "").replace("\u3000", "")) for v in row
-        ):
-            continue  # a 合计 row the clerk keeps under the table
-        rows.append(first_row + i)
-        data.append(row)
+    body = values[header_index + 1 :]
+    width = len(values[header_index])
+    start = first_row + header_index + 1
+    # Only nearly empty rows and rows without a key need a closer look (blank, 合计).
+    nones = list(map(list.count, body, itertools.repeat(None)))
+    look = {i for i, n in enumerate(nones) if width - n <= 3}
+    if key_pos is not None:
+        look.update(i for i, k in enumerate(map(operator.itemgetter(key_pos), body)) if k is None)
+    drop = {i for i in look if _skip_row(body[i], key_pos)}
+    if drop:
+        keep = [i for i in range(len(body)) if i not in drop]
+        data = [body[i] for i in keep]
+        rows = [start + i for i in keep]
+    else:
+        data = body
+        rows = list(range(start, start + len(body)))
 
     index = pd.Index(rows, name="row", dtype="int64")
+    if any(len(r) != width for r in data):  # rows of different lengths (not from a range read)
+        data = [list(r) + [None] * (width - len(r)) for r in data]
+    by_column = list(zip(*data, strict=True)) if data else [()] * width
     frame_columns: dict[str, pd.Series] = {}
-    raw: dict[str, list[Any]] = {}
+    raw: dict[str, Sequence[Any]] = {}
+    distinct: dict[str, set[Any]] = {}
     for field_name, column in columns.items():
         spec = specs[field_name]
         pos = column.col - first_col
-        cells = [r[pos] if pos < len(r) else None for r in data]
+        cells = by_column[pos]
+        converted = convert_column(cells, spec.kind)
         raw[field_name] = cells
-        converted, problems = convert_column(cells, spec.kind)
-        for position, problem in problems:
+        if converted.distinct is not None:
+            distinct[field_name] = converted.distinct
+        for position, problem in converted.problems:
             issues.append(
                 make_issue(problem.code, sheet, rows[position], column.header, col=column.col, **problem.values)
             )
-        frame_columns[field_name] = _series(converted, spec.kind, index)
+        frame_columns[field_name] = _series(converted.values, spec.kind, index)
     frame = pd.DataFrame(frame_columns, index=index)
     return Ledger(
         name=model.ledger.name,
@@ -494,6 +587,16 @@ def parse_ledger(
         data=data,
         issues=issues,
         first_col=first_col,
+        distinct=distinct,
+    )
+
+
+def _skip_row(row: list[Any], key_pos: int | None) -> bool:
+    """A row that is not a ledger line: only blanks, or a 合计 row under the table."""
+    if all(v is None or (type(v) is str and not v.strip()) for v in row):
+        return True
+    return (key_pos is None or row[key_pos] is None) and any(
+        type(v) is str and _TOTAL_ROW.match(v.replace(" ", "").replace("\u3000", "")) for v in row
     )
 
 

@@ -6,8 +6,9 @@ The field names below are a contract: reports and imports map other files onto t
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from neiqin.checks import check_columns
 from neiqin.config import Settings
 from neiqin.issues import Code, Issue, sort_issues
 from neiqin.ledger import Ledger, display, money
+from neiqin.perf import gc_paused
 from neiqin.schema import LedgerInfo, LedgerRow, column, register_ledger
 
 DATE = "yyyy-mm-dd"
@@ -264,32 +266,41 @@ def check_duplicates(ledger: Ledger, settings: Settings, today: dt.date) -> list
     """Exact duplicate lines, and the same 订单编号 + 产品编码 twice (warnings)."""
     rows = ledger.rows
     issues: list[Issue] = []
-    first_seen: dict[tuple, int] = {}
+    keys = list(map(tuple, ledger.data))
+    repeated = {key for key, n in Counter(keys).items() if n > 1}  # C speed; usually empty
     exact: set[int] = set()
-    for pos, row in enumerate(ledger.data):
-        key = tuple(row)
-        if key in first_seen:
-            exact.add(pos)
-            issues.append(ledger.issue(Code.ORD_DUPLICATE_LINE, rows[pos], "order_id", other=first_seen[key]))
-        else:
-            first_seen[key] = rows[pos]
+    if repeated:
+        first_seen: dict[tuple, int] = {}
+        for pos, key in enumerate(keys):
+            if key not in repeated:
+                continue
+            if key in first_seen:
+                exact.add(pos)
+                issues.append(ledger.issue(Code.ORD_DUPLICATE_LINE, rows[pos], "order_id", other=first_seen[key]))
+            else:
+                first_seen[key] = rows[pos]
     if ledger.has("order_id") and ledger.has("product_code"):
         f = ledger.frame
         keyed = f[["order_id", "product_code"]].notna().all(axis=1)
         dup = f.duplicated(["order_id", "product_code"], keep="first") & keyed
         if dup.any():
-            first_row = pd.Series(f.index, index=f.index).groupby([f["order_id"], f["product_code"]]).transform("first")
+            first_row: dict[tuple[Any, Any], int] = {}
+            involved = f.duplicated(["order_id", "product_code"], keep=False) & keyed
+            for p in _positions(involved):
+                key = (f["order_id"].iloc[p], f["product_code"].iloc[p])
+                first_row.setdefault(key, rows[p])
             for p in _positions(dup):
                 if p in exact:
                     continue
+                key = (f["order_id"].iloc[p], f["product_code"].iloc[p])
                 issues.append(
                     ledger.issue(
                         Code.ORD_DUPLICATE_KEY,
                         rows[p],
                         "product_code",
-                        order_id=f["order_id"].iloc[p],
-                        product=f["product_code"].iloc[p],
-                        other=int(first_row.iloc[p]),
+                        order_id=key[0],
+                        product=key[1],
+                        other=first_row[key],
                     )
                 )
     return issues
@@ -322,7 +333,8 @@ def check(ledger: Ledger, settings: Settings | None = None, today: dt.date | Non
     settings = settings or Settings()
     today = today or dt.date.today()
     issues = list(ledger.issues)
-    issues += check_columns(ledger, settings)
-    for rule in RULES:
-        issues += rule(ledger, settings, today)
+    with gc_paused():
+        issues += check_columns(ledger, settings)
+        for rule in RULES:
+            issues += rule(ledger, settings, today)
     return sort_issues(issues)

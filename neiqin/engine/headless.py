@@ -15,27 +15,26 @@ from __future__ import annotations
 import colorsys
 import contextlib
 import datetime as dt
+import functools
 import logging
 import os
 import re
 import shutil
 from collections.abc import Iterator
+from concurrent.futures import Future
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from xml.etree import ElementTree as ET
 
-import openpyxl
-from openpyxl.cell.cell import MergedCell
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, PatternFill
-from openpyxl.styles import Font as XLFont
-from openpyxl.styles.colors import COLOR_INDEX
-from openpyxl.utils import get_column_letter, range_boundaries
-from openpyxl.worksheet.hyperlink import Hyperlink
 from xlwings import base_classes
+from xlwings.utils import col_name as get_column_letter
+from xlwings.utils import column_to_number
 
+from .. import ooxml as package
+from .. import prefetch
 from ..errors import NeiQinError
-from . import package
+from ..perf import gc_paused
 from .calls import instrumented
 
 log = logging.getLogger(__name__)
@@ -45,9 +44,31 @@ MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
 NOTE_AUTHOR = "NeiQin"
 
-_ERRORS = set(package.ERROR_VALUES)
+
 _DATE = dt.date
 _DATETIME = dt.datetime
+
+
+@functools.cache
+def _opx() -> SimpleNamespace:
+    """openpyxl, imported on the first write or format: reading never needs it."""
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles.colors import COLOR_INDEX
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    return SimpleNamespace(
+        openpyxl=openpyxl,
+        MergedCell=MergedCell,
+        Comment=Comment,
+        Alignment=Alignment,
+        Font=Font,
+        PatternFill=PatternFill,
+        COLOR_INDEX=COLOR_INDEX,
+        Hyperlink=Hyperlink,
+    )
 
 
 class EngineError(NeiQinError):
@@ -55,11 +76,6 @@ class EngineError(NeiQinError):
 
 
 # --------------------------------------------------------------------------- values
-
-
-def _normalize_row(row: list[Any]) -> list[Any]:
-    """calamine row -> what Excel's COM layer gives: None for empty, datetime for dates."""
-    return [None if v == "" else (_DATETIME(v.year, v.month, v.day) if type(v) is _DATE else v) for v in row]
 
 
 def _from_cell(value: Any, data_type: str | None, err_to_str: bool) -> Any:
@@ -140,19 +156,29 @@ def _apply_tint(rgb: tuple[int, int, int], tint: float) -> tuple[int, int, int]:
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 
 
+_CELL = re.compile(r"^([A-Za-z]{1,3})?(\d+)?$")
+
+
 def _parse_area(text: str) -> tuple[int, int, int, int]:
+    """'B3', 'A1:C9', 'A:C', '3:5', "'Sheet'!A1" -> (row1, col1, row2, col2)."""
     text = text.strip().replace("$", "")
     if "!" in text:
         text = text.rsplit("!", 1)[1]
-    if ":" in text:
-        a, b = text.split(":", 1)
-        if a.isdigit() and b.isdigit():
-            return int(a), 1, int(b), MAX_COLUMNS
-        if a.isalpha() and b.isalpha():
-            c1, _, c2, _ = range_boundaries(f"{a}1:{b}1")
-            return 1, c1, MAX_ROWS, c2
-    c1, r1, c2, r2 = range_boundaries(text.upper())
-    return r1, c1, r2, c2
+    parts = text.split(":", 1)
+    bounds = []
+    for part in parts:
+        m = _CELL.match(part.strip())
+        if not m or not (m[1] or m[2]):
+            raise EngineError(f"无法识别的单元格地址『{text}』")
+        col = column_to_number(m[1].upper()) if m[1] else None
+        row = int(m[2]) if m[2] else None
+        bounds.append((row, col))
+    (r1, c1), (r2, c2) = bounds[0], bounds[-1]
+    if r1 is None or r2 is None:  # whole columns
+        r1, r2 = 1, MAX_ROWS
+    if c1 is None or c2 is None:  # whole rows
+        c1, c2 = 1, MAX_COLUMNS
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
 def _address(r1: int, c1: int, r2: int, c2: int, row_abs: bool = True, col_abs: bool = True) -> str:
@@ -433,7 +459,7 @@ class _SheetState:
         self.name = name
         self.ws: Any = None  # openpyxl worksheet, once loaded
         self.grid: list[list[Any]] | None = None  # calamine values from A1
-        self.errors: dict[tuple[int, int], str] | None = None
+        self.errors: dict[tuple[int, int], str] | Future[dict[tuple[int, int], str]] | None = None
         self.dirty = False  # written since open: read from openpyxl from now on
         self.in_file = in_file
         self.touched: list[tuple[int, int, int, int]] = []
@@ -451,8 +477,9 @@ class Book(base_classes.Book):
         self._untitled = f"工作簿{len(books._books) + 1}"
         self.save_warnings: list[str] = []
         self._palette: list[tuple[int, int, int]] | None = None
+        self._prefetch: prefetch._Job | None = None
         if path is None:
-            self._xl = openpyxl.Workbook()
+            self._xl = _opx().openpyxl.Workbook()
             self._states = [_SheetState(ws.title, in_file=False) for ws in self._xl.worksheets]
             for st, ws in zip(self._states, self._xl.worksheets, strict=True):
                 st.ws = ws
@@ -460,11 +487,12 @@ class Book(base_classes.Book):
             return
         if not path.exists():
             raise FileNotFoundError(path)
+        self._prefetch = prefetch.take(path)
         try:
-            import python_calamine
-
-            self._cal = python_calamine.CalamineWorkbook.from_path(str(path))
-            for meta in self._cal.sheets_metadata:
+            # the prefetch thread owns its calamine workbook: never share it across threads
+            self._cal = None if self._prefetch is not None else self._open_calamine()
+            metadata = self._prefetch.metadata if self._prefetch is not None else self._cal.sheets_metadata
+            for meta in metadata:
                 if "WorkSheet" not in str(meta.typ):
                     continue
                 self._states.append(
@@ -497,7 +525,7 @@ class Book(base_classes.Book):
                     "请在 Excel 中另存为 .xlsx 后再试"
                 )
             keep_vba = package.has_vba(self._path) or self._path.suffix.lower() in package.MACRO_EXTENSIONS
-            self._xl = openpyxl.load_workbook(self._path, keep_vba=keep_vba, rich_text=True)
+            self._xl = _opx().openpyxl.load_workbook(self._path, keep_vba=keep_vba, rich_text=True)
             by_name = {st.name: st for st in self._states}
             states = []
             for ws in self._xl.worksheets:
@@ -508,18 +536,35 @@ class Book(base_classes.Book):
             self._states = states
         return self._xl
 
+    def _open_calamine(self) -> Any:
+        import python_calamine
+
+        return python_calamine.CalamineWorkbook.from_path(str(self._path))
+
     def _grid(self, st: _SheetState) -> list[list[Any]]:
         if st.grid is None:
-            if self._cal is None or not st.in_file:
+            if self._path is None or not st.in_file:
                 st.grid = []
+                return st.grid
+            job = self._prefetch
+            grid = job.grid(st.name) if job is not None else None
+            if grid is not None:
+                if st.errors is None and st.name in job.errors:  # type: ignore[union-attr]
+                    st.errors = job.errors[st.name]  # type: ignore[union-attr]
             else:
-                sheet = self._cal.get_sheet_by_name(st.name)
-                st.grid = [_normalize_row(r) for r in sheet.to_python(skip_empty_area=False)]
+                if st.errors is None and self._is_zip():
+                    st.errors = prefetch.error_scan(self._path, st.name)  # overlaps the parse
+                if self._cal is None:
+                    self._cal = self._open_calamine()
+                grid = prefetch.parse_sheet(self._cal, st.name)
+            st.grid = grid
         return st.grid
 
     def _errors(self, st: _SheetState) -> dict[tuple[int, int], str]:
         if st.errors is None:
             st.errors = package.error_cells(self._path, st.name) if (st.in_file and self._is_zip()) else {}
+        elif isinstance(st.errors, Future):
+            st.errors = st.errors.result()
         return st.errors
 
     def _ws(self, st: _SheetState) -> Any:
@@ -541,8 +586,8 @@ class Book(base_classes.Book):
         if kind == "rgb" and isinstance(color.rgb, str):
             value = color.rgb[-6:]
             return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
-        if kind == "indexed" and color.indexed is not None and color.indexed < len(COLOR_INDEX):
-            value = COLOR_INDEX[color.indexed][-6:]
+        if kind == "indexed" and color.indexed is not None and color.indexed < len(_opx().COLOR_INDEX):
+            value = _opx().COLOR_INDEX[color.indexed][-6:]
             return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
         if kind == "theme" and color.theme is not None:
             palette = self._theme_palette()
@@ -1020,6 +1065,10 @@ class Range(base_classes.Range):
 
     # ---- values
     def _read(self, r1: int, c1: int, r2: int, c2: int, err_to_str: bool) -> list[list[Any]]:
+        with gc_paused():
+            return self._read_values(r1, c1, r2, c2, err_to_str)
+
+    def _read_values(self, r1: int, c1: int, r2: int, c2: int, err_to_str: bool) -> list[list[Any]]:
         book, st = self._sheet._book, self._sheet._st
         width = c2 - c1 + 1
         if st.dirty or not st.in_file:
@@ -1044,24 +1093,20 @@ class Range(base_classes.Range):
                         if grid is None:
                             grid = book._grid(st) if st.in_file else []
                         if st.in_file and not self._touched(st, r, c) and r <= len(grid) and c <= len(grid[r - 1]):
-                            row.append(grid[r - 1][c - 1])
+                            row.append(prefetch.normalize_value(grid[r - 1][c - 1]))
                         else:
                             row.append(str(cell.value))
                         continue
                     row.append(_from_cell(cell.value, cell.data_type, err_to_str))
                 out.append(row)
             return out
-        grid = book._grid(st)
+        grid = book._grid(st)  # calamine's raw rows; normalized while slicing
         nrows = len(grid)
-        out = []
-        pad_row = [None] * width
-        for r in range(r1, min(r2, nrows) + 1):
-            line = grid[r - 1]
-            part = line[c1 - 1 : c2]
+        out = prefetch.normalize_rows(grid[r1 - 1 : min(r2, nrows)], c1, c2)
+        for part in out:
             if len(part) < width:
-                part = part + [None] * (width - len(part))
-            out.append(part)
-        out.extend(list(pad_row) for _ in range(max(0, r2 - max(r1 - 1, nrows))))
+                part.extend([None] * (width - len(part)))
+        out.extend([None] * width for _ in range(max(0, r2 - max(r1 - 1, nrows))))
         if err_to_str:
             errors = book._errors(st)
             if errors:
@@ -1126,7 +1171,7 @@ class Range(base_classes.Range):
         ws = book._ws(st)
         for r1, c1, r2, c2 in self._bounded_areas():
             for (r, c), cell in list(ws._cells.items()):
-                if r1 <= r <= r2 and c1 <= c <= c2 and not isinstance(cell, MergedCell):
+                if r1 <= r <= r2 and c1 <= c <= c2 and not isinstance(cell, _opx().MergedCell):
                     cell.value = None
             st.touched.append((r1, c1, r2, c2))
         st.dirty = True
@@ -1198,11 +1243,10 @@ class Range(base_classes.Range):
     @color.setter
     def color(self, color_or_rgb: Any) -> None:
         rgb = _rgb(color_or_rgb)
-        fill = (
-            PatternFill(fill_type=None) if rgb is None else PatternFill("solid", fgColor=_hex(rgb), bgColor=_hex(rgb))
-        )
+        pattern = _opx().PatternFill
+        fill = pattern(fill_type=None) if rgb is None else pattern("solid", fgColor=_hex(rgb), bgColor=_hex(rgb))
         for cell in self._cells():
-            if not isinstance(cell, MergedCell):
+            if not isinstance(cell, _opx().MergedCell):
                 cell.fill = fill
         self._sheet._st.dirty = True
 
@@ -1224,7 +1268,7 @@ class Range(base_classes.Range):
     def wrap_text(self, value: bool) -> None:
         for cell in self._cells():
             a = cell.alignment
-            cell.alignment = Alignment(horizontal=a.horizontal, vertical=a.vertical, wrap_text=bool(value))
+            cell.alignment = _opx().Alignment(horizontal=a.horizontal, vertical=a.vertical, wrap_text=bool(value))
 
     @property
     def horizontal_alignment(self) -> str:
@@ -1235,7 +1279,8 @@ class Range(base_classes.Range):
         mapping = {"center_across_selection": "centerContinuous"}
         for cell in self._cells():
             a = cell.alignment
-            cell.alignment = Alignment(horizontal=mapping.get(value, value), vertical=a.vertical, wrap_text=a.wrap_text)
+            horizontal = mapping.get(value, value)
+            cell.alignment = _opx().Alignment(horizontal=horizontal, vertical=a.vertical, wrap_text=a.wrap_text)
 
     @property
     def vertical_alignment(self) -> str:
@@ -1245,7 +1290,7 @@ class Range(base_classes.Range):
     def vertical_alignment(self, value: str) -> None:
         for cell in self._cells():
             a = cell.alignment
-            cell.alignment = Alignment(horizontal=a.horizontal, vertical=value, wrap_text=a.wrap_text)
+            cell.alignment = _opx().Alignment(horizontal=a.horizontal, vertical=value, wrap_text=a.wrap_text)
 
     @property
     def column_width(self) -> float:
@@ -1280,7 +1325,7 @@ class Range(base_classes.Range):
         widths: dict[int, float] = {}
         for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2):
             for cell in row:
-                if cell.value is None or isinstance(cell, MergedCell):
+                if cell.value is None or isinstance(cell, _opx().MergedCell):
                     continue
                 text = cell.value if isinstance(cell.value, str) else str(cell.value)
                 if isinstance(cell.value, (dt.date, dt.datetime)):
@@ -1343,7 +1388,7 @@ class Range(base_classes.Range):
     def add_hyperlink(self, address: str, text_to_display: str | None = None, screen_tip: str | None = None) -> None:
         cell = self._first()
         if address.startswith("#"):
-            cell.hyperlink = Hyperlink(
+            cell.hyperlink = _opx().Hyperlink(
                 ref=cell.coordinate, location=address[1:], tooltip=screen_tip, display=text_to_display
             )
         else:
@@ -1351,7 +1396,7 @@ class Range(base_classes.Range):
             if screen_tip:
                 cell.hyperlink.tooltip = screen_tip
         cell.value = text_to_display or address
-        cell.font = XLFont(color="FF0563C1", underline="single")
+        cell.font = _opx().Font(color="FF0563C1", underline="single")
         self._sheet._st.dirty = True
         self._sheet._st.touched.append((self.row, self.column, self.row, self.column))
 
@@ -1366,10 +1411,10 @@ class Range(base_classes.Range):
         return None
 
 
-def _comment(text: str, author: str = NOTE_AUTHOR) -> Comment:
+def _comment(text: str, author: str = NOTE_AUTHOR) -> Any:
     lines = text.split("\n")
     width = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in lines), default=10)
-    comment = Comment(text, author or NOTE_AUTHOR)
+    comment = _opx().Comment(text, author or NOTE_AUTHOR)
     comment.width = int(min(max(width, 20), 60) * 7.5)
     comment.height = int(min(max(len(lines) + sum(len(line) // 30 for line in lines), 3), 30) * 20)
     return comment
@@ -1430,7 +1475,7 @@ class Font:
                 "color": f.color,
             }
             attrs.update(changes)
-            cell.font = XLFont(**attrs)
+            cell.font = _opx().Font(**attrs)
         self._rng._sheet._st.dirty = True
 
     @property

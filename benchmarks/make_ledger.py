@@ -1,0 +1,54 @@
+"""Write a large order ledger (.xlsx) for the benchmarks: the demo company's data, repeated.
+
+    python benchmarks/make_ledger.py 100000 benchmarks/data/orders_100k.xlsx
+
+The layout is the demo's (title row, subtitle, blank row, header row), the cells
+are the demo's — dates as dates, a few text dates and ¥ amounts, the demo's
+planted mistakes — so reading and checking do the same work as on a real ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from openpyxl import Workbook
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from neiqin.addin import ensure_import_path
+from neiqin.demo import generate
+
+
+def make(rows: int, path: Path, seed: int = 7) -> Path:
+    ensure_import_path()
+    from neiqin.schema import ledger_model
+
+    specs = ledger_model("orders").columns()
+    lines = generate(seed, dt.date(2026, 11, 26))["lines"]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("订单台账")
+    ws.append(["华东精工机电销售有限公司 订单台账（基准测试）"])
+    ws.append(["内勤：李娜"])
+    ws.append([])
+    ws.append([s.header for s in specs])
+    n = 0
+    while n < rows:
+        for line in lines:
+            if n >= rows:
+                break
+            values = [line.get(s.field) for s in specs]
+            if n >= len(lines):  # later copies get their own order numbers
+                values[0] = f"{values[0]}-{n // len(lines)}"
+            ws.append(values)
+            n += 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    target = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).parent / "data" / f"orders_{count}.xlsx"
+    print(make(count, target))

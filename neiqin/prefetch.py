@@ -1,0 +1,163 @@
+"""Reading a workbook's values in the background while the rest of NeiQin starts.
+
+The ``neiqin`` command knows which file it will read before it has imported pandas,
+xlwings and pydantic (about half a second). :func:`start` hands the file to a
+background thread that parses its worksheets with python-calamine (which releases
+the GIL while it parses) in workbook order; the headless engine then takes the
+parsed sheets instead of parsing them again. A sheet the thread has not reached
+when the engine asks for it is parsed by the engine itself: prefetching can make
+a run faster, never different.
+
+The same module scans sheets for Excel error values (:func:`error_scan`): that is a
+zip decompression, which also runs outside the GIL, so it overlaps the parse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from .perf import gc_paused
+
+_DATE = dt.date
+_DATETIME = dt.datetime
+# CPython has one empty-string object, and calamine's empty cells are that object:
+# an identity test is much cheaper than `v == ""` on a float.
+_EMPTY = ""
+
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="neiqin-read")
+_JOBS: dict[Path, _Job] = {}
+_LOCK = threading.Lock()
+
+
+def normalize_value(v: Any) -> Any:
+    """One calamine value as Excel's COM layer gives it: None for empty, datetime for dates."""
+    if v is _EMPTY or v == "":
+        return None
+    return _DATETIME(v.year, v.month, v.day) if type(v) is _DATE else v
+
+
+def normalize_rows(rows: list[list[Any]], c1: int, c2: int) -> list[list[Any]]:
+    """Columns c1..c2 (1-based) of calamine rows, normalized (see :func:`normalize_value`).
+
+    This is the one pass over every cell a read makes: slicing and normalizing together.
+    """
+    lo = c1 - 1
+    with gc_paused():
+        return [
+            [
+                None if v is _EMPTY else (_DATETIME(v.year, v.month, v.day) if type(v) is _DATE else v)
+                for v in row[lo:c2]
+            ]
+            for row in rows
+        ]
+
+
+def parse_sheet(workbook: Any, name: str) -> list[list[Any]]:
+    """All values of one sheet from A1, as calamine gives them ('' for empty, dates as date)."""
+    with gc_paused():
+        return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+
+def error_scan(path: Path, sheet: str) -> Future[dict[tuple[int, int], str]]:
+    """Start scanning one sheet for error cells; the result is {(row, col): '#N/A'}."""
+    from .ooxml import error_cells
+
+    return _POOL.submit(error_cells, path, sheet)
+
+
+def _key(path: Path) -> tuple[float, int]:
+    stat = path.stat()
+    return stat.st_mtime, stat.st_size
+
+
+class _Job:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.key = _key(path)
+        self.opened = threading.Event()
+        self.workbook: Any = None
+        self.names: list[str] = []
+        self.metadata: list[Any] = []
+        self.grids: dict[str, list[list[Any]]] = {}
+        self.done: dict[str, threading.Event] = {}
+        self.errors: dict[str, Future[dict[tuple[int, int], str]]] = {}
+        self.current: str | None = None
+        self.stop = False
+        self.failed = False
+
+    def run(self) -> None:
+        try:
+            import python_calamine
+
+            self.workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            # read here: calamine objects must not be touched from two threads at once
+            self.metadata = list(self.workbook.sheets_metadata)
+            self.names = [m.name for m in self.metadata if "WorkSheet" in str(m.typ)]
+            self.done = {name: threading.Event() for name in self.names}
+        except Exception:
+            self.failed = True
+            return
+        finally:
+            self.opened.set()
+        zipped = self.path.suffix.lower() in (".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam")
+        for name in self.names:
+            with _LOCK:
+                if self.stop:
+                    break
+                self.current = name
+            if zipped:
+                self.errors[name] = error_scan(self.path, name)
+            try:
+                self.grids[name] = parse_sheet(self.workbook, name)
+            except Exception:
+                pass
+            finally:
+                with _LOCK:
+                    self.current = None
+                self.done[name].set()
+        with _LOCK:
+            self.current = None
+            for event in self.done.values():
+                event.set()
+
+    def grid(self, name: str) -> list[list[Any]] | None:
+        """The prefetched sheet, waiting for it only if it is being parsed right now."""
+        with _LOCK:
+            event = self.done.get(name)
+            if event is None:
+                return None
+            if not event.is_set() and self.current != name:
+                self.stop = True  # the engine will parse it itself; stop reading ahead
+                return None
+        event.wait()
+        return self.grids.get(name)
+
+
+def start(path: str | os.PathLike[str]) -> None:
+    """Begin reading ``path`` in the background (no-op for a missing file)."""
+    p = Path(path).resolve()
+    if not p.is_file():
+        return
+    job = _Job(p)
+    with _LOCK:
+        _JOBS[p] = job
+    threading.Thread(target=job.run, name="neiqin-prefetch", daemon=True).start()
+
+
+def take(path: Path) -> _Job | None:
+    """The background read of ``path``, if one was started and the file is unchanged."""
+    with _LOCK:
+        job = _JOBS.pop(path, None)
+    if job is None:
+        return None
+    job.opened.wait()
+    if job.failed or job.key != _key(path):
+        with _LOCK:
+            job.stop = True
+        return None
+    return job
