@@ -36,17 +36,34 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def engine_calls(rows: int, folder: Path) -> int:
+    """Engine calls of validate_orders on clean lines plus the same three problem lines."""
+    import datetime as dt
+
     from make_ledger import make
 
     import neiqin
     from neiqin.addin import load_macros
 
     macros = load_macros()
-    path = make(rows, folder / f"orders_{rows}.xlsx")
+    line = generate_line()
+    tail = [
+        {**line, "order_id": "X1", "customer": None},
+        {**line, "order_id": "X2", "amount": 1.0},
+        {**line, "order_id": "X3", "channel": "QQ"},
+    ]
+    path = make(rows, folder / f"orders_{rows}.xlsx", tail=tail)
     book = neiqin.open_book(path, engine="headless")
     with neiqin.count_calls() as calls:
-        macros.run("validate_orders", book)
+        macros.run("validate_orders", book, today=dt.date(2026, 11, 26))
     return sum(calls.values())
+
+
+def generate_line() -> dict:
+    import datetime as dt
+
+    from neiqin.demo import generate
+
+    return dict(generate(7, dt.date(2026, 11, 26), mistakes=False)["lines"][-1])
 
 
 def main() -> None:

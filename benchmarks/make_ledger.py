@@ -21,12 +21,15 @@ from neiqin.addin import ensure_import_path
 from neiqin.demo import generate
 
 
-def make(rows: int, path: Path, seed: int = 7) -> Path:
+def make(rows: int, path: Path, seed: int = 7, tail: list[dict] | None = None) -> Path:
+    """``rows`` lines: the demo's (with its mistakes), or clean lines ending with ``tail``."""
     ensure_import_path()
     from neiqin.schema import ledger_model
 
     specs = ledger_model("orders").columns()
-    lines = generate(seed, dt.date(2026, 11, 26))["lines"]
+    lines = generate(seed, dt.date(2026, 11, 26), mistakes=tail is None)["lines"]
+    if tail is not None:
+        rows -= len(tail)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("订单台账")
     ws.append(["华东精工机电销售有限公司 订单台账（基准测试）"])
@@ -43,6 +46,8 @@ def make(rows: int, path: Path, seed: int = 7) -> Path:
                 values[0] = f"{values[0]}-{n // len(lines)}"
             ws.append(values)
             n += 1
+    for line in tail or []:
+        ws.append([line.get(s.field) for s in specs])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -161,10 +161,14 @@ def get(action_id: str) -> Action:
 
 
 def _log_bug(action_id: str) -> str:
-    from neiqin.logs import log_file
+    from neiqin.logs import setup
 
+    try:
+        where = str(setup())
+    except OSError:  # no writable log folder: the traceback goes to stderr only
+        where = "标准错误输出"
     log.exception("action %s failed", action_id)
-    return str(log_file())
+    return where
 
 
 def run(

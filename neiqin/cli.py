@@ -148,10 +148,14 @@ def _fail(message: str, code: int = EXIT_UNUSABLE) -> int:
 
 
 def _bug(exc: BaseException) -> int:
-    from .logs import log_file
+    from .logs import setup
 
+    try:
+        where = str(setup())
+    except OSError:
+        where = "（无法写日志文件）"
     logging.getLogger("neiqin.cli").exception("unexpected error")
-    return _fail(f"内部错误（{exc.__class__.__name__}），未完成；详细信息已写入 {log_file()}", EXIT_BUG)
+    return _fail(f"内部错误（{exc.__class__.__name__}），未完成；详细信息已写入 {where}", EXIT_BUG)
 
 
 def _open(path: str) -> Any:

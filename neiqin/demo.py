@@ -161,7 +161,7 @@ def _status(
     return ("生产中" if supply == "生产" else "采购中"), None
 
 
-def generate(seed: int = 2026, end: dt.date = DEFAULT_END) -> dict[str, Any]:
+def generate(seed: int = 2026, end: dt.date = DEFAULT_END, mistakes: bool = True) -> dict[str, Any]:
     """The demo company's data: customers, products and 12 months of order lines."""
     rng = random.Random(seed)
     customers = _customers(rng)
@@ -211,12 +211,12 @@ def generate(seed: int = 2026, end: dt.date = DEFAULT_END) -> dict[str, Any]:
                         }
                     )
         day += dt.timedelta(days=1)
-    mistakes = _plant_mistakes(lines, rng, end)
+    planted = _plant_mistakes(lines, rng, end) if mistakes else []
     return {
         "customers": customers,
         "products": PRODUCTS,
         "lines": lines,
-        "mistakes": mistakes,
+        "mistakes": planted,
         "start": start,
         "end": end,
     }

@@ -201,7 +201,7 @@ def make_issue(code: Code, sheet: str, row: int, column: str, col: int = 0, **va
         column=column,
         code=code,
         severity=info.severity,
-        message=info.template.format(column=column, **values),
+        message=info.template.format(column=column, sheet=sheet, **values),
         col=col,
     )
 

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import NeiQinError
-from .issues import Code, Issue, make_issue
+from .issues import CODES, Code, Issue, make_issue
 from .ooxml import ERROR_VALUES
 from .perf import gc_paused
 from .schema import ColumnSpec, LedgerRow, ledger_model
@@ -481,9 +481,7 @@ def _parse_ledger(
             header_index, best = i, score
     if header_index < 0 or best[0] < 2 or best[1] < 1:
         expected = "、".join(c.header for c in specs.values() if c.required)
-        raise LedgerError(
-            f"在『{sheet}』前 {scan_rows} 行中找不到表头（应包含 {expected} 等列名）；请确认工作表或表头行"
-        )
+        raise LedgerError(CODES[Code.LED_NO_HEADER].template.format(sheet=sheet, rows=scan_rows, expected=expected))
     header_row = first_row + header_index
     issues: list[Issue] = []
     columns: dict[str, LedgerColumn] = {}

@@ -6,7 +6,8 @@ import logging
 import os
 from pathlib import Path
 
-_CONFIGURED = False
+_handler: logging.Handler | None = None
+_path: Path | None = None
 
 
 def log_file() -> Path:
@@ -21,15 +22,18 @@ def log_file() -> Path:
 
 def setup() -> Path:
     """Send NeiQin's warnings and bug tracebacks to the log file (idempotent)."""
-    global _CONFIGURED
+    global _handler, _path
     path = log_file()
-    if _CONFIGURED:
+    if _handler is not None and _path == path:
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.FileHandler(path, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger("neiqin")
-    logger.addHandler(handler)
+    if _handler is not None:
+        logger.removeHandler(_handler)
+        _handler.close()
+    _handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(_handler)
     logger.setLevel(logging.INFO)
-    _CONFIGURED = True
+    _path = path
     return path

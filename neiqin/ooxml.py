@@ -24,6 +24,9 @@ CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 OFFICE_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+# serialise package parts with these as the default namespace, as Excel writes them
+ET.register_namespace("", CT_NS)
+ET.register_namespace("", REL_NS)
 
 WORKBOOK_CT = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -201,9 +204,7 @@ def restore_package(original: Path | None, written: Path, target_suffix: str) ->
                         defaults.add(ext)
             changed = True
         if changed:
-            new_parts["_rels/.rels"] = ET.tostring(
-                new_rels, xml_declaration=True, encoding="UTF-8", default_namespace=REL_NS
-            )
+            new_parts["_rels/.rels"] = ET.tostring(new_rels, xml_declaration=True, encoding="UTF-8")
 
     has_project = any(n.lower() == "xl/vbaproject.bin" for n in new_parts)
     suffix = target_suffix.lower()
@@ -225,9 +226,7 @@ def restore_package(original: Path | None, written: Path, target_suffix: str) ->
 
     if not changed:
         return
-    new_parts["[Content_Types].xml"] = ET.tostring(
-        ct_root, xml_declaration=True, encoding="UTF-8", default_namespace=CT_NS
-    )
+    new_parts["[Content_Types].xml"] = ET.tostring(ct_root, xml_declaration=True, encoding="UTF-8")
     order = ["[Content_Types].xml", "_rels/.rels"]
     names = (
         order

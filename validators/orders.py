@@ -311,7 +311,8 @@ def check_cost(ledger: Ledger, settings: Settings, today: dt.date) -> list[Issue
     if not (ledger.has("unit_cost") and ledger.has("unit_price")):
         return []
     f = ledger.frame
-    below = (f["unit_price"] < f["unit_cost"]) & (f["quantity"] > 0 if ledger.has("quantity") else True)
+    selling = (f["quantity"] > 0) if ledger.has("quantity") else True
+    below = (f["unit_price"] < f["unit_cost"]) & (f["unit_price"] >= 0) & selling  # a negative price has its own issue
     rows = ledger.rows
     return [
         ledger.issue(

@@ -71,7 +71,8 @@ def open_book(path: str | os.PathLike[str], engine: Literal["auto", "headless", 
 
     ``auto`` uses the live workbook when Excel already has the file open (so a
     batch run never overwrites what a clerk is editing) and the headless engine
-    otherwise; ``headless`` and ``excel`` force one or the other.
+    otherwise; ``headless`` and ``excel`` force one or the other. Each headless
+    open reads the file as it is on disk now.
     """
     path = Path(path).resolve()
     if not path.exists():
@@ -82,8 +83,9 @@ def open_book(path: str | os.PathLike[str], engine: Literal["auto", "headless", 
             return live
         if engine == "excel":
             return xw.Book(str(path))
-    eng = register()
-    app = eng.apps.active
+    # A fresh headless "Excel instance" per workbook, as batch jobs do with
+    # xw.App(visible=False): never a stale copy of a file opened earlier.
+    app = register().apps.add()
     return app.books.open(str(path))
 
 

@@ -502,10 +502,11 @@ class Book(base_classes.Book):
             log.debug("calamine could not open %s: %s", path, exc)
             self._cal = None
             self._states = []
+            self._prefetch = None
             try:
+                if not self._is_zip():
+                    raise ValueError(str(exc))
                 self._load_xl()
-            except EngineError:
-                raise
             except Exception as exc2:
                 raise EngineError(
                     f"无法打开『{path.name}』：不是 Excel 工作簿、已加密或已损坏（{exc2.__class__.__name__}）；"
@@ -685,6 +686,9 @@ class Book(base_classes.Book):
     def close(self) -> None:
         if self in self._books._books:
             self._books._books.remove(self)
+        app = self._books.app
+        if not self._books._books and len(app._apps._apps) > 1:
+            app.kill()  # an empty headless instance is not worth keeping
         if self._cal is not None:
             with contextlib.suppress(Exception):  # older calamine has no close()
                 self._cal.close()

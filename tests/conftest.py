@@ -1,0 +1,180 @@
+"""Shared fixtures: an isolated store and config per test, and real workbook files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from neiqin.addin import ensure_import_path
+
+ensure_import_path()
+
+from validators.orders import OrderRow  # noqa: E402
+
+ORDER_HEADERS = [spec.header for spec in OrderRow.columns()]
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own database, log and (absent) user config file."""
+    home = tmp_path_factory.mktemp("neiqin-home")
+    monkeypatch.setenv("NEIQIN_DB", str(home / "neiqin.db"))
+    monkeypatch.setenv("NEIQIN_LOG", str(home / "neiqin.log"))
+    monkeypatch.setenv("NEIQIN_CONFIG", str(home / "config.toml"))
+    from neiqin import store
+
+    store._STORES.clear()
+    return home
+
+
+def make_order_row(**overrides: Any) -> dict[str, Any]:
+    """A valid 订单台账 line by field name; override any field (ERPNext-style factory)."""
+    row: dict[str, Any] = {
+        "order_id": "SO2611001",
+        "order_date": dt.datetime(2026, 11, 3),
+        "channel": "电话",
+        "customer": "上海华东贸易有限公司",
+        "customer_po": "PO-8831",
+        "product_code": "MT-2200",
+        "product_name": "三相异步电机",
+        "spec": "YE3-100L1-4 2.2kW",
+        "category": "电机",
+        "unit": "台",
+        "quantity": 10.0,
+        "unit_price": 1850.0,
+        "amount": 18500.0,
+        "unit_cost": 1330.0,
+        "delivery_date": dt.datetime(2026, 11, 20),
+        "sales_rep": "王磊",
+        "region": "华东",
+        "status": "已确认",
+        "ship_date": None,
+        "note": None,
+    }
+    row.update(overrides)
+    return row
+
+
+def order_values(rows: Iterable[dict[str, Any]], fields: Sequence[str] | None = None) -> list[list[Any]]:
+    """Rows by field -> cell rows in the canonical column order."""
+    fields = list(fields or [spec.field for spec in OrderRow.columns()])
+    return [[r.get(f) for f in fields] for r in rows]
+
+
+def write_sheet(
+    path: Path,
+    rows: Sequence[Sequence[Any]],
+    *,
+    sheet: str = "订单台账",
+    title: str | None = "华东精工 2026 年订单台账",
+    blank_rows: int = 1,
+    merge_title: bool = True,
+    errors: Iterable[tuple[int, int]] = (),
+    extra_sheets: dict[str, Sequence[Sequence[Any]]] | None = None,
+) -> Path:
+    """A real .xlsx as a clerk keeps it: optional merged title, blank rows, then the table.
+
+    ``rows`` starts with the header row. ``errors`` are (row, col) positions within
+    ``rows`` (0-based) whose text value is written as an Excel error cell.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    top = 1
+    if title:
+        ws.cell(1, 1, title)
+        if merge_title and rows:
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(2, len(rows[0])))
+        top = 2 + blank_rows
+    error_set = set(errors)
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            if value is None:
+                continue
+            cell = ws.cell(top + i, j + 1, value)
+            if (i, j) in error_set:
+                cell.data_type = "e"
+            elif isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"  # text that only looks like a formula
+            if isinstance(value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd"
+    for name, extra in (extra_sheets or {}).items():
+        other = wb.create_sheet(name)
+        for r in extra:
+            other.append(list(r))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def header_row(path: Path, sheet: str = "订单台账") -> int:
+    """The Excel row of the table header written by write_sheet (title + blank rows)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    for row in ws.iter_rows(min_row=1, max_row=20):
+        if sum(1 for c in row if c.value in ORDER_HEADERS) >= 3:
+            return row[0].row
+    raise AssertionError("no header")
+
+
+def write_orders(path: Path, rows: Iterable[dict[str, Any]], **kwargs: Any) -> Path:
+    """An 订单台账 file with canonical headers and the given lines."""
+    return write_sheet(path, [ORDER_HEADERS, *order_values(rows)], **kwargs)
+
+
+def cells(path: Path, sheet: str) -> dict[str, Any]:
+    """Every non-empty cell value of a sheet, by address (what the clerk typed)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+XLWINGS_XLSM = Path(__import__("xlwings").__file__).parent / "quickstart_standalone.xlsm"
+CUSTOM_UI = (
+    '<customUI xmlns="http://schemas.microsoft.com/office/2009/07/customui">'
+    '<ribbon><tabs><tab id="tabNeiQin" label="内勤"><group id="g" label="订单">'
+    '<button id="validate_orders" label="校验订单" onAction="NeiQinAction"/>'
+    "</group></tab></tabs></ribbon></customUI>"
+)
+UI_REL = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+
+
+@pytest.fixture
+def ribbon_xlsm(tmp_path: Path) -> Path:
+    """A macro workbook with a real VBA project (xlwings' own) and a ribbon part."""
+    target = tmp_path / "ribbon.xlsm"
+    with zipfile.ZipFile(XLWINGS_XLSM) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    parts["customUI/customUI14.xml"] = CUSTOM_UI.encode()
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdNeiQinUI" Type="{UI_REL}" Target="customUI/customUI14.xml"/></Relationships>'.encode(),
+    )
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return target
+
+
+@pytest.fixture
+def demo_file(tmp_path: Path) -> Path:
+    """A copy of a small demo-like order ledger with the usual mistakes."""
+    rows = [
+        make_order_row(),
+        make_order_row(order_id="SO2611002", amount=17000.0),  # 金额 wrong
+        make_order_row(order_id="SO2611003", customer=None),  # 客户 missing
+    ]
+    return write_orders(tmp_path / "orders.xlsx", rows)
+
+
+def copy(path: Path, target: Path) -> Path:
+    shutil.copyfile(path, target)
+    return target

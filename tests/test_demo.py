@@ -1,0 +1,113 @@
+"""`neiqin demo`: a believable workbook, every action run on it, deterministic, LibreOffice-readable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from neiqin.cli import main
+from neiqin.demo import FILE_NAME, generate
+from neiqin.marks import FILLS, RESULT_SHEET
+
+DATA_SHEETS = ("订单台账", "客户档案", "产品目录", "设置")
+
+
+def values(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    return {name: [tuple(c.value for c in row) for row in wb[name].iter_rows()] for name in DATA_SHEETS}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out), "--seed", "7"]) == 0
+    return out / FILE_NAME
+
+
+def test_demo_has_a_year_of_orders_customers_products_and_marks(demo: Path) -> None:
+    wb = openpyxl.load_workbook(demo)
+    assert set(DATA_SHEETS) | {RESULT_SHEET} <= set(wb.sheetnames)
+    ws = wb["订单台账"]
+    assert ws["A1"].value.endswith("订单台账") and "A1:T1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.max_row > 1000
+    dates = [c.value for c in ws["B"][4:] if isinstance(c.value, dt.datetime)]
+    assert min(dates).date() <= dt.date(2025, 12, 5) and max(dates).date() <= dt.date(2026, 11, 26)
+    months = {d.strftime("%Y-%m") for d in dates}
+    assert len(months) == 12
+    marked = [c for row in ws.iter_rows() for c in row if c.fill.fgColor.rgb == "FF" + FILLS["error"][1:]]
+    assert len(marked) >= 6
+    assert all(c.comment is not None for c in marked)
+    summary = wb[RESULT_SHEET]["A2"].value
+    assert "错误" in summary and "警告" in summary
+
+
+def test_demo_planted_mistakes_are_all_found(demo: Path) -> None:
+    wb = openpyxl.load_workbook(demo)
+    codes = {row[5].value for row in wb[RESULT_SHEET].iter_rows(min_row=5)}
+    assert {
+        "ORD-003",
+        "ORD-004",
+        "LED-010",
+        "LED-012",
+        "LED-016",
+        "ORD-008",
+        "LED-017",
+        "LED-014",
+        "ORD-007",
+        "ORD-002",
+    } <= codes
+
+
+def test_demo_is_deterministic_for_a_seed(demo: Path, tmp_path: Path) -> None:
+    assert main(["demo", "--out", str(tmp_path), "--seed", "7"]) == 0
+    assert values(tmp_path / FILE_NAME) == values(demo)
+    assert generate(8)["lines"] != generate(7)["lines"]
+
+
+def test_demo_seasonality() -> None:
+    lines = generate(2026)["lines"]
+    per_month: dict[int, int] = {}
+    for line in lines:
+        per_month[line["order_date"].month] = per_month.get(line["order_date"].month, 0) + 1
+    assert per_month[2] < per_month[4] and per_month[2] < per_month[11]  # Spring Festival dip
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_demo_and_shows_the_marks(demo: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    copy = tmp_path / "demo.xlsx"
+    shutil.copyfile(demo, copy)  # LibreOffice never touches the real file
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(copy),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    pdf = tmp_path / "demo.pdf"
+    assert pdf.stat().st_size > 10_000
+    subprocess.run(["pdftoppm", "-r", "20", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=240)
+    mark = tuple(int(FILLS["error"][i : i + 2], 16) for i in (1, 3, 5))
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert pages
+    seen = 0
+    for page in pages:
+        colours = Image.open(page).convert("RGB").getcolors(1 << 24) or []
+        seen += sum(n for n, rgb in colours if all(abs(a - b) <= 3 for a, b in zip(rgb, mark, strict=True)))
+    assert seen > 0, "no mark fill visible in the rendered workbook"
