@@ -200,7 +200,6 @@ def write_results(
         body = sheet.range((5, 1), (len(rows), width))
         body.wrap_text = True
         sheet.range((5, 3), (len(rows), 3)).font.color = "#0563C1"
-    sheet.freeze_panes.freeze_at("4:4")
 
 
 def mark_issues(

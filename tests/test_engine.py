@@ -261,3 +261,10 @@ def test_file_changed_after_prefetch_is_read_fresh(book_file: Path) -> None:
     for book in list(xw.engines["neiqin"].apps.active.books):
         book.close()
     assert open_book(book_file).sheets[0]["A4"].value == "改了"
+
+
+def test_renamed_sheet_still_reads(book_file: Path) -> None:
+    book = open_book(book_file)
+    book.sheets[0].name = "订单"
+    assert book.sheets["订单"]["A3"].value == "名称"
+    assert book.sheets["订单"].used_range.address == "$A$1:$D$6"

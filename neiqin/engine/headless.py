@@ -289,6 +289,16 @@ class Apps(base_classes.Apps):
         return self._apps[key]
 
 
+def _app_state(key: str) -> property:
+    def get(self: App) -> Any:
+        return self._state[key]
+
+    def set_(self: App, value: Any) -> None:
+        self._state[key] = value
+
+    return property(get, set_)
+
+
 @instrumented
 class App(base_classes.App):
     """One headless 'Excel instance': holds books and the Excel-like app state."""
@@ -376,31 +386,15 @@ class App(base_classes.App):
         log.info("alert: %s %s", title or "", prompt)
         return "ok"
 
-    def _get(self, key: str) -> Any:
-        return self._state[key]
-
-    visible = property(lambda self: self._state["visible"], lambda self, v: self._state.__setitem__("visible", v))
-    screen_updating = property(
-        lambda self: self._state["screen_updating"], lambda self, v: self._state.__setitem__("screen_updating", v)
-    )
-    display_alerts = property(
-        lambda self: self._state["display_alerts"], lambda self, v: self._state.__setitem__("display_alerts", v)
-    )
-    enable_events = property(
-        lambda self: self._state["enable_events"], lambda self, v: self._state.__setitem__("enable_events", v)
-    )
-    interactive = property(
-        lambda self: self._state["interactive"], lambda self, v: self._state.__setitem__("interactive", v)
-    )
-    calculation = property(
-        lambda self: self._state["calculation"], lambda self, v: self._state.__setitem__("calculation", v)
-    )
-    status_bar = property(
-        lambda self: self._state["status_bar"], lambda self, v: self._state.__setitem__("status_bar", v)
-    )
-    cut_copy_mode = property(
-        lambda self: self._state["cut_copy_mode"], lambda self, v: self._state.__setitem__("cut_copy_mode", v)
-    )
+    # Excel's switches: kept, so that app.properties(...) sets and restores them as in Excel
+    visible = _app_state("visible")
+    screen_updating = _app_state("screen_updating")
+    display_alerts = _app_state("display_alerts")
+    enable_events = _app_state("enable_events")
+    interactive = _app_state("interactive")
+    calculation = _app_state("calculation")
+    status_bar = _app_state("status_bar")
+    cut_copy_mode = _app_state("cut_copy_mode")
 
     @property
     def startup_path(self) -> str:
@@ -808,6 +802,7 @@ class Sheet(base_classes.Sheet):
     def name(self, value: str) -> None:
         self._book._ws(self._st).title = value
         self._st.name = value
+        self._st.dirty = True  # the file's copy has the old name: read from openpyxl now
 
     @property
     def index(self) -> int:
