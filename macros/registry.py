@@ -35,6 +35,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("neiqin.actions")
 
 GROUPS = ("订单", "报表", "费用", "通用")
+# imageMso names seen working in published Excel ribbons: an unknown name makes Excel
+# drop the whole ribbon silently (unless "show add-in UI errors" is on), so only these.
+KNOWN_IMAGE_MSO = frozenset(
+    {
+        "AcceptInvitation",
+        "DeclineInvitation",
+        "ReviewAcceptChange",
+        "Refresh",
+        "DataValidation",
+        "PivotTableInsert",
+        "ChartInsert",
+        "FileSendAsAttachment",
+        "MacroPlay",
+    }
+)
 Outcome = Literal["ok", "issues", "failed", "error"]
 _ID = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
 
@@ -136,6 +151,8 @@ def action(
         raise ValueError(f"action id must be a lower-case identifier: {id!r}")
     if group not in GROUPS:
         raise ValueError(f"unknown ribbon group {group!r}; one of {GROUPS}")
+    if image not in KNOWN_IMAGE_MSO:
+        raise ValueError(f"imageMso {image!r} is not in KNOWN_IMAGE_MSO (verify it, then add it)")
 
     def register(func: Callable[[xw.Book, Context], Summary]) -> Callable[[xw.Book, Context], Summary]:
         if id in _REGISTRY and _REGISTRY[id].func is not func:
@@ -224,9 +241,19 @@ def run(
     return summary
 
 
-def dispatch(action_id: str) -> Summary:
-    """The ribbon's entry (RunPython): run on the calling workbook and tell the clerk."""
-    book = xw.Book.caller()
+def dispatch(action_id: str, target: str = "caller") -> Summary:
+    """The ribbon's entry (RunPython): run on the calling workbook and tell the clerk.
+
+    ``target='active'`` is the add-in's variant: the button belongs to NeiQin.xlam,
+    the action works on the workbook the clerk has active.
+    """
+    caller = xw.Book.caller()
+    book = caller
+    if target == "active":
+        book = caller.app.books.active
+        if book is None or book == caller:
+            caller.app.alert("请先打开或切换到要处理的台账工作簿，再点按钮。", title="NeiQin", mode="info")
+            return Summary(action_id, get(action_id).label, "failed", "没有打开的台账工作簿")
     summary = run(action_id, book)
     mode = "critical" if summary.outcome in ("failed", "error") else "info"
     try:

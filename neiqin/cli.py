@@ -106,6 +106,42 @@ def _parser() -> argparse.ArgumentParser:
 
     p = new(
         sub,
+        "build",
+        "生成 NeiQin.xlsm / build the workbook",
+        "由 templates/ 和已注册的操作生成 NeiQin.xlsm 与 NeiQin.xlam（功能区、xlwings VBA 模块、台账、设置），"
+        "结果逐字节可复现。\n"
+        "Build NeiQin.xlsm and NeiQin.xlam from the text sources and the action registry (reproducible bytes).",
+    )
+    p.add_argument("--out", help="输出文件夹（默认项目的 workbook/）/ output folder (default: the project's workbook/)")
+
+    p = new(
+        sub,
+        "doctor",
+        "检查安装 / check the installation",
+        "检查 Python、xlwings 版本与工作簿 VBA 模块是否一致、macros 与 xlwings_udfs 能否导入、"
+        "工作簿的 xlwings.conf、功能区和数据库；说明问题和解决办法。\n"
+        "Check Python, xlwings (and the workbook's VBA module version), the add-in modules, xlwings.conf, "
+        "the ribbon and the store; say what is wrong and how to fix it.",
+    )
+    p.add_argument("workbook", metavar="WORKBOOK", nargs="?", help="NeiQin.xlsm（默认项目的 workbook/NeiQin.xlsm）")
+    p.add_argument(
+        "--fix", action="store_true", help="把本机 Python 和 NeiQin 路径写入工作簿的 xlwings.conf / write local paths"
+    )
+
+    p = new(
+        sub,
+        "import-ledger",
+        "导入已有台账 / import an existing ledger",
+        "按列名把内勤已有的台账复制进 NeiQin.xlsm，列出没有导入的列；源文件不会改动。\n"
+        "Copy a clerk's existing ledger into NeiQin.xlsm by header matching; the source file is not changed.",
+    )
+    p.add_argument("source", metavar="EXISTING", help="已有的台账文件 / the existing ledger (.xlsx .xls)")
+    p.add_argument("--ledger", default="orders", help="台账 / ledger: orders（默认 / default）")
+    p.add_argument("--into", required=True, help="目标工作簿，如 NeiQin.xlsm / target workbook")
+    p.add_argument("--sheet", help="源文件中的工作表名（默认自动查找）/ sheet in the source")
+
+    p = new(
+        sub,
         "log",
         "查看操作日志 / show the action log",
         "查看最近的操作日志。\nShow the latest rows of the action log.",
@@ -277,7 +313,53 @@ def cmd_log(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_all, default_folder
+
+    folder = Path(args.out) if args.out else default_folder()
+    for path in build_all(folder):
+        print(f"已生成：{path}")
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from . import doctor
+    from .build import default_folder
+
+    workbook = Path(args.workbook) if args.workbook else default_folder() / "NeiQin.xlsm"
+    if not workbook.exists():
+        if args.workbook:
+            return _fail(f"找不到工作簿 {workbook}")
+        print(f"! 工作簿：没有找到 {workbook}，只检查本机安装")
+        workbook = None
+    if args.fix and workbook is not None:
+        for line in doctor.fix(workbook):
+            print(f"已写入 xlwings.conf：{line}")
+    checks = doctor.run_checks(workbook)
+    for check in checks:
+        print(check.line())
+    failed = [c for c in checks if c.status == "fail"]
+    print("一切就绪。" if not failed else f"有 {len(failed)} 项需要处理。")
+    return EXIT_ISSUES if failed else EXIT_OK
+
+
+def cmd_import_ledger(args: argparse.Namespace) -> int:
+    from . import addin
+    from .importer import import_ledger
+
+    addin.ensure_import_path()
+    for path in (args.source, args.into):
+        if not Path(path).is_file():
+            return _fail(f"找不到文件 {path}；请检查路径")
+    result = import_ledger(Path(args.source), Path(args.into), args.ledger, sheet=args.sheet)
+    print(result.text())
+    return EXIT_OK
+
+
 COMMANDS = {
+    "build": cmd_build,
+    "doctor": cmd_doctor,
+    "import-ledger": cmd_import_ledger,
     "validate": cmd_validate,
     "run": cmd_run,
     "actions": cmd_actions,

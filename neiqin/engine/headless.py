@@ -889,6 +889,115 @@ class Sheet(base_classes.Sheet):
     def page_setup(self) -> Any:
         return self._book._ws(self._st).page_setup
 
+    @property
+    def tables(self) -> Tables:
+        return Tables(self)
+
+
+@instrumented
+class Tables:
+    """The Excel tables (ListObjects) of a sheet."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    def _tables(self) -> dict[str, Any]:
+        return dict(self.sheet._book._ws(self.sheet._st).tables.items())
+
+    @property
+    def api(self) -> Any:
+        return self._tables()
+
+    def __call__(self, name_or_index: int | str) -> Table:
+        tables = self._tables()
+        if isinstance(name_or_index, int):
+            name = list(tables)[name_or_index - 1]
+        else:
+            name = next((n for n in tables if n.lower() == str(name_or_index).lower()), None)
+            if name is None:
+                raise KeyError(f"工作表『{self.sheet.name}』中没有名为 {name_or_index} 的表格")
+        return Table(self.sheet, name)
+
+    def __len__(self) -> int:
+        return len(self._tables())
+
+    def __iter__(self) -> Iterator[Table]:
+        return iter([Table(self.sheet, name) for name in self._tables()])
+
+    def __contains__(self, name: str) -> bool:
+        return any(n.lower() == str(name).lower() for n in self._tables())
+
+
+@instrumented
+class Table:
+    """One Excel table: its ranges, and resize() as Excel's ListObject.Resize."""
+
+    def __init__(self, sheet: Sheet, name: str) -> None:
+        self._sheet = sheet
+        self._name = name
+
+    def _obj(self) -> Any:
+        return self._sheet._book._ws(self._sheet._st).tables[self._name]
+
+    def _area(self) -> tuple[int, int, int, int]:
+        return _parse_area(self._obj().ref)
+
+    @property
+    def api(self) -> Any:
+        return self._obj()
+
+    @property
+    def parent(self) -> Sheet:
+        return self._sheet
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    display_name = name
+
+    @property
+    def range(self) -> Range:
+        return Range(self._sheet, self._obj().ref)
+
+    @property
+    def header_row_range(self) -> Range:
+        r1, c1, _, c2 = self._area()
+        return Range(self._sheet, (r1, c1), (r1, c2))
+
+    @property
+    def data_body_range(self) -> Range | None:
+        r1, c1, r2, c2 = self._area()
+        return Range(self._sheet, (r1 + 1, c1), (r2, c2)) if r2 > r1 else None
+
+    @property
+    def insert_row_range(self) -> None:
+        return None
+
+    @property
+    def totals_row_range(self) -> None:
+        return None
+
+    @property
+    def show_totals(self) -> bool:
+        return bool(self._obj().totalsRowCount)
+
+    @property
+    def show_headers(self) -> bool:
+        return self._obj().headerRowCount != 0
+
+    def resize(self, range: Any) -> None:
+        r1, c1, r2, c2 = range.impl.areas[0] if hasattr(range, "impl") else range.areas[0]
+        old = self._area()
+        if (r1, c1) != old[:2] or c2 - c1 != old[3] - old[1]:
+            raise EngineError("表格只能在原位置向下增减行（表头和列不变）")
+        ref = _address(r1, c1, r2, c2, row_abs=False, col_abs=False)
+        table = self._obj()
+        table.ref = ref
+        if table.autoFilter is not None:
+            table.autoFilter.ref = ref
+        self._sheet._st.dirty = True
+
 
 @instrumented
 class FreezePanes:

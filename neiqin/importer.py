@@ -1,0 +1,76 @@
+"""``neiqin import-ledger``: a clerk's existing ledger into NeiQin.xlsm, by header matching.
+
+Columns are matched by name and synonyms like every ledger read; cells are copied as
+the clerk typed them (a text date stays text, so validation reports it at its new
+row); the columns NeiQin does not know are listed, not copied. The source file is
+only read. The target's Excel table grows to cover the new rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .engine import open_book
+from .errors import NeiQinError
+from .ledger import LedgerError, find_sheet, read_ledger
+from .schema import ledger_model
+
+
+@dataclass
+class ImportResult:
+    rows: int
+    sheet: str
+    first_row: int
+    last_row: int
+    unmatched: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        if not self.rows:
+            return f"源文件中没有可导入的行；『{self.sheet}』未改动。"
+        text = f"已导入 {self.rows:,} 行到『{self.sheet}』（第 {self.first_row}–{self.last_row} 行）。"
+        if self.unmatched:
+            text += f"\n未导入的列（NeiQin 不认识）：{'、'.join(self.unmatched)}"
+        return text
+
+
+def import_ledger(source: Path, target: Path, ledger: str, sheet: str | None = None) -> ImportResult:
+    """Append the ledger rows of ``source`` to the ledger sheet of ``target`` and save ``target``."""
+    if Path(source).resolve() == Path(target).resolve():
+        raise NeiQinError("源文件和目标工作簿是同一个文件")
+    model = ledger_model(ledger)
+    src = read_ledger(open_book(source, engine="headless"), ledger, sheet=sheet)
+    book = open_book(target, engine="headless")
+    try:
+        target_sheet = find_sheet(book, model)
+    except LedgerError:
+        raise NeiQinError(
+            f"目标工作簿中没有『{model.ledger.sheet}』工作表；请用 neiqin build 生成的 NeiQin.xlsm"
+        ) from None
+    existing = read_ledger(book, ledger, sheet=target_sheet.name)
+    unmatched = [c.header for c in src.extra_columns]
+    missing = [f for f in src.columns if f not in existing.columns]
+    if missing:
+        raise NeiQinError(f"目标『{target_sheet.name}』缺少这些列：{'、'.join(existing.header(f) for f in missing)}")
+    first_col = min(c.col for c in existing.columns.values())
+    last_col = max(c.col for c in existing.columns.values())
+    start = (existing.rows[-1] if existing.rows else existing.header_row) + 1
+    width = last_col - first_col + 1
+    block = []
+    for position in range(len(src)):
+        row = [None] * width
+        for name in src.columns:
+            row[existing.columns[name].col - first_col] = src.raw[name][position]
+        block.append(row)
+    if not block:
+        return ImportResult(0, target_sheet.name, start, start - 1, unmatched)
+    target_sheet.range((start, first_col)).value = block
+    end = start + len(block) - 1
+    for table in target_sheet.tables:
+        rng = table.range
+        if rng.row == existing.header_row and rng.column <= first_col:
+            last = rng.row + rng.shape[0] - 1
+            if end > last:
+                table.resize(target_sheet.range((rng.row, rng.column), (end, rng.column + rng.shape[1] - 1)))
+    book.save()
+    return ImportResult(len(block), target_sheet.name, start, end, unmatched)
