@@ -1,13 +1,85 @@
-"""Order workflow actions (regulation 二.1 / 三.1 / 四.1)."""
+"""Order workflow actions (regulation 二.1 / 三.1 / 四.1).
+
+接单 → 核对（校验订单）→ 录入（确认订单）→ 按产品类别传给生产或采购（下达订单）→ 跟踪执行
+（更新进度、逾期预警）→ 反馈给销售和客户（进度通知）→ 变更（执行变更）→ 归档（订单归档），
+考核按时交付率（订单看板）。Every action reads whole ledgers once and writes only what it changes.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import pandas as pd
 import xlwings as xw
 
 import validators
-from neiqin.marks import mark_issues
+from neiqin.errors import NeiQinError
+from neiqin.issues import Issue
+from neiqin.ledger import CellProblem, Ledger, convert_cell, display, norm_header, read_ledger
+from neiqin.marks import clear_marks, mark_issues
+from neiqin.schema import ledger_model
+from neiqin.sheetio import append_rows, delete_rows, ensure_ledger_sheet, output_sheet, write_cells
+from validators.archive import digest
+from validators.orders import CLOSED_STATUSES, OrderRow
 
-from .registry import Context, Summary, action
+from .registry import Context, Summary, action, get
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _key(order_id: Any, code: Any) -> tuple[str, str]:
+    return (str(order_id), str(code))
+
+
+def _keys(ledger: Ledger) -> list[tuple[str, str]]:
+    f = ledger.frame
+    return [_key(o, c) for o, c in zip(f["order_id"], f["product_code"], strict=True)]
+
+
+def _need(ledger: Ledger, *fields: str) -> None:
+    missing = [OrderRow.column(f).header for f in fields if not ledger.has(f)]
+    if missing:
+        raise NeiQinError(f"『{ledger.sheet}』缺少列：{'、'.join(missing)}；请在表头行加上这些列")
+
+
+def _validate(book: xw.Book, ctx: Context) -> validators.Validation:
+    return validators.validate(book, "orders", ctx.settings, ctx.today, ctx.store)
+
+
+def _record(ctx: Context, book: xw.Book, ledger: Ledger, issues: list[Issue] = ()) -> None:
+    """Remember each line's status — except lines whose new status was just refused."""
+    if not (ledger.has("status") and ledger.has("order_id") and ledger.has("product_code")):
+        return
+    refused = {i.row for i in issues if i.code == "ORD-010"}
+    statuses = {
+        key: status
+        for key, status, row in zip(_keys(ledger), ledger.frame["status"], ledger.rows, strict=True)
+        if status is not None and row not in refused and key[0] != "None"
+    }
+    ctx.store.record_statuses(statuses, workbook=book.fullname)
+
+
+def _lines(rows: list[int], limit: int = 8) -> str:
+    shown = "、".join(str(r) for r in rows[:limit])
+    return f"第 {shown}{' 等' if len(rows) > limit else ''} 行"
+
+
+def _date(value: Any) -> str:
+    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    return display(value)
+
+
+def _open_lines(ledger: Ledger) -> pd.Series:
+    status = ledger.frame["status"] if ledger.has("status") else pd.Series(None, index=ledger.frame.index, dtype=object)
+    return ~status.isin(CLOSED_STATUSES)
+
+
+# --------------------------------------------------------------------------- 校验 / 确认
 
 
 @action(
@@ -16,13 +88,723 @@ from .registry import Context, Summary, action
     group="订单",
     image="AcceptInvitation",
     screentip="校验订单台账",
-    supertip="检查『订单台账』每一行：必填项、日期、数量、金额 = 数量×单价、交货期、重复行、"
-    "可选值……问题标在单元格上（浅色底纹 + 批注），并全部列在『校验结果』工作表。",
+    supertip="检查『订单台账』每一行：必填项、日期、数量、金额 = 数量×单价、交货期、重复行、可选值，"
+    "客户是否在『客户档案』、产品与规格是否在『产品目录』、单价是否偏离标准价、状态是否跳步……"
+    "问题标在单元格上（浅色底纹 + 批注），并全部列在『校验结果』工作表。",
 )
 def validate_orders(book: xw.Book, ctx: Context) -> Summary:
     """订单台账: run every order check and mark the problems in the clerk's cells."""
-    result = validators.validate(book, "orders", ctx.settings, ctx.today)
+    result = _validate(book, ctx)
     issues = result.issues + ctx.setting_issues
     scope = result.sheets + sorted({i.sheet for i in ctx.setting_issues})
     marked = mark_issues(book, issues, scope, limit=ctx.settings.mark_limit, title="校验订单台账", when=ctx.now)
+    if result.ledger is not None:
+        _record(ctx, book, result.ledger, result.issues)
     return Summary.of_issues("validate_orders", issues, result.rows, "订单", marked)
+
+
+@action(
+    "confirm_orders",
+    label="确认订单",
+    group="订单",
+    image="ReviewAcceptChange",
+    screentip="确认核对无误的订单",
+    supertip="先校验；没有错误、状态为空或『待确认』的订单行改为『已确认』并记下录入时间（考核订单处理及时率）。"
+    "有错误的行保持不动，列在摘要和『校验结果』里。",
+)
+def confirm_orders(book: xw.Book, ctx: Context) -> Summary:
+    result = _validate(book, ctx)
+    ledger = result.ledger
+    assert ledger is not None
+    _need(ledger, "order_id", "status")
+    marked = mark_issues(
+        book, result.issues, result.sheets, limit=ctx.settings.mark_limit, title="确认订单", when=ctx.now
+    )
+    errors = {i.row for i in result.issues if i.severity == "error" and i.sheet == ledger.sheet}
+    f = ledger.frame
+    cells: dict[tuple[int, int], Any] = {}
+    confirmed, held = [], []
+    for pos, row in enumerate(ledger.rows):
+        status = f["status"].iloc[pos]
+        if status not in (None, "待确认") or f["order_id"].iloc[pos] is None:
+            continue
+        if row in errors:
+            held.append(row)
+            continue
+        confirmed.append(row)
+        cells[(row, ledger.col("status"))] = "已确认"
+        if ledger.has("entered_at") and ledger.raw["entered_at"][pos] is None:
+            cells[(row, ledger.col("entered_at"))] = ctx.now
+    sheet = book.sheets[ledger.sheet]
+    write_cells(sheet, cells)
+    after = read_ledger(book, "orders", ctx.settings)
+    _record(ctx, book, after, result.issues)
+    orders = len({f["order_id"].iloc[ledger.rows.index(r)] for r in confirmed})
+    summary = Summary.of_issues("confirm_orders", result.issues, len(ledger), "订单", marked)
+    summary.message = f"确认了 {len(confirmed):,} 行（{orders} 张订单），录入时间已记下。"
+    if held:
+        summary.message += f"{len(held)} 行有错误，保持『待确认』：{_lines(held)}。"
+    summary.outcome = "ok"
+    return summary
+
+
+# --------------------------------------------------------------------------- 下达 / 进度
+
+
+def _catalogue(book: xw.Book, ctx: Context) -> dict[str, dict[str, Any]]:
+    products = validators.read_optional(book, "products", ctx.settings)
+    if products is None or not products.has("product_code"):
+        raise NeiQinError("工作簿中没有『产品目录』：下达订单要按产品的供应方式（生产/采购）分派，请先建立『产品目录』")
+    f = products.frame
+    return {
+        str(code): {
+            field: (f[field].iloc[pos] if products.has(field) else None) for field in ("supply", "product_name", "spec")
+        }
+        for pos, code in enumerate(f["product_code"])
+        if code is not None
+    }
+
+
+TASK_LEDGERS = {"生产": "production_tasks", "采购": "purchase_tasks"}
+
+
+def _task_ledger(book: xw.Book, name: str, ctx: Context, after: str) -> tuple[xw.Sheet, Ledger]:
+    model = ledger_model(name)
+    sheet = ensure_ledger_sheet(book, model, after=after)
+    return sheet, read_ledger(book, name, ctx.settings, sheet=model.ledger.sheet)
+
+
+@action(
+    "dispatch_orders",
+    label="下达订单",
+    group="订单",
+    image="FileSendAsAttachment",
+    screentip="把已确认的订单下达给生产或采购",
+    supertip="『已确认』的订单行按产品目录的供应方式写入『生产任务单』或『采购任务单』（下达日期为今天），"
+    "状态改为『已下达』。重复点不会重复下达。",
+)
+def dispatch_orders(book: xw.Book, ctx: Context) -> Summary:
+    ledger = read_ledger(book, "orders", ctx.settings)
+    _need(ledger, "order_id", "product_code", "status")
+    catalogue = _catalogue(book, ctx)
+    tasks = {mode: _task_ledger(book, name, ctx, after=ledger.sheet) for mode, name in TASK_LEDGERS.items()}
+    present = {mode: set(_keys(t[1])) if t[1].has("order_id") else set() for mode, t in tasks.items()}
+    f = ledger.frame
+    new_lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    cells: dict[tuple[int, int], Any] = {}
+    skipped: list[str] = []
+    for pos, row in enumerate(ledger.rows):
+        if f["status"].iloc[pos] != "已确认":
+            continue
+        code = f["product_code"].iloc[pos]
+        mode = (catalogue.get(str(code)) or {}).get("supply")
+        if mode not in TASK_LEDGERS:
+            skipped.append(
+                f"第 {row} 行（{code}：{'产品目录中没有' if str(code) not in catalogue else '未填供应方式'}）"
+            )
+            continue
+        key = _key(f["order_id"].iloc[pos], code)
+        if key not in present[mode]:
+            present[mode].add(key)
+            new_lines[mode].append(
+                {
+                    "order_id": f["order_id"].iloc[pos],
+                    "product_code": code,
+                    "product_name": ledger.raw["product_name"][pos] if ledger.has("product_name") else None,
+                    "spec": ledger.raw["spec"][pos] if ledger.has("spec") else None,
+                    "quantity": ledger.raw["quantity"][pos] if ledger.has("quantity") else None,
+                    "delivery_date": ledger.raw["delivery_date"][pos] if ledger.has("delivery_date") else None,
+                    "issued_on": dt.datetime.combine(ctx.today, dt.time()),
+                    "progress": "未开始",
+                }
+            )
+        cells[(row, ledger.col("status"))] = "已下达"
+    for mode, (sheet, task_ledger) in tasks.items():
+        append_rows(sheet, task_ledger, new_lines[mode])
+    write_cells(book.sheets[ledger.sheet], cells)
+    _record(ctx, book, read_ledger(book, "orders", ctx.settings))
+    counts = "，".join(f"{mode} {len(new_lines[mode])} 行" for mode in TASK_LEDGERS)
+    summary = Summary(
+        "dispatch_orders", get("dispatch_orders").label, "ok", f"下达了 {len(cells)} 行：{counts}。", rows=len(ledger)
+    )
+    if skipped:
+        summary.details.append(f"没有下达 {len(skipped)} 行，请补全产品目录：" + "；".join(skipped[:8]))
+    return summary
+
+
+def _feedback(book: xw.Book, ctx: Context) -> dict[tuple[str, str], dict[str, Any]]:
+    """What the departments wrote in the task sheets, by order line."""
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for mode, name in TASK_LEDGERS.items():
+        task = validators.read_optional(book, name, ctx.settings)
+        if task is None or not (task.has("order_id") and task.has("product_code")):
+            continue
+        f = task.frame
+        for pos, key in enumerate(_keys(task)):
+            found[key] = {
+                "mode": mode,
+                "progress": f["progress"].iloc[pos] if task.has("progress") else None,
+                "expected": f["expected_date"].iloc[pos] if task.has("expected_date") else pd.NaT,
+                "problem_type": f["problem_type"].iloc[pos] if task.has("problem_type") else None,
+                "problem_note": f["problem_note"].iloc[pos] if task.has("problem_note") else None,
+            }
+    return found
+
+
+@action(
+    "update_progress",
+    label="更新进度",
+    group="订单",
+    image="Refresh",
+    screentip="从任务单带回生产/采购进度",
+    supertip="读取『生产任务单』『采购任务单』里部门填写的进度、预计完成日期和问题：已开工的订单行改为『生产中』/『采购中』，"
+    "预计完成日期和问题（延期、缺料……）写到订单行上；预计晚于交货日期的行列在摘要里。",
+)
+def update_progress(book: xw.Book, ctx: Context) -> Summary:
+    ledger = read_ledger(book, "orders", ctx.settings)
+    _need(ledger, "order_id", "product_code", "status")
+    feedback = _feedback(book, ctx)
+    f = ledger.frame
+    cells: dict[tuple[int, int], Any] = {}
+    started, late, problems = [], [], []
+    for pos, (row, key) in enumerate(zip(ledger.rows, _keys(ledger), strict=True)):
+        info = feedback.get(key)
+        if info is None:
+            continue
+        status = f["status"].iloc[pos]
+        if status == "已下达" and info["progress"] in ("进行中", "已完成"):
+            cells[(row, ledger.col("status"))] = "生产中" if info["mode"] == "生产" else "采购中"
+            started.append(row)
+        expected = info["expected"]
+        if ledger.has("expected_date") and expected is not pd.NaT and expected == expected:
+            current = f["expected_date"].iloc[pos]
+            if current != expected:
+                cells[(row, ledger.col("expected_date"))] = expected.to_pydatetime()
+            delivery = f["delivery_date"].iloc[pos] if ledger.has("delivery_date") else pd.NaT
+            if (
+                delivery == delivery
+                and delivery is not pd.NaT
+                and expected > delivery
+                and status not in CLOSED_STATUSES
+            ):
+                late.append(f"{key[0]}/{key[1]}（第 {row} 行，预计 {_date(expected)}，交货 {_date(delivery)}）")
+        if ledger.has("problem"):
+            text = None
+            if info["problem_type"]:
+                text = info["problem_type"] + (f"：{info['problem_note']}" if info["problem_note"] else "")
+            if text != f["problem"].iloc[pos]:
+                cells[(row, ledger.col("problem"))] = text
+            if text:
+                problems.append(row)
+    write_cells(book.sheets[ledger.sheet], cells)
+    _record(ctx, book, read_ledger(book, "orders", ctx.settings))
+    summary = Summary(
+        "update_progress",
+        get("update_progress").label,
+        "ok",
+        f"从任务单带回了 {len(feedback)} 行的进度；{len(started)} 行开工，{len(problems)} 行有问题。",
+        rows=len(ledger),
+    )
+    if late:
+        summary.details.append(f"预计晚于交货日期 {len(late)} 行：" + "；".join(late[:6]))
+    return summary
+
+
+# --------------------------------------------------------------------------- 变更
+
+
+CHANGEABLE = ("quantity", "unit_price", "delivery_date", "spec", "product_name", "customer_po", "unit", "note")
+
+
+def _notify(field_name: str, mode: str | None) -> str:
+    dept = mode or "生产/采购"
+    return {
+        "quantity": dept,
+        "spec": dept,
+        "product_name": dept,
+        "unit": dept,
+        "delivery_date": f"{dept}、仓库",
+        "unit_price": "财务",
+    }.get(field_name, "销售")
+
+
+def _archived_keys(book: xw.Book, ctx: Context) -> set[tuple[str, str]]:
+    archive = validators.read_optional(book, "archive", ctx.settings)
+    keys = (
+        set(_keys(archive))
+        if archive is not None and archive.has("order_id") and archive.has("product_code")
+        else set()
+    )
+    return keys | {_key(r["order_id"], r["product_code"]) for r in ctx.store.archived()}
+
+
+@action(
+    "apply_changes",
+    label="执行变更",
+    group="订单",
+    image="ReviewTrackChanges",
+    screentip="执行已同意的订单变更",
+    supertip="『订单变更记录』中审核结果为『同意』且还没执行的变更写进订单台账，原值留在记录里；"
+    "已发货、已完成或已归档的行拒绝变更并写明原因；按变更内容填写应通知的部门，变更后的行重新校验。",
+)
+def apply_changes(book: xw.Book, ctx: Context) -> Summary:
+    changes = validators.read_optional(book, "changes", ctx.settings)
+    if changes is None:
+        raise NeiQinError("工作簿中没有『订单变更记录』工作表；请先登记变更申请")
+    ledger = read_ledger(book, "orders", ctx.settings)
+    _need(ledger, "order_id", "product_code")
+    catalogue = {}
+    if validators.read_optional(book, "products", ctx.settings) is not None:
+        catalogue = _catalogue(book, ctx)
+    archived = _archived_keys(book, ctx)
+    lookup = {}
+    for spec in OrderRow.columns():
+        for name in (spec.header, *spec.synonyms, spec.field):
+            lookup.setdefault(norm_header(name), spec.field)
+    f, cf = ledger.frame, changes.frame
+    order_cells: dict[tuple[int, int], Any] = {}
+    record_cells: dict[tuple[int, int], Any] = {}
+    done, refused, changed_rows = 0, [], set()
+    for pos, crow in enumerate(changes.rows):
+        if (cf["review"].iloc[pos] if changes.has("review") else None) != "同意":
+            continue
+        if changes.has("executed_at") and changes.raw["executed_at"][pos] is not None:
+            continue
+        order_id = cf["order_id"].iloc[pos]
+        code = cf["product_code"].iloc[pos] if changes.has("product_code") else None
+        field_name = lookup.get(norm_header(cf["field"].iloc[pos] or ""))
+        new_raw = changes.raw["new_value"][pos]
+        targets = [
+            p
+            for p in range(len(ledger))
+            if f["order_id"].iloc[p] == order_id and (code is None or f["product_code"].iloc[p] == code)
+        ]
+        reason = None
+        if field_name is None:
+            reason = f"不认识的变更字段『{cf['field'].iloc[pos]}』，应填订单台账的列名"
+        elif field_name not in CHANGEABLE:
+            reason = f"「{OrderRow.column(field_name).header}」不能通过变更修改"
+        elif not targets:
+            key_archived = any(k[0] == order_id and (code is None or k[1] == code) for k in archived)
+            reason = "该订单行已归档，不能变更" if key_archived else "订单台账中没有这个订单行"
+        elif not ledger.has(field_name):
+            reason = f"订单台账没有「{OrderRow.column(field_name).header}」列"
+        else:
+            shipped = [
+                ledger.rows[p]
+                for p in targets
+                if (f["status"].iloc[p] if ledger.has("status") else None) in ("已发货", "已完成")
+            ]
+            if shipped:
+                reason = f"订单行已发货或已完成（{_lines(shipped)}），不能变更"
+        value = None
+        if reason is None:
+            try:
+                value = convert_cell(new_raw, OrderRow.column(field_name).kind)
+            except CellProblem:
+                reason = f"新值『{display(new_raw)}』不是有效的{OrderRow.column(field_name).header}"
+        if reason is not None:
+            refused.append(f"{cf['change_id'].iloc[pos]}：{reason}")
+            record_cells[(crow, changes.col("result"))] = f"拒绝：{reason}"
+            if changes.has("executed_at"):
+                record_cells[(crow, changes.col("executed_at"))] = ctx.now
+            continue
+        first = targets[0]
+        if changes.has("old_value") and changes.raw["old_value"][pos] is None:
+            record_cells[(crow, changes.col("old_value"))] = display(ledger.raw[field_name][first])
+        for p in targets:
+            row = ledger.rows[p]
+            order_cells[(row, ledger.col(field_name))] = value
+            changed_rows.add(row)
+            if field_name in ("quantity", "unit_price") and ledger.has("amount"):
+                qty = value if field_name == "quantity" else f["quantity"].iloc[p]
+                price = value if field_name == "unit_price" else f["unit_price"].iloc[p]
+                if qty == qty and price == price and qty is not None and price is not None:
+                    order_cells[(row, ledger.col("amount"))] = round(float(qty) * float(price), 2)
+        mode = (catalogue.get(str(f["product_code"].iloc[first])) or {}).get("supply")
+        if changes.has("notify"):
+            record_cells[(crow, changes.col("notify"))] = _notify(field_name, mode)
+        if changes.has("executed_at"):
+            record_cells[(crow, changes.col("executed_at"))] = ctx.now
+        record_cells[(crow, changes.col("result"))] = "已执行"
+        done += 1
+    if not changes.has("result"):
+        raise NeiQinError("『订单变更记录』缺少「执行结果」列")
+    write_cells(book.sheets[ledger.sheet], order_cells)
+    recheck = [i for i in _validate(book, ctx).issues if i.row in changed_rows and i.sheet == ledger.sheet]
+    for pos, crow in enumerate(changes.rows):
+        if record_cells.get((crow, changes.col("result"))) == "已执行":
+            order_id = cf["order_id"].iloc[pos]
+            rows = {ledger.rows[p] for p in range(len(ledger)) if f["order_id"].iloc[p] == order_id}
+            found = [i for i in recheck if i.row in rows and i.severity == "error"]
+            if found:
+                record_cells[(crow, changes.col("result"))] = "已执行；变更后校验发现：" + "；".join(
+                    i.message for i in found[:2]
+                )
+    write_cells(book.sheets[changes.sheet], record_cells)
+    summary = Summary(
+        "apply_changes",
+        get("apply_changes").label,
+        "issues" if any(i.severity == "error" for i in recheck) else "ok",
+        f"执行了 {done} 项变更，拒绝 {len(refused)} 项。",
+        rows=len(changes),
+        issues=recheck,
+    )
+    if refused:
+        summary.details.append("拒绝：" + "；".join(refused[:6]))
+    if recheck:
+        summary.details.append(f"变更后的行有 {len(recheck)} 条问题，请点『校验订单』查看。")
+    return summary
+
+
+# --------------------------------------------------------------------------- 预警 / 通知 / 看板
+
+
+def _late_and_risky(ledger: Ledger, today: dt.date) -> list[dict[str, Any]]:
+    f = ledger.frame
+    today_ts = pd.Timestamp(today)
+    open_ = _open_lines(ledger)
+    out = []
+    for pos, row in enumerate(ledger.rows):
+        if not open_.iloc[pos]:
+            continue
+        delivery = f["delivery_date"].iloc[pos] if ledger.has("delivery_date") else pd.NaT
+        expected = f["expected_date"].iloc[pos] if ledger.has("expected_date") else pd.NaT
+        problem = f["problem"].iloc[pos] if ledger.has("problem") else None
+        days = (today_ts - delivery.normalize()).days if delivery is not pd.NaT and delivery == delivery else None
+        reasons = []
+        kind = None
+        if days is not None and days > 0:
+            kind = "已逾期"
+            reasons.append(f"已过交货日期 {days} 天")
+        if expected is not pd.NaT and expected == expected and delivery is not pd.NaT and expected > delivery:
+            kind = kind or "有风险"
+            reasons.append(f"预计 {_date(expected)} 完成，晚于交货日期")
+        if problem and str(problem).startswith(("缺料", "延期", "质量")):
+            kind = kind or "有风险"
+            reasons.append(str(problem))
+        if kind:
+            out.append(
+                {
+                    "row": row,
+                    "pos": pos,
+                    "kind": kind,
+                    "days": days if days and days > 0 else 0,
+                    "reason": "；".join(reasons),
+                }
+            )
+    out.sort(key=lambda x: (x["kind"] != "已逾期", -x["days"], x["row"]))
+    return out
+
+
+def _field(ledger: Ledger, name: str, pos: int) -> Any:
+    return ledger.frame[name].iloc[pos] if ledger.has(name) else None
+
+
+@action(
+    "overdue_alert",
+    label="逾期预警",
+    group="订单",
+    image="DeclineInvitation",
+    screentip="列出逾期和有逾期风险的订单行",
+    supertip="生成『逾期预警』：已过交货日期仍未发货的订单行（逾期天数），以及预计完成晚于交货日期或有缺料、延期问题的行，"
+    "附原因、销售员和客户，逾期最久的排在最前。",
+)
+def overdue_alert(book: xw.Book, ctx: Context) -> Summary:
+    ledger = read_ledger(book, "orders", ctx.settings)
+    _need(ledger, "order_id", "delivery_date")
+    found = _late_and_risky(ledger, ctx.today)
+    rows = []
+    for item in found:
+        pos = item["pos"]
+        rows.append(
+            [
+                item["kind"],
+                _field(ledger, "order_id", pos),
+                _field(ledger, "product_code", pos),
+                _field(ledger, "product_name", pos),
+                _field(ledger, "customer", pos),
+                _field(ledger, "sales_rep", pos),
+                _date(_field(ledger, "delivery_date", pos)),
+                _date(_field(ledger, "expected_date", pos)),
+                item["days"] or None,
+                _field(ledger, "status", pos),
+                item["reason"],
+                item["row"],
+            ]
+        )
+    late = [x for x in found if x["kind"] == "已逾期"]
+    note = (
+        f"{ctx.today:%Y-%m-%d} 统计：已逾期 {len(late)} 行，有风险 {len(found) - len(late)} 行。"
+        "『台账行』是订单台账中的行号。"
+    )
+    output_sheet(
+        book,
+        "逾期预警",
+        "逾期预警",
+        note,
+        [
+            "类型",
+            "订单编号",
+            "产品编码",
+            "产品名称",
+            "客户名称",
+            "销售员",
+            "交货日期",
+            "预计完成",
+            "逾期天数",
+            "状态",
+            "原因",
+            "台账行",
+        ],
+        rows,
+        widths=[8, 14, 12, 16, 26, 8, 11, 11, 8, 8, 36, 7],
+        wrap=[11],
+    )
+    longest = max((x["days"] for x in late), default=0)
+    message = (
+        f"已逾期 {len(late)} 行"
+        + (f"（最长 {longest} 天）" if late else "")
+        + f"，有风险 {len(found) - len(late)} 行；见『逾期预警』。"
+    )
+    return Summary("overdue_alert", get("overdue_alert").label, "ok", message, rows=len(ledger))
+
+
+def _line_text(ledger: Ledger, pos: int, for_customer: bool) -> str:
+    order_id = _field(ledger, "order_id", pos)
+    name = _field(ledger, "product_name", pos) or _field(ledger, "product_code", pos)
+    spec = _field(ledger, "spec", pos)
+    qty = _field(ledger, "quantity", pos)
+    unit = _field(ledger, "unit", pos) or ""
+    status = _field(ledger, "status", pos) or "待确认"
+    expected = _date(_field(ledger, "expected_date", pos))
+    delivery = _date(_field(ledger, "delivery_date", pos))
+    head = f"订单 {order_id}"
+    if for_customer and _field(ledger, "customer_po", pos):
+        head += f"（贵司 {_field(ledger, 'customer_po', pos)}）"
+    elif not for_customer:
+        head += f" {_field(ledger, 'customer', pos)}"
+    quantity = f"×{display(qty)}{unit}" if qty == qty and qty is not None else ""
+    text = f"· {head} {name}{' ' + spec if spec else ''}{quantity}：{status}，交货日期 {delivery}"
+    if expected and expected != delivery:
+        text += f"，预计 {expected} 完成"
+    problem = _field(ledger, "problem", pos)
+    if problem:
+        text += f"（{problem}）" if not for_customer else "（我们正在协调，有变化会及时告知）"
+    return text
+
+
+@action(
+    "progress_messages",
+    label="进度通知",
+    group="订单",
+    image="MailMergeStartLetters",
+    screentip="给销售员和客户的订单进度消息",
+    supertip="生成『进度通知』：每位销售员、每家客户一段中文消息，说明未完成订单的状态、预计日期和问题，"
+    "可直接复制到邮件或微信。给客户的消息不含成本，也不会出现其他客户。",
+)
+def progress_messages(book: xw.Book, ctx: Context) -> Summary:
+    ledger = read_ledger(book, "orders", ctx.settings)
+    _need(ledger, "order_id", "customer")
+    open_ = _open_lines(ledger)
+    if ledger.has("status"):
+        open_ &= ledger.frame["status"].ne("已取消")
+    by_rep: dict[str, list[int]] = defaultdict(list)
+    by_customer: dict[str, list[int]] = defaultdict(list)
+    for pos in range(len(ledger)):
+        if not open_.iloc[pos]:
+            continue
+        by_rep[_field(ledger, "sales_rep", pos) or "（未填销售员）"].append(pos)
+        customer = _field(ledger, "customer", pos)
+        if customer:
+            by_customer[customer].append(pos)
+    late = {item["pos"] for item in _late_and_risky(ledger, ctx.today) if item["kind"] == "已逾期"}
+    rows = []
+    stamp = f"{ctx.today:%m-%d}"
+    for rep, positions in sorted(by_rep.items()):
+        orders = len({_field(ledger, "order_id", p) for p in positions})
+        lines = [_line_text(ledger, p, for_customer=False) for p in positions]
+        overdue = sum(p in late for p in positions)
+        text = f"{rep}您好：您负责的未完成订单 {orders} 张（{len(positions)} 行），截至 {stamp}：\n" + "\n".join(lines)
+        if overdue:
+            text += f"\n其中 {overdue} 行已逾期，请尽快跟进。"
+        rows.append(["销售员", rep, len(positions), text + "\n——销售内勤"])
+    for customer, positions in sorted(by_customer.items()):
+        lines = [_line_text(ledger, p, for_customer=True) for p in positions]
+        reps = sorted({_field(ledger, "sales_rep", p) for p in positions if _field(ledger, "sales_rep", p)})
+        contact = f"如有疑问请联系销售 {'、'.join(reps)}。" if reps else ""
+        text = f"{customer}：您好！截至 {stamp}，贵司订单的进展如下：\n" + "\n".join(lines) + f"\n{contact}谢谢！"
+        rows.append(["客户", customer, len(positions), text])
+    output_sheet(
+        book,
+        "进度通知",
+        "进度通知",
+        f"{ctx.today:%Y-%m-%d} 生成：销售员 {len(by_rep)} 位、客户 {len(by_customer)} 家。"
+        "复制『消息』一格即可发送；给客户的消息不含成本和其他客户。",
+        ["对象", "名称", "未完成行数", "消息"],
+        rows,
+        widths=[8, 26, 10, 100],
+        wrap=[4],
+    )
+    return Summary(
+        "progress_messages",
+        get("progress_messages").label,
+        "ok",
+        f"生成了 {len(by_rep)} 位销售员、{len(by_customer)} 家客户的进度消息；见『进度通知』。",
+        rows=len(ledger),
+    )
+
+
+@action(
+    "archive_orders",
+    label="订单归档",
+    group="订单",
+    image="FileSave",
+    screentip="把完成的订单行移到『订单归档』",
+    supertip="状态『已完成』且发货超过『设置』中归档天数的订单行，先写入『订单归档』和数据库（每行附校验值），"
+    "核对无误后才从订单台账移走；以后改动归档行能被发现。",
+)
+def archive_orders(book: xw.Book, ctx: Context) -> Summary:
+    from validators.archive import ArchivedOrderRow
+
+    ledger = read_ledger(book, "orders", ctx.settings)
+    _need(ledger, "order_id", "product_code", "status")
+    f = ledger.frame
+    cutoff = pd.Timestamp(ctx.today - dt.timedelta(days=ctx.settings.archive_days))
+    done_on = f["ship_date"] if ledger.has("ship_date") else pd.Series(pd.NaT, index=f.index)
+    if ledger.has("delivery_date"):
+        done_on = done_on.fillna(f["delivery_date"])
+    old_enough = [
+        p
+        for p in range(len(ledger))
+        if f["status"].iloc[p] == "已完成" and done_on.iloc[p] == done_on.iloc[p] and done_on.iloc[p] <= cutoff
+    ]
+    # a line with an error stays until it is corrected: the archive keeps lines as they were
+    errors = {i.row for i in _validate(book, ctx).issues if i.severity == "error" and i.sheet == ledger.sheet}
+    chosen = [p for p in old_enough if ledger.rows[p] not in errors]
+    held = [ledger.rows[p] for p in old_enough if ledger.rows[p] in errors]
+    if not chosen:
+        return Summary(
+            "archive_orders",
+            get("archive_orders").label,
+            "ok",
+            f"没有需要归档的订单行（已完成且发货超过 {ctx.settings.archive_days} 天）。",
+            rows=len(ledger),
+            details=[f"{len(held)} 行有错误，改正前不归档：{_lines(held)}。"] if held else [],
+        )
+    fields = [spec.field for spec in OrderRow.columns()]
+    lines = [{name: (ledger.raw[name][p] if name in ledger.raw else None) for name in fields} for p in chosen]
+    digests = [digest(line) for line in lines]
+    sheet = ensure_ledger_sheet(book, ArchivedOrderRow, after=ledger.sheet)
+    archive = read_ledger(book, "archive", ctx.settings, sheet=ArchivedOrderRow.ledger.sheet)
+    # Idempotent: a line already copied by an earlier, interrupted run is not copied twice.
+    present = set(archive.raw["digest"]) if archive.has("digest") else set()
+    new = [
+        {**line, "archived_at": ctx.now, "digest": d}
+        for line, d in zip(lines, digests, strict=True)
+        if d not in present
+    ]
+    first, last = append_rows(sheet, archive, new)
+    ctx.store.archive_lines(lines, digests, workbook=book.fullname, user=ctx.user, when=ctx.now)
+    # A line leaves 订单台账 only once its archived copy reads back with the same digest.
+    reread = read_ledger(book, "archive", ctx.settings, sheet=ArchivedOrderRow.ledger.sheet)
+    copies: dict[str, bool] = {}
+    for pos in range(len(reread)):
+        stored = reread.raw["digest"][pos]
+        values = {name: reread.raw[name][pos] if name in reread.raw else None for name in fields}
+        copies[stored] = copies.get(stored, False) or digest(values) == stored
+    bad = [d for d in digests if not copies.get(d)]
+    if bad:
+        raise NeiQinError(f"{len(bad)} 行的归档副本核对不一致，订单台账未改动；请检查『订单归档』后重试")
+    if len({r["digest"] for r in ctx.store.archived(digests)}) < len(set(digests)):
+        raise NeiQinError("数据库中的归档记录不完整，订单台账未改动；请检查数据库后重试")
+    rows = [ledger.rows[p] for p in chosen]
+    clear_marks(book, [ledger.sheet])  # marks are kept by cell address: take them off before rows move
+    first_col = min(c.col for c in ledger.columns.values())
+    last_col = max(c.col for c in ledger.columns.values())
+    delete_rows(book.sheets[ledger.sheet], rows, first_col, last_col)
+    summary = Summary(
+        "archive_orders",
+        get("archive_orders").label,
+        "ok",
+        f"归档了 {len(rows)} 行（已完成且发货超过 {ctx.settings.archive_days} 天），"
+        f"写入『订单归档』{f'第 {first}–{last} 行' if new else ''}和数据库，"
+        f"核对一致后已从订单台账移走；订单台账还有 {len(ledger) - len(rows)} 行。",
+        rows=len(ledger),
+    )
+    if held:
+        summary.details.append(f"{len(held)} 行有错误，改正前不归档：{_lines(held)}。")
+    return summary
+
+
+def _on_time(frame: pd.DataFrame, today: dt.date) -> tuple[int, int]:
+    """(lines due, lines shipped on or before their 交货日期) among ``frame``."""
+    due = frame["delivery_date"].notna() & (frame["delivery_date"].dt.normalize() <= pd.Timestamp(today))
+    if "status" in frame:
+        due &= frame["status"].ne("已取消")
+    shipped = frame["ship_date"].notna() & (frame["ship_date"].dt.normalize() <= frame["delivery_date"].dt.normalize())
+    return int(due.sum()), int((due & shipped).sum())
+
+
+@action(
+    "order_dashboard",
+    label="订单看板",
+    group="订单",
+    image="PivotTableInsert",
+    screentip="订单状态、逾期和按时交付率",
+    supertip="生成『订单看板』：各状态的行数、逾期行数，按月份、销售员、区域的按时交付率"
+    "（按时发货的行 ÷ 到期的行），与『设置』中的目标比较。",
+)
+def order_dashboard(book: xw.Book, ctx: Context) -> Summary:
+    ledger = read_ledger(book, "orders", ctx.settings)
+    _need(ledger, "delivery_date", "status")
+    f = ledger.frame.copy()
+    archive = validators.read_optional(book, "archive", ctx.settings)
+    if archive is not None and len(archive):
+        # archived lines were delivered in the period too: the rate counts them
+        f = pd.concat([f, archive.frame[[c for c in f.columns if c in archive.frame]]], ignore_index=True)
+    if "ship_date" not in f:
+        f["ship_date"] = pd.NaT
+    target = ctx.settings.on_time_target_pct
+    statuses = ctx.settings.order_statuses
+    counts = ledger.frame["status"].fillna("待确认").value_counts()
+    overdue = sum(1 for x in _late_and_risky(ledger, ctx.today) if x["kind"] == "已逾期")
+    rows: list[list[Any]] = [["状态", s, int(counts.get(s, 0)), None, None, None, None] for s in statuses]
+    rows.append(["逾期", "过了交货日期仍未发货", overdue, None, None, None, None])
+    start = (pd.Timestamp(ctx.today) - pd.DateOffset(months=11)).to_period("M")
+    month = f["delivery_date"].dt.to_period("M")
+    for period in pd.period_range(start, pd.Timestamp(ctx.today).to_period("M"), freq="M"):
+        due, on_time = _on_time(f[month == period], ctx.today)
+        rows.append(_rate_row("按月", str(period), due, on_time, target))
+    recent = f[month >= start]
+    for label, field_name in (("按销售员", "sales_rep"), ("按区域", "region")):
+        if field_name not in recent:
+            continue
+        for name, group in recent.groupby(recent[field_name].fillna("（未填）")):
+            due, on_time = _on_time(group, ctx.today)
+            rows.append(_rate_row(label, name, due, on_time, target))
+    due, on_time = _on_time(recent, ctx.today)
+    rows.append(_rate_row("合计", "近 12 个月", due, on_time, target))
+    output_sheet(
+        book,
+        "订单看板",
+        "订单看板",
+        f"{ctx.today:%Y-%m-%d} 统计。按时交付率 = 在交货日期当天或之前发货的行 ÷ 交货日期已到的行（不含已取消）；"
+        f"目标 {target:g}%（见『设置』），含已归档的行。状态一栏是订单台账中的行数。",
+        ["分组", "名称", "行数 / 到期行数", "按时行数", "按时交付率", "目标", "达标"],
+        rows,
+        widths=[10, 18, 14, 10, 12, 8, 6],
+        formats={5: "0.0%", 6: "0%"},
+    )
+    rate = on_time / due if due else None
+    message = (
+        f"近 12 个月按时交付率 {rate:.1%}（目标 {target:g}%）" if rate is not None else "近 12 个月还没有到期的订单行"
+    )
+    message += f"；逾期未发货 {overdue} 行；见『订单看板』。"
+    return Summary("order_dashboard", get("order_dashboard").label, "ok", message, rows=len(ledger))
+
+
+def _rate_row(group: str, name: str, due: int, on_time: int, target: float) -> list[Any]:
+    rate = on_time / due if due else None
+    ok = None if rate is None else ("✓" if rate * 100 >= target - 1e-9 else "✗")
+    return [group, name, due, on_time, rate, target / 100, ok]

@@ -42,12 +42,18 @@ KNOWN_IMAGE_MSO = frozenset(
         "AcceptInvitation",
         "DeclineInvitation",
         "ReviewAcceptChange",
+        "ReviewTrackChanges",
         "Refresh",
         "DataValidation",
         "PivotTableInsert",
-        "ChartInsert",
         "FileSendAsAttachment",
-        "MacroPlay",
+        "FileSave",
+        "HappyFace",
+        "MailMergeStartLetters",
+        "ChartTypeColumnInsertGallery",
+        "ChartTypeBarInsertGallery",
+        "ChartTrendline",
+        "CalendarInsert",
     }
 )
 Outcome = Literal["ok", "issues", "failed", "error"]
@@ -142,7 +148,7 @@ def action(
     *,
     label: str,
     group: str,
-    image: str = "MacroPlay",
+    image: str = "HappyFace",
     screentip: str = "",
     supertip: str = "",
 ) -> Callable[[Callable[[xw.Book, Context], Summary]], Callable[[xw.Book, Context], Summary]]:
@@ -195,18 +201,24 @@ def run(
     today: dt.date | None = None,
     user: str | None = None,
     settings: Settings | None = None,
+    now: dt.datetime | None = None,
 ) -> Summary:
-    """Run a registered action on ``book``; never raises for the clerk's data."""
+    """Run a registered action on ``book``; never raises for the clerk's data.
+
+    ``today``/``now`` run it as of another day (back-dated entries, tests, the demo).
+    """
     act = get(action_id)
     started = time.perf_counter()
-    now = dt.datetime.now().replace(microsecond=0)
+    clock = dt.datetime.now().replace(microsecond=0)
+    if now is None:
+        now = clock if today is None else dt.datetime.combine(today, clock.time())
     ctx: Context | None = None
     try:
         loaded, setting_issues = load_settings(book)
         ctx = Context(
             settings=settings or loaded,
             today=today or now.date(),
-            now=now if today is None else dt.datetime.combine(today, now.time()),
+            now=now,
             user=user or current_user(),
             setting_issues=setting_issues,
         )

@@ -202,23 +202,55 @@ def _conf(wb: Workbook) -> None:
     ws.sheet_state = "hidden"
 
 
-def write_sheets(path: Path, actions: Sequence[Any], *, addin: bool) -> None:
-    """Step 1: the sheets, with openpyxl."""
+def write_ledger_sheets(
+    wb: Workbook,
+    actions: Sequence[Any],
+    *,
+    data: dict[str, list[dict[str, Any]]] | None = None,
+    titles: dict[str, str] | None = None,
+    subtitles: dict[str, str] | None = None,
+    settings: Settings | None = None,
+) -> list[str]:
+    """首页, every ledger of templates/sheets (with ``data`` rows if given), 设置 and 列表.
+
+    The same layout serves NeiQin.xlsm (empty ledgers) and the demo (a company's data).
+    Returns the sheet names in order.
+    """
     from .schema import ledger_model
     from .sheets import load_layouts, write_ledger, write_lists, write_settings
 
-    settings = Settings()
-    wb = Workbook()
-    layouts = [] if addin else load_layouts(templates_dir() / "sheets")
+    settings = settings or Settings()
+    layouts = load_layouts(templates_dir() / "sheets")
     ledger_sheets = [ledger_model(layout.ledger).ledger.sheet for layout in layouts]
-    _home(wb, actions, [*ledger_sheets, "设置", "列表"] if not addin else [], addin)
-    if not addin:
-        lists = write_lists(wb, settings)
-        for layout in layouts:
-            write_ledger(wb, ledger_model(layout.ledger), [], settings, layout=layout, lists=lists)
-        write_settings(wb, settings)
-        for position, name in enumerate(["首页", *ledger_sheets, "设置", "列表"]):
-            wb.move_sheet(name, offset=position - wb.sheetnames.index(name))
+    order = ["首页", *ledger_sheets, "设置", "列表"]
+    _home(wb, actions, order[1:], addin=False)
+    lists = write_lists(wb, settings)
+    for layout in layouts:
+        model = ledger_model(layout.ledger)
+        write_ledger(
+            wb,
+            model,
+            (data or {}).get(layout.ledger, []),
+            settings,
+            layout=layout,
+            lists=lists,
+            title=(titles or {}).get(layout.ledger),
+            subtitle=(subtitles or {}).get(layout.ledger),
+        )
+    write_settings(wb, settings)
+    for position, name in enumerate(order):
+        wb.move_sheet(name, offset=position - wb.sheetnames.index(name))
+    wb.active = 0
+    return order
+
+
+def write_sheets(path: Path, actions: Sequence[Any], *, addin: bool) -> None:
+    """Step 1: the sheets, with openpyxl."""
+    wb = Workbook()
+    if addin:
+        _home(wb, actions, [], addin=True)
+    else:
+        write_ledger_sheets(wb, actions)
     _conf(wb)
     wb.active = 0
     wb.save(path)

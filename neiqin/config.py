@@ -56,6 +56,24 @@ class Settings(BaseModel):
         description="一次最多在多少个单元格上标色并加批注（其余问题仍全部列在『校验结果』）",
     )
     header_scan_rows: int = Field(20, alias="表头查找行数", ge=1, le=200, description="在前多少行中查找表头")
+    # 订单管理 (regulation 二.1 / 四.1)
+    price_tolerance_pct: float = Field(
+        10.0, alias="单价偏差上限(%)", ge=0, description="订单单价偏离产品目录标准单价超过此百分比时提示"
+    )
+    archive_days: int = Field(30, alias="归档天数", ge=0, description="已完成的订单行发货后多少天归档")
+    on_time_target_pct: float = Field(
+        95.0, alias="按时交付率目标(%)", ge=0, le=100, description="制度四.1 的按时交付率目标（[X]%）"
+    )
+    supply_modes: list[str] = Field(["生产", "采购"], alias="供应方式选项", description="产品目录「供应方式」可选的值")
+    task_progress: list[str] = Field(
+        ["未开始", "进行中", "已完成"], alias="进度选项", description="生产/采购任务单「进度」可选的值"
+    )
+    problem_types: list[str] = Field(
+        ["延期", "缺料", "质量", "其他"], alias="问题类型选项", description="任务单「问题类型」可选的值"
+    )
+    review_results: list[str] = Field(
+        ["待审核", "同意", "驳回"], alias="审核结果选项", description="订单变更记录「审核结果」可选的值"
+    )
     db: str | None = Field(
         None, alias="数据库", description="历史数据库：SQLite 文件路径或数据库网址；空 = 用户数据目录下的 neiqin.db"
     )

@@ -87,7 +87,9 @@ PRODUCTS = [
     ("CB-PW25", "动力电缆", "RVV 4x2.5mm² 100m", "线缆", "卷", 860.0, 690.0, "采购", 3),
     ("CB-EN10", "编码器电缆", "屏蔽 10m", "线缆", "根", 145.0, 96.0, "采购", 3),
     ("CT-PLC20", "小型PLC", "FX5U-32MT/ES", "控制器", "台", 3980.0, 3260.0, "采购", 7),
+    ("CT-HMI07", "触摸屏", "GS2107-WTBD 7寸", "控制器", "台", 1680.0, 1320.0, None, 10),  # new: supply not decided
 ]
+SOLD = [p for p in PRODUCTS if p[7]]  # what is sold and routed; the new product gets one planted line
 CHANNELS = [("电话", 30), ("邮件", 25), ("微信", 30), ("传真", 5), ("面谈", 8), ("其他", 2)]
 # relative order volume by calendar month (Spring Festival dip, spring and autumn peaks)
 SEASON = {1: 0.8, 2: 0.55, 3: 1.15, 4: 1.2, 5: 1.15, 6: 1.05, 7: 0.9, 8: 0.9, 9: 1.15, 10: 1.0, 11: 1.2, 12: 1.1}
@@ -152,11 +154,13 @@ def _status(
         if ship > end:
             return "已发货", end
         return ("已完成", ship) if age > 20 else ("已发货", ship)
+    if rng.random() < 0.015:
+        return "暂停", None  # the customer asked to hold the line
     if age <= 1:
         return "待确认", None
     if age <= 3:
         return rng.choice(["已确认", "已下达"]), None
-    if delivery <= end and rng.random() < 0.6:
+    if delivery <= end and rng.random() < 0.92:
         return "已发货", max(order_date + dt.timedelta(days=1), delivery - dt.timedelta(days=rng.randint(0, 3)))
     return ("生产中" if supply == "生产" else "采购中"), None
 
@@ -169,6 +173,7 @@ def generate(seed: int = 2026, end: dt.date = DEFAULT_END, mistakes: bool = True
     lines: list[dict[str, Any]] = []
     day = start
     seq: dict[str, int] = {}
+    po_seq: dict[str, int] = {}
     while day <= end:
         if day.weekday() < 6:  # Saturday half staffed, Sunday off
             trend = 1 + 0.12 * (day - start).days / 365
@@ -178,10 +183,11 @@ def generate(seed: int = 2026, end: dt.date = DEFAULT_END, mistakes: bool = True
                 key = day.strftime("%y%m")
                 seq[key] = seq.get(key, 0) + 1
                 order_id = f"SO{key}{seq[key]:03d}"
-                po = f"PO-{customer.code[1:]}-{day:%m%d}{rng.randint(1, 9)}" if rng.random() < 0.7 else None
+                po_seq[customer.code] = po_seq.get(customer.code, 0) + 1
+                po = f"PO-{customer.code[1:]}-{day:%y%m}{po_seq[customer.code]:03d}" if rng.random() < 0.7 else None
                 channel = rng.choices([c for c, _ in CHANNELS], weights=[w for _, w in CHANNELS])[0]
                 delivery = day + dt.timedelta(days=rng.choice([7, 10, 14, 15, 20, 21, 30]))
-                for product in rng.sample(PRODUCTS, k=min(len(PRODUCTS), 1 + _poisson(rng, 0.9))):
+                for product in rng.sample(SOLD, k=min(len(SOLD), 1 + _poisson(rng, 0.9))):
                     code, pname, spec, category, unit, price, cost, supply, _lead = product
                     qty = max(1, round(rng.lognormvariate(1.2, 0.9) * customer.size * (20 if price < 100 else 1)))
                     unit_price = round(price * rng.choice([1, 1, 1, 0.98, 0.95, 0.97, 1.02]), 2)
@@ -235,7 +241,7 @@ def _poisson(rng: random.Random, lam: float) -> int:
 def _plant_mistakes(lines: list[dict[str, Any]], rng: random.Random, end: dt.date) -> list[str]:
     """A clerk's typical slips, each in a different recent line; returns what was planted."""
     recent = [i for i, line in enumerate(lines) if (end - line["order_date"].date()).days < 90]
-    picks = rng.sample(recent, 12)
+    picks = rng.sample(recent, 14)
     planted = []
 
     def at(n: int) -> dict[str, Any]:
@@ -249,7 +255,8 @@ def _plant_mistakes(lines: list[dict[str, Any]], rng: random.Random, end: dt.dat
     planted.append("交货日期年份写成去年")
     line = at(2)
     line["customer"] = None
-    planted.append("漏填客户名称")
+    line["status"], line["ship_date"] = "待确认", None  # a new order the clerk cannot confirm yet
+    planted.append("漏填客户名称（这行留在『待确认』）")
     line = at(3)
     line["delivery_date"] = f"{line['order_date'].year}/11/31"  # typed as text, a day that does not exist
     planted.append("不存在的日期 11 月 31 日")
@@ -276,6 +283,12 @@ def _plant_mistakes(lines: list[dict[str, Any]], rng: random.Random, end: dt.dat
     line = at(10)
     line["unit_cost"] = "#N/A"
     planted.append("成本单价是 #N/A（查找公式失败后粘贴成值）")
+    line = at(12)
+    line["customer"] = line["customer"].replace("有限公司", "公司").replace("股份公司", "股份有限公司")
+    planted.append("客户名称少写了“有限”（与客户档案不一致）")
+    line = at(13)
+    line["spec"] = (line["spec"] or "") + "-改"
+    planted.append("规格型号与产品目录不一致")
     dup = dict(at(11))
     lines.insert(picks[11] + 1, dup)
     planted.append("整行重复录入（警告）")
@@ -284,6 +297,7 @@ def _plant_mistakes(lines: list[dict[str, Any]], rng: random.Random, end: dt.dat
     ret = dict(original)
     ret.update(
         order_id="TH" + original["order_id"][2:],
+        customer_po=None,
         order_date=returned,
         delivery_date=returned,
         channel="电话",
@@ -295,73 +309,201 @@ def _plant_mistakes(lines: list[dict[str, Any]], rng: random.Random, end: dt.dat
     )
     lines.append(ret)
     planted.append("退货行（数量为负，警告）")
+    first = lines[picks[0]]
+    hmi = dict(first)
+    hmi.update(
+        order_id=first["order_id"][:-3] + "999",
+        product_code="CT-HMI07",
+        product_name="触摸屏",
+        spec="GS2107-WTBD 7寸",
+        category="控制器",
+        unit="台",
+        quantity=2,
+        unit_price=1680.0,
+        amount=3360.0,
+        unit_cost=1320.0,
+        status="已确认",
+        ship_date=None,
+        note=None,
+        order_date=dt.datetime.combine(end - dt.timedelta(days=2), dt.time()),
+        delivery_date=dt.datetime.combine(end + dt.timedelta(days=20), dt.time()),
+    )
+    lines.append(hmi)
+    planted.append("新产品还没定供应方式（『下达订单』会提示，保持『已确认』）")
     return planted
 
 
-def write_workbook(data: dict[str, Any], path: Path) -> Path:
-    """The demo workbook as a clerk keeps it (title rows, notes, dropdowns …)."""
-    from neiqin.addin import ensure_import_path
-    from neiqin.schema import ledger_model
-
-    from .sheets import write_ledger, write_settings, write_table
-
-    ensure_import_path()
-    wb = Workbook()
-    wb.remove(wb.active)
+def _workflow(data: dict[str, Any], rng: random.Random) -> None:
+    """Give the order lines their history: entry times, tasks in the departments, progress,
+    problems, a change request or two — so every order action has real work to do."""
     end: dt.date = data["end"]
-    ws = write_ledger(
+    supply = {p[0]: p[7] for p in PRODUCTS}
+    production, purchase = [], []
+    for line in data["lines"]:
+        status = line["status"]
+        order_date = line["order_date"]
+        if status not in ("待确认", None):
+            line["entered_at"] = order_date + dt.timedelta(hours=rng.choice([9, 10, 11, 14, 15, 16, 26, 33]))
+        if status not in ("已下达", "生产中", "采购中"):
+            continue
+        delivery = line["delivery_date"] if isinstance(line["delivery_date"], dt.datetime) else None
+        started = status in ("生产中", "采购中") or rng.random() < 0.35  # some began but the clerk has not updated
+        expected = delivery - dt.timedelta(days=rng.randint(0, 3)) if delivery and started else None
+        task = {
+            "order_id": line["order_id"],
+            "product_code": line["product_code"],
+            "product_name": line["product_name"],
+            "spec": line["spec"],
+            "quantity": line["quantity"],
+            "delivery_date": line["delivery_date"],
+            "issued_on": order_date + dt.timedelta(days=rng.randint(1, 2)),
+            "progress": "进行中" if started else "未开始",
+            "expected_date": expected,
+        }
+        if status in ("生产中", "采购中"):
+            line["expected_date"] = expected
+        (production if supply.get(line["product_code"]) == "生产" else purchase).append(task)
+    # a late production line and a material shortage: what 逾期预警 and 进度通知 are for
+    for tasks, kind, note in (
+        (production, "延期", "设备检修，排产顺延一周"),
+        (purchase, "缺料", "供应商缺货，等待到货"),
+    ):
+        for task in tasks:
+            if task["progress"] == "进行中" and isinstance(task["delivery_date"], dt.datetime):
+                task["expected_date"] = task["delivery_date"] + dt.timedelta(days=7)
+                task["problem_type"], task["problem_note"] = kind, note
+                break
+    data["tasks"] = {"production_tasks": production, "purchase_tasks": purchase}
+    lines = data["lines"]
+    open_lines = [x for x in lines if x["status"] in ("已确认", "已下达", "生产中") and isinstance(x["quantity"], int)]
+    shipped = [x for x in lines if x["status"] == "已发货" and isinstance(x["unit_price"], float)]
+    changes = []
+    stamp = end.strftime("%y%m")
+    if open_lines:
+        x = open_lines[0]
+        changes.append(
+            {
+                "change_id": f"BG{stamp}01",
+                "order_id": x["order_id"],
+                "product_code": x["product_code"],
+                "field": "数量",
+                "new_value": str(x["quantity"] + 5),
+                "reason": "客户追加 5 台",
+                "requested_by": "客户",
+                "reviewer": "周经理",
+                "review": "同意",
+            }
+        )
+    if len(open_lines) > 1:
+        x = open_lines[-1]
+        new = x["delivery_date"] + dt.timedelta(days=10) if isinstance(x["delivery_date"], dt.datetime) else None
+        if new:
+            changes.append(
+                {
+                    "change_id": f"BG{stamp}02",
+                    "order_id": x["order_id"],
+                    "product_code": None,
+                    "field": "交货日期",
+                    "new_value": new.strftime("%Y-%m-%d"),
+                    "reason": "客户工地延期，整单推迟交货",
+                    "requested_by": "客户",
+                    "reviewer": "周经理",
+                    "review": "同意",
+                }
+            )
+    if shipped:
+        x = shipped[0]
+        changes.append(
+            {
+                "change_id": f"BG{stamp}03",
+                "order_id": x["order_id"],
+                "product_code": x["product_code"],
+                "field": "单价",
+                "new_value": f"{x['unit_price'] * 0.95:.2f}",
+                "reason": "客户要求补让 5%",
+                "requested_by": "销售",
+                "reviewer": "周经理",
+                "review": "同意",
+            }
+        )
+    if len(open_lines) > 2:
+        x = open_lines[1]
+        changes.append(
+            {
+                "change_id": f"BG{stamp}04",
+                "order_id": x["order_id"],
+                "product_code": x["product_code"],
+                "field": "规格型号",
+                "new_value": (x["spec"] or "") + "（防爆型）",
+                "reason": "客户现场需要防爆",
+                "requested_by": "客户",
+                "review": "待审核",
+            }
+        )
+    data["changes"] = changes
+
+
+def write_workbook(data: dict[str, Any], path: Path) -> Path:
+    """The demo workbook: NeiQin.xlsm's layout (tables, dropdowns, notes) with the company's data."""
+    from neiqin.addin import load_macros
+
+    from .build import write_ledger_sheets
+
+    macros = load_macros()
+    end: dt.date = data["end"]
+    customers = [
+        {
+            "customer_id": c.code,
+            "name": c.name,
+            "contact": c.contact,
+            "mobile": c.mobile,
+            "address": f"{c.city}市{c.trade}产业园 {c.code[1:]} 号",
+            "trade": c.trade,
+            "region": c.region,
+            "sales_rep": c.rep,
+        }
+        for c in data["customers"]
+    ]
+    products = [
+        {
+            "product_code": p[0],
+            "product_name": p[1],
+            "spec": p[2],
+            "category": p[3],
+            "unit": p[4],
+            "list_price": p[5],
+            "cost": p[6],
+            "supply": p[7],
+            "lead_days": p[8],
+        }
+        for p in data["products"]
+    ]
+    rows = {
+        "orders": data["lines"],
+        "customers": customers,
+        "products": products,
+        "changes": data.get("changes", []),
+        **data.get("tasks", {}),
+    }
+    titles = {
+        name: f"{COMPANY} {title}"
+        for name, title in (("orders", "订单台账"), ("customers", "客户档案"), ("products", "产品目录"))
+    }
+    wb = Workbook()
+    write_ledger_sheets(
         wb,
-        ledger_model("orders"),
-        data["lines"],
-        title=f"{COMPANY} 订单台账",
-        subtitle=f"内勤：李娜　更新至 {end:%Y-%m-%d}",
+        macros.actions(),
+        data=rows,
+        titles=titles,
+        subtitles={"orders": f"内勤：李娜　更新至 {end:%Y-%m-%d}"},
     )
+    ws = wb["订单台账"]
     for row in ws.iter_rows():
         for cell in row:
             if cell.value == "#N/A":
                 cell.data_type = "e"  # an Excel error value, as pasted from a failed VLOOKUP
             elif isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text that only looks like a formula
-    customers = wb.create_sheet("客户档案")
-    write_table(
-        customers,
-        ["客户编号", "客户名称", "联系人", "手机", "地址", "所属行业", "区域", "负责销售"],
-        [
-            [
-                c.code,
-                c.name,
-                c.contact,
-                c.mobile,
-                f"{c.city}市{c.trade}产业园 {c.code[1:]} 号",
-                c.trade,
-                c.region,
-                c.rep,
-            ]
-            for c in data["customers"]
-        ],
-        title=f"{COMPANY} 客户档案",
-        widths=[10, 30, 8, 14, 34, 12, 8, 8],
-    )
-    products = wb.create_sheet("产品目录")
-    write_table(
-        products,
-        [
-            "产品编码",
-            "产品名称",
-            "规格型号",
-            "产品类别",
-            "单位",
-            "标准单价",
-            "成本单价",
-            "供应方式",
-            "生产/采购周期(天)",
-        ],
-        [list(p) for p in data["products"]],
-        title=f"{COMPANY} 产品目录",
-        widths=[11, 16, 20, 9, 6, 11, 11, 9, 12],
-        formats=[None, None, None, None, None, "¥#,##0.00", "¥#,##0.00", None, "0"],
-    )
-    write_settings(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -370,11 +512,17 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
 def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     """Write the demo workbook into ``out``, run every registered action, print a summary."""
     from neiqin.addin import load_macros
+    from neiqin.config import load_settings
     from neiqin.engine import headless_caller
 
     end = end or DEFAULT_END
+    out = Path(out)
     data = generate(seed, end)
-    path = write_workbook(data, Path(out) / FILE_NAME)
+    _workflow(data, random.Random(seed + 1))
+    path = write_workbook(data, out / FILE_NAME)
+    store = out / "neiqin-demo.db"  # the demo keeps its history beside it, apart from real work
+    for leftover in out.glob("neiqin-demo.db*"):
+        leftover.unlink()
     macros = load_macros()
     print(
         f"NeiQin 演示：已生成 {path}\n"
@@ -384,8 +532,14 @@ def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     print("  台账里故意留了这些内勤常见差错：" + "；".join(data["mistakes"]))
     worst = 0
     with headless_caller(path) as book:
-        for act in macros.actions():
-            summary = macros.run(act.id, book, today=end)
+        settings, _ = load_settings(book)
+        settings.db = str(store)
+        # every button once, in ribbon order; then 校验订单 again so the marks show the final state
+        sequence = [act.id for act in macros.actions()] + ["validate_orders"]
+        for action_id in sequence:
+            summary = macros.run(
+                action_id, book, today=end, settings=settings, now=dt.datetime.combine(end, dt.time(17, 30))
+            )
             print("· " + summary.text().replace("\n", "\n  "))
             worst = max(worst, {"ok": 0, "issues": 0, "failed": 2, "error": 3}[summary.outcome])
         book.save()

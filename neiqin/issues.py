@@ -17,7 +17,7 @@ Severity = Literal["error", "warning"]
 
 
 class Code(StrEnum):
-    """Stable issue codes. Prefix: LED = any ledger, ORD = 订单台账."""
+    """Stable issue codes. Prefix: LED = any ledger, ORD = 订单台账, CUS = 客户档案, ARC = 订单归档."""
 
     LED_NO_HEADER = "LED-001"
     LED_MISSING_COLUMN = "LED-002"
@@ -31,6 +31,7 @@ class Code(StrEnum):
     LED_OUT_OF_RANGE = "LED-015"
     LED_NOT_IN_LIST = "LED-016"
     LED_FORMULA_TEXT = "LED-017"
+    LED_DUPLICATE_KEY = "LED-018"
 
     ORD_QTY_ZERO = "ORD-001"
     ORD_QTY_NEGATIVE = "ORD-002"
@@ -41,6 +42,18 @@ class Code(StrEnum):
     ORD_DUPLICATE_LINE = "ORD-007"
     ORD_BELOW_COST = "ORD-008"
     ORD_ORDER_DATE_FUTURE = "ORD-009"
+    ORD_STATUS_TRANSITION = "ORD-010"
+    ORD_UNKNOWN_CUSTOMER = "ORD-011"
+    ORD_UNKNOWN_PRODUCT = "ORD-012"
+    ORD_SPEC_MISMATCH = "ORD-013"
+    ORD_PRICE_DEVIATION = "ORD-014"
+    ORD_DUPLICATE_PO = "ORD-015"
+    ORD_NO_COMPANION = "ORD-016"
+    ORD_LATE_FORECAST = "ORD-017"
+
+    CUS_BAD_PHONE = "CUS-001"
+
+    ARC_TAMPERED = "ARC-001"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +124,11 @@ CODES: dict[Code, CodeInfo] = {
         "疑似公式的文字",
         "『{value}』以 {char} 开头，复制或导出时可能被 Excel 当作公式执行；请删除开头的 {char}",
     ),
+    Code.LED_DUPLICATE_KEY: CodeInfo(
+        "error",
+        "编号重复",
+        "『{value}』与第 {other} 行重复；「{column}」必须唯一，请删除或改正其中一行",
+    ),
     Code.ORD_QTY_ZERO: CodeInfo(
         "error",
         "数量为 0",
@@ -155,6 +173,57 @@ CODES: dict[Code, CodeInfo] = {
         "warning",
         "接单日期晚于今天",
         "接单日期 {value} 晚于今天（{today}）；请核对日期",
+    ),
+    Code.ORD_STATUS_TRANSITION: CodeInfo(
+        "error",
+        "状态跳步或倒退",
+        "状态从『{old}』直接变成『{new}』（{why}）；订单行应按 待确认→已确认→已下达→生产中/采购中→已发货→已完成 "
+        "推进，请改回『{old}』或其下一步",
+    ),
+    Code.ORD_UNKNOWN_CUSTOMER: CodeInfo(
+        "error",
+        "客户不在客户档案中",
+        "『{value}』不在『客户档案』中{suggestion}；请核对客户名称，新客户请先在『客户档案』登记",
+    ),
+    Code.ORD_UNKNOWN_PRODUCT: CodeInfo(
+        "error",
+        "产品不在产品目录中",
+        "产品编码『{value}』不在『产品目录』中{suggestion}；请核对编码，新产品请先加入『产品目录』",
+    ),
+    Code.ORD_SPEC_MISMATCH: CodeInfo(
+        "error",
+        "规格型号与产品目录不符",
+        "规格型号『{value}』与产品目录中 {product} 的『{expected}』不一致；请与客户订单核对",
+    ),
+    Code.ORD_PRICE_DEVIATION: CodeInfo(
+        "warning",
+        "单价偏离标准单价",
+        "单价 {price} 比标准单价 {list_price} {direction} {pct}%（允许 {limit}%）；请确认报价或特价审批",
+    ),
+    Code.ORD_DUPLICATE_PO: CodeInfo(
+        "warning",
+        "客户订单号重复",
+        "客户订单号 {po} 已用于订单 {other_order}（第 {other} 行）；请确认不是同一张订单录了两次",
+    ),
+    Code.ORD_NO_COMPANION: CodeInfo(
+        "warning",
+        "缺少核对用的工作表",
+        "工作簿中没有『{what}』，未核对{target}；请加入『{what}』工作表（可用 neiqin build 生成的 NeiQin.xlsm）",
+    ),
+    Code.ORD_LATE_FORECAST: CodeInfo(
+        "warning",
+        "预计完成晚于交货日期",
+        "预计完成日期 {expected} 晚于交货日期 {delivery}{problem}；请与生产/采购协调，或提前告知客户",
+    ),
+    Code.ARC_TAMPERED: CodeInfo(
+        "error",
+        "归档后被改动",
+        "这一行归档后被改动过（与归档时的校验值不符）；请按数据库中的归档记录核对并改回",
+    ),
+    Code.CUS_BAD_PHONE: CodeInfo(
+        "warning",
+        "电话号码无效",
+        "『{value}』不是有效的手机或固定电话号码；请核对后更正",
     ),
 }
 

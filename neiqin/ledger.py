@@ -404,8 +404,11 @@ def find_sheet(book: xw.Book, model: type[LedgerRow], scan_rows: int = 20) -> xw
             return sheet
     table = _lookup(model.columns())
     required = {c.field for c in model.columns() if c.required}
+    others = _other_ledger_sheets(info.name)
     best, best_score = None, (0, 0)
     for sheet in sheets:
+        if norm_header(sheet.name) in others:
+            continue  # another ledger's sheet (订单归档 looks like 订单台账, but is not it)
         values = _head(sheet, scan_rows)
         for row in values:
             score = _score(row, table, required)
@@ -417,6 +420,17 @@ def find_sheet(book: xw.Book, model: type[LedgerRow], scan_rows: int = 20) -> xw
             f"请把台账所在的工作表命名为『{info.sheet}』"
         )
     return best
+
+
+def _other_ledger_sheets(name: str) -> set[str]:
+    from .schema import _LEDGERS
+
+    return {
+        norm_header(n)
+        for other in _LEDGERS.values()
+        if other.ledger.name != name
+        for n in (other.ledger.sheet, *other.ledger.sheet_synonyms)
+    }
 
 
 def _head(sheet: xw.Sheet, rows: int) -> list[list[Any]]:

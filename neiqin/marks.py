@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.utils import get_column_letter
 
 from .issues import Issue, sort_issues
+from .sheetio import print_setup
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -198,8 +199,24 @@ def write_results(
         sheet.range(f"{col}1").column_width = w
     if len(rows) > 4:
         body = sheet.range((5, 1), (len(rows), width))
-        body.wrap_text = True
+        body.vertical_alignment = "top"
+        sheet.range((5, width), (len(rows), width)).wrap_text = True
+        body.rows.autofit()
         sheet.range((5, 3), (len(rows), 3)).font.color = "#0563C1"
+    print_setup(sheet, title_row=4)
+
+
+def clear_marks(book: xw.Book, scope: Iterable[str]) -> int:
+    """Remove NeiQin's marks from the ``scope`` sheets (before rows move: marks are by address)."""
+    scope = set(scope)
+    names = _sheet_names(book)
+    registry = _read_registry(book, names)
+    mine = [e for e in registry if e.sheet in scope]
+    if not mine:
+        return 0
+    restored = _restore(book, mine, names)
+    _write_registry(book, [e for e in registry if e.sheet not in scope], names)
+    return restored
 
 
 def mark_issues(

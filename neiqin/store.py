@@ -27,6 +27,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -50,6 +51,31 @@ action_log = Table(
     Column("seconds", Float, nullable=False, default=0.0),
     Column("outcome", String(20), nullable=False),
     Column("message", Text, nullable=False, default=""),
+)
+
+
+order_status = Table(
+    "order_status",
+    metadata,
+    Column("order_id", String(64), primary_key=True),
+    Column("product_code", String(64), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("before_pause", String(16), nullable=True),  # the status an order line had when it was paused
+    Column("updated_at", DateTime, nullable=False),
+    Column("workbook", String(1000), nullable=False, default=""),
+)
+
+archived_orders = Table(
+    "archived_orders",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("order_id", String(64), nullable=False, index=True),
+    Column("product_code", String(64), nullable=False),
+    Column("archived_at", DateTime, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("data", Text, nullable=False),  # the line as JSON, by field name
+    Column("workbook", String(1000), nullable=False, default=""),
+    Column("user", String(120), nullable=False, default=""),
 )
 
 
@@ -124,6 +150,84 @@ class Store:
         with self.engine.connect() as conn:
             result = conn.execute(select(action_log).order_by(action_log.c.id.desc()).limit(limit))
             return [dict(row._mapping) for row in result]
+
+    # ---- order lines: last known status (for the status machine) and the archive
+
+    def statuses(self, keys: list[tuple[str, str]] | None = None) -> dict[tuple[str, str], tuple[str, str | None]]:
+        """Last recorded (status, status before a pause) per (订单编号, 产品编码)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    order_status.c.order_id,
+                    order_status.c.product_code,
+                    order_status.c.status,
+                    order_status.c.before_pause,
+                )
+            )
+            found = {(r.order_id, r.product_code): (r.status, r.before_pause) for r in rows}
+        if keys is None:
+            return found
+        return {k: found[k] for k in keys if k in found}
+
+    def record_statuses(self, changes: dict[tuple[str, str], str], workbook: str = "") -> int:
+        """Remember the current status of order lines; returns how many changed."""
+        known = self.statuses()
+        now = dt.datetime.now().replace(microsecond=0)
+        changed = 0
+        with self.engine.begin() as conn:
+            for (order_id, product_code), status in changes.items():
+                previous = known.get((order_id, product_code))
+                if previous is not None and previous[0] == status:
+                    continue
+                before_pause = previous[0] if status == "暂停" and previous else (previous[1] if previous else None)
+                values = {"status": status, "before_pause": before_pause, "updated_at": now, "workbook": workbook}
+                if previous is None:
+                    conn.execute(insert(order_status).values(order_id=order_id, product_code=product_code, **values))
+                else:
+                    conn.execute(
+                        update(order_status)
+                        .where(order_status.c.order_id == order_id, order_status.c.product_code == product_code)
+                        .values(**values)
+                    )
+                changed += 1
+        return changed
+
+    def archive_lines(
+        self, lines: list[dict[str, Any]], digests: list[str], workbook: str, user: str, when: dt.datetime
+    ) -> None:
+        """Keep archived order lines (all of them, or none: one transaction; a line kept before is skipped)."""
+        import json
+
+        from validators.archive import canonical
+
+        with self.engine.begin() as conn:
+            known = {
+                r.digest
+                for r in conn.execute(select(archived_orders.c.digest).where(archived_orders.c.digest.in_(digests)))
+            }
+            for line, digest in zip(lines, digests, strict=True):
+                if digest in known:
+                    continue  # kept by an earlier run already
+                known.add(digest)
+                conn.execute(
+                    insert(archived_orders).values(
+                        order_id=str(line.get("order_id") or ""),
+                        product_code=str(line.get("product_code") or ""),
+                        archived_at=when,
+                        digest=digest,
+                        data=json.dumps({k: canonical(v) for k, v in line.items()}, ensure_ascii=False),
+                        workbook=workbook,
+                        user=user,
+                    )
+                )
+
+    def archived(self, digests: list[str] | None = None) -> list[dict[str, Any]]:
+        """Archived lines (all, or those with the given digests)."""
+        query = select(archived_orders)
+        if digests is not None:
+            query = query.where(archived_orders.c.digest.in_(digests))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.order_by(archived_orders.c.id))]
 
     def dispose(self) -> None:
         self.engine.dispose()

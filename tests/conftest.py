@@ -60,6 +60,8 @@ def make_order_row(**overrides: Any) -> dict[str, Any]:
         "note": None,
     }
     row.update(overrides)
+    if "customer_po" not in overrides:  # one customer PO per order, as customers send them
+        row["customer_po"] = f"PO-{row['order_id']}"
     return row
 
 
@@ -125,8 +127,43 @@ def header_row(path: Path, sheet: str = "订单台账") -> int:
     raise AssertionError("no header")
 
 
-def write_orders(path: Path, rows: Iterable[dict[str, Any]], **kwargs: Any) -> Path:
-    """An 订单台账 file with canonical headers and the given lines."""
+def companion_sheets(rows: Sequence[dict[str, Any]]) -> dict[str, list[list[Any]]]:
+    """客户档案 and 产品目录 that know every customer and product of ``rows``."""
+    customers = sorted({r["customer"] for r in rows if isinstance(r.get("customer"), str) and r["customer"].strip()})
+    products: dict[str, list[Any]] = {}
+    for r in rows:
+        code = r.get("product_code")
+        if isinstance(code, str) and code not in products:
+            price = r.get("unit_price") if isinstance(r.get("unit_price"), (int, float)) else None
+            products[code] = [code, r.get("product_name") or code, r.get("spec"), "电机", "台", price, None, "生产", 7]
+    return {
+        "客户档案": [
+            ["客户编号", "客户名称", "联系人", "手机", "地址", "负责销售"],
+            *([f"C{i:04d}", name, "张伟", "13512345678", "上海市", "王磊"] for i, name in enumerate(customers, 1)),
+        ],
+        "产品目录": [
+            [
+                "产品编码",
+                "产品名称",
+                "规格型号",
+                "产品类别",
+                "单位",
+                "标准单价",
+                "成本单价",
+                "供应方式",
+                "生产/采购周期(天)",
+            ],
+            *list(products.values()),
+        ],
+    }
+
+
+def write_orders(path: Path, rows: Iterable[dict[str, Any]], companions: bool = True, **kwargs: Any) -> Path:
+    """An 订单台账 file with canonical headers and the given lines (and, by default, the
+    客户档案 and 产品目录 that know its customers and products)."""
+    rows = list(rows)
+    if companions:
+        kwargs["extra_sheets"] = {**companion_sheets(rows), **(kwargs.get("extra_sheets") or {})}
     return write_sheet(path, [ORDER_HEADERS, *order_values(rows)], **kwargs)
 
 
@@ -178,3 +215,79 @@ def demo_file(tmp_path: Path) -> Path:
 def copy(path: Path, target: Path) -> Path:
     shutil.copyfile(path, target)
     return target
+
+
+CUSTOMERS = [
+    {
+        "customer_id": "C0001",
+        "name": "上海华东贸易有限公司",
+        "contact": "张伟",
+        "mobile": "13512345678",
+        "sales_rep": "王磊",
+    },
+    {
+        "customer_id": "C0002",
+        "name": "苏州恒通机械有限公司",
+        "contact": "李静",
+        "mobile": "021-62345678",
+        "sales_rep": "陈静",
+    },
+]
+PRODUCTS = [
+    {
+        "product_code": "MT-2200",
+        "product_name": "三相异步电机",
+        "spec": "YE3-100L1-4 2.2kW",
+        "list_price": 1850,
+        "cost": 1330,
+        "supply": "生产",
+        "lead_days": 10,
+    },
+    {
+        "product_code": "VF-0750",
+        "product_name": "通用变频器",
+        "spec": "FR-E820-0.75K",
+        "list_price": 1280,
+        "cost": 1010,
+        "supply": "采购",
+        "lead_days": 5,
+    },
+    {
+        "product_code": "PT-OS80",
+        "product_name": "骨架油封",
+        "spec": "TC 40x62x8",
+        "list_price": 6.5,
+        "cost": 3.1,
+        "supply": None,
+        "lead_days": 2,
+    },
+]
+
+
+def order_workbook(
+    path: Path,
+    orders: Sequence[dict[str, Any]],
+    *,
+    customers: Sequence[dict[str, Any]] = CUSTOMERS,
+    products: Sequence[dict[str, Any]] = PRODUCTS,
+    **ledgers: Sequence[dict[str, Any]],
+) -> Path:
+    """A workbook laid out as NeiQin.xlsm (Excel tables, dropdowns …) holding these ledgers."""
+    import macros
+    from neiqin.build import write_ledger_sheets
+
+    wb = openpyxl.Workbook()
+    data = {"orders": list(orders), "customers": list(customers), "products": list(products), **ledgers}
+    write_ledger_sheets(wb, macros.actions(), data=data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def ledger_rows(path: Path, name: str) -> list[dict[str, Any]]:
+    """A ledger of a file as dicts by field (values as read), in sheet order."""
+    from neiqin.engine import open_book
+    from neiqin.ledger import read_ledger
+
+    ledger = read_ledger(open_book(path, engine="headless"), name)
+    return [{f: ledger.raw[f][p] for f in ledger.columns} | {"_row": r} for p, r in enumerate(ledger.rows)]

@@ -14,6 +14,8 @@ from neiqin.cli import main
 from neiqin.demo import FILE_NAME, generate
 from neiqin.marks import FILLS, RESULT_SHEET
 
+from .conftest import ledger_rows
+
 DATA_SHEETS = ("订单台账", "客户档案", "产品目录", "设置")
 
 
@@ -30,15 +32,22 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_demo_has_a_year_of_orders_customers_products_and_marks(demo: Path) -> None:
+    from openpyxl.utils import get_column_letter
+
+    from validators.orders import OrderRow
+
     wb = openpyxl.load_workbook(demo)
-    assert set(DATA_SHEETS) | {RESULT_SHEET} <= set(wb.sheetnames)
+    assert set(DATA_SHEETS) | {RESULT_SHEET, "订单归档", "生产任务单", "采购任务单", "订单变更记录"} <= set(
+        wb.sheetnames
+    )
     ws = wb["订单台账"]
-    assert ws["A1"].value.endswith("订单台账") and "A1:T1" in {str(r) for r in ws.merged_cells.ranges}
-    assert ws.max_row > 1000
-    dates = [c.value for c in ws["B"][4:] if isinstance(c.value, dt.datetime)]
+    width = get_column_letter(len(OrderRow.columns()))
+    assert ws["A1"].value.endswith("订单台账") and f"A1:{width}1" in {str(r) for r in ws.merged_cells.ranges}
+    lines = ledger_rows(demo, "orders") + ledger_rows(demo, "archive")
+    assert len(lines) > 1000
+    dates = [r["order_date"] for r in lines if isinstance(r["order_date"], dt.datetime)]
     assert min(dates).date() <= dt.date(2025, 12, 5) and max(dates).date() <= dt.date(2026, 11, 26)
-    months = {d.strftime("%Y-%m") for d in dates}
-    assert len(months) == 12
+    assert len({d.strftime("%Y-%m") for d in dates}) == 12
     marked = [c for row in ws.iter_rows() for c in row if c.fill.fgColor.rgb == "FF" + FILLS["error"][1:]]
     assert len(marked) >= 6
     assert all(c.comment is not None for c in marked)
@@ -46,21 +55,29 @@ def test_demo_has_a_year_of_orders_customers_products_and_marks(demo: Path) -> N
     assert "错误" in summary and "警告" in summary
 
 
+def test_demo_shows_the_whole_order_cycle(demo: Path) -> None:
+    from neiqin.config import Settings
+
+    statuses = {r["status"] for r in ledger_rows(demo, "orders") + ledger_rows(demo, "archive")}
+    assert set(Settings().order_statuses) <= statuses  # every status, 待确认 … 已完成, 已取消, 暂停
+    changes = ledger_rows(demo, "changes")
+    assert [r["result"] for r in changes if r["result"]] and any(r["review"] == "待审核" for r in changes)
+    late = [
+        r
+        for r in ledger_rows(demo, "production_tasks")
+        if r["problem_type"] == "延期" and r["expected_date"] > r["delivery_date"]
+    ]
+    assert late
+    wb = openpyxl.load_workbook(demo)
+    for name in ("逾期预警", "进度通知", "订单看板"):
+        assert wb[name].max_row > 5, name
+
+
 def test_demo_planted_mistakes_are_all_found(demo: Path) -> None:
     wb = openpyxl.load_workbook(demo)
     codes = {row[5].value for row in wb[RESULT_SHEET].iter_rows(min_row=5)}
-    assert {
-        "ORD-003",
-        "ORD-004",
-        "LED-010",
-        "LED-012",
-        "LED-016",
-        "ORD-008",
-        "LED-017",
-        "LED-014",
-        "ORD-007",
-        "ORD-002",
-    } <= codes
+    errors = {"ORD-003", "ORD-004", "LED-010", "LED-012", "LED-016", "LED-017", "LED-014", "ORD-011", "ORD-013"}
+    assert errors <= codes
 
 
 def test_demo_is_deterministic_for_a_seed(demo: Path, tmp_path: Path) -> None:

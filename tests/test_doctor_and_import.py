@@ -9,14 +9,19 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
 from neiqin import doctor
 from neiqin.build import build
 from neiqin.cli import main
 from neiqin.engine import open_book
 from neiqin.importer import import_ledger
+from validators.orders import OrderRow
 
 from .conftest import TODAY, write_sheet
+
+WIDTH = len(OrderRow.columns())
+LAST = get_column_letter(WIDTH)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +105,7 @@ def test_import_ledger_by_header_matching(clerk_copy: Path, tmp_path: Path) -> N
         "MT-2200",
         10,
     ]
-    assert ws.tables["tbl_orders"].ref == f"A{header_row}:T{result.last_row}"
+    assert ws.tables["tbl_orders"].ref == f"A{header_row}:{LAST}{result.last_row}"
     # the imported text date that does not exist is reported where it now is
     import macros
 

@@ -84,7 +84,7 @@ def test_rerun_replaces_marks_and_fixing_restores_the_clerks_fill_and_note(ledge
 
     wb = openpyxl.load_workbook(ledger)
     ws = wb["订单台账"]
-    ws["D5"] = "苏州恒通机械有限公司"  # the clerk fixes the two errors
+    ws["D5"] = "上海华东贸易有限公司"  # the clerk fixes the two errors
     ws["M6"] = 18500
     ws["M6"].fill = PatternFill("solid", fgColor="FF0070C0")  # and paints M6 blue herself
     wb.save(ledger)

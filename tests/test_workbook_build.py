@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 import xlwings
 from oletools.olevba import VBA_Parser
+from openpyxl.utils import get_column_letter
 
 import macros
 from neiqin.addin import addin_root, templates_dir
@@ -29,10 +30,14 @@ from neiqin.build import (
 )
 from neiqin.engine import open_book
 from neiqin.marks import RESULT_SHEET
+from validators.orders import OrderRow
 
 from .conftest import TODAY, make_order_row, order_values
 
 COMMITTED = addin_root() / "workbook"
+
+WIDTH = len(OrderRow.columns())
+LAST = get_column_letter(WIDTH)
 
 
 @pytest.fixture(scope="module")
@@ -163,13 +168,21 @@ def test_headless_actions_run_on_the_built_workbook(built: Path, tmp_path: Path)
     rows = order_values([make_order_row(), make_order_row(order_id="SO2", customer=None)])
     start = table.header_row_range.row + 1
     sheet.range((start, 1)).value = rows
-    table.resize(sheet.range(table.header_row_range[0, 0], sheet.range((start + 1, 20))))
+    table.resize(sheet.range(table.header_row_range[0, 0], sheet.range((start + 1, WIDTH))))
+    from neiqin.ledger import read_ledger
+    from neiqin.sheetio import append_rows
+
+    from .conftest import CUSTOMERS, PRODUCTS
+
+    for name, lines in (("customers", CUSTOMERS), ("products", PRODUCTS)):
+        ledger = read_ledger(book, name)
+        append_rows(book.sheets[ledger.sheet], ledger, lines)
     summary = macros.run("validate_orders", book, today=TODAY)
     book.save()
     assert summary.rows == 2 and summary.errors == 1
     wb = openpyxl.load_workbook(copy, keep_vba=True)
     assert RESULT_SHEET in wb.sheetnames
-    assert wb["订单台账"].tables["tbl_orders"].ref == f"A{start - 1}:T{start + 1}"
+    assert wb["订单台账"].tables["tbl_orders"].ref == f"A{start - 1}:{LAST}{start + 1}"
     with zipfile.ZipFile(copy) as zf:
         assert UI_PART in zf.namelist() and "xl/vbaProject.bin" in zf.namelist()
     assert vba_modules(copy)["NeiQinRibbon"] == vba_modules(built / "NeiQin.xlsm")["NeiQinRibbon"]

@@ -1,7 +1,7 @@
 """Validators: one module per ledger — its row schema (pydantic) and its rules -> Issues.
 
 ``validate(book, name, ...)`` is what ``neiqin validate`` and the ribbon's
-校验 buttons call; it only reads the workbook.
+校验 buttons call; it only reads the workbook (and the store).
 """
 
 from __future__ import annotations
@@ -11,31 +11,56 @@ __neiqin__ = True  # marks NeiQin's own package (see neiqin.addin)
 import datetime as dt
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from neiqin.config import Settings
 from neiqin.issues import Issue
-from neiqin.ledger import read_ledger
+from neiqin.ledger import Ledger, read_ledger
 from neiqin.schema import ledger_model
 
-from . import orders  # noqa: F401  (registers the ledger)
+from . import archive, changes, customers, orders, products, tasks  # noqa: F401  (register the ledgers)
 
 if TYPE_CHECKING:
     import xlwings as xw
 
+    from neiqin.store import Store
+
 
 @dataclass
 class Validation:
-    """What a validation found: the issues and which sheets/rows it looked at."""
+    """What a validation found: the issues, and the ledger it read."""
 
     issues: list[Issue]
     sheets: list[str] = field(default_factory=list)
     rows: int = 0
+    ledger: Ledger | None = None
 
 
-def validate(book: xw.Book, name: str, settings: Settings | None = None, today: dt.date | None = None) -> Validation:
+def read_optional(book: xw.Book, name: str, settings: Settings) -> Ledger | None:
+    """A companion ledger, when the workbook has its sheet (by name); None otherwise."""
+    info = ledger_model(name).ledger
+    names = {s.name for s in book.sheets}
+    sheet = next((n for n in (info.sheet, *info.sheet_synonyms) if n in names), None)
+    return read_ledger(book, name, settings, sheet=sheet) if sheet else None
+
+
+def validate(
+    book: xw.Book,
+    name: str,
+    settings: Settings | None = None,
+    today: dt.date | None = None,
+    store: Store | None = None,
+) -> Validation:
     """Read ledger ``name`` from ``book`` and run all of its checks (read-only)."""
     settings = settings or Settings()
     module = importlib.import_module(ledger_model(name).__module__)
     ledger = read_ledger(book, name, settings)
-    return Validation(issues=module.check(ledger, settings, today), sheets=[ledger.sheet], rows=len(ledger))
+    extra: dict[str, Any] = {}
+    if name == "orders":
+        extra["companions"] = orders.Companions(
+            customers=read_optional(book, "customers", settings),
+            products=read_optional(book, "products", settings),
+            statuses=store.statuses() if store is not None else None,
+        )
+    issues = module.check(ledger, settings, today, **extra)
+    return Validation(issues=issues, sheets=[ledger.sheet], rows=len(ledger), ledger=ledger)

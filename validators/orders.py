@@ -6,7 +6,10 @@ The field names below are a contract: reports and imports map other files onto t
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -182,6 +185,26 @@ class OrderRow(LedgerRow):
         width=12,
         number_format=DATE,
     )
+    entered_at: dt.datetime | None = column(
+        "录入时间",
+        "确认时间",
+        description="『确认订单』按钮填写：订单核对无误、录入系统的时间（考核订单处理及时率）",
+        width=16,
+        number_format="yyyy-mm-dd hh:mm",
+    )
+    expected_date: dt.date | None = column(
+        "预计完成日期",
+        "预计交期",
+        description="『更新进度』按钮从生产/采购任务单带回的预计完成日期",
+        width=12,
+        number_format=DATE,
+    )
+    problem: str | None = column(
+        "执行问题",
+        "异常",
+        description="『更新进度』按钮从任务单带回的问题，如“缺料：定子缺货”",
+        width=20,
+    )
     note: str | None = column("备注", "说明", description="其他说明", width=20)
 
 
@@ -326,11 +349,214 @@ def check_cost(ledger: Ledger, settings: Settings, today: dt.date) -> list[Issue
     ]
 
 
-RULES = (check_quantity, check_amount, check_dates, check_duplicates, check_cost)
+def check_duplicate_po(ledger: Ledger, settings: Settings, today: dt.date) -> list[Issue]:
+    """The same 客户订单号 of the same customer on two different orders (warning, as ERPNext does)."""
+    if not all(ledger.has(f) for f in ("customer", "customer_po", "order_id")):
+        return []
+    f = ledger.frame
+    first: dict[tuple[Any, Any], tuple[Any, int]] = {}
+    issues = []
+    for pos, (customer, po, order_id) in enumerate(zip(f["customer"], f["customer_po"], f["order_id"], strict=True)):
+        if po is None or customer is None or order_id is None:
+            continue
+        seen = first.setdefault((customer, po), (order_id, ledger.rows[pos]))
+        if seen[0] != order_id:
+            issues.append(
+                ledger.issue(
+                    Code.ORD_DUPLICATE_PO, ledger.rows[pos], "customer_po", po=po, other_order=seen[0], other=seen[1]
+                )
+            )
+    return issues
 
 
-def check(ledger: Ledger, settings: Settings | None = None, today: dt.date | None = None) -> list[Issue]:
-    """Every issue of an order ledger, in one pass, sorted as the clerk reads."""
+def check_forecast(ledger: Ledger, settings: Settings, today: dt.date) -> list[Issue]:
+    """预计完成日期 (from the departments) later than the promised 交货日期, for open lines."""
+    if not (ledger.has("expected_date") and ledger.has("delivery_date")):
+        return []
+    f = ledger.frame
+    late = f["expected_date"].dt.normalize() > f["delivery_date"].dt.normalize()
+    if ledger.has("status"):
+        late &= ~f["status"].isin(CLOSED_STATUSES)
+    issues = []
+    for p in _positions(late):
+        problem = f["problem"].iloc[p] if ledger.has("problem") else None
+        issues.append(
+            ledger.issue(
+                Code.ORD_LATE_FORECAST,
+                ledger.rows[p],
+                "expected_date",
+                expected=display(f["expected_date"].iloc[p].to_pydatetime()),
+                delivery=display(f["delivery_date"].iloc[p].to_pydatetime()),
+                problem=f"（{problem}）" if problem else "",
+            )
+        )
+    return issues
+
+
+RULES = (check_quantity, check_amount, check_dates, check_duplicates, check_cost, check_duplicate_po, check_forecast)
+
+# --------------------------------------------------------------------------- status machine
+
+STATUS_RANK = {"待确认": 0, "已确认": 1, "已下达": 2, "生产中": 3, "采购中": 3, "已发货": 4, "已完成": 5}
+CLOSED_STATUSES = ("已发货", "已完成", "已取消")
+STATUS_PATH = ["待确认", "已确认", "已下达", "生产中/采购中", "已发货", "已完成"]
+
+
+def transition_problem(old: str, new: str, before_pause: str | None = None) -> str | None:
+    """Why going from ``old`` to ``new`` breaks the status machine, or None when it is fine.
+
+    待确认 → 已确认 → 已下达 → 生产中 / 采购中 → 已发货 → 已完成, one step at a time
+    (生产中 / 采购中 may be skipped: a short job ships before anyone reports progress);
+    any open line may be cancelled or paused; a paused line resumes where it stopped.
+    """
+    if new == old:
+        return None
+    if new == "已取消":
+        return "已完成的订单行不能再取消" if old == "已完成" else None
+    if new == "暂停":
+        return f"『{old}』的订单行不能暂停" if old in ("已完成", "已取消") else None
+    if old == "已取消":
+        return "已取消的订单行不能恢复，请新开一行"
+    if old == "暂停":
+        old = before_pause or "待确认"
+        if new == old:
+            return None
+    if old not in STATUS_RANK or new not in STATUS_RANK:
+        return None  # an unknown status is reported by the closed-list check
+    step = STATUS_RANK[new] - STATUS_RANK[old]
+    if step < 0:
+        return "状态倒退"
+    if step <= 1 or (old == "已下达" and new == "已发货"):
+        return None
+    skipped = STATUS_PATH[STATUS_RANK[old] + 1 : STATUS_RANK[new]]
+    return "跳过了" + "、".join(f"『{s}』" for s in skipped)
+
+
+# --------------------------------------------------------------------------- against the archives
+
+
+@dataclass
+class Companions:
+    """What an order ledger is checked against. None for a sheet = the workbook has none."""
+
+    customers: Ledger | None = None
+    products: Ledger | None = None
+    statuses: dict[tuple[str, str], tuple[str, str | None]] | None = None
+
+
+def _key(text: Any) -> str:
+    return re.sub(r"[\s\-_/.·]", "", unicodedata.normalize("NFKC", str(text))).upper()
+
+
+def _suggest(value: str, choices: list[str], cutoff: float = 80) -> str:
+    from rapidfuzz import fuzz, process
+
+    match = process.extractOne(str(value), choices, scorer=fuzz.WRatio, score_cutoff=cutoff)
+    return f"（是否为『{match[0]}』？）" if match else ""
+
+
+def check_customers(ledger: Ledger, customers: Ledger) -> list[Issue]:
+    """Every 客户名称 is a customer of the archive; near misses get a suggestion."""
+    if not (ledger.has("customer") and customers.has("name")):
+        return []
+    known = [n for n in customers.frame["name"].dropna().unique()]
+    known_keys = {_key(n) for n in known}
+    issues = []
+    f = ledger.frame
+    unknown = {v for v in set(f["customer"].dropna()) if _key(v) not in known_keys}
+    if not unknown:
+        return []
+    hints = {v: _suggest(v, known) for v in unknown}
+    for pos, value in enumerate(f["customer"]):
+        if value in unknown:
+            issues.append(
+                ledger.issue(
+                    Code.ORD_UNKNOWN_CUSTOMER, ledger.rows[pos], "customer", value=value, suggestion=hints[value]
+                )
+            )
+    return issues
+
+
+def check_products(ledger: Ledger, products: Ledger, settings: Settings) -> list[Issue]:
+    """产品编码 in the catalogue, 规格型号 as catalogued, 单价 near the 标准单价."""
+    if not (ledger.has("product_code") and products.has("product_code")):
+        return []
+    p = products.frame.dropna(subset=["product_code"]).drop_duplicates("product_code")
+    catalogue = {_key(code): row for code, row in zip(p["product_code"], p.itertuples(index=False), strict=True)}
+    codes = list(p["product_code"])
+    f = ledger.frame
+    issues = []
+    hints: dict[str, str] = {}
+    limit = settings.price_tolerance_pct
+    for pos, code in enumerate(f["product_code"]):
+        if code is None:
+            continue
+        row = ledger.rows[pos]
+        item = catalogue.get(_key(code))
+        if item is None:
+            if code not in hints:
+                hints[code] = _suggest(code, codes)
+            issues.append(
+                ledger.issue(Code.ORD_UNKNOWN_PRODUCT, row, "product_code", value=code, suggestion=hints[code])
+            )
+            continue
+        if ledger.has("spec") and products.has("spec"):
+            spec = f["spec"].iloc[pos]
+            expected = getattr(item, "spec", None)
+            if spec is not None and expected is not None and _key(spec) != _key(expected):
+                issues.append(
+                    ledger.issue(Code.ORD_SPEC_MISMATCH, row, "spec", value=spec, product=code, expected=expected)
+                )
+        if ledger.has("unit_price") and products.has("list_price"):
+            price, list_price = f["unit_price"].iloc[pos], getattr(item, "list_price", None)
+            if price == price and list_price == list_price and list_price and list_price > 0:
+                pct = (price - list_price) / list_price * 100
+                if abs(pct) > limit + 1e-9:
+                    issues.append(
+                        ledger.issue(
+                            Code.ORD_PRICE_DEVIATION,
+                            row,
+                            "unit_price",
+                            price=money(price),
+                            list_price=money(list_price),
+                            direction="高" if pct > 0 else "低",
+                            pct=f"{abs(pct):.1f}",
+                            limit=f"{limit:g}",
+                        )
+                    )
+    return issues
+
+
+def check_transitions(ledger: Ledger, statuses: dict[tuple[str, str], tuple[str, str | None]]) -> list[Issue]:
+    """Status changes since NeiQin last recorded the line must follow the status machine."""
+    if not (statuses and ledger.has("status") and ledger.has("order_id") and ledger.has("product_code")):
+        return []
+    f = ledger.frame
+    issues = []
+    for pos, (order_id, code, new) in enumerate(zip(f["order_id"], f["product_code"], f["status"], strict=True)):
+        known = statuses.get((order_id, code))
+        if known is None or new is None:
+            continue
+        why = transition_problem(known[0], new, known[1])
+        if why:
+            issues.append(
+                ledger.issue(Code.ORD_STATUS_TRANSITION, ledger.rows[pos], "status", old=known[0], new=new, why=why)
+            )
+    return issues
+
+
+def check(
+    ledger: Ledger,
+    settings: Settings | None = None,
+    today: dt.date | None = None,
+    companions: Companions | None = None,
+) -> list[Issue]:
+    """Every issue of an order ledger, in one pass, sorted as the clerk reads.
+
+    With ``companions`` the lines are also checked against the customer archive, the
+    product catalogue and the statuses NeiQin recorded; a missing archive sheet is
+    itself reported (once, on the header of the column it would check).
+    """
     settings = settings or Settings()
     today = today or dt.date.today()
     issues = list(ledger.issues)
@@ -338,4 +564,26 @@ def check(ledger: Ledger, settings: Settings | None = None, today: dt.date | Non
         issues += check_columns(ledger, settings)
         for rule in RULES:
             issues += rule(ledger, settings, today)
+        if companions is not None:
+            if companions.customers is not None:
+                issues += check_customers(ledger, companions.customers)
+            elif ledger.has("customer"):
+                issues.append(
+                    ledger.issue(
+                        Code.ORD_NO_COMPANION, ledger.header_row, "customer", what="客户档案", target="客户名称"
+                    )
+                )
+            if companions.products is not None:
+                issues += check_products(ledger, companions.products, settings)
+            elif ledger.has("product_code"):
+                issues.append(
+                    ledger.issue(
+                        Code.ORD_NO_COMPANION,
+                        ledger.header_row,
+                        "product_code",
+                        what="产品目录",
+                        target="产品编码、规格和单价",
+                    )
+                )
+            issues += check_transitions(ledger, companions.statuses or {})
     return sort_issues(issues)

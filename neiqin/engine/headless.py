@@ -886,12 +886,68 @@ class Sheet(base_classes.Sheet):
         self._book._states.remove(self._st)
 
     @property
-    def page_setup(self) -> Any:
-        return self._book._ws(self._st).page_setup
+    def page_setup(self) -> PageSetup:
+        return PageSetup(self)
 
     @property
     def tables(self) -> Tables:
         return Tables(self)
+
+
+class _ComPageSetup:
+    """The few properties of Excel's COM PageSetup object that NeiQin sets, on openpyxl.
+
+    Macro code sets ``sheet.page_setup.api.Orientation = 2`` and friends: on Windows
+    that is Excel's own object, headless it is this one, so the code stays the same.
+    """
+
+    def __init__(self, ws: Any) -> None:
+        object.__setattr__(self, "_ws", ws)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        ws = self._ws
+        if name == "Orientation":
+            ws.page_setup.orientation = "landscape" if value == 2 else "portrait"
+        elif name == "Zoom":
+            ws.sheet_properties.pageSetUpPr.fitToPage = value is False
+            if value is not False:
+                ws.page_setup.scale = value
+        elif name == "FitToPagesWide":
+            ws.page_setup.fitToWidth = value or 0
+        elif name == "FitToPagesTall":
+            ws.page_setup.fitToHeight = value or 0
+        elif name == "PrintTitleRows":
+            ws.print_title_rows = value.replace("$", "") if value else None
+        else:
+            raise EngineError(f"无 Excel 环境时不支持页面设置 {name}")
+
+    def __getattr__(self, name: str) -> Any:
+        ws = self._ws
+        return {
+            "Orientation": 2 if ws.page_setup.orientation == "landscape" else 1,
+            "FitToPagesWide": ws.page_setup.fitToWidth,
+            "FitToPagesTall": ws.page_setup.fitToHeight,
+        }.get(name)
+
+
+@instrumented
+class PageSetup:
+    def __init__(self, sheet: Sheet) -> None:
+        self.sheet = sheet
+
+    @property
+    def api(self) -> _ComPageSetup:
+        self.sheet._st.dirty = True
+        return _ComPageSetup(self.sheet._book._ws(self.sheet._st))
+
+    @property
+    def print_area(self) -> str | None:
+        area = self.sheet._book._ws(self.sheet._st).print_area
+        return area or None
+
+    @print_area.setter
+    def print_area(self, value: str | None) -> None:
+        self.sheet._book._ws(self.sheet._st).print_area = value.replace("$", "") if value else None
 
 
 @instrumented
@@ -1300,6 +1356,29 @@ class Range(base_classes.Range):
             self._sheet._st.touched.append((r1, c1, r2, c2))
         self._sheet._st.dirty = True
 
+    def delete(self, shift: str | None = None) -> None:
+        """Delete the cells, shifting the cells below up (Excel's Range.Delete xlShiftUp)."""
+        if shift not in (None, "up"):
+            raise EngineError("无 Excel 环境时只能删除单元格并让下方单元格上移")
+        book, st = self._sheet._book, self._sheet._st
+        ws = book._ws(st)
+        r1, c1, r2, c2 = self.areas[0]
+        n = r2 - r1 + 1
+        for key in [k for k in ws._cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]:
+            del ws._cells[key]
+        last = ws.max_row
+        if last > r2:
+            ws.move_range(f"{get_column_letter(c1)}{r2 + 1}:{get_column_letter(c2)}{last}", rows=-n)
+        for table in ws.tables.values():
+            t1, tc1, t2, tc2 = _parse_area(table.ref)
+            if tc1 >= c1 and tc2 <= c2 and t1 < r1 <= t2:
+                new_end = max(t1 + 1, t2 - min(n, t2 - r1 + 1))
+                table.ref = _address(t1, tc1, new_end, tc2, row_abs=False, col_abs=False)
+                if table.autoFilter is not None:
+                    table.autoFilter.ref = table.ref
+        st.dirty = True
+        st.touched.append((r1, c1, MAX_ROWS, c2))
+
     def _bounded_areas(self) -> list[tuple[int, int, int, int]]:
         ws = self._sheet._book._ws(self._sheet._st)
         out = []
@@ -1424,25 +1503,40 @@ class Range(base_classes.Range):
         for r in range(self.areas[0][0], self.areas[0][2] + 1):
             ws.row_dimensions[r].height = value
 
-    def autofit(self) -> None:
-        """Column widths from the text (CJK characters count double)."""
-        import unicodedata
+    def autofit(self, axis: str | None = None) -> None:
+        """Excel's AutoFit, estimated from the text: column widths and wrapped-row heights.
 
+        CJK characters count double; a wrapped cell needs one line per column width of text.
+        """
         ws = self._sheet._book._ws(self._sheet._st)
         r1, c1, r2, c2 = self._bounded_areas()[0]
-        widths: dict[int, float] = {}
-        for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2):
-            for cell in row:
-                if cell.value is None or isinstance(cell, _opx().MergedCell):
-                    continue
-                text = cell.value if isinstance(cell.value, str) else str(cell.value)
-                if isinstance(cell.value, (dt.date, dt.datetime)):
-                    text = "2026-11-26"
-                longest = max(text.split("\n"), key=len)
-                w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
-                widths[cell.column] = max(widths.get(cell.column, 0), w)
-        for col, w in widths.items():
-            ws.column_dimensions[get_column_letter(col)].width = min(max(w + 2, 6), 60)
+        if axis in (None, "columns", "c"):
+            widths: dict[int, float] = {}
+            for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2):
+                for cell in row:
+                    if cell.value is None or isinstance(cell, _opx().MergedCell):
+                        continue
+                    text = "2026-11-26" if isinstance(cell.value, (dt.date, dt.datetime)) else str(cell.value)
+                    w = max(_text_width(line) for line in text.split("\n"))
+                    widths[cell.column] = max(widths.get(cell.column, 0), w)
+            for col, w in widths.items():
+                ws.column_dimensions[get_column_letter(col)].width = min(max(w + 2, 6), 60)
+        if axis in (None, "rows", "r"):
+            for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2):
+                lines = 1
+                for cell in row:
+                    if not isinstance(cell.value, str) or isinstance(cell, _opx().MergedCell):
+                        continue
+                    dim = ws.column_dimensions.get(get_column_letter(cell.column))
+                    width = max((dim.width if dim is not None and dim.width else 8.43) - 1, 1)
+                    if cell.alignment.wrap_text:
+                        count = sum(max(1, -(-_text_width(line) // int(width))) for line in cell.value.split("\n"))
+                    else:
+                        count = cell.value.count("\n") + 1
+                    lines = max(lines, count)
+                if lines > 1:
+                    ws.row_dimensions[row[0].row].height = 15 * lines + 2
+        self._sheet._st.dirty = True
 
     # ---- merge
     @property
@@ -1517,6 +1611,12 @@ class Range(base_classes.Range):
     @property
     def name(self) -> None:
         return None
+
+
+def _text_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _comment(text: str, author: str = NOTE_AUTHOR) -> Any:
