@@ -128,12 +128,12 @@ def test_save_in_place_is_atomic_and_keeps_the_original_on_failure(book_file: Pa
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(neiqin.engine.headless.package, "restore_package", broken)
-    with pytest.raises(OSError):
-        book.save()
+    with monkeypatch.context() as patched:
+        patched.setattr(neiqin.engine.headless.package, "restore_package", broken)
+        with pytest.raises(OSError):
+            book.save()
     assert book_file.read_bytes() == before  # nothing half-written
     assert not [p for p in book_file.parent.iterdir() if p.name.startswith(".b.")]  # no temp left
-    monkeypatch.undo()
     book.save()
     assert openpyxl.load_workbook(book_file)["订单台账"]["A10"].value == "新行"
 

@@ -403,10 +403,10 @@ def test_archive_is_safe_to_retry_after_a_failure(finished: Path, monkeypatch: p
         raise RuntimeError("database went away")
 
     book = open_book(finished)
-    monkeypatch.setattr(Store, "archive_lines", broken)
-    assert macros.run("archive_orders", book, today=TODAY).outcome == "error"
+    with monkeypatch.context() as patched:
+        patched.setattr(Store, "archive_lines", broken)
+        assert macros.run("archive_orders", book, today=TODAY).outcome == "error"
     book.save()  # even if the half-done workbook were saved …
-    monkeypatch.undo()
     assert len(ledger_rows(finished, "orders")) == 6  # … no line left the ledger
     run(finished, "archive_orders")  # the retry does not copy anything twice
     assert sorted(r["order_id"] for r in ledger_rows(finished, "archive")) == ["SO0", "SO1", "SO5"]
