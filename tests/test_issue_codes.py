@@ -55,3 +55,11 @@ def test_json_form_has_exactly_the_contract_fields() -> None:
         "message": "数量为 0；请按客户订单填写订购数量",
     }
     assert issue.cell == "K5"
+
+
+def test_every_action_is_documented_in_the_readme() -> None:
+    import macros
+
+    readme = (DOCS.parent.parent / "README.md").read_text(encoding="utf-8")
+    for act in macros.actions():
+        assert f"`{act.id}`" in readme and act.label in readme, act.id
