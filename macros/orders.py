@@ -22,7 +22,7 @@ from neiqin.marks import clear_marks, mark_issues
 from neiqin.schema import ledger_model
 from neiqin.sheetio import append_rows, delete_rows, ensure_ledger_sheet, output_sheet, write_cells
 from validators.archive import digest
-from validators.orders import CLOSED_STATUSES, OrderRow
+from validators.orders import CLOSED_STATUSES, OrderRow, line_keys
 
 from .registry import Context, Summary, action, get
 
@@ -34,8 +34,9 @@ def _key(order_id: Any, code: Any) -> tuple[str, str]:
 
 
 def _keys(ledger: Ledger) -> list[tuple[str, str]]:
+    """Each line's identity (订单编号, 产品编码[#n]): two lines of one product in one order stay two lines."""
     f = ledger.frame
-    return [_key(o, c) for o, c in zip(f["order_id"], f["product_code"], strict=True)]
+    return line_keys(f["order_id"], f["product_code"])
 
 
 def _need(ledger: Ledger, *fields: str) -> None:
@@ -123,7 +124,7 @@ def confirm_orders(book: xw.Book, ctx: Context) -> Summary:
     errors = {i.row for i in result.issues if i.severity == "error" and i.sheet == ledger.sheet}
     f = ledger.frame
     cells: dict[tuple[int, int], Any] = {}
-    confirmed, held = [], []
+    confirmed, confirmed_pos, held = [], [], []
     for pos, row in enumerate(ledger.rows):
         status = f["status"].iloc[pos]
         if status not in (None, "待确认") or f["order_id"].iloc[pos] is None:
@@ -132,6 +133,7 @@ def confirm_orders(book: xw.Book, ctx: Context) -> Summary:
             held.append(row)
             continue
         confirmed.append(row)
+        confirmed_pos.append(pos)
         cells[(row, ledger.col("status"))] = "已确认"
         if ledger.has("entered_at") and ledger.raw["entered_at"][pos] is None:
             cells[(row, ledger.col("entered_at"))] = ctx.now
@@ -139,7 +141,7 @@ def confirm_orders(book: xw.Book, ctx: Context) -> Summary:
     write_cells(sheet, cells)
     after = read_ledger(book, "orders", ctx.settings)
     _record(ctx, book, after, result.issues)
-    orders = len({f["order_id"].iloc[ledger.rows.index(r)] for r in confirmed})
+    orders = len({f["order_id"].iloc[pos] for pos in confirmed_pos})
     summary = Summary.of_issues("confirm_orders", result.issues, len(ledger), "订单", marked)
     summary.message = f"确认了 {len(confirmed):,} 行（{orders} 张订单），录入时间已记下。"
     if held:
@@ -190,6 +192,7 @@ def dispatch_orders(book: xw.Book, ctx: Context) -> Summary:
     tasks = {mode: _task_ledger(book, name, ctx, after=ledger.sheet) for mode, name in TASK_LEDGERS.items()}
     present = {mode: set(_keys(t[1])) if t[1].has("order_id") else set() for mode, t in tasks.items()}
     f = ledger.frame
+    keys = _keys(ledger)
     new_lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
     cells: dict[tuple[int, int], Any] = {}
     skipped: list[str] = []
@@ -203,7 +206,7 @@ def dispatch_orders(book: xw.Book, ctx: Context) -> Summary:
                 f"第 {row} 行（{code}：{'产品目录中没有' if str(code) not in catalogue else '未填供应方式'}）"
             )
             continue
-        key = _key(f["order_id"].iloc[pos], code)
+        key = keys[pos]
         if key not in present[mode]:
             present[mode].add(key)
             new_lines[mode].append(
@@ -314,6 +317,31 @@ def update_progress(book: xw.Book, ctx: Context) -> Summary:
 
 
 CHANGEABLE = ("quantity", "unit_price", "delivery_date", "spec", "product_name", "customer_po", "unit", "note")
+# What one change may set on every line of an order (产品编码 left empty: 整单改交期). The other
+# fields are each line's own: a change must name its line, or 10 台 and 5 台 would both become 20.
+ORDER_WIDE = ("delivery_date", "customer_po")
+# 执行结果 of a change that needs no more work (a change is executed once, even without 执行时间)
+DONE_RESULTS = ("已执行", "拒绝")
+
+
+def _formula_rows(sheet: xw.Sheet, ledger: Ledger, field_name: str) -> set[int]:
+    """Rows whose cell of ``field_name`` holds a formula (one range read for the whole column)."""
+    if not ledger.has(field_name) or not ledger.rows:
+        return set()
+    first, last = ledger.rows[0], ledger.rows[-1]
+    col = ledger.col(field_name)
+    formulas = sheet.range((first, col), (last, col)).options(ndim=2).formula
+    if isinstance(formulas, str):  # one cell
+        formulas = ((formulas,),)
+    return {first + i for i, row in enumerate(formulas or ()) if isinstance(row[0], str) and row[0].startswith("=")}
+
+
+def _old_values(ledger: Ledger, field_name: str, targets: list[int]) -> str:
+    """原值 of a change: one value, or each line's own when the lines differ (so it can be undone)."""
+    shown = [display(ledger.raw[field_name][p]) for p in targets]
+    if len(set(shown)) <= 1:
+        return shown[0] if shown else ""
+    return "；".join(f"第 {ledger.rows[p]} 行：{v or '（空）'}" for p, v in zip(targets, shown, strict=True))
 
 
 def _notify(field_name: str, mode: str | None) -> str:
@@ -331,7 +359,7 @@ def _notify(field_name: str, mode: str | None) -> str:
 def _archived_keys(book: xw.Book, ctx: Context) -> set[tuple[str, str]]:
     archive = validators.read_optional(book, "archive", ctx.settings)
     keys = (
-        set(_keys(archive))
+        {_key(o, c) for o, c in zip(archive.frame["order_id"], archive.frame["product_code"], strict=True)}
         if archive is not None and archive.has("order_id") and archive.has("product_code")
         else set()
     )
@@ -351,6 +379,11 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
     changes = validators.read_optional(book, "changes", ctx.settings)
     if changes is None:
         raise NeiQinError("工作簿中没有『订单变更记录』工作表；请先登记变更申请")
+    if not changes.has("result"):
+        raise NeiQinError(
+            "『订单变更记录』缺少「执行结果」列：执行变更在这一列（和「执行时间」列）记下每项变更已执行或为什么拒绝，"
+            "没有它同一项变更每次都会重新执行；请在表头行加上「执行时间」和「执行结果」两列"
+        )
     ledger = read_ledger(book, "orders", ctx.settings)
     _need(ledger, "order_id", "product_code")
     catalogue = {}
@@ -365,10 +398,16 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
     order_cells: dict[tuple[int, int], Any] = {}
     record_cells: dict[tuple[int, int], Any] = {}
     done, refused, changed_rows = 0, [], set()
+    by_order: dict[Any, list[int]] = defaultdict(list)
+    for p, order_id in enumerate(f["order_id"]):
+        by_order[order_id].append(p)
+    formulas: set[int] | None = None  # rows whose 金额 is a formula (read when a change needs it)
     for pos, crow in enumerate(changes.rows):
         if (cf["review"].iloc[pos] if changes.has("review") else None) != "同意":
             continue
         if changes.has("executed_at") and changes.raw["executed_at"][pos] is not None:
+            continue
+        if str(cf["result"].iloc[pos] or "").strip().startswith(DONE_RESULTS):
             continue
         order_id = cf["order_id"].iloc[pos]
         code = cf["product_code"].iloc[pos] if changes.has("product_code") else None
@@ -376,8 +415,8 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
         new_raw = changes.raw["new_value"][pos]
         targets = [
             p
-            for p in range(len(ledger))
-            if f["order_id"].iloc[p] == order_id and (code is None or f["product_code"].iloc[p] == code)
+            for p in by_order.get(order_id, ())
+            if order_id is not None and (code is None or f["product_code"].iloc[p] == code)
         ]
         reason = None
         if field_name is None:
@@ -397,6 +436,16 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
             ]
             if shipped:
                 reason = f"订单行已发货或已完成（{_lines(shipped)}），不能变更"
+            elif len(targets) > 1 and field_name not in ORDER_WIDE:
+                header = OrderRow.column(field_name).header
+                where = _lines([ledger.rows[p] for p in targets])
+                reason = (
+                    f"订单 {order_id} 有 {len(targets)} 行（{where}），「{header}」是每行各自的；"
+                    "请在「产品编码」填写要变更的产品后重新提交"
+                    if code is None
+                    else f"订单 {order_id} 中产品 {code} 有 {len(targets)} 行（{where}），无法确定变更哪一行；"
+                    "请在订单台账中直接修改那一行，并在本记录注明"
+                )
         value = None
         if reason is None:
             try:
@@ -411,12 +460,14 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
             continue
         first = targets[0]
         if changes.has("old_value") and changes.raw["old_value"][pos] is None:
-            record_cells[(crow, changes.col("old_value"))] = display(ledger.raw[field_name][first])
+            record_cells[(crow, changes.col("old_value"))] = _old_values(ledger, field_name, targets)
+        if field_name in ("quantity", "unit_price") and ledger.has("amount") and formulas is None:
+            formulas = _formula_rows(book.sheets[ledger.sheet], ledger, "amount")
         for p in targets:
             row = ledger.rows[p]
             order_cells[(row, ledger.col(field_name))] = value
             changed_rows.add(row)
-            if field_name in ("quantity", "unit_price") and ledger.has("amount"):
+            if field_name in ("quantity", "unit_price") and ledger.has("amount") and row not in (formulas or ()):
                 qty = value if field_name == "quantity" else f["quantity"].iloc[p]
                 price = value if field_name == "unit_price" else f["unit_price"].iloc[p]
                 if qty == qty and price == price and qty is not None and price is not None:
@@ -428,14 +479,12 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
             record_cells[(crow, changes.col("executed_at"))] = ctx.now
         record_cells[(crow, changes.col("result"))] = "已执行"
         done += 1
-    if not changes.has("result"):
-        raise NeiQinError("『订单变更记录』缺少「执行结果」列")
     write_cells(book.sheets[ledger.sheet], order_cells)
     recheck = [i for i in _validate(book, ctx).issues if i.row in changed_rows and i.sheet == ledger.sheet]
     for pos, crow in enumerate(changes.rows):
         if record_cells.get((crow, changes.col("result"))) == "已执行":
             order_id = cf["order_id"].iloc[pos]
-            rows = {ledger.rows[p] for p in range(len(ledger)) if f["order_id"].iloc[p] == order_id}
+            rows = {ledger.rows[p] for p in by_order.get(order_id, ())}
             found = [i for i in recheck if i.row in rows and i.severity == "error"]
             if found:
                 record_cells[(crow, changes.col("result"))] = "已执行；变更后校验发现：" + "；".join(
@@ -594,6 +643,27 @@ def _line_text(ledger: Ledger, pos: int, for_customer: bool) -> str:
     return text
 
 
+CELL_TEXT_LIMIT = 32_000  # an Excel cell holds 32,767 characters; the rest would be cut off silently
+
+
+def _message_parts(head: str, lines: list[str], tail: str, limit: int = CELL_TEXT_LIMIT) -> list[str]:
+    """A message as one text, or — too long for one cell — parts cut at line ends, marked （1/3）…"""
+    text = head + "\n".join(lines) + tail
+    if len(text) <= limit:
+        return [text]
+    budget = limit - 20  # room for the （2/3） mark
+    parts: list[list[str]] = [[head.rstrip("\n")]]
+    size = len(parts[0][0])
+    for line in [*lines, tail.lstrip("\n")]:
+        if size + 1 + len(line) > budget and parts[-1]:
+            parts.append([])
+            size = 0
+        parts[-1].append(line[:budget])
+        size += len(line) + 1
+    n = len(parts)
+    return [f"（{i}/{n}）" + "\n".join(part) for i, part in enumerate(parts, 1)]
+
+
 @action(
     "progress_messages",
     label="进度通知",
@@ -625,22 +695,23 @@ def progress_messages(book: xw.Book, ctx: Context) -> Summary:
         orders = len({_field(ledger, "order_id", p) for p in positions})
         lines = [_line_text(ledger, p, for_customer=False) for p in positions]
         overdue = sum(p in late for p in positions)
-        text = f"{rep}您好：您负责的未完成订单 {orders} 张（{len(positions)} 行），截至 {stamp}：\n" + "\n".join(lines)
-        if overdue:
-            text += f"\n其中 {overdue} 行已逾期，请尽快跟进。"
-        rows.append(["销售员", rep, len(positions), text + "\n——销售内勤"])
+        head = f"{rep}您好：您负责的未完成订单 {orders} 张（{len(positions)} 行），截至 {stamp}：\n"
+        tail = (f"\n其中 {overdue} 行已逾期，请尽快跟进。" if overdue else "") + "\n——销售内勤"
+        for text in _message_parts(head, lines, tail):
+            rows.append(["销售员", rep, len(positions), text])
     for customer, positions in sorted(by_customer.items()):
         lines = [_line_text(ledger, p, for_customer=True) for p in positions]
         reps = sorted({_field(ledger, "sales_rep", p) for p in positions if _field(ledger, "sales_rep", p)})
         contact = f"如有疑问请联系销售 {'、'.join(reps)}。" if reps else ""
-        text = f"{customer}：您好！截至 {stamp}，贵司订单的进展如下：\n" + "\n".join(lines) + f"\n{contact}谢谢！"
-        rows.append(["客户", customer, len(positions), text])
+        head = f"{customer}：您好！截至 {stamp}，贵司订单的进展如下：\n"
+        for text in _message_parts(head, lines, f"\n{contact}谢谢！"):
+            rows.append(["客户", customer, len(positions), text])
     output_sheet(
         book,
         "进度通知",
         "进度通知",
         f"{ctx.today:%Y-%m-%d} 生成：销售员 {len(by_rep)} 位、客户 {len(by_customer)} 家。"
-        "复制『消息』一格即可发送；给客户的消息不含成本和其他客户。",
+        "复制『消息』一格即可发送（太长的消息分成几段，标有（1/2）…，依次发送）；给客户的消息不含成本和其他客户。",
         ["对象", "名称", "未完成行数", "消息"],
         rows,
         widths=[8, 26, 10, 100],
@@ -705,7 +776,13 @@ def archive_orders(book: xw.Book, ctx: Context) -> Summary:
         if d not in present
     ]
     first, last = append_rows(sheet, archive, new)
-    ctx.store.archive_lines(lines, digests, workbook=book.fullname, user=ctx.user, when=ctx.now)
+    # the clerk's own columns (回款情况, 跟单员 …) leave with the line: the store keeps them too
+    extras = [
+        {c.header: ledger.data[p][c.col - ledger.first_col] for c in ledger.extra_columns if c.header not in fields}
+        for p in chosen
+    ]
+    kept = [{**line, **extra} for line, extra in zip(lines, extras, strict=True)]
+    ctx.store.archive_lines(kept, digests, workbook=book.fullname, user=ctx.user, when=ctx.now)
     # A line leaves 订单台账 only once its archived copy reads back with the same digest.
     reread = read_ledger(book, "archive", ctx.settings, sheet=ArchivedOrderRow.ledger.sheet)
     copies: dict[str, bool] = {}
@@ -720,9 +797,8 @@ def archive_orders(book: xw.Book, ctx: Context) -> Summary:
         raise NeiQinError("数据库中的归档记录不完整，订单台账未改动；请检查数据库后重试")
     rows = [ledger.rows[p] for p in chosen]
     clear_marks(book, [ledger.sheet])  # marks are kept by cell address: take them off before rows move
-    first_col = min(c.col for c in ledger.columns.values())
-    last_col = max(c.col for c in ledger.columns.values())
-    delete_rows(book.sheets[ledger.sheet], rows, first_col, last_col)
+    _delete_lines(book.sheets[ledger.sheet], rows)
+    _rekey_after_archive(ctx, ledger, chosen)
     summary = Summary(
         "archive_orders",
         get("archive_orders").label,
@@ -735,6 +811,49 @@ def archive_orders(book: xw.Book, ctx: Context) -> Summary:
     if held:
         summary.details.append(f"{len(held)} 行有错误，改正前不归档：{_lines(held)}。")
     return summary
+
+
+def _rekey_after_archive(ctx: Context, ledger: Ledger, chosen: list[int]) -> None:
+    """The status memory follows split lines whose key changed because an earlier line left."""
+    f = ledger.frame
+    before = _keys(ledger)
+    pairs = [_key(o, c) for o, c in zip(f["order_id"], f["product_code"], strict=True)]
+    gone = set(chosen)
+    remaining = [p for p in range(len(ledger)) if p not in gone]
+    after = line_keys((f["order_id"].iloc[p] for p in remaining), (f["product_code"].iloc[p] for p in remaining))
+    moves = {before[p]: new for p, new in zip(remaining, after, strict=True) if before[p] != new}
+    if moves:  # only split lines change keys; the archived ones are forgotten, the others move
+        archived = {pairs[p] for p in chosen}
+        affected = {before[p] for p in range(len(ledger)) if pairs[p] in archived}
+        ctx.store.rekey_statuses(moves, drop=affected - set(after))
+
+
+def _delete_lines(sheet: xw.Sheet, rows: list[int]) -> int:
+    """Delete whole ledger lines: entire sheet rows, as a clerk deletes table rows in Excel.
+
+    Deleting only the columns NeiQin knows would leave the clerk's own columns (回款情况, 序号 …) in
+    place, so each later line would sit beside the previous line's values; and Excel refuses to
+    shift part of a table up. NeiQin's headless engine gets the same cells as one block — every
+    used column and the full width of the tables (right of the used range there is nothing) —
+    so that it need not walk 16,384 columns.
+    """
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    if type(sheet.impl).__module__ != "neiqin.engine.headless":  # Excel: entire rows, bottom run first
+        for run in reversed(runs):
+            sheet.range(f"{run[0]}:{run[-1]}").delete()
+        return len(runs)
+    used = sheet.used_range
+    first, last = used.column, used.column + used.shape[1] - 1
+    for table in sheet.tables:
+        area = table.range
+        if area.row <= max(rows) and area.row + area.shape[0] - 1 >= min(rows):
+            first, last = min(first, area.column), max(last, area.column + area.shape[1] - 1)
+    return delete_rows(sheet, rows, first, last)
 
 
 def _on_time(frame: pd.DataFrame, today: dt.date) -> tuple[int, int]:

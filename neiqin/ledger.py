@@ -16,11 +16,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import itertools
+import logging
 import math
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -39,9 +41,16 @@ if TYPE_CHECKING:
     from .config import Settings
 
 ERRORS = frozenset(ERROR_VALUES)
-_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总合计)")
+log = logging.getLogger(__name__)
+_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总合计|汇总)")
 _BRACKETS = re.compile(r"[(\[【〔<《].*?[)\]】〕>》]")
 _NOISE = re.compile(r"[\s*:：※#№]+")
+# a unit after a slash: 单价/元, 数量/台, 金额/元/台 (but not 生产/采购周期)
+_UNIT_SUFFIX = re.compile(
+    r"(?:/(?:人民币|rmb|万元|千元|元|台|件|个|套|箱|吨|千克|公斤|kg|克|g|米|m|平方米|㎡|天|日|月|小时|h|pcs|pc|只|支|条|张|把|"
+    r"包|瓶|桶|卷|块|组|批|次|%))+$",
+    re.I,
+)
 
 
 class LedgerError(NeiQinError):
@@ -49,10 +58,11 @@ class LedgerError(NeiQinError):
 
 
 def norm_header(text: Any) -> str:
-    """Header text as compared: NFKC, no spaces, no units in brackets, lower case."""
+    """Header text as compared: NFKC, no spaces, no units in brackets or after a slash, lower case."""
     s = unicodedata.normalize("NFKC", str(text))
     s = _BRACKETS.sub("", s)
     s = _NOISE.sub("", s)
+    s = _UNIT_SUFFIX.sub("", s) or s
     return s.lower()
 
 
@@ -67,7 +77,7 @@ def display(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
+        if value.is_integer() and abs(value) < 1e21:  # all digits: 2026112600000001, not 2.0261126e+15
             return str(int(value))
         return f"{value:.10g}"
     text = str(value)
@@ -157,6 +167,9 @@ def parse_date(value: Any) -> dt.datetime | None:
 _CURRENCY_PREFIX = re.compile(r"^(?:¥|\$|rmb|cny|人民币)\s*", re.I)
 _CURRENCY_SUFFIX = re.compile(r"\s*(?:元整?|块|rmb|cny)$", re.I)
 _PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?$", re.I)
+_LEADING_DIGITS = re.compile(r"^[\d.,\s]+")
+# thousands separators only in whole groups of three: 1,200.50 and 1 200 (not 12,34, 1.200,50, 1,2,3)
+_GROUPED = re.compile(r"^\d{1,3}(?:(?:,\d{3})+|(?: \d{3})+)(?:\.\d+)?$")
 _CHINESE_NUMBER = re.compile(r"^[零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟点.\d]+$")
 
 
@@ -178,14 +191,22 @@ def parse_number(value: Any) -> float | None:
     negative = False
     if len(text) > 2 and text[0] == "(" and text[-1] == ")":  # accounting style (1,200)
         negative, text = True, text[1:-1].strip()
+    signs = int(negative)  # (1,200) counts as a sign
     if text[:1] in "+-" and len(text) > 1:
         negative ^= text[0] == "-"
         text = text[1:].strip()
+        signs += 1
     text = _CURRENCY_SUFFIX.sub("", _CURRENCY_PREFIX.sub("", text))
+    if text[:1] in "+-" and len(text) > 1:  # ¥-1,200
+        negative ^= text[0] == "-"
+        text = text[1:].strip()
+        signs += 1
+    if signs > 1 or text[:1] in "+-":  # --5, +-5: not a number a clerk means
+        raise CellProblem(Code.LED_BAD_NUMBER, value=shown)
     percent = text.endswith("%")
     if percent:
         text = text[:-1].strip()
-    compact = text.replace(",", "").replace(" ", "")
+    compact = _ungroup(text, shown)
     number: float | None = None
     if _PLAIN_NUMBER.match(compact):
         number = float(compact)
@@ -203,13 +224,38 @@ def parse_number(value: Any) -> float | None:
     return -number if negative else number
 
 
+def _ungroup(text: str, shown: str) -> str:
+    """The digits of ``text`` without thousands separators; ambiguous separators are a CellProblem.
+
+    1,200.50 and 1 200 are clear; 1.200,50 (European), 12,34 or 1,2,3 could mean several
+    numbers, so they are reported rather than silently read as 1.2005 or 1234.
+    """
+    if "," not in text and " " not in text:
+        return text
+    match = _LEADING_DIGITS.match(text)
+    head = match.group().strip() if match else ""
+    rest = text[match.end() :].strip() if match else text
+    if ("," in head or " " in head) and not _GROUPED.match(head):
+        raise CellProblem(Code.LED_AMBIGUOUS_NUMBER, value=shown)
+    compact = head.replace(",", "").replace(" ", "") + rest
+    if "," in compact or " " in compact:
+        raise CellProblem(Code.LED_AMBIGUOUS_NUMBER, value=shown)
+    return compact
+
+
 def parse_text(value: Any) -> str | None:
-    """A cell as text: numbers without '.0', dates as 2026-11-03, blanks as None."""
+    """A cell as text: numbers without '.0', dates as 2026-11-03, blanks as None.
+
+    A number of 16 digits or more (an ID typed as a number) has already lost its last digits
+    in Excel, which keeps 15 significant digits: that is a CellProblem, not a silent key.
+    """
     if value is None:
         return None
     t = type(value)
     if t is str:
         return value.strip() or None
+    if (t is float or t is int) and abs(value) >= 1e15:
+        raise CellProblem(Code.LED_LOST_DIGITS, value=display(value))
     return display(value)
 
 
@@ -460,7 +506,54 @@ def read_ledger(
         target = find_sheet(book, model, scan_rows)
     used = target.used_range
     values = used.options(ndim=2, err_to_str=True).value or [[]]
-    return parse_ledger(values, model, target.name, first_row=used.row, first_col=used.column, scan_rows=scan_rows)
+    return parse_ledger(
+        values,
+        model,
+        target.name,
+        first_row=used.row,
+        first_col=used.column,
+        scan_rows=scan_rows,
+        merged=lambda blanks: merged_areas(target, used, blanks),
+    )
+
+
+Area = tuple[int, int, int, int]  # row1, col1, row2, col2 (1-based, inclusive)
+
+
+def merged_areas(sheet: xw.Sheet, used: xw.Range, blanks: Sequence[tuple[int, int]] = ()) -> list[Area]:
+    """The merged areas that cover ``blanks`` (cells read as empty) — or every merged area.
+
+    NeiQin's headless engine lists them from the file in one go. In Excel one call tells
+    whether the range has merged cells at all (the usual answer, 'no', ends it); then each
+    column with merges is asked once, and only its blank cells for their merge area.
+    """
+    own = getattr(getattr(sheet, "impl", None), "_merged_areas", None)
+    if callable(own):
+        return list(own())
+    try:
+        if not blanks or used.merge_cells is False:
+            return []
+        areas: list[Area] = []
+        covered: set[tuple[int, int]] = set()
+        checked: dict[int, bool] = {}
+        for row, col in blanks:
+            if (row, col) in covered:
+                continue
+            if col not in checked:
+                column = sheet.range((used.row, col), (used.row + used.shape[0] - 1, col))
+                checked[col] = column.merge_cells is not False
+            if not checked[col]:
+                continue
+            area = sheet.range((row, col)).merge_area
+            if area.shape != (1, 1):
+                r1, c1 = area.row, area.column
+                r2, c2 = r1 + area.shape[0] - 1, c1 + area.shape[1] - 1
+                areas.append((r1, c1, r2, c2))
+                covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        return areas
+    except Exception as exc:  # an engine without merge information: read the cells as they are
+        log.debug("merged areas unavailable: %s", exc)
+        return []
 
 
 def parse_ledger(
@@ -470,10 +563,59 @@ def parse_ledger(
     first_row: int = 1,
     first_col: int = 1,
     scan_rows: int = 20,
+    merged: Callable[[list[tuple[int, int]]], Iterable[Area]] | None = None,
 ) -> Ledger:
-    """Build a Ledger from a sheet's values (a list of rows starting at first_row/first_col)."""
+    """Build a Ledger from a sheet's values (a list of rows starting at first_row/first_col).
+
+    ``merged(blanks)`` gives the sheet's merged areas; it is asked only when a required cell
+    is empty, and a vertically merged cell (订单编号 over the lines of one order) is then
+    read as its value on every row of the merge.
+    """
     with gc_paused():
-        return _parse_ledger(values, model, sheet, first_row, first_col, scan_rows)
+        return _parse_ledger(values, model, sheet, first_row, first_col, scan_rows, merged)
+
+
+def _unmerge(
+    body: list[list[Any]],
+    start: int,
+    first_col: int,
+    areas: Iterable[Area],
+    columns: dict[str, LedgerColumn],
+    sheet: str,
+) -> list[Issue]:
+    """Give each row of a vertical merge the merge's value (in place); one warning per column."""
+    found: dict[int, list[tuple[int, int, Any]]] = defaultdict(list)
+    for r1, c1, r2, _c2 in sorted(areas):
+        top, j = r1 - start, c1 - first_col
+        if r2 <= r1 or top < 0 or j < 0 or r2 - start >= len(body) or j >= len(body[top]):
+            continue  # a title above the header, a header merged over two rows, a one-row merge
+        value = body[top][j]
+        if value is None:
+            continue
+        for i in range(top + 1, r2 - start + 1):
+            if body[i][j] is None:
+                body[i] = list(body[i])
+                body[i][j] = value
+        found[c1].append((r1, r2, value))
+    issues = []
+    for column in columns.values():
+        merges = found.get(column.col)
+        if merges:
+            r1, r2, value = merges[0]
+            issues.append(
+                make_issue(
+                    Code.LED_MERGED_CELLS,
+                    sheet,
+                    r1,
+                    column.header,
+                    col=column.col,
+                    count=len(merges),
+                    first=r1,
+                    last=r2,
+                    value=display(value),
+                )
+            )
+    return issues
 
 
 def _parse_ledger(
@@ -483,6 +625,7 @@ def _parse_ledger(
     first_row: int,
     first_col: int,
     scan_rows: int,
+    merged: Callable[[list[tuple[int, int]]], Iterable[Area]] | None = None,
 ) -> Ledger:
     specs = {c.field: c for c in model.columns()}
     table = _lookup(specs.values())
@@ -552,12 +695,27 @@ def _parse_ledger(
     body = values[header_index + 1 :]
     width = len(values[header_index])
     start = first_row + header_index + 1
-    # Only nearly empty rows and rows without a key need a closer look (blank, 合计).
+    if merged is not None and body:
+        blanks = [
+            (start + i, column.col)
+            for field_name, column in columns.items()
+            if specs[field_name].required and column.col - first_col < width
+            for i in _blank_positions(body, column.col - first_col)
+        ]
+        if blanks:
+            body = list(body)
+            issues += _unmerge(body, start, first_col, merged(blanks), columns, sheet)
+    # Only nearly empty rows, rows without a key and odd keys need a closer look (blank, 合计, header again).
     nones = list(map(list.count, body, itertools.repeat(None)))
     look = {i for i, n in enumerate(nones) if width - n <= 3}
     if key_pos is not None:
-        look.update(i for i, k in enumerate(map(operator.itemgetter(key_pos), body)) if k is None)
-    drop = {i for i in look if _skip_row(body[i], key_pos)}
+        keys = list(map(operator.itemgetter(key_pos), body))
+        look.update(i for i, k in enumerate(keys) if k is None)
+        odd = {k for k in set(keys) if type(k) is str and (_is_total(k) or table.get(norm_header(k)) == key_field)}
+        if odd:
+            look.update(i for i, k in enumerate(keys) if k in odd)
+    header_cells = values[header_index]
+    drop = {i for i in look if _skip_row(body[i], key_pos, header_cells)}
     if drop:
         keep = [i for i in range(len(body)) if i not in drop]
         data = [body[i] for i in keep]
@@ -603,13 +761,35 @@ def _parse_ledger(
     )
 
 
-def _skip_row(row: list[Any], key_pos: int | None) -> bool:
-    """A row that is not a ledger line: only blanks, or a 合计 row under the table."""
-    if all(v is None or (type(v) is str and not v.strip()) for v in row):
+def _blank_positions(body: list[list[Any]], pos: int) -> list[int]:
+    cells = list(map(operator.itemgetter(pos), body))
+    return [i for i, v in enumerate(cells) if v is None] if None in cells else []
+
+
+def _is_total(text: str) -> bool:
+    return bool(_TOTAL_ROW.match(text.replace(" ", "").replace("\u3000", "")))
+
+
+def _skip_row(row: list[Any], key_pos: int | None, header: Sequence[Any] = ()) -> bool:
+    """A row that is not a ledger line: only blanks, a 合计/汇总 row, or the header row repeated.
+
+    A total is recognised in the key column (合计 typed under the 订单编号) or, when the key
+    is empty, in the first filled cells of the row; never in a 备注 further right.
+    """
+    filled = [v for v in row if v is not None and not (type(v) is str and not v.strip())]
+    if not filled:
         return True
-    return (key_pos is None or row[key_pos] is None) and any(
-        type(v) is str and _TOTAL_ROW.match(v.replace(" ", "").replace("\u3000", "")) for v in row
+    key = row[key_pos] if key_pos is not None else None
+    if type(key) is str and _is_total(key):
+        return True
+    same = sum(
+        1
+        for v, h in zip(row, header, strict=False)
+        if type(v) is str and type(h) is str and norm_header(v) == norm_header(h)
     )
+    if same >= 2 and same * 2 >= len(filled):
+        return True
+    return key is None and any(type(v) is str and _is_total(v) for v in filled[:3])
 
 
 def _suggest(header: str, names: dict[str, str]) -> str:

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -527,14 +528,31 @@ def check_products(ledger: Ledger, products: Ledger, settings: Settings) -> list
     return issues
 
 
+def line_keys(order_ids: Iterable[Any], codes: Iterable[Any]) -> list[tuple[str, str]]:
+    """Each order line's identity: (订单编号, 产品编码); the n-th line of the same pair is (订单编号, 产品编码#n).
+
+    One order may hold the same product twice (a split delivery, 10 台 in December and 5 in
+    January): keyed by the pair alone the two lines would share one production task and one
+    remembered status. The first line keeps the plain pair, so keys recorded before stay valid.
+    """
+    seen: Counter[tuple[str, str]] = Counter()
+    keys = []
+    for order_id, code in zip(order_ids, codes, strict=True):
+        key = (str(order_id), str(code))
+        seen[key] += 1
+        keys.append(key if seen[key] == 1 else (key[0], f"{key[1]}#{seen[key]}"))
+    return keys
+
+
 def check_transitions(ledger: Ledger, statuses: dict[tuple[str, str], tuple[str, str | None]]) -> list[Issue]:
     """Status changes since NeiQin last recorded the line must follow the status machine."""
     if not (statuses and ledger.has("status") and ledger.has("order_id") and ledger.has("product_code")):
         return []
     f = ledger.frame
     issues = []
-    for pos, (order_id, code, new) in enumerate(zip(f["order_id"], f["product_code"], f["status"], strict=True)):
-        known = statuses.get((order_id, code))
+    keys = line_keys(f["order_id"], f["product_code"])
+    for pos, (order_id, key, new) in enumerate(zip(f["order_id"], keys, f["status"], strict=True)):
+        known = statuses.get(key) if order_id is not None else None
         if known is None or new is None:
             continue
         why = transition_problem(known[0], new, known[1])
