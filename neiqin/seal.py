@@ -1,0 +1,519 @@
+"""Sealed 费用报销单 for finance: ``报销单_<报销单号>.xlsx`` = the form + a 『校验记录』 sheet.
+
+The record holds who sealed the form, when, under which rules, the warnings that
+remained, every non-empty cell of the form as (address, canonical value), a SHA-256
+digest over all of that and — when a company key is configured — an HMAC-SHA256 of
+the same message. ``verify`` recomputes the canonical cells of the form as the file
+holds it now and reports 有效, 已被修改 (which cells, old and new value) or 无校验记录.
+
+Canonical values survive re-saving in another spreadsheet program: numbers are
+rounded to 10 decimals and written as normalised decimals (1409.5, 0.3 — never
+0.30000000000000004), dates ISO (2026-11-03, or with the time to the second), text
+NFC with its edge spaces stripped; empty cells are left out.
+
+The company key never lives in a workbook: ``$NEIQIN_SEAL_KEY`` (the key itself),
+``$NEIQIN_SEAL_KEY_FILE``, or ``seal_key_file`` (封存密钥文件) in the user config TOML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import math
+import os
+import re
+import tomllib
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from openpyxl.utils import get_column_letter
+
+from .errors import NeiQinError
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+    from validators.expenses import ExpenseForm
+
+RECORD_SHEET = "校验记录"
+RECORD_VERSION = 1
+CELLS_HEADER = "单元格"
+_META_LABELS = {
+    "claim_id": "报销单号",
+    "sheet": "表单工作表",
+    "rules": "规则版本",
+    "time": "封存时间",
+    "clerk": "内勤",
+    "version": "NeiQin 版本",
+}
+_DIGEST_LABEL = "摘要(SHA-256)"
+_HMAC_LABEL = "公司密钥签名(HMAC-SHA256)"
+_COUNT_LABEL = "单元格数"
+_WARNINGS_LABEL = "剩余警告"
+NO_KEY = "未配置公司密钥"
+# text Excel would turn into a number, a date or a formula when written into a General cell
+_CONVERTIBLE = re.compile(r"^\s*([=+\-@]|[\d.,%¥$()\s:/年月日eE-]+$|(true|false)$)", re.I)
+
+VALID, MODIFIED, NO_RECORD, BAD_SIGNATURE, UNREADABLE = "有效", "已被修改", "无校验记录", "签名无效", "无法读取"
+
+
+class SealError(NeiQinError):
+    """A form that cannot be sealed or a file that cannot be verified (Chinese message)."""
+
+
+# --------------------------------------------------------------------------- canonical values
+
+
+def canonical_value(value: Any) -> str | None:
+    """A cell value as the seal compares it; None for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+        if (value.hour, value.minute, value.second) == (0, 0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.replace(microsecond=0).isoformat()
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            return str(number)
+        text = format(Decimal(repr(round(number, 10))).normalize(), "f")
+        return "0" if text in ("-0", "0") else text
+    text = unicodedata.normalize("NFC", str(value)).strip()
+    return text or None
+
+
+def canonical_cells(values: Sequence[Sequence[Any]], first_row: int = 1, first_col: int = 1) -> list[list[str]]:
+    """Every non-empty cell of a range as [address, canonical value], row by row."""
+    out: list[list[str]] = []
+    for i, row in enumerate(values or []):
+        for j, value in enumerate(row or []):
+            text = canonical_value(value)
+            if text is not None:
+                out.append([f"{get_column_letter(first_col + j)}{first_row + i}", text])
+    return out
+
+
+def message(meta: dict[str, Any], warnings: Sequence[str], cells: Sequence[Sequence[str]]) -> bytes:
+    """The bytes that are digested and signed."""
+    payload = {
+        "v": RECORD_VERSION,
+        **{k: str(meta.get(k) or "") for k in _META_LABELS},
+        "warnings": list(warnings),
+        "cells": [list(c) for c in cells],
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def seal_key() -> bytes | None:
+    """The company key: $NEIQIN_SEAL_KEY, $NEIQIN_SEAL_KEY_FILE, or seal_key_file in the user config."""
+    key = os.environ.get("NEIQIN_SEAL_KEY")
+    if key:
+        return key.strip().encode("utf-8")
+    path = os.environ.get("NEIQIN_SEAL_KEY_FILE")
+    if not path:
+        from .config import user_config_path
+
+        config = user_config_path()
+        if config.is_file():
+            try:
+                with config.open("rb") as fh:
+                    data = tomllib.load(fh)
+            except (tomllib.TOMLDecodeError, OSError) as exc:
+                raise SealError(f"配置文件 {config} 无法读取：{exc}；请修正或删除该文件") from None
+            path = data.get("seal_key_file") or data.get("封存密钥文件")
+    if not path:
+        return None
+    file = Path(str(path)).expanduser()
+    try:
+        key_bytes = file.read_bytes().strip()
+    except OSError as exc:
+        raise SealError(
+            f"公司密钥文件 {file} 无法读取（{exc.__class__.__name__}）；请检查 seal_key_file 设置"
+        ) from None
+    if not key_bytes:
+        raise SealError(f"公司密钥文件 {file} 是空的；请写入密钥")
+    return key_bytes
+
+
+def sign(data: bytes, key: bytes | None) -> str:
+    return hmac.new(key, data, hashlib.sha256).hexdigest() if key else ""
+
+
+# --------------------------------------------------------------------------- sealing
+
+
+@dataclass
+class SealResult:
+    claim_id: str
+    path: Path
+    digest: str
+    signed: bool
+    cells: int
+
+
+def _addresses(cells: Sequence[tuple[int, int]]) -> list[str]:
+    """Comma-joined A1 addresses, each short enough for Excel's Range()."""
+    chunks: list[str] = []
+    current = ""
+    for row, col in cells:
+        cell = f"{get_column_letter(col)}{row}"
+        if current and len(current) + 1 + len(cell) > 240:
+            chunks.append(current)
+            current = cell
+        else:
+            current = f"{current},{cell}" if current else cell
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _merges(form: ExpenseForm) -> list[tuple[int, int, int]]:
+    """(row, first col, last col) to merge: a title alone in its row, and each header value over the
+    empty cells up to the next label — the template's layout, found from the values alone."""
+    out: list[tuple[int, int, int]] = []
+    width = max((len(r) for r in form.values), default=0)
+    last_col = form.first_col + width - 1
+    for i, row in enumerate(form.values[:3]):
+        filled = [j for j, v in enumerate(row) if v is not None]
+        if filled == [0] and width > 1 and form.first_row + i < (form.header_row or 10**9):
+            out.append((form.first_row + i, form.first_col, last_col))
+    for ff in form.fields.values():
+        end = ff.col
+        while end + 1 <= last_col and form.cell(ff.row, end + 1) is None:
+            end += 1
+        if end > ff.col:
+            out.append((ff.row, ff.col, end))
+    return out
+
+
+def _format_form(sheet: xw.Sheet, form: ExpenseForm, widths: dict[int, float]) -> None:
+    """The sealed form's look: widths, merges, ¥ and date formats, bold labels, header fill, A4 landscape."""
+    from validators.expenses import FORM_LABELS
+
+    for row, first, last in _merges(form):
+        sheet.range((row, first), (row, last)).merge()
+    for col, width in widths.items():
+        if width:
+            sheet.range((1, col)).column_width = width
+    money_cols = [form.columns[n][1] for n in ("net", "tax", "gross") if n in form.columns]
+    if form.lines:
+        first, last = form.lines[0].row, form.lines[-1].row
+        for col in money_cols:
+            sheet.range((first, col), (last, col)).number_format = "¥#,##0.00"
+        if "rate" in form.columns:
+            sheet.range((first, form.columns["rate"][1]), (last, form.columns["rate"][1])).number_format = "0%"
+        if "date" in form.columns:
+            sheet.range((first, form.columns["date"][1]), (last, form.columns["date"][1])).number_format = "yyyy-mm-dd"
+    kinds = {spec.field: spec.kind for spec in FORM_LABELS}
+    for name, ff in form.fields.items():
+        if name == "total":
+            sheet.range((ff.row, ff.col)).number_format = "¥#,##0.00"
+        elif kinds.get(name) == "date" and ff.value is not None:
+            sheet.range((ff.row, ff.col)).number_format = "yyyy-mm-dd"
+    labels = [(ff.row, ff.col - 1) for ff in form.fields.values()]
+    for address in _addresses(labels):
+        sheet.range(address).font.bold = True
+    if form.header_row and form.columns:
+        cols = [c for _, c in form.columns.values()]
+        header = sheet.range((form.header_row, min(cols)), (form.header_row, max(cols)))
+        header.font.bold = True
+        header.color = "#DDEBF7"
+    title = sheet.range((1, 1))
+    title.font.bold = True
+    title.font.size = 16
+    try:  # layout only: skipped where the PageSetup object has other names (macOS)
+        api = sheet.page_setup.api
+        api.Orientation = 2  # landscape, as the template
+        api.Zoom = False
+        api.FitToPagesWide = 1
+        api.FitToPagesTall = False
+    except Exception:
+        pass
+
+
+def _write_record(
+    sheet: xw.Sheet,
+    meta: dict[str, Any],
+    warnings: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    digest: str,
+    signature: str,
+) -> None:
+    rows: list[list[Any]] = [
+        ["校验记录", None],
+        ["NeiQin 封存的费用报销单。财务用 neiqin verify 核对；请勿修改本表和报销单。", None],
+        [None, None],
+    ]
+    rows += [[label, str(meta.get(key) or "")] for key, label in _META_LABELS.items()]
+    rows += [
+        [_COUNT_LABEL, str(len(cells))],
+        [_DIGEST_LABEL, digest],
+        [_HMAC_LABEL, signature or NO_KEY],
+        [_WARNINGS_LABEL, str(len(warnings))],
+    ]
+    rows += [[None, w] for w in warnings]
+    rows += [[None, None], [CELLS_HEADER, "封存时的值（JSON，核对用，请勿修改）"]]
+    rows += [[address, json.dumps(value, ensure_ascii=False)] for address, value in cells]
+    # text stays text in every program: Excel would read "2026-11-26 17:30" as a date
+    sheet.range((1, 1), (len(rows), 2)).number_format = "@"
+    sheet.range((1, 1)).value = rows
+    sheet.range((1, 1)).font.bold = True
+    sheet.range((1, 1)).font.size = 14
+    sheet.range((1, 1)).column_width = 26
+    sheet.range((1, 2)).column_width = 90
+
+
+def seal_form(
+    book: xw.Book,
+    form: ExpenseForm,
+    path: Path,
+    *,
+    clerk: str,
+    when: dt.datetime,
+    warnings: Sequence[str] = (),
+    key: bytes | None = None,
+) -> SealResult:
+    """Write the sealed copy of ``form`` (a form of ``book``) to ``path``, through the xlwings API."""
+    from validators.expenses import RULES_VERSION
+
+    from . import __version__
+
+    src = book.sheets[form.sheet]
+    used = src.used_range
+    values = used.options(ndim=2).value or [[]]
+    first_row, first_col = used.row, used.column
+    ncols = max((len(r) for r in values), default=0)
+    widths = {first_col + j: src.range((1, first_col + j)).column_width for j in range(ncols)}
+    new = book.app.books.add()
+    try:
+        target = new.sheets[0]
+        target.name = form.sheet
+        text_cells = [
+            (first_row + i, first_col + j)
+            for i, row in enumerate(values)
+            for j, v in enumerate(row)
+            if isinstance(v, str) and _CONVERTIBLE.match(v)
+        ]
+        for address in _addresses(text_cells):
+            target.range(address).number_format = "@"
+        target.range((first_row, first_col)).value = values
+        _format_form(target, form, widths)
+        # seal what the new file holds (read back), not what was meant to be written
+        written = target.used_range
+        cells = canonical_cells(written.options(ndim=2).value or [[]], written.row, written.column)
+        meta = {
+            "claim_id": form.claim_id or "",
+            "sheet": form.sheet,
+            "rules": RULES_VERSION,
+            "time": when.strftime("%Y-%m-%d %H:%M:%S"),
+            "clerk": clerk,
+            "version": __version__,
+        }
+        data = message(meta, warnings, cells)
+        digest = hashlib.sha256(data).hexdigest()
+        signature = sign(data, key)
+        record = new.sheets.add(RECORD_SHEET, after=target)
+        _write_record(record, meta, warnings, cells, digest, signature)
+        for other in list(new.sheets):
+            if other.name not in (form.sheet, RECORD_SHEET):
+                other.delete()
+        target.activate()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        new.save(str(path))
+    finally:
+        new.close()
+    return SealResult(form.claim_id or "", path, digest, bool(signature), len(cells))
+
+
+def sealed_name(claim_id: str) -> str:
+    """报销单_<报销单号>.xlsx, with characters a file name cannot hold replaced."""
+    safe = re.sub(r'[\\/:*?"<>|\s]+', "_", claim_id).strip("._") or "无单号"
+    return f"报销单_{safe}.xlsx"
+
+
+# --------------------------------------------------------------------------- verifying
+
+
+@dataclass
+class Change:
+    cell: str
+    old: str | None
+    new: str | None
+
+    def text(self) -> str:
+        old = "（空）" if self.old is None else self.old
+        new = "（空）" if self.new is None else self.new
+        return f"{self.cell}：{old} → {new}"
+
+
+@dataclass
+class Verification:
+    """What ``verify`` found for one file."""
+
+    path: Path
+    status: str  # 有效 / 已被修改 / 签名无效 / 无校验记录 / 无法读取
+    claim_id: str = ""
+    sealed_at: str = ""
+    clerk: str = ""
+    signed: bool = False
+    changes: list[Change] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return self.status == VALID
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path),
+            "status": self.status,
+            "valid": self.valid,
+            "claim_id": self.claim_id,
+            "sealed_at": self.sealed_at,
+            "clerk": self.clerk,
+            "signed": self.signed,
+            "changes": [{"cell": c.cell, "old": c.old, "new": c.new} for c in self.changes],
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class _Record:
+    meta: dict[str, str]
+    warnings: list[str]
+    cells: list[list[str]]
+    digest: str
+    signature: str
+    problems: list[str]
+
+
+def _read_record(values: list[list[Any]]) -> _Record:
+    meta: dict[str, str] = {}
+    warnings: list[str] = []
+    cells: list[list[str]] = []
+    digest = signature = ""
+    problems: list[str] = []
+    by_label = {label: key for key, label in _META_LABELS.items()}
+    mode = ""
+    for row in values:
+        a = row[0] if row else None
+        b = row[1] if len(row) > 1 else None
+        a_text = "" if a is None else str(a).strip()
+        b_text = "" if b is None else str(b)
+        if mode == "cells":
+            if not a_text:
+                continue
+            try:
+                value = json.loads(b_text)
+            except json.JSONDecodeError:
+                problems.append(f"校验记录中 {a_text} 的值无法读取")
+                value = b_text
+            cells.append([a_text, value if isinstance(value, str) else str(value)])
+            continue
+        if mode == "warnings" and not a_text and b_text:
+            warnings.append(b_text)
+            continue
+        mode = ""
+        if a_text in by_label:
+            meta[by_label[a_text]] = b_text.strip()
+        elif a_text == _DIGEST_LABEL:
+            digest = b_text.strip().lower()
+        elif a_text == _HMAC_LABEL:
+            signature = "" if b_text.strip() == NO_KEY else b_text.strip().lower()
+        elif a_text == _WARNINGS_LABEL:
+            mode = "warnings"
+        elif a_text == CELLS_HEADER:
+            mode = "cells"
+    return _Record(meta, warnings, cells, digest, signature, problems)
+
+
+def verify_book(book: xw.Book, path: Path, key: bytes | None = None) -> Verification:
+    """Verify an open workbook (a sealed copy)."""
+    names = [s.name for s in book.sheets]
+    if RECORD_SHEET not in names:
+        return Verification(path, NO_RECORD, notes=["文件中没有『校验记录』工作表：不是 NeiQin 封存的报销单"])
+    record = _read_record(book.sheets[RECORD_SHEET].used_range.options(ndim=2).value or [[]])
+    result = Verification(
+        path,
+        VALID,
+        claim_id=record.meta.get("claim_id", ""),
+        sealed_at=record.meta.get("time", ""),
+        clerk=record.meta.get("clerk", ""),
+        signed=bool(record.signature),
+    )
+    sheet = record.meta.get("sheet", "")
+    if not record.digest or not sheet:
+        result.status = NO_RECORD
+        result.notes.append("『校验记录』不完整（缺少摘要或表单工作表名）")
+        return result
+    data = message(record.meta, record.warnings, record.cells)
+    record_intact = hashlib.sha256(data).hexdigest() == record.digest and not record.problems
+    if not record_intact:
+        result.status = MODIFIED
+        result.notes.append("『校验记录』本身被改动过（摘要与记录的内容不符）")
+    if key is not None:
+        if not record.signature:
+            result.status = BAD_SIGNATURE if result.status == VALID else result.status
+            result.notes.append("已配置公司密钥，但该文件封存时没有签名；请向内勤核实")
+        elif not hmac.compare_digest(sign(data, key), record.signature):
+            result.status = BAD_SIGNATURE if result.status == VALID else result.status
+            result.notes.append("公司密钥签名不符：文件不是用本公司密钥封存的，或校验记录被改动")
+    elif record.signature:
+        result.notes.append("文件带有公司密钥签名，但本机未配置密钥，只核对了摘要")
+    if sheet not in names:
+        result.status = MODIFIED
+        result.notes.append(f"报销单工作表『{sheet}』不见了（被删除或改名）")
+        return result
+    used = book.sheets[sheet].used_range
+    now = dict((a, v) for a, v in canonical_cells(used.options(ndim=2).value or [[]], used.row, used.column))
+    then = dict((a, v) for a, v in record.cells)
+    for address in sorted(set(now) | set(then), key=_cell_order):
+        if now.get(address) != then.get(address):
+            result.changes.append(Change(address, then.get(address), now.get(address)))
+    if result.changes:
+        result.status = MODIFIED
+    return result
+
+
+def _cell_order(address: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(address)
+    return row, column_index_from_string(letters)
+
+
+def verify_file(path: Path, key: bytes | None = None) -> Verification:
+    """Verify one file on disk (headless)."""
+    from .engine import open_book
+    from .errors import NeiQinError as _Err
+
+    try:
+        book = open_book(path, engine="headless")
+    except (_Err, OSError) as exc:
+        return Verification(path, UNREADABLE, notes=[str(exc)])
+    try:
+        return verify_book(book, path, key)
+    finally:
+        book.close()
+
+
+def workbook_files(folder: Path) -> list[Path]:
+    """The workbooks of a folder (not its sub-folders), without Excel's ~$ lock files."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith("~$")
+    )
