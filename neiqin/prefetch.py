@@ -76,8 +76,9 @@ def _key(path: Path) -> tuple[float, int]:
 
 
 class _Job:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, errors: bool = True) -> None:
         self.path = path
+        self.scan_errors = errors
         self.key = _key(path)
         self.opened = threading.Event()
         self.workbook: Any = None
@@ -110,7 +111,7 @@ class _Job:
                 if self.stop:
                     break
                 self.current = name
-            if zipped:
+            if zipped and self.scan_errors:
                 self.errors[name] = error_scan(self.path, name)
             try:
                 self.grids[name] = parse_sheet(self.workbook, name)
@@ -138,12 +139,16 @@ class _Job:
         return self.grids.get(name)
 
 
-def start(path: str | os.PathLike[str]) -> None:
-    """Begin reading ``path`` in the background (no-op for a missing file)."""
+def start(path: str | os.PathLike[str], errors: bool = True) -> None:
+    """Begin reading ``path`` in the background (no-op for a missing file).
+
+    ``errors=False`` skips the scan for Excel error cells: a reader that takes
+    calamine's values directly (a mapped sales export) has no use for it.
+    """
     p = Path(path).resolve()
     if not p.is_file():
         return
-    job = _Job(p)
+    job = _Job(p, errors)
     with _LOCK:
         _JOBS[p] = job
     threading.Thread(target=job.run, name="neiqin-prefetch", daemon=True).start()

@@ -1,0 +1,648 @@
+"""Periodic sales reports (regulation 二.3 / 三.3 / 四.3): 日报、周报、月报 tabs.
+
+The figures come from :mod:`neiqin.reports` (one engine for the tabs, ``neiqin report``
+and the worksheet functions); this module only lays them out for a manager: headline
+figures against the previous period and last year, 波动说明, breakdowns, top 10s, a
+12-period trend and revenue by region as native charts, and 数据核对 — a report that
+does not reconcile says so in red at the top. The whole tab is written as one block
+and formatted block by block, so the number of workbook calls does not grow with the
+data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from typing import Any
+
+import pandas as pd
+import xlwings as xw
+
+from neiqin.report_sources import ReportInputError, read_workbook
+from neiqin.reports import (
+    MEASURES,
+    PERIOD_LABELS,
+    REPORT_NAMES,
+    Period,
+    Report,
+    build_report,
+    period_start,
+    period_title,
+    period_words,
+    ratio,
+)
+
+from .registry import Context, Summary, action, get
+
+log = logging.getLogger(__name__)
+
+WIDTH = 8  # columns A:H — the printed page width
+WIDTHS = [22, 16, 16, 14, 16, 15, 15, 15]
+MONEY = "¥#,##0.00"
+COUNT = "#,##0"
+QTY = "#,##0.##"
+PCT = "0.0%"
+CHANGE = "+0.0%;-0.0%;0.0%"  # coloured green/red by font (see _Grid.signed)
+MONEY_CHANGE = "+¥#,##0;-¥#,##0;¥0"
+MONEY0 = "¥#,##0"
+UP_COLOR = "#007A33"
+DOWN_COLOR = "#C00000"
+TITLE_FILL = "#1F4E78"
+SECTION_FILL = "#DDEBF7"
+HEADER_FILL = "#F2F2F2"
+BAD_FILL = "#FFC7CE"
+GOOD_FILL = "#C6EFCE"
+
+
+class _Grid:
+    """The tab being laid out: rows of WIDTH cells plus the formats to apply to blocks."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[Any]] = []
+        self.formats: list[tuple[tuple[int, int, int, int], str]] = []
+        self.sections: list[int] = []
+        self.headers: list[tuple[int, int]] = []
+        self.paragraphs: list[tuple[int, int]] = []  # (row, estimated lines)
+        self.totals: list[tuple[int, int]] = []
+        self.anchors: dict[str, tuple[int, int]] = {}
+        self.texts: list[tuple[int, int, int, int]] = []
+        self.up: list[tuple[int, int]] = []  # cells of a rise (green) and of a fall (red)
+        self.down: list[tuple[int, int]] = []
+
+    def signed(self, row: int, col: int, value: Any) -> None:
+        if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
+            if value > 1e-9:
+                self.up.append((row, col))
+            elif value < -1e-9:
+                self.down.append((row, col))
+
+    @property
+    def next_row(self) -> int:
+        return len(self.rows) + 1
+
+    def add(self, *cells: Any) -> int:
+        row = list(cells)[:WIDTH]
+        self.rows.append(row + [None] * (WIDTH - len(row)))
+        return len(self.rows)
+
+    def blank(self, n: int = 1) -> None:
+        for _ in range(n):
+            self.add()
+
+    def section(self, title: str) -> None:
+        self.blank()
+        self.sections.append(self.add(title))
+
+    def table(
+        self,
+        header: list[str],
+        rows: list[list[Any]],
+        formats: dict[int, str],
+        total: list[Any] | None = None,
+        empty: str = "（本期没有数据）",
+        text_cols: tuple[int, ...] = (1,),
+    ) -> tuple[int, int]:
+        head = self.add(*header)
+        self.headers.append((head, len(header)))
+        first = self.next_row
+        changes = [c for c, f in formats.items() if f in (CHANGE, MONEY_CHANGE)]
+        for r in rows:
+            row = self.add(*r)
+            for c in changes:
+                self.signed(row, c, r[c - 1] if c - 1 < len(r) else None)
+        if not rows:
+            self.add(empty)
+        if total is not None:
+            row = self.add(*total)
+            self.totals.append((row, len(header)))
+            for c in changes:
+                self.signed(row, c, total[c - 1] if c - 1 < len(total) else None)
+        last = self.next_row - 1
+        for col, fmt in formats.items():
+            self.formats.append(((first, col, last, col), fmt))
+        for col in text_cols:  # labels stay text: Excel would turn "2026-11" or "00123" into a date/number
+            self.texts.append((first, col, last, col))
+        return first, last
+
+    def paragraph(self, text: str) -> None:
+        lines = max(1, math.ceil(_text_width(text) / (sum(WIDTHS) * 1.05)))
+        self.paragraphs.append((self.add(text), lines))
+
+
+def _text_width(text: str) -> int:
+    return sum(1.8 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _v(value: Any) -> Any:
+    """A figure for a cell: None for unknown (shown empty, never 0)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return value
+
+
+def _none_if_nan(series: pd.Series) -> list[Any]:
+    return [_v(x) for x in series]
+
+
+def _layout(report: Report, generated: dt.datetime) -> _Grid:
+    g = _Grid()
+    word = PERIOD_LABELS[report.period]
+    name = REPORT_NAMES[report.period]
+    g.add(f"{name} · {period_words(report.start, report.period)} 销售报告")
+    failed = report.failed_checks()
+    if failed:
+        g.add("⚠ 数据核对未通过：" + "；".join(c.name for c in failed) + "。请勿使用本报表，见下方『数据核对』。")
+    else:
+        g.add(f"数据核对通过 ✓（报表合计与数据源一致）　数据：{report.description}　生成：{generated:%Y-%m-%d %H:%M}")
+    g.add(
+        "环比 = 与上一"
+        + word
+        + "相比，同比 = 与去年同期相比；绿色为增长，红色为下降；毛利空白 = 有行缺少成本，无法计算。"
+    )
+
+    # ---- 核心指标
+    g.section("一、核心指标")
+    cur, prev, ago = report.current, report.previous, report.year_ago
+    rows = []
+    for key, fmt in (
+        ("revenue", MONEY),
+        ("profit", MONEY),
+        ("margin", PCT),
+        ("quantity", QTY),
+        ("orders", COUNT),
+        ("lines", COUNT),
+        ("aov", MONEY),
+        ("customers", COUNT),
+    ):
+        if key == "margin":
+            change = None if cur[key] is None or prev[key] is None else cur[key] - prev[key]
+            yoy = None if cur[key] is None or ago[key] is None else cur[key] - ago[key]
+        else:
+            change, yoy = ratio(cur[key], prev[key]), ratio(cur[key], ago[key])
+        before = _v(prev[key]) if prev["lines"] else None
+        year = _v(ago[key]) if ago["lines"] else None
+        if not prev["lines"]:
+            change = None
+        if not ago["lines"]:
+            yoy = None
+        rows.append([MEASURES[key], _v(cur[key]), before, _v(change), year, _v(yoy), None, fmt])
+    rows.append(["其中：新客户", report.customers["new"], None, None, None, None])
+    rows.append(["其中：老客户", report.customers["returning"], None, None, None, None])
+    header = ["指标", f"本{word}", f"上{word}", "环比", "去年同期", "同比"]
+    first = g.next_row + 1
+    g.table(header, [r[:6] for r in rows], {4: CHANGE, 6: CHANGE})
+    for i, r in enumerate(rows[:8]):
+        fmt = r[7]
+        g.formats.append(((first + i, 2, first + i, 3), fmt))
+        g.formats.append(((first + i, 5, first + i, 5), fmt))
+    g.formats.append(((first + 8, 2, first + 9, 2), COUNT))
+
+    # ---- 波动说明
+    g.section("二、波动说明")
+    for sentence in report.explanation:
+        g.paragraph(sentence)
+    g.blank()
+    g.anchors["charts"] = (g.next_row, 1)
+    g.blank(18)
+
+    # ---- PVM
+    g.section(f"三、销售额变化分解（价格-销量-结构，按产品类别；上{word} → 本{word}）")
+    t = report.pvm_category.table
+    pvm_rows = [
+        [i, a, b, p, v, m, n + lost + o, c]
+        for i, a, b, p, v, m, n, lost, o, c in zip(
+            t["item"],
+            t["revenue_a"],
+            t["revenue_b"],
+            t["price"],
+            t["volume"],
+            t["mix"],
+            t["new"],
+            t["lost"],
+            t["other"],
+            t["change"],
+            strict=True,
+        )
+    ]
+    comp = report.pvm_category.components
+    total = [
+        "合计",
+        float(t["revenue_a"].sum()),
+        float(t["revenue_b"].sum()),
+        comp["price"],
+        comp["volume"],
+        comp["mix"],
+        comp["new"] + comp["lost"] + comp["other"],
+        report.pvm_category.change,
+    ]
+    fmts = {2: MONEY0, 3: MONEY0} | {c: MONEY_CHANGE for c in range(4, 9)}
+    g.table(
+        [
+            "产品类别",
+            f"上{word}销售额",
+            f"本{word}销售额",
+            "价格影响",
+            "销量影响",
+            "结构影响",
+            "新增/流失/其他",
+            "变化",
+        ],
+        pvm_rows,
+        fmts,
+        total,
+    )
+    g.add(
+        "价格影响 = (本期单价 − 上期单价) × 本期销量；销量影响 = 销量变化 × 上期平均单价；"
+        "结构影响 = 销量变化 × (该类单价 − 平均单价)；只在一期出现的类别计入 新增/流失。各项之和等于销售额变化。"
+    )
+    g.paragraphs.append((g.next_row - 1, 2))
+
+    # ---- movers
+    g.section(f"四、拉动与拖累（上{word} → 本{word}，前 5 名）")
+    mover_rows = []
+    for kind, (up, down), label in (
+        ("客户", report.customer_moves, lambda x: x),
+        ("产品", report.product_moves, lambda x: report.names.get(x, x)),
+    ):
+        for tag, table in (("拉动", up), ("拖累", down)):
+            for item, a, b, c in zip(
+                table["item"], table["revenue_a"], table["revenue_b"], table["change"], strict=True
+            ):
+                shown = label(item)
+                shown = f"{item} {shown}" if kind == "产品" and shown != item else shown
+                mover_rows.append([f"{kind}{tag}", shown, a, b, c])
+    g.table(
+        ["类型", "客户 / 产品", f"上{word}销售额", f"本{word}销售额", "变化"],
+        mover_rows,
+        {3: MONEY0, 4: MONEY0, 5: MONEY_CHANGE},
+        empty="（两期之间没有变化）",
+        text_cols=(1, 2),
+    )
+
+    # ---- breakdowns
+    number = 5
+    for key, title in (("region", "按区域"), ("category", "按产品类别"), ("sales_rep", "按销售员")):
+        b = report.breakdowns[key]
+        g.section(f"{_cn(number)}、{title}")
+        number += 1
+        rows = [
+            [k, r, s, p, ch, o, c, pf]
+            for k, r, s, p, ch, o, c, pf in zip(
+                b[key],
+                b["revenue"],
+                _none_if_nan(b["share"]),
+                b["prev_revenue"],
+                _none_if_nan(b["change_pct"]),
+                b["orders"],
+                b["customers"],
+                _none_if_nan(b["profit"]),
+                strict=True,
+            )
+        ]
+        total = ["合计", float(b["revenue"].sum()), 1 if len(b) else None, float(b["prev_revenue"].sum()),
+                 _v(ratio(float(b["revenue"].sum()), float(b["prev_revenue"].sum()))), report.current["orders"],
+                 report.current["customers"], _v(report.current["profit"])]  # fmt: skip
+        first, _ = g.table(
+            [title[1:], "销售额", "占比", f"上{word}销售额", "环比", "订单数", "客户数", "毛利"],
+            rows,
+            {2: MONEY, 3: PCT, 4: MONEY, 5: CHANGE, 6: COUNT, 7: COUNT, 8: MONEY},
+            total,
+        )
+        if key == "region":
+            g.anchors["regions"] = (first, len(rows))
+
+    g.section(f"{_cn(number)}、前十大客户")
+    number += 1
+    tc = report.top_customers
+    g.table(
+        ["客户", "销售额", "占比", f"上{word}销售额", "环比", "订单数", "毛利", "排名"],
+        [
+            [k, r, _v(s), p, _v(ch), o, _v(pf), i + 1]
+            for i, (k, r, s, p, ch, o, pf) in enumerate(
+                zip(
+                    tc["customer"],
+                    tc["revenue"],
+                    tc["share"],
+                    tc["prev_revenue"],
+                    tc["change_pct"],
+                    tc["orders"],
+                    tc["profit"],
+                    strict=True,
+                )
+            )
+        ],
+        {2: MONEY, 3: PCT, 4: MONEY, 5: CHANGE, 6: COUNT, 7: MONEY},
+    )
+    g.section(f"{_cn(number)}、前十大产品")
+    number += 1
+    tp = report.top_products
+    g.table(
+        ["产品", "产品名称", "销售额", "占比", "销量", f"上{word}销售额", "环比", "毛利"],
+        [
+            [k, report.names.get(k), r, _v(s), q, p, _v(ch), _v(pf)]
+            for k, r, s, q, p, ch, pf in zip(
+                tp["product"],
+                tp["revenue"],
+                tp["share"],
+                tp["quantity"],
+                tp["prev_revenue"],
+                tp["change_pct"],
+                tp["profit"],
+                strict=True,
+            )
+        ],
+        {3: MONEY, 4: PCT, 5: QTY, 6: MONEY, 7: CHANGE, 8: MONEY},
+        text_cols=(1, 2),
+    )
+    g.section(f"{_cn(number)}、客户分布（按区域）")
+    number += 1
+    d = report.distribution
+    g.table(
+        ["区域", "客户数", "订单数", "销售额"],
+        [[k, c, o, r] for k, c, o, r in zip(d["region"], d["customers"], d["orders"], d["revenue"], strict=True)],
+        {2: COUNT, 3: COUNT, 4: MONEY},
+    )
+    g.section(f"{_cn(number)}、近 {len(report.trend)} {'个月' if report.period == 'month' else word}趋势")
+    number += 1
+    tr = report.trend
+    first, last = g.table(
+        ["期间", "销售额", "毛利", "订单数", "客户数", "销量"],
+        [
+            [k, r, _v(p), o, c, q]
+            for k, r, p, o, c, q in zip(
+                tr["title"], tr["revenue"], tr["profit"], tr["orders"], tr["customers"], tr["quantity"], strict=True
+            )
+        ],
+        {2: MONEY, 3: MONEY, 4: COUNT, 5: COUNT, 6: QTY},
+    )
+    g.anchors["trend"] = (first - 1, last)
+
+    # ---- 数据核对
+    g.section(f"{_cn(number)}、数据核对")
+    g.table(
+        ["核对项", "数据源", "报表", "结果", "说明"],
+        [[c.name, c.expected, c.actual, "✓ 一致" if c.ok else "✗ 不一致", c.note] for c in report.checks],
+        {2: "#,##0.00", 3: "#,##0.00"},
+    )
+    g.anchors["checks"] = (g.next_row - len(report.checks), len(report.checks))
+    g.blank()
+    ex = report.excluded
+    g.table(
+        ["未计入的行（原因）", "行数", "金额（已知部分）"],
+        [[r, n, _v(a)] for r, n, a in zip(ex["reason"], ex["lines"], ex["revenue"], strict=True)],
+        {2: COUNT, 3: MONEY},
+        empty="（没有未计入的行）",
+    )
+    lines = report.excluded_lines.head(200)
+    if len(lines):
+        g.blank()
+        g.table(
+            ["工作表", "行号", "订单编号", "原因"],
+            [
+                [s, int(r), o, why]
+                for s, r, o, why in zip(lines["sheet"], lines["row"], lines["order_id"], lines["reason"], strict=True)
+            ],
+            {2: "0"},
+            text_cols=(1, 3),
+        )
+        if len(report.excluded_lines) > 200:
+            g.add(f"……另有 {len(report.excluded_lines) - 200:,} 行未列出")
+    return g
+
+
+def _cn(n: int) -> str:
+    return "零一二三四五六七八九十"[n] if n <= 10 else "十" + "零一二三四五六七八九"[n - 10]
+
+
+def _freeze_top(sheet: xw.Sheet, rows: int) -> None:
+    """Keep the title and the 核对 line in view while scrolling.
+
+    xlwings' desktop engines have no freeze-panes API, so it goes through the native
+    object: openpyxl's worksheet headless, the window through COM on Windows; macOS
+    skips it (layout only).
+    """
+    try:
+        api = sheet.api
+        if hasattr(api, "freeze_panes"):  # the headless engine's openpyxl worksheet
+            api.freeze_panes = f"A{rows + 1}"
+            return
+        api.Activate()
+        window = api.Application.ActiveWindow
+        window.FreezePanes = False
+        window.SplitColumn = 0
+        window.SplitRow = rows
+        window.FreezePanes = True
+    except Exception as exc:
+        log.debug("freeze panes skipped: %s", exc)
+
+
+def write_report(book: xw.Book, report: Report, generated: dt.datetime, after: str | None = None) -> xw.Sheet:
+    """(Re)write the report's tab in ``book``; returns the sheet."""
+    name = report.title
+    names = [s.name for s in book.sheets]
+    if name in names:
+        old = book.sheets[name]
+        position = names.index(name)
+        anchor = book.sheets[position - 1] if position > 0 else None
+        if len(names) == 1:
+            book.sheets.add(after=old)
+            names = [s.name for s in book.sheets]
+        old.delete()
+        sheet = (
+            book.sheets.add(name, after=anchor) if anchor is not None else book.sheets.add(name, before=book.sheets[0])
+        )
+    else:
+        target = after if after in names else names[-1]
+        sheet = book.sheets.add(name, after=book.sheets[target])
+    g = _layout(report, generated)
+    last = len(g.rows)
+    _text_format(sheet, g.texts)
+    sheet.range("A1").value = g.rows
+    for col, w in enumerate(WIDTHS, start=1):
+        sheet.range((1, col)).column_width = w
+    title = sheet.range("A1")
+    title.font.bold = True
+    title.font.size = 16
+    title.font.color = TITLE_FILL
+    status = sheet.range((2, 1), (2, WIDTH))
+    status.color = BAD_FILL if report.failed_checks() else GOOD_FILL
+    sheet.range("A2").font.bold = True
+    if report.failed_checks():
+        sheet.range("A2").font.color = "#9C0006"
+    sheet.range("A3").font.color = "#595959"
+    body = sheet.range((4, 1), (last, WIDTH))
+    body.vertical_alignment = "top"
+    for (r1, c1, r2, c2), fmt in g.formats:
+        sheet.range((r1, c1), (r2, c2)).number_format = fmt.replace("¥", report.currency)
+    _font_colors(sheet, g.up, UP_COLOR)
+    _font_colors(sheet, g.down, DOWN_COLOR)
+    _format_rows(sheet, g.sections, SECTION_FILL, bold=True, size=12)
+    _format_rows(sheet, [r for r, _ in g.headers], HEADER_FILL, bold=True)
+    _format_rows(sheet, [r for r, _ in g.totals], None, bold=True)
+    paragraph_rows = [r for r, _ in g.paragraphs]
+    for r, lines in g.paragraphs:
+        row = sheet.range((r, 1), (r, WIDTH))
+        row.merge()
+        row.wrap_text = True
+        row.row_height = 16 * lines + 2
+    if paragraph_rows:
+        log.debug("paragraph rows %s", paragraph_rows)
+    _charts(sheet, report, g)
+    _freeze_top(sheet, 2)
+    try:
+        api = sheet.page_setup.api
+        api.Orientation = 1  # portrait: the tab is 8 columns wide
+        api.Zoom = False
+        api.FitToPagesWide = 1
+        api.FitToPagesTall = False
+    except Exception as exc:
+        log.debug("page setup skipped: %s", exc)
+    return sheet
+
+
+def _format_rows(
+    sheet: xw.Sheet, rows: list[int], fill: str | None, bold: bool = False, size: int | None = None
+) -> None:
+    """Format whole rows A:H in one call (a multi-area range)."""
+    if not rows:
+        return
+    for chunk in range(0, len(rows), 20):  # a multi-area address must stay under 255 characters
+        address = ",".join(f"A{r}:H{r}" for r in rows[chunk : chunk + 20])
+        rng = sheet.range(address)
+        if fill:
+            rng.color = fill
+        if bold:
+            rng.font.bold = True
+        if size:
+            rng.font.size = size
+
+
+def _text_format(sheet: xw.Sheet, areas: list[tuple[int, int, int, int]]) -> None:
+    """Format label cells as text before the values are written (few calls: multi-area ranges)."""
+    from openpyxl.utils import get_column_letter
+
+    for chunk in range(0, len(areas), 20):
+        address = ",".join(
+            f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}" for r1, c1, r2, c2 in areas[chunk : chunk + 20]
+        )
+        sheet.range(address).number_format = "@"
+
+
+def _font_colors(sheet: xw.Sheet, cells: list[tuple[int, int]], color: str) -> None:
+    """Colour many single cells with few calls: multi-area ranges of up to 20 cells."""
+    from openpyxl.utils import get_column_letter
+
+    for chunk in range(0, len(cells), 20):
+        address = ",".join(f"{get_column_letter(c)}{r}" for r, c in cells[chunk : chunk + 20])
+        sheet.range(address).font.color = color
+
+
+def _charts(sheet: xw.Sheet, report: Report, g: _Grid) -> None:
+    """The 12-period trend line and revenue by region, in the band under 波动说明."""
+    top, _ = g.anchors["charts"]
+    head, last = g.anchors["trend"]
+    word = "月" if report.period == "month" else PERIOD_LABELS[report.period]
+    trend = sheet.charts.add(
+        source=sheet.range((head, 1), (last, 2)),
+        chart_type="line_markers",
+        anchor=sheet.range((top, 1)),
+        width=440,
+        height=250,
+        name="销售额趋势",
+    )
+    unit = "元" if report.currency == "¥" else report.currency
+    span = f"近 {len(report.trend)} 个{word}" if report.period == "month" else f"近 {len(report.trend)} {word}"
+    trend.title = f"{span}销售额（{unit}）"
+    first, n = g.anchors["regions"]
+    if n:
+        bars = sheet.charts.add(
+            source=sheet.range((first - 1, 1), (first + n - 1, 2)),
+            chart_type="bar_clustered",
+            anchor=sheet.range((top, 5)),
+            width=330,
+            height=250,
+            name="区域销售额",
+        )
+        bars.title = f"本期销售额（按区域，{unit}）"
+
+
+# --------------------------------------------------------------------------- actions
+
+
+def _report(book: xw.Book, ctx: Context, period: Period) -> Summary:
+    act = get(f"report_{period}")
+    try:
+        sales = read_workbook(book, ctx.settings)
+    except ReportInputError as exc:
+        return Summary(act.id, act.label, "failed", str(exc), issues=exc.issues)
+    day = ctx.settings.report_date or ctx.today
+    start = period_start(day, period)
+    report = build_report(sales, period, start)
+    sheet = write_report(book, report, ctx.now)
+    cur, prev = report.current, report.previous
+    change = ratio(cur["revenue"], prev["revenue"])
+    word = PERIOD_LABELS[period]
+    message = (
+        f"已生成『{sheet.name}』：销售额 ¥{cur['revenue']:,.2f}，订单 {cur['orders']} 张"
+        + (f"，环比 {change * 100:+.1f}%" if change is not None else f"，上{word}无数据")
+        + "。"
+    )
+    details = []
+    outcome = "ok"
+    if not report.reconciled:
+        outcome = "issues"
+        details.append("⚠ 数据核对未通过：" + "；".join(c.name for c in report.failed_checks()) + "；请勿使用本报表。")
+    if len(report.excluded_lines):
+        details.append(
+            f"有 {len(report.excluded_lines)} 行未计入（{'、'.join(report.excluded['reason'])}），见报表末尾。"
+        )
+    if not len(sales.lines):
+        details.append("订单台账中还没有可统计的订单行。")
+    if sales.issues:
+        details.append(f"订单台账有 {len(sales.issues)} 处数据问题影响报表，请点『校验订单』查看。")
+    if report.current["lines"] == 0 and len(sales.lines):
+        details.append(f"本{word}（{period_title(start, period)}）没有订单；可在『设置』的「报表日期」指定其他日期。")
+    return Summary(act.id, act.label, outcome, message, rows=len(sales.all), issues=sales.issues, details=details)
+
+
+@action(
+    "report_day",
+    label="日报",
+    group="报表",
+    image="CalendarInsert",
+    screentip="生成销售日报",
+    supertip="按『订单台账』和『订单归档』生成当天的销售日报（与前一天、去年同日比较，含波动说明和数据核对）。"
+    "日期默认今天，可在『设置』的「报表日期」指定。",
+)
+def report_day(book: xw.Book, ctx: Context) -> Summary:
+    return _report(book, ctx, "day")
+
+
+@action(
+    "report_week",
+    label="周报",
+    group="报表",
+    image="ChartTrendline",
+    screentip="生成销售周报",
+    supertip="生成本周（周一至周日）的销售周报：与上周、去年同周比较，按区域/类别/销售员分解，前十大客户和产品，趋势图。",
+)
+def report_week(book: xw.Book, ctx: Context) -> Summary:
+    return _report(book, ctx, "week")
+
+
+@action(
+    "report_month",
+    label="月报",
+    group="报表",
+    image="ChartTypeColumnInsertGallery",
+    screentip="生成销售月报",
+    supertip="生成本月的销售月报：销售额、销量、毛利、客户分布，环比和同比，价格-销量-结构分解，"
+    "12 个月趋势图和数据核对。",
+)
+def report_month(book: xw.Book, ctx: Context) -> Summary:
+    return _report(book, ctx, "month")
