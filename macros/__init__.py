@@ -11,7 +11,7 @@ from neiqin.addin import ensure_import_path
 
 ensure_import_path()  # NeiQin's validators/ before any look-alike package
 
-from . import orders  # noqa: E402,F401  (registers the order actions)
+from . import expenses, orders, reports  # noqa: E402,F401  (register the expense, order and report actions)
 from .registry import Action, Context, Summary, action, actions, dispatch, get, run  # noqa: E402
 
 __all__ = ["Action", "Context", "Summary", "action", "actions", "dispatch", "get", "run"]

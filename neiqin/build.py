@@ -216,13 +216,18 @@ def write_ledger_sheets(
     The same layout serves NeiQin.xlsm (empty ledgers) and the demo (a company's data).
     Returns the sheet names in order.
     """
+    from .forms import FORM_SHEET, cities_range, write_expense_form
     from .schema import ledger_model
     from .sheets import load_layouts, write_ledger, write_lists, write_settings
 
     settings = settings or Settings()
     layouts = load_layouts(templates_dir() / "sheets")
     ledger_sheets = [ledger_model(layout.ledger).ledger.sheet for layout in layouts]
-    order = ["首页", *ledger_sheets, "设置", "列表"]
+    # 费用报销单: a blank template, or the given forms (one sheet each)
+    forms = (data or {}).get("expense_forms") or [{"sheet": FORM_SHEET}]
+    form_sheets = [f.get("sheet", FORM_SHEET) for f in forms]
+    at = ledger_sheets.index("报销登记") if "报销登记" in ledger_sheets else len(ledger_sheets)
+    order = ["首页", *ledger_sheets[:at], *form_sheets, *ledger_sheets[at:], "设置", "列表"]
     _home(wb, actions, order[1:], addin=False)
     lists = write_lists(wb, settings)
     for layout in layouts:
@@ -230,12 +235,22 @@ def write_ledger_sheets(
         write_ledger(
             wb,
             model,
-            (data or {}).get(layout.ledger, []),
+            (data or {}).get(layout.ledger) or layout.defaults,
             settings,
             layout=layout,
             lists=lists,
             title=(titles or {}).get(layout.ledger),
             subtitle=(subtitles or {}).get(layout.ledger),
+        )
+    for form in forms:
+        write_expense_form(
+            wb,
+            form,
+            name=form.get("sheet", FORM_SHEET),
+            title=form.get("title", "费用报销单"),
+            lists=lists,
+            settings=settings,
+            cities_ref=cities_range(first_data_row=5),
         )
     write_settings(wb, settings)
     for position, name in enumerate(order):

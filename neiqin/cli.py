@@ -63,7 +63,11 @@ def _parser() -> argparse.ArgumentParser:
         "Validate a ledger and list every issue at once (sheet, Excel row, column, code, message).",
     )
     p.add_argument("file", metavar="FILE", help="Excel 工作簿 / workbook (.xlsx .xlsm .xls)")
-    p.add_argument("--ledger", default="orders", help="台账 / ledger: orders（默认 / default）")
+    p.add_argument(
+        "--ledger",
+        default="orders",
+        help="台账 / ledger: orders（默认 / default）；expenses = 全部费用报销单 / every expense claim form",
+    )
     p.add_argument("--sheet", help="工作表名（默认自动查找）/ sheet name (found automatically by default)")
     p.add_argument("--json", action="store_true", help="输出 JSON 问题列表 / print issues as a JSON list")
     p.add_argument(
@@ -142,6 +146,65 @@ def _parser() -> argparse.ArgumentParser:
 
     p = new(
         sub,
+        "report",
+        "销售报表 / sales report",
+        "按日、周或月汇总销售额、销量、毛利、订单数（来自 NeiQin 工作簿的订单台账和订单归档，"
+        "或用 --map 映射的任何销售导出文件），并与数据源核对。\n"
+        "Sales by day, ISO week or month from a NeiQin workbook or any mapped sales export,\n"
+        "reconciled with the source.\n\n"
+        "例 / example:  neiqin report 订单.xlsx --period month --date 2026-11 --out 月报.xlsx\n"
+        "               neiqin report superstore.xlsx --map superstore.toml --period month --by region --json",
+    )
+    p.add_argument("file", metavar="FILE", help="工作簿或导出文件 / workbook or export (.xlsx .xlsm .xls .csv)")
+    p.add_argument(
+        "--period", required=True, choices=["day", "week", "month"], help="期间 / period: day, week (ISO) or month"
+    )
+    p.add_argument(
+        "--date",
+        help="只报这一期：期间内任一日期，或月份 2026-11、周 2026-W48 / one period: any date in it, 2026-11, 2026-W48",
+    )
+    p.add_argument(
+        "--by",
+        help="分组字段 / group by: region 区域, customer 客户, category 产品类别, product 产品, sales_rep 销售员",
+    )
+    p.add_argument("--map", help="列映射文件（TOML）/ column mapping for an export (TOML)")
+    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.add_argument(
+        "--out",
+        help="把报表页（含图表）写入此 Excel 文件，已存在则更新同名报表页 / write the report tab (with charts) here",
+    )
+
+    p = new(
+        sub,
+        "seal",
+        "封存报销单 / seal expense claims",
+        "校验 FILE 中的费用报销单，把没有错误的写成封存副本『报销单_<报销单号>.xlsx』"
+        "（报销单 + 『校验记录』：规则版本、时间、内勤、剩余警告、SHA-256 摘要；配置了公司密钥时加 HMAC 签名）。"
+        "FILE 本身不改动；状态流转请用功能区的『提交财务』。\n"
+        "Check the expense claim forms of FILE and write a sealed copy of each clean one (FILE is not changed).\n\n"
+        "公司密钥 / company key: $NEIQIN_SEAL_KEY, $NEIQIN_SEAL_KEY_FILE 或 config.toml 的 seal_key_file",
+    )
+    p.add_argument("file", metavar="FILE", help="含费用报销单的工作簿 / workbook with 费用报销单 sheets")
+    p.add_argument(
+        "--out",
+        help="输出文件夹，只有一张报销单时也可是 .xlsx 文件名（默认 FILE 所在文件夹）/ output folder or file",
+    )
+    p.add_argument("--sheet", help="只封存这一张报销单（工作表名）/ seal only this form sheet")
+    p.add_argument("--today", type=_date, help="按此日期校验（YYYY-MM-DD）/ validate as of this date")
+
+    p = new(
+        sub,
+        "verify",
+        "核对封存的报销单 / verify sealed claims",
+        "财务核对封存的报销单：逐个文件报告 有效 / 已被修改（哪些单元格，原值和现值）/ 签名无效 / 无校验记录。\n"
+        "Verify sealed expense claims: valid, modified (which cells, old and new value), bad signature, no record.\n\n"
+        "退出码 / exit codes: 0 全部有效 all valid · 1 有无效的 some not valid · 2 无法使用的输入 unusable input",
+    )
+    p.add_argument("path", metavar="FILE|DIR", help="封存的报销单，或含封存报销单的文件夹 / sealed file or folder")
+    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+
+    p = new(
+        sub,
         "log",
         "查看操作日志 / show the action log",
         "查看最近的操作日志。\nShow the latest rows of the action log.",
@@ -213,12 +276,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from . import addin
     from .config import load_settings
     from .issues import has_errors, sort_issues
-    from .schema import ledger_names
+    from .schema import ledger_model, ledger_names
 
     addin.ensure_import_path()
-    if args.ledger not in ledger_names():
-        return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(ledger_names())}")
+    known = [*ledger_names(), "expenses"]  # expenses: the 费用报销单 forms
+    if args.ledger not in known:
+        return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(known)}")
     book = _open(args.file)
+    settings, setting_issues = load_settings(book)
+    if args.sheet and args.mark and args.ledger != "expenses":
+        from .ledger import find_sheet
+
+        found = find_sheet(book, ledger_model(args.ledger), settings.header_scan_rows).name
+        if found != args.sheet:
+            return _fail(
+                f"--mark 只标记自动找到的『{found}』；要标记『{args.sheet}』，请先把它改名为"
+                f"『{ledger_model(args.ledger).ledger.sheet}』，或去掉 --mark 只列出问题"
+            )
     if args.mark:
         macros = addin.load_macros()
         action_id = f"validate_{args.ledger}"
@@ -230,8 +304,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _print_save_warnings(book)
     else:
         validators = addin.load_validators()
-        settings, setting_issues = load_settings(book)
-        result = validators.validate(book, args.ledger, settings, args.today)
+        # the status memory is read as --mark reads it, so both give the same issues and exit code
+        result = validators.validate(book, args.ledger, settings, args.today, _status_store(settings), sheet=args.sheet)
         issues = sort_issues(result.issues + setting_issues)
     if args.json:
         json.dump([i.to_dict() for i in issues], sys.stdout, ensure_ascii=False, indent=1)
@@ -247,9 +321,29 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_ISSUES if has_errors(issues) else EXIT_OK
 
 
-def _print_save_warnings(book: Any) -> None:
-    for item in getattr(book.impl, "save_warnings", []) or []:
-        print(f"注意：保存时丢失了 {item}（无 Excel 环境无法保留），原文件请另行备份。", file=sys.stderr)
+def _status_store(settings: Any) -> Any:
+    """The store whose recorded statuses validation compares with; None when there is none yet (not created)."""
+    from .store import database_url, open_store
+
+    url = database_url(settings.db)
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    return open_store(settings.db)
+
+
+def _print_save_warnings(book: Any, source: str | None = None) -> None:
+    lost = getattr(book.impl, "save_warnings", []) or []
+    if not lost:
+        return
+    items = "、".join(lost)
+    backup = getattr(book.impl, "save_backup", None)
+    if backup is not None:
+        where = f"保存前已把原文件备份为 {backup}，需要这些内容请打开备份"
+    elif source is not None:
+        where = f"原文件 {source} 未改动"
+    else:
+        where = "请保留原文件的备份"
+    print(f"注意：保存结果中缺少 {items}（无 Excel 环境无法保留）；{where}。", file=sys.stderr)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -270,9 +364,110 @@ def cmd_run(args: argparse.Namespace) -> int:
         if summary.outcome == "error":
             return EXIT_BUG
         book.save(args.out) if args.out else book.save()
-        _print_save_warnings(book)
+        _print_save_warnings(book, args.file if args.out else None)
         print(f"已保存：{book.fullname}")
     return EXIT_ISSUES if summary.errors else EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from . import reports
+    from .report_sources import ReportInputError, read_file
+
+    try:
+        by = reports.resolve_by(args.by)
+        start = None
+        period = args.period
+        if args.date:
+            _kind, start = reports.parse_period(args.date, period)
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
+        sales = read_file(args.file, args.map)
+    except ReportInputError as exc:
+        if exc.issues:
+            _print_issues(exc.issues, sys.stderr)
+        return _fail(str(exc))
+    errors = [i for i in sales.issues if i.severity == "error"]
+    if sales.issues:
+        shown = sales.issues[:50]
+        _print_issues(shown, sys.stderr)
+        if len(sales.issues) > len(shown):
+            print(f"……另有 {len(sales.issues) - len(shown):,} 条问题未列出", file=sys.stderr)
+    document = reports.report_json(sales, period, by, start)
+    if args.json:
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        _print_report(document, by)
+    if args.out:
+        if not len(sales.lines):
+            return _fail("数据中没有可统计的销售行，未生成报表页")
+        chosen = start or reports.latest_start(sales, period)
+        report = reports.build_report(sales, period, chosen)
+        _write_out(Path(args.out), report)
+        print(f"报表页『{report.title}』已写入 {args.out}", file=sys.stderr if args.json else sys.stdout)
+    if not document["reconciled"]:
+        print("neiqin：⚠ 报表与数据源核对不一致，请勿使用，见 checks", file=sys.stderr)
+        return EXIT_ISSUES
+    return EXIT_ISSUES if errors else EXIT_OK
+
+
+def _print_report(document: dict[str, Any], by: str | None) -> None:
+    from .reports import BY_FIELDS
+
+    def money(v: Any) -> str:
+        return "" if v is None else f"{v:,.2f}"
+
+    head = ["期间"] + ([BY_FIELDS[by][1]] if by else []) + ["销售额", "销量", "毛利", "订单数", "行数"]
+    rows = [
+        [r["period"]]
+        + ([str(r[by] if r[by] is not None else "（未填）")] if by else [])
+        + [money(r["revenue"]), f"{r['quantity']:,.0f}", money(r["profit"]), f"{r['orders']:,}", f"{r['lines']:,}"]
+        for r in document["rows"]
+    ]
+    t = document["totals"]
+    rows.append(
+        ["合计"]
+        + ([""] if by else [])
+        + [money(t["revenue"]), f"{t['quantity']:,.0f}", money(t["profit"]), f"{t['orders']:,}", f"{t['lines']:,}"]
+    )
+    widths = [max(_width(str(x)) for x in col) for col in zip(head, *rows, strict=True)]
+    numeric = set(range(len(head) - 5, len(head)))
+    for row in [head, *rows]:
+        cells = []
+        for j, (cell, w) in enumerate(zip(row, widths, strict=True)):
+            text = str(cell)
+            cells.append(" " * (w - _width(text)) + text if j in numeric else _pad(text, w))
+        print("  ".join(cells))
+    if document["excluded"]:
+        reasons: dict[str, int] = {}
+        for e in document["excluded"]:
+            reasons[e["reason"]] = reasons.get(e["reason"], 0) + 1
+        print("未计入：" + "，".join(f"{k} {v:,} 行" for k, v in reasons.items()))
+    print("数据核对：" + ("通过 ✓" if document["reconciled"] else "不一致 ✗"))
+
+
+def _write_out(path: Path, report: Any) -> None:
+    import datetime as _dt
+
+    from openpyxl import Workbook
+
+    from .engine import open_book
+
+    if not path.exists():
+        wb = Workbook()
+        wb.active.title = "说明"
+        wb.active["A1"] = "NeiQin 生成的销售报表；每次运行更新同名报表页。"
+        wb.save(path)
+    book = open_book(path, engine="headless")
+    try:
+        from . import addin
+
+        addin.load_macros().reports.write_report(book, report, _dt.datetime.now().replace(microsecond=0))
+        book.save()
+        _print_save_warnings(book)
+    finally:
+        book.close()
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
@@ -356,7 +551,78 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_seal(args: argparse.Namespace) -> int:
+    from . import addin, seal
+    from .config import load_settings
+    from .store import current_user
+
+    addin.ensure_import_path()
+    expenses = addin.load_validators().expenses
+    book = _open(args.file)
+    settings, _ = load_settings(book)
+    key = seal.seal_key()
+    found = expenses.validate_forms(
+        book, settings, args.today, _status_store(settings), sheets=[args.sheet] if args.sheet else None
+    )
+    if not found.forms:
+        return _fail("报销单都是空白模板，没有可封存的报销单")
+    out = Path(args.out) if args.out else Path(args.file).resolve().parent
+    single_file = out.suffix.lower() in (".xlsx", ".xlsm")
+    if single_file and len(found.forms) > 1:
+        return _fail(f"FILE 中有 {len(found.forms)} 张报销单，--out 请给一个文件夹")
+    refused = 0
+    now = dt.datetime.now().replace(microsecond=0)
+    for form in found.forms:
+        issues = found.by_sheet[form.sheet]
+        errors = [i for i in issues if i.severity == "error"]
+        if errors or not form.claim_id:
+            refused += 1
+            print(f"『{form.sheet}』有 {len(errors)} 个错误，未封存：")
+            _print_issues(errors)
+            continue
+        target = out if single_file else out / seal.sealed_name(form.claim_id)
+        warnings = [f"{i.cell or i.column}：{i.message}" for i in issues if i.severity == "warning"]
+        result = seal.seal_form(book, form, target, clerk=current_user(), when=now, warnings=warnings, key=key)
+        signed = "已签名" if result.signed else "未签名（未配置公司密钥）"
+        print(f"已封存：{result.path}（报销单 {form.claim_id}，{result.cells} 个单元格，{signed}）")
+    return EXIT_ISSUES if refused else EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from . import addin, seal
+
+    addin.ensure_import_path()
+    path = Path(args.path)
+    if not path.exists():
+        return _fail(f"找不到 {args.path}；请检查路径")
+    files = seal.workbook_files(path) if path.is_dir() else [path]
+    if not files:
+        return _fail(f"文件夹 {args.path} 中没有 .xlsx / .xlsm 文件")
+    key = seal.seal_key()
+    results = [seal.verify_file(f, key) for f in files]
+    if len(results) == 1 and results[0].status == seal.UNREADABLE:
+        return _fail("；".join(results[0].notes) or f"无法读取 {args.path}")
+    if args.json:
+        json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for r in results:
+            head = f"{r.path.name}：{r.status}"
+            if r.claim_id:
+                head += f"（报销单 {r.claim_id}，{r.sealed_at} 由 {r.clerk} 封存{'，已签名' if r.signed else ''}）"
+            print(head)
+            for change in r.changes:
+                print(f"  改动 {change.text()}")
+            for note in r.notes:
+                print(f"  {note}")
+        valid = sum(r.valid for r in results)
+        print(f"共 {len(results)} 个文件：有效 {valid} 个，无效 {len(results) - valid} 个。")
+    return EXIT_OK if all(r.valid for r in results) else EXIT_ISSUES
+
+
 COMMANDS = {
+    "seal": cmd_seal,
+    "verify": cmd_verify,
     "build": cmd_build,
     "doctor": cmd_doctor,
     "import-ledger": cmd_import_ledger,
@@ -365,6 +631,7 @@ COMMANDS = {
     "actions": cmd_actions,
     "demo": cmd_demo,
     "log": cmd_log,
+    "report": cmd_report,
 }
 
 
@@ -380,10 +647,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_OK
-    if args.command in ("validate", "run"):
+    if args.command in ("validate", "run", "report"):
         from . import prefetch
 
-        prefetch.start(args.file)  # parse the workbook while the libraries below import
+        # parse the workbook while the libraries below import (a mapped export is read without the engine)
+        prefetch.start(args.file, errors=not (args.command == "report" and args.map))
     from .errors import NeiQinError
     from .logs import setup
 

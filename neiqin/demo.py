@@ -447,6 +447,7 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
     """The demo workbook: NeiQin.xlsm's layout (tables, dropdowns, notes) with the company's data."""
     from neiqin.addin import load_macros
 
+    from . import demo_expenses
     from .build import write_ledger_sheets
 
     macros = load_macros()
@@ -484,6 +485,8 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
         "products": products,
         "changes": data.get("changes", []),
         **data.get("tasks", {}),
+        "expense_forms": demo_expenses.expense_forms(end),
+        "claims": demo_expenses.claims(end),
     }
     titles = {
         name: f"{COMPANY} {title}"
@@ -507,6 +510,17 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+def _earlier_claims(db: str, end: dt.date) -> None:
+    """The store remembers the invoices of a claim paid in October (a duplicate to find)."""
+    from . import demo_expenses
+    from .store import open_store
+
+    when = dt.datetime.combine(end - dt.timedelta(days=35), dt.time(10))
+    open_store(db).reserve_invoices(
+        demo_expenses.EARLIER_ID, demo_expenses.earlier_invoices(end), when=when, user="李娜"
+    )
 
 
 def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
@@ -534,11 +548,17 @@ def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     with headless_caller(path) as book:
         settings, _ = load_settings(book)
         settings.db = str(store)
+        _earlier_claims(str(store), end)
         # every button once, in ribbon order; then 校验订单 again so the marks show the final state
         sequence = [act.id for act in macros.actions()] + ["validate_orders"]
         for action_id in sequence:
             summary = macros.run(
-                action_id, book, today=end, settings=settings, now=dt.datetime.combine(end, dt.time(17, 30))
+                action_id,
+                book,
+                today=end,
+                settings=settings,
+                now=dt.datetime.combine(end, dt.time(17, 30)),
+                user="李娜",  # the demo's clerk (she signs the pre-review and the sealed copy)
             )
             print("· " + summary.text().replace("\n", "\n  "))
             worst = max(worst, {"ok": 0, "issues": 0, "failed": 2, "error": 3}[summary.outcome])

@@ -17,7 +17,7 @@ Severity = Literal["error", "warning"]
 
 
 class Code(StrEnum):
-    """Stable issue codes. Prefix: LED = any ledger, ORD = 订单台账, CUS = 客户档案, ARC = 订单归档."""
+    """Stable issue codes. Prefix: LED = any ledger, ORD = 订单台账, CUS = 客户档案, ARC = 订单归档, REP = 销售报表."""
 
     LED_NO_HEADER = "LED-001"
     LED_MISSING_COLUMN = "LED-002"
@@ -32,6 +32,9 @@ class Code(StrEnum):
     LED_NOT_IN_LIST = "LED-016"
     LED_FORMULA_TEXT = "LED-017"
     LED_DUPLICATE_KEY = "LED-018"
+    LED_AMBIGUOUS_NUMBER = "LED-019"
+    LED_LOST_DIGITS = "LED-020"
+    LED_MERGED_CELLS = "LED-021"
 
     ORD_QTY_ZERO = "ORD-001"
     ORD_QTY_NEGATIVE = "ORD-002"
@@ -54,6 +57,41 @@ class Code(StrEnum):
     CUS_BAD_PHONE = "CUS-001"
 
     ARC_TAMPERED = "ARC-001"
+
+    EXP_NO_LABEL = "EXP-001"
+    EXP_NO_LINES_HEADER = "EXP-002"
+    EXP_NO_LINES = "EXP-003"
+    EXP_DUPLICATE_CLAIM = "EXP-004"
+    EXP_SELF_APPROVAL = "EXP-005"
+    EXP_NO_APPROVAL = "EXP-006"
+    EXP_INVOICE_NUMBER = "EXP-007"
+    EXP_INVOICE_CODE = "EXP-008"
+    EXP_INVOICE_KIND = "EXP-009"
+    EXP_INVOICE_YEAR = "EXP-010"
+    EXP_NO_INVOICE_NOTE = "EXP-011"
+    EXP_TAX_RATE = "EXP-012"
+    EXP_TAX_AMOUNT = "EXP-013"
+    EXP_GROSS_AMOUNT = "EXP-014"
+    EXP_TOTAL_MISMATCH = "EXP-015"
+    EXP_UPPER_INVALID = "EXP-016"
+    EXP_UPPER_MISMATCH = "EXP-017"
+    EXP_INVOICE_AFTER_CLAIM = "EXP-018"
+    EXP_INVOICE_FUTURE = "EXP-019"
+    EXP_INVOICE_TOO_OLD = "EXP-020"
+    EXP_OVER_LIMIT = "EXP-021"
+    EXP_ATTACHMENTS = "EXP-022"
+    EXP_DUPLICATE_INVOICE = "EXP-023"
+    EXP_INVOICE_CLAIMED = "EXP-024"
+    EXP_NO_STANDARDS = "EXP-025"
+    EXP_UNKNOWN_CITY = "EXP-026"
+    EXP_STATUS_TRANSITION = "EXP-027"
+
+    REP_MAP_COLUMN = "REP-001"
+    REP_MAP_FILE = "REP-002"
+    REP_NO_AMOUNT = "REP-003"
+    REP_NO_DATE = "REP-004"
+    REP_NOT_RECONCILED = "REP-005"
+    REP_MAP_FIELD = "REP-006"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +166,23 @@ CODES: dict[Code, CodeInfo] = {
         "error",
         "编号重复",
         "『{value}』与第 {other} 行重复；「{column}」必须唯一，请删除或改正其中一行",
+    ),
+    Code.LED_AMBIGUOUS_NUMBER: CodeInfo(
+        "error",
+        "数字写法不明确",
+        "『{value}』的逗号、空格或小数点位置不对，无法确定是多少；请写成如 1200.50 或 1,200.50（逗号只用作千分位）",
+    ),
+    Code.LED_LOST_DIGITS: CodeInfo(
+        "error",
+        "长数字已丢失位数",
+        "『{value}』是 16 位以上的数字，Excel 只保留 15 位有效数字，后面几位已经变了；"
+        "请把「{column}」列设为文本格式后重新输入（或在前面加英文单引号 '）",
+    ),
+    Code.LED_MERGED_CELLS: CodeInfo(
+        "warning",
+        "合并单元格",
+        "「{column}」有 {count} 处合并单元格（如第 {first}–{last} 行的『{value}』），"
+        "已按合并区域的每一行都填了这个值读取；请取消合并后在每行填写（合并单元格不能排序、筛选，也无法逐行标记问题）",
     ),
     Code.ORD_QTY_ZERO: CodeInfo(
         "error",
@@ -220,10 +275,177 @@ CODES: dict[Code, CodeInfo] = {
         "归档后被改动",
         "这一行归档后被改动过（与归档时的校验值不符）；请按数据库中的归档记录核对并改回",
     ),
+    Code.EXP_NO_LABEL: CodeInfo(
+        "error",
+        "报销单缺少栏目",
+        "报销单中找不到「{column}」栏；请按模板加上「{column}」，并把内容填在它右边一格",
+    ),
+    Code.EXP_NO_LINES_HEADER: CodeInfo(
+        "error",
+        "找不到费用明细表头",
+        "报销单中找不到费用明细的表头（应包含 {expected} 等列名）；请按模板恢复明细表头",
+    ),
+    Code.EXP_NO_LINES: CodeInfo(
+        "error",
+        "没有费用明细",
+        "报销单没有填写任何费用明细；请按发票逐张填写明细",
+    ),
+    Code.EXP_DUPLICATE_CLAIM: CodeInfo(
+        "error",
+        "报销单号重复",
+        "报销单号『{value}』与『{other}』相同；请为每张报销单使用不同的单号",
+    ),
+    Code.EXP_SELF_APPROVAL: CodeInfo(
+        "error",
+        "报销人自己审批",
+        "部门负责人『{value}』就是报销人本人，不能自己审批；请由上一级负责人审批",
+    ),
+    Code.EXP_NO_APPROVAL: CodeInfo(
+        "error",
+        "缺少部门审批",
+        "「{column}」为空：部门负责人审批后才能交内勤初审（制度三.7）；请先送部门负责人签字并填写审批日期",
+    ),
+    Code.EXP_INVOICE_NUMBER: CodeInfo(
+        "error",
+        "发票号码不符合规定",
+        "{problem}；请{todo}",
+    ),
+    Code.EXP_INVOICE_CODE: CodeInfo(
+        "error",
+        "发票代码不符合规定",
+        "{problem}；请{todo}",
+    ),
+    Code.EXP_INVOICE_KIND: CodeInfo(
+        "error",
+        "发票类型与号码格式不符",
+        "{problem}；请{todo}",
+    ),
+    Code.EXP_INVOICE_YEAR: CodeInfo(
+        "error",
+        "数电发票号码年份与开票日期不符",
+        "{problem}；请{todo}",
+    ),
+    Code.EXP_NO_INVOICE_NOTE: CodeInfo(
+        "error",
+        "无发票未写说明",
+        "这一行没有发票；请在「说明」中写明原因（如 出租车无发票、补助按标准发放）",
+    ),
+    Code.EXP_TAX_RATE: CodeInfo(
+        "error",
+        "税率不在允许范围",
+        "税率 {value} 不是增值税的税率（可选：{choices}）；请按发票上的税率填写",
+    ),
+    Code.EXP_TAX_AMOUNT: CodeInfo(
+        "error",
+        "税额与 不含税金额×税率 不符",
+        "税额 {amount} 与 不含税金额 {net} × 税率 {rate} = {expected} 不符（相差 {diff}）；请按发票核对税额",
+    ),
+    Code.EXP_GROSS_AMOUNT: CodeInfo(
+        "error",
+        "价税合计与 不含税金额+税额 不符",
+        "价税合计 {amount} 与 不含税金额 {net} + 税额 {tax} = {expected} 不符（相差 {diff}）；请按发票核对",
+    ),
+    Code.EXP_TOTAL_MISMATCH: CodeInfo(
+        "error",
+        "合计(小写)与明细之和不符",
+        "合计(小写) {amount} 与各行价税合计之和 {expected} 不符（相差 {diff}）；请改为 {expected}",
+    ),
+    Code.EXP_UPPER_INVALID: CodeInfo(
+        "error",
+        "合计(大写)写法不对",
+        "合计(大写)『{value}』写法不对：{reason}；请写作『{expected}』",
+    ),
+    Code.EXP_UPPER_MISMATCH: CodeInfo(
+        "error",
+        "合计(大写)与小写不符",
+        "合计(大写)『{value}』是 {written} 元，与合计(小写) {amount} 元不符；请写作『{expected}』",
+    ),
+    Code.EXP_INVOICE_AFTER_CLAIM: CodeInfo(
+        "error",
+        "开票日期晚于报销日期",
+        "开票日期 {value} 晚于报销日期 {claim_date}；请核对开票日期或报销日期",
+    ),
+    Code.EXP_INVOICE_FUTURE: CodeInfo(
+        "error",
+        "开票日期晚于今天",
+        "开票日期 {value} 晚于今天（{today}）；请对照发票核对日期",
+    ),
+    Code.EXP_INVOICE_TOO_OLD: CodeInfo(
+        "error",
+        "发票超过报销期限",
+        "开票日期 {value} 距报销日期已 {days} 天，超过『发票报销期限(天)』{limit} 天；请附说明报经理特批，或不予报销",
+    ),
+    Code.EXP_OVER_LIMIT: CodeInfo(
+        "error",
+        "超出报销标准",
+        "{category}（{scope}）{amount} 元超出报销标准（{rank}、{tier}：{per} {limit} 元{times}），"
+        "超出 {excess} 元；请按标准核减，或附特批说明",
+    ),
+    Code.EXP_ATTACHMENTS: CodeInfo(
+        "error",
+        "附件张数不足",
+        "附件张数 {value} 少于有发票的明细行数 {expected}；请核对所附发票张数",
+    ),
+    Code.EXP_DUPLICATE_INVOICE: CodeInfo(
+        "error",
+        "同一张发票报销两次",
+        "发票 {key} 与第 {other} 行是同一张发票；请删除重复的一行",
+    ),
+    Code.EXP_INVOICE_CLAIMED: CodeInfo(
+        "error",
+        "发票已在其他报销单中报销",
+        "发票 {key} 已在报销单 {claim} 中报销（{when} 初审通过）；同一张发票不能重复报销，请删除这一行",
+    ),
+    Code.EXP_NO_STANDARDS: CodeInfo(
+        "warning",
+        "缺少报销标准",
+        "工作簿中没有『{what}』，未核对报销限额；请加入『{what}』工作表（可用 neiqin build 生成的 NeiQin.xlsm）",
+    ),
+    Code.EXP_UNKNOWN_CITY: CodeInfo(
+        "warning",
+        "城市不在城市级别表中",
+        "城市『{value}』不在『城市级别』中，按{tier}的标准核对；请核对城市名，或在『城市级别』中补充",
+    ),
+    Code.EXP_STATUS_TRANSITION: CodeInfo(
+        "error",
+        "报销状态不能这样变更",
+        "报销单 {claim} 当前为『{old}』，不能改为『{new}』（{why}）；请核对财务结果",
+    ),
     Code.CUS_BAD_PHONE: CodeInfo(
         "warning",
         "电话号码无效",
         "『{value}』不是有效的手机或固定电话号码；请核对后更正",
+    ),
+    Code.REP_MAP_COLUMN: CodeInfo(
+        "error",
+        "映射的列不存在",
+        "映射文件把 {field}（{label}）对应到列「{column}」，但『{sheet}』的表头中没有这一列{suggestion}；"
+        "请改正映射文件",
+    ),
+    Code.REP_MAP_FILE: CodeInfo(
+        "error",
+        "映射文件无效",
+        "映射文件 {path} 无法使用：{detail}；请改正映射文件（格式见 README『销售报表』）",
+    ),
+    Code.REP_NO_AMOUNT: CodeInfo(
+        "warning",
+        "金额无法确定",
+        "这一行没有金额，也无法用 数量×单价 算出，报表未计入；请补填「{column}」或数量和单价",
+    ),
+    Code.REP_NO_DATE: CodeInfo(
+        "warning",
+        "缺少日期",
+        "这一行没有接单日期，无法归入任何报告期，报表未计入；请补填「{column}」",
+    ),
+    Code.REP_NOT_RECONCILED: CodeInfo(
+        "error",
+        "报表与数据源不一致",
+        "报表核对不通过：{detail}；请勿使用本报表，并把数据文件发给管理员",
+    ),
+    Code.REP_MAP_FIELD: CodeInfo(
+        "error",
+        "映射了未知字段",
+        "映射文件中的字段 {field} 不是 NeiQin 的字段（可用：{known}）；请改正映射文件",
     ),
 }
 

@@ -49,6 +49,7 @@ class SheetLayout:
     tab_color: str | None = None
     order: int = 100
     formats: list[dict[str, Any]] = field(default_factory=list)
+    defaults: list[dict[str, Any]] = field(default_factory=list)  # rows of a fresh workbook (报销标准 …)
 
 
 def load_layouts(folder: Path) -> list[SheetLayout]:
@@ -67,6 +68,10 @@ def load_layouts(folder: Path) -> list[SheetLayout]:
                 tab_color=sheet.get("tab_color"),
                 order=sheet.get("order", 100),
                 formats=data.get("format", []),
+                defaults=[
+                    {k: (None if v == "" else v) for k, v in zip(data["defaults"]["fields"], row, strict=True)}
+                    for row in data.get("defaults", {}).get("rows", [])
+                ],
             )
         )
     return sorted(layouts, key=lambda layout: (layout.order, layout.ledger))

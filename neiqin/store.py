@@ -24,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     event,
     insert,
     select,
@@ -75,6 +76,32 @@ archived_orders = Table(
     Column("digest", String(64), nullable=False),
     Column("data", Text, nullable=False),  # the line as JSON, by field name
     Column("workbook", String(1000), nullable=False, default=""),
+    Column("user", String(120), nullable=False, default=""),
+)
+
+# 费用报销: every invoice of a claim that passed pre-review, until the claim is returned
+invoice_registry = Table(
+    "invoice_registry",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("invoice_key", String(64), nullable=False, index=True),  # 代码-号码, or the 20-digit 数电 number
+    Column("claim_id", String(64), nullable=False, index=True),
+    Column("amount", Float, nullable=True),
+    Column("invoice_date", DateTime, nullable=True),
+    Column("reserved_at", DateTime, nullable=False),
+    Column("released_at", DateTime, nullable=True),  # set when the claim is returned
+    Column("user", String(120), nullable=False, default=""),
+    Column("workbook", String(1000), nullable=False, default=""),
+)
+
+sealed_forms = Table(
+    "sealed_forms",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", String(64), nullable=False, index=True),
+    Column("sealed_at", DateTime, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("file", String(1000), nullable=False),
     Column("user", String(120), nullable=False, default=""),
 )
 
@@ -154,7 +181,11 @@ class Store:
     # ---- order lines: last known status (for the status machine) and the archive
 
     def statuses(self, keys: list[tuple[str, str]] | None = None) -> dict[tuple[str, str], tuple[str, str | None]]:
-        """Last recorded (status, status before a pause) per (订单编号, 产品编码)."""
+        """Last recorded (status, status before a pause) per order line.
+
+        A line is (订单编号, 产品编码); the n-th line of the same pair in one order (a split
+        delivery) is (订单编号, 产品编码#n) — see ``validators.orders.line_keys``.
+        """
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(
@@ -192,6 +223,41 @@ class Store:
                 changed += 1
         return changed
 
+    def rekey_statuses(self, moves: dict[tuple[str, str], tuple[str, str]], drop: set[tuple[str, str]]) -> None:
+        """After lines left the ledger: forget ``drop``, and give line ``new`` what was recorded for ``old``.
+
+        (Archiving the first of two lines of one product moves the second from 产品编码#2 to
+        产品编码; its remembered status moves with it.)
+        """
+        if not moves and not drop:
+            return
+        keys = set(moves) | set(moves.values()) | set(drop)
+        with self.engine.begin() as conn:
+            rows = {
+                (r.order_id, r.product_code): r
+                for r in conn.execute(select(order_status).where(order_status.c.order_id.in_({k[0] for k in keys})))
+                if (r.order_id, r.product_code) in keys
+            }
+            for order_id, product_code in rows:
+                conn.execute(
+                    delete(order_status).where(
+                        order_status.c.order_id == order_id, order_status.c.product_code == product_code
+                    )
+                )
+            for old, new in moves.items():
+                row = rows.get(old)
+                if row is not None:
+                    conn.execute(
+                        insert(order_status).values(
+                            order_id=new[0],
+                            product_code=new[1],
+                            status=row.status,
+                            before_pause=row.before_pause,
+                            updated_at=row.updated_at,
+                            workbook=row.workbook,
+                        )
+                    )
+
     def archive_lines(
         self, lines: list[dict[str, Any]], digests: list[str], workbook: str, user: str, when: dt.datetime
     ) -> None:
@@ -228,6 +294,89 @@ class Store:
             query = query.where(archived_orders.c.digest.in_(digests))
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query.order_by(archived_orders.c.id))]
+
+    # ---- 费用报销: the invoice registry (cross-claim duplicates) and sealed forms
+
+    def claimed_invoices(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        """Reserved (not released) invoices among ``keys``: key -> {claim_id, reserved_at, …}."""
+        if not keys:
+            return {}
+        query = (
+            select(invoice_registry)
+            .where(invoice_registry.c.invoice_key.in_(sorted(set(keys))), invoice_registry.c.released_at.is_(None))
+            .order_by(invoice_registry.c.id)
+        )
+        with self.engine.connect() as conn:
+            found: dict[str, dict[str, Any]] = {}
+            for row in conn.execute(query):
+                found.setdefault(row.invoice_key, dict(row._mapping))
+            return found
+
+    def reserve_invoices(
+        self,
+        claim_id: str,
+        invoices: list[dict[str, Any]],
+        when: dt.datetime,
+        user: str = "",
+        workbook: str = "",
+    ) -> list[str]:
+        """Reserve a claim's invoices (dicts with key, amount, invoice_date), all or none.
+
+        Returns the keys another claim holds (then nothing is reserved). Keys this claim
+        holds already are kept as they are, so pressing the button twice is harmless.
+        """
+        keys = [inv["key"] for inv in invoices]
+        with self.engine.begin() as conn:
+            held = {
+                row.invoice_key: row.claim_id
+                for row in conn.execute(
+                    select(invoice_registry.c.invoice_key, invoice_registry.c.claim_id).where(
+                        invoice_registry.c.invoice_key.in_(keys), invoice_registry.c.released_at.is_(None)
+                    )
+                )
+            }
+            taken = sorted(k for k, claim in held.items() if claim != claim_id)
+            if taken:
+                return taken
+            for inv in invoices:
+                if inv["key"] in held:
+                    continue
+                conn.execute(
+                    insert(invoice_registry).values(
+                        invoice_key=inv["key"],
+                        claim_id=claim_id,
+                        amount=inv.get("amount"),
+                        invoice_date=inv.get("invoice_date"),
+                        reserved_at=when,
+                        user=user,
+                        workbook=workbook,
+                    )
+                )
+        return []
+
+    def release_invoices(self, claim_id: str, when: dt.datetime) -> int:
+        """Release every invoice a claim holds (the claim was returned); returns how many."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(invoice_registry)
+                .where(invoice_registry.c.claim_id == claim_id, invoice_registry.c.released_at.is_(None))
+                .values(released_at=when)
+            )
+            return int(result.rowcount or 0)
+
+    def record_seal(self, claim_id: str, digest: str, file: str, when: dt.datetime, user: str = "") -> None:
+        """Remember a sealed copy handed to finance."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(sealed_forms).values(claim_id=claim_id, sealed_at=when, digest=digest, file=file, user=user)
+            )
+
+    def seals(self, claim_id: str | None = None) -> list[dict[str, Any]]:
+        query = select(sealed_forms).order_by(sealed_forms.c.id)
+        if claim_id is not None:
+            query = query.where(sealed_forms.c.claim_id == claim_id)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
 
     def dispose(self) -> None:
         self.engine.dispose()

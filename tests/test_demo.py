@@ -128,3 +128,29 @@ def test_libreoffice_opens_the_demo_and_shows_the_marks(demo: Path, tmp_path: Pa
         colours = Image.open(page).convert("RGB").getcolors(1 << 24) or []
         seen += sum(n for n, rgb in colours if all(abs(a - b) <= 3 for a, b in zip(rgb, mark, strict=True)))
     assert seen > 0, "no mark fill visible in the rendered workbook"
+
+
+def test_demo_has_a_clean_claim_a_faulty_one_and_a_sealed_copy(demo: Path) -> None:
+    from neiqin.seal import verify_file
+
+    wb = openpyxl.load_workbook(demo)
+    assert {"费用报销单", "费用报销单(2)", "报销登记", "报销标准", "城市级别", "报销进度"} <= set(wb.sheetnames)
+    claims = {r["claim_id"]: r for r in ledger_rows(demo, "claims")}
+    assert claims["BX2611001"]["status"] == "已交财务"
+    assert claims["BX2611002"]["status"] == "初审退回"
+    reasons = claims["BX2611002"]["return_reason"]
+    for finding in ("陆仟零柒元壹角肆分", "8 位数字", "超出报销标准", "BX2610015", "部门负责人"):
+        assert finding in reasons, finding
+    assert claims["BX2611003"]["status"] == "财务已审核"
+    sealed = demo.parent / "报销单_BX2611001.xlsx"
+    assert verify_file(sealed).valid
+
+
+def test_demo_has_all_three_report_tabs_with_charts(demo: Path) -> None:
+    wb = openpyxl.load_workbook(demo)
+    tabs = [name for name in wb.sheetnames if name.split(" ")[0] in ("日报", "周报", "月报")]
+    assert sorted(tabs) == ["周报 2026-W48", "日报 2026-11-26", "月报 2026-11"]
+    for name in tabs:
+        ws = wb[name]
+        assert len(ws._charts) == 2, name
+        assert ws["A2"].value.startswith("数据核对通过"), (name, ws["A2"].value)

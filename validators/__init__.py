@@ -18,7 +18,10 @@ from neiqin.issues import Issue
 from neiqin.ledger import Ledger, read_ledger
 from neiqin.schema import ledger_model
 
-from . import archive, changes, customers, orders, products, tasks  # noqa: F401  (register the ledgers)
+from . import archive, changes, customers, expenses, orders, products, tasks  # noqa: F401  (register the ledgers)
+
+# Ledgers that are forms (one per sheet, labels anywhere) rather than tables.
+FORMS = ("expenses",)
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -50,11 +53,19 @@ def validate(
     settings: Settings | None = None,
     today: dt.date | None = None,
     store: Store | None = None,
+    sheet: str | None = None,
 ) -> Validation:
-    """Read ledger ``name`` from ``book`` and run all of its checks (read-only)."""
+    """Read ledger ``name`` from ``book`` (``sheet``, else the sheet found) and run all its checks (read-only)."""
     settings = settings or Settings()
+    if name == "expenses":  # every 费用报销单 of the workbook; invoices of earlier claims come from the store
+        found = expenses.validate_forms(book, settings, today, store, sheets=[sheet] if sheet else None)
+        return Validation(
+            issues=found.issues,
+            sheets=[f.sheet for f in found.forms] + found.companion_sheets,
+            rows=sum(len(f.lines) for f in found.forms),
+        )
     module = importlib.import_module(ledger_model(name).__module__)
-    ledger = read_ledger(book, name, settings)
+    ledger = read_ledger(book, name, settings, sheet=sheet)
     extra: dict[str, Any] = {}
     if name == "orders":
         extra["companions"] = orders.Companions(
