@@ -4,7 +4,10 @@
 NeiQin remembers what each cell looked like before it was marked (hidden sheet
 『NeiQin标记』). A new run first undoes its previous marks — and only those: a fill
 or note the clerk changed since is left alone — then marks again. The clerk's own
-fills and notes therefore survive any number of runs.
+fills and notes therefore survive any number of runs. What the clerk typed into NeiQin's
+note (a reply under it) is kept: only NeiQin's block is removed. The block's title names
+its cell (``【NeiQin 校验】D5``), so when the clerk deleted or sorted rows since, a cell is
+given back what *its* line had, never the fill or note of the line that was there before.
 
 Workbook calls: a constant number for the sheets and the result list, plus a few
 per marked cell (bounded by the setting 标记上限); fills are set on union ranges,
@@ -22,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.utils import get_column_letter
 
 from .issues import Issue, sort_issues
-from .sheetio import print_setup
+from .sheetio import as_text, check_generated, print_setup
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -74,6 +77,10 @@ def _norm_text(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def _one_line(text: str) -> str:
+    return " ".join(_norm_text(text).split("\n"))
+
+
 def _sheet_names(book: xw.Book) -> list[str]:
     return [s.name for s in book.sheets]
 
@@ -113,26 +120,77 @@ def _read_registry(book: xw.Book, names: list[str]) -> list[_Entry]:
     return entries
 
 
+def _block_owner(text: str) -> str | None:
+    """The cell address named in a NeiQin block's title line (``【NeiQin 校验】D5``), if any."""
+    for line in _norm_text(text).split("\n"):
+        if line.startswith(NOTE_TITLE):
+            rest = line[len(NOTE_TITLE) :].strip()
+            return rest.upper() if rest and rest.isascii() and rest.isalnum() else None
+    return None
+
+
+def _strip_block(text: str, block: str | None = None) -> str:
+    """``text`` without NeiQin's block: whatever the clerk wrote before or after it is kept."""
+    text = _norm_text(text)
+    block = _norm_text(block) if block else ""
+    if block and block in text:
+        before, _, after = text.partition(block)
+    elif NOTE_TITLE in text:
+        lines = text.split("\n")
+        start = next(i for i, line in enumerate(lines) if NOTE_TITLE in line)
+        end = start + 1
+        while end < len(lines) and lines[end].startswith("· "):  # NeiQin's issue lines
+            end += 1
+        head = lines[start].split(NOTE_TITLE, 1)[0]
+        before, after = "\n".join(lines[:start] + ([head] if head.strip() else [])), "\n".join(lines[end:])
+    else:
+        return text
+    return "\n".join(part for part in (before.strip(), after.strip()) if part)
+
+
+def _block_of(note: str) -> str:
+    note = _norm_text(note)
+    return note[note.index(NOTE_TITLE) :] if NOTE_TITLE in note else ""
+
+
 def _restore(book: xw.Book, entries: list[_Entry], names: list[str]) -> int:
-    """Undo earlier marks where the cell still shows them; return how many."""
+    """Undo earlier marks where a cell still shows them; return how many.
+
+    A cell is restored to what the mark's *owner* looked like before: the note's title line
+    names the cell the mark was made for, so after the clerk deleted, inserted or sorted rows a
+    mark that moved with its line gives back that line's own fill and note, never another line's.
+    Text the clerk added to NeiQin's note (a reply under it) is kept.
+    """
     fills: dict[tuple[str, str], list[str]] = defaultdict(list)
     restored = 0
+    by_cell = {(e.sheet, e.cell.upper()): e for e in entries}
     for e in entries:
         if e.sheet not in names:
             continue
         rng = book.sheets[e.sheet].range(e.cell)
-        touched = False
-        if _hex(rng.color) == e.fill.upper():
-            fills[(e.sheet, e.old_fill)].append(e.cell)
-            touched = True
         note = rng.note
-        if note is not None and _norm_text(note.text) == _norm_text(e.note):
-            if e.old_note:
-                note.text = e.old_note
+        text = note.text if note is not None else ""
+        color = _hex(rng.color)
+        owner: _Entry | None = e
+        if NOTE_TITLE in text:
+            named = _block_owner(text)
+            if named is not None and named != e.cell.upper():
+                owner = by_cell.get((e.sheet, named))  # a mark that moved here with its row
+            keep = _strip_block(text, _block_of(owner.note) if owner is not None else None)
+            if owner is not None and _norm_text(text) == _norm_text(owner.note):
+                keep = owner.old_note
+            if keep:
+                note.text = keep  # type: ignore[union-attr]
             else:
-                note.delete()
-            touched = True
-        restored += touched
+                note.delete()  # type: ignore[union-attr]
+            if owner is None and color in FILLS.values():
+                fills[(e.sheet, "")].append(e.cell)  # a stale mark whose record is lost: fill unknown
+            elif owner is not None and color == owner.fill.upper():
+                fills[(e.sheet, owner.old_fill)].append(e.cell)
+            restored += 1
+        elif color == e.fill.upper() and note is None:
+            fills[(e.sheet, e.old_fill)].append(e.cell)  # the clerk deleted NeiQin's note
+            restored += 1
     _set_fills(book, fills)
     return restored
 
@@ -146,7 +204,8 @@ def _write_registry(book: xw.Book, entries: list[_Entry], names: list[str]) -> N
     else:
         sheet = book.sheets[REGISTRY_SHEET]
         sheet.used_range.clear_contents()
-    sheet.range("A1").value = [REGISTRY_HEADER] + [e.row() for e in entries]
+    # as text: a clerk's note "=见合同" or "0123" must come back exactly as it was
+    sheet.range("A1").value = [REGISTRY_HEADER] + [[as_text(v) for v in e.row()] for e in entries]
 
 
 def _link(sheet: str, row: int, col: int) -> tuple[str, str]:
@@ -162,6 +221,7 @@ def write_results(
     """Rewrite the 校验结果 sheet: a summary line and one row per issue, linked to its cell."""
     if RESULT_SHEET in names:
         sheet = book.sheets[RESULT_SHEET]
+        check_generated(sheet, RESULT_HEADER)
         sheet.clear()
     else:
         sheet = book.sheets.add(RESULT_SHEET, after=book.sheets[len(names) - 1])
@@ -250,12 +310,13 @@ def mark_issues(
         note = rng.note
         old_note = note.text if note is not None else ""
         if NOTE_TITLE in old_note:  # left over from a run whose record was lost
-            old_note = old_note.split(NOTE_TITLE)[0].rstrip()
+            old_note = _strip_block(old_note)
             if old_fill in FILLS.values():
                 old_fill = ""
         severity = "error" if any(i.severity == "error" for i in cell_issues) else "warning"
-        lines = "\n".join(f"· {i.message}（{i.code}）" for i in cell_issues)
-        text = (old_note + "\n\n" if old_note else "") + f"{NOTE_TITLE}\n{lines}"
+        lines = "\n".join(f"· {_one_line(i.message)}（{i.code}）" for i in cell_issues)
+        # the title names the cell: a mark that moves with its row is still recognised as this one
+        text = (old_note + "\n\n" if old_note else "") + f"{NOTE_TITLE}{address}\n{lines}"
         if note is not None:
             note.text = text
         else:

@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -145,14 +146,21 @@ def _read_xml(zf: zipfile.ZipFile, name: str) -> ET.Element | None:
         return None
 
 
-def restore_package(original: Path | None, written: Path, target_suffix: str) -> None:
+def restore_package(
+    original: Path | None,
+    written: Path,
+    target_suffix: str,
+    cached: dict[str, dict[tuple[int, int], Any]] | None = None,
+) -> None:
     """Rewrite ``written`` in place so it keeps what ``original`` had and openpyxl dropped.
 
     - package relationships other than openpyxl's own (the ribbon's customUI, …)
       and the parts they point to;
     - content types of restored parts;
     - the workbook content type that matches the file extension and the presence
-      of a VBA project (Excel refuses an .xlsm typed as .xlsx and vice versa).
+      of a VBA project (Excel refuses an .xlsm typed as .xlsx and vice versa);
+    - the relationships of parts openpyxl copied unchanged (the VBA project's digital
+      signature hangs off ``xl/_rels/vbaProject.bin.rels``) and the parts they point to.
     """
     with zipfile.ZipFile(written) as new:
         new_names = new.namelist()
@@ -205,6 +213,7 @@ def restore_package(original: Path | None, written: Path, target_suffix: str) ->
             changed = True
         if changed:
             new_parts["_rels/.rels"] = ET.tostring(new_rels, xml_declaration=True, encoding="UTF-8")
+        changed |= _restore_part_rels(orig_parts, new_parts, ct_root, overrides, defaults, old_overrides, old_defaults)
 
     has_project = any(n.lower() == "xl/vbaproject.bin" for n in new_parts)
     suffix = target_suffix.lower()
@@ -224,6 +233,11 @@ def restore_package(original: Path | None, written: Path, target_suffix: str) ->
         )
         changed = True
 
+    if cached:
+        changed |= _put_cached_values(new_parts, cached)
+    if orig_parts:
+        changed |= _restore_note_display(orig_parts, new_parts)
+
     if not changed:
         return
     new_parts["[Content_Types].xml"] = ET.tostring(ct_root, xml_declaration=True, encoding="UTF-8")
@@ -241,11 +255,202 @@ def restore_package(original: Path | None, written: Path, target_suffix: str) ->
     os.replace(tmp, written)
 
 
+_VML_SHAPE = re.compile(rb"<(\w+):shape\b[^>]*>.*?</\1:shape>", re.S)
+_VML_ROW = re.compile(rb"<\w+:Row>(\d+)</\w+:Row>")
+_VML_COL = re.compile(rb"<\w+:Column>(\d+)</\w+:Column>")
+_VML_STYLE = re.compile(rb'\sstyle="([^"]*)"')
+_VML_VISIBLE = re.compile(rb"<\w+:Visible\s*/>")
+_VML_CLIENT_END = re.compile(rb"</(\w+):ClientData>")
+_COMMENTS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+_VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
+
+
+def _sheet_note_parts(parts: dict[str, bytes]) -> dict[str, tuple[str, str]]:
+    """Sheet name -> (comments part, legacy VML part) of sheets that have notes."""
+    out: dict[str, tuple[str, str]] = {}
+    try:
+        wb = ET.fromstring(parts["xl/workbook.xml"])
+        rels = ET.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    except (KeyError, ET.ParseError):
+        return out
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{REL_NS}}}Relationship")}
+
+    def resolve(folder: str, target: str) -> str:
+        return (
+            target.lstrip("/")
+            if target.startswith("/")
+            else os.path.normpath(f"{folder}/{target}").replace(os.sep, "/")
+        )
+
+    for sheet in wb.iter(f"{{{MAIN_NS}}}sheet"):
+        part = resolve("xl", targets.get(sheet.get(f"{{{OFFICE_REL_NS}}}id"), ""))
+        folder, base = part.rsplit("/", 1) if "/" in part else ("", part)
+        try:
+            srels = ET.fromstring(parts[f"{folder}/_rels/{base}.rels"])
+        except (KeyError, ET.ParseError):
+            continue
+        comments = vml = ""
+        for rel in srels.iter(f"{{{REL_NS}}}Relationship"):
+            if rel.get("Type") == _COMMENTS_REL:
+                comments = resolve(folder, rel.get("Target", ""))
+            elif rel.get("Type") == _VML_REL:
+                vml = resolve(folder, rel.get("Target", ""))
+        if comments in parts and vml in parts:
+            out[sheet.get("name", "")] = (comments, vml)
+    return out
+
+
+def _note_texts(data: bytes) -> dict[tuple[int, int], str]:
+    out: dict[tuple[int, int], str] = {}
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        return out
+    for comment in root.iter(f"{{{MAIN_NS}}}comment"):
+        m = re.fullmatch(r"([A-Z]{1,3})(\d+)", comment.get("ref", ""))
+        if m:
+            key = (int(m.group(2)), _col_number(m.group(1).encode()))
+            out[key] = "".join(t.text or "" for t in comment.iter(f"{{{MAIN_NS}}}t"))
+    return out
+
+
+def _note_shapes(data: bytes) -> dict[tuple[int, int], re.Match[bytes]]:
+    """VML note shapes by (row, col), 1-based."""
+    out = {}
+    for m in _VML_SHAPE.finditer(data):
+        shape = m.group(0)
+        row, col = _VML_ROW.search(shape), _VML_COL.search(shape)
+        if b'ObjectType="Note"' in shape and row and col:
+            out[(int(row.group(1)) + 1, int(col.group(1)) + 1)] = m
+    return out
+
+
+def _restore_note_display(orig_parts: dict[str, bytes], new_parts: dict[str, bytes]) -> bool:
+    """Notes the clerk set to 'Show' (and their size and place) stay so when their text is unchanged.
+
+    openpyxl writes every note hidden and at a default size; NeiQin's own notes keep those.
+    """
+    changed = False
+    old_sheets = _sheet_note_parts(orig_parts)
+    for name, (comments, vml) in _sheet_note_parts(new_parts).items():
+        if name not in old_sheets:
+            continue
+        old_comments, old_vml = old_sheets[name]
+        old_texts, new_texts = _note_texts(orig_parts[old_comments]), _note_texts(new_parts[comments])
+        old_shapes = _note_shapes(orig_parts[old_vml])
+        data = new_parts[vml]
+        pieces, last = [], 0
+        for key, m in sorted(_note_shapes(data).items(), key=lambda item: item[1].start()):
+            old = old_shapes.get(key)
+            if old is None or key not in old_texts or old_texts[key] != new_texts.get(key):
+                continue
+            old_style = _VML_STYLE.search(old.group(0))
+            shape = m.group(0)
+            if old_style is not None:
+                shape = _VML_STYLE.sub(lambda _m, s=old_style.group(1): b' style="' + s + b'"', shape, count=1)
+            if _VML_VISIBLE.search(old.group(0)) and not _VML_VISIBLE.search(shape):
+                shape = _VML_CLIENT_END.sub(
+                    lambda e: b"<%s:Visible/></%s:ClientData>" % (e.group(1), e.group(1)), shape, 1
+                )
+            if shape != m.group(0):
+                pieces += [data[last : m.start()], shape]
+                last = m.end()
+        if pieces:
+            new_parts[vml] = b"".join(pieces) + data[last:]
+            changed = True
+    return changed
+
+
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)><f>([^<]*)</f><v ?/></c>')
+
+
+def _put_cached_values(parts: dict[str, bytes], cached: dict[str, dict[tuple[int, int], Any]]) -> bool:
+    """Give formula cells (as openpyxl writes them: ``<f>…</f><v/>``) their last result back.
+
+    ``cached`` is {sheet name: {(row, col): (t, text)}} with ``t`` one of n, str, b, e.
+    """
+    wb = ET.fromstring(parts["xl/workbook.xml"])
+    rels = ET.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{REL_NS}}}Relationship")}
+    changed = False
+    for sheet in wb.iter(f"{{{MAIN_NS}}}sheet"):
+        values = cached.get(sheet.get("name", ""))
+        target = targets.get(sheet.get(f"{{{OFFICE_REL_NS}}}id"), "")
+        if not values or not target:
+            continue
+        part = target.lstrip("/") if target.startswith("/") else os.path.normpath(f"xl/{target}").replace(os.sep, "/")
+        if part not in parts:
+            continue
+
+        def put(m: re.Match[bytes], values: dict[tuple[int, int], Any] = values) -> bytes:
+            found = values.get((int(m.group(2)), _col_number(m.group(1))))
+            if found is None or b" t=" in m.group(3):
+                return m.group(0)
+            kind, text = found
+            t = b"" if kind == "n" else f' t="{kind}"'.encode()
+            v = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode("utf-8")
+            return b'<c r="%s%s"%s%s><f>%s</f><v>%s</v></c>' % (m.group(1), m.group(2), m.group(3), t, m.group(4), v)
+
+        data, n = _FORMULA_CELL.subn(put, parts[part])
+        if n:
+            parts[part] = data
+            changed = True
+    return changed
+
+
+def _restore_part_rels(
+    orig_parts: dict[str, bytes],
+    new_parts: dict[str, bytes],
+    ct_root: ET.Element,
+    overrides: dict[str | None, ET.Element],
+    defaults: set[str],
+    old_overrides: dict[str | None, ET.Element],
+    old_defaults: dict[str, ET.Element],
+) -> bool:
+    """Put back ``_rels`` of parts that were copied byte for byte (vbaProject.bin) and their targets."""
+    changed = False
+    for rels_name, rels_data in orig_parts.items():
+        if not rels_name.endswith(".rels") or rels_name in new_parts or "/_rels/" not in rels_name:
+            continue
+        folder, base = rels_name.split("/_rels/", 1)
+        source = f"{folder}/{base[: -len('.rels')]}"
+        if source not in new_parts or new_parts[source] != orig_parts.get(source):
+            continue  # openpyxl rewrote that part: its own relationships are what it wrote
+        try:
+            rels = ET.fromstring(rels_data)
+        except ET.ParseError:
+            continue
+        targets = []
+        for rel in rels:
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target", "")
+            name = target.lstrip("/") if target.startswith("/") else os.path.normpath(f"{folder}/{target}")
+            targets.append(name.replace(os.sep, "/"))
+        if any(t not in orig_parts or (t in new_parts and new_parts[t] != orig_parts[t]) for t in targets):
+            continue
+        new_parts[rels_name] = rels_data
+        for name in targets:
+            new_parts.setdefault(name, orig_parts[name])
+            key = "/" + name
+            if key in old_overrides and key not in overrides:
+                overrides[key] = ET.SubElement(ct_root, f"{{{CT_NS}}}Override", dict(old_overrides[key].attrib))
+            ext = name.rsplit(".", 1)[-1].lower()
+            if ext not in defaults and ext in old_defaults:
+                ET.SubElement(ct_root, f"{{{CT_NS}}}Default", dict(old_defaults[ext].attrib))
+                defaults.add(ext)
+        changed = True
+    return changed
+
+
 _INVENTORY = {
     "形状或文本框": (re.compile(rb"<xdr:sp[ >]"), "xl/drawings/"),
     "图表": (re.compile(rb"<c:chartSpace"), "xl/charts/"),
     "图片": (None, "xl/media/"),
     "批注": (re.compile(rb"<comment "), "xl/comments"),
+    "新式批注（含回复）": (re.compile(rb"<threadedComment "), "xl/threadedComments/"),
+    "窗体控件": (re.compile(rb'ObjectType="(?!Note")'), "xl/drawings/vmlDrawing"),
+    "ActiveX 控件": (None, "xl/activeX/"),
     "数据透视表": (None, "xl/pivotTables/"),
     "切片器": (None, "xl/slicers/"),
     "迷你图": (re.compile(rb"<x14:sparkline>"), "xl/worksheets/"),
@@ -264,6 +469,11 @@ def inventory(path: str | os.PathLike[str]) -> Counter[str]:
         return counts
     with zf:
         for name in zf.namelist():
+            if name.lower() == "xl/_rels/vbaproject.bin.rels":  # the VBA project's digital signature
+                counts["宏代码的数字签名"] += len(
+                    re.findall(rb'Type="[^"]*/vbaProjectSignature[A-Za-z0-9]*"', zf.read(name))
+                )
+                continue
             for label, (pattern, prefix) in _INVENTORY.items():
                 if not name.startswith(prefix) or name.endswith(".rels"):
                     continue

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,39 @@ def print_setup(sheet: xw.Sheet, title_row: int | None = None) -> None:
         log.debug("page setup skipped: %s", exc)
 
 
+# Text Excel would not keep as typed when written through Range.Value: formulas ("=…", "+…", "-…",
+# "@…"), numbers and dates ("001", "3/4", "11-3", "3月4日", "1e5"), TRUE/FALSE, a leading apostrophe.
+_RETYPED = re.compile(
+    r"^[=+\-@']|^\s*(true|false)\s*$|^[\s\d.,:/%$¥￥€()+\-eE年月日时分秒点AaPpMm]*\d[\s\d.,:/%$¥￥€()+\-eE年月日时分秒点AaPpMm]*$",
+    re.I,
+)
+
+
+def as_text(value: Any) -> Any:
+    """``value`` ready for Range.Value such that text stays the same text.
+
+    Excel (and NeiQin's headless engine, which behaves the same) turns a written string
+    "=见合同" into a formula and "01020003" into a number; a leading apostrophe makes it
+    store the rest as text, exactly as when a clerk types '001. Other values pass unchanged.
+    """
+    if isinstance(value, str) and value and _RETYPED.search(value):
+        return "'" + value
+    return value
+
+
+def _text_formatted(sheet: xw.Sheet, row: int, cols: Sequence[int]) -> set[int]:
+    """Columns (of those given) whose cell in ``row`` has the Text format: Excel keeps text there as
+    typed, so no apostrophe is needed (one read per column that needs it)."""
+    out = set()
+    for col in cols:
+        try:
+            if sheet.range((row, col)).number_format == "@":
+                out.add(col)
+        except Exception:  # pragma: no cover - a format NeiQin cannot read is not Text
+            continue
+    return out
+
+
 def _runs(rows: Sequence[int]) -> list[list[int]]:
     runs: list[list[int]] = []
     for row in sorted(rows):
@@ -56,10 +90,18 @@ def _runs(rows: Sequence[int]) -> list[list[int]]:
 
 
 def write_cells(sheet: xw.Sheet, cells: dict[tuple[int, int], Any]) -> int:
-    """Write ``{(row, col): value}``; returns the number of range writes it took."""
+    """Write ``{(row, col): value}``; returns the number of range writes it took.
+
+    Values are written as values: a text is kept as that text (see :func:`as_text`), never
+    turned into a formula, number or date.
+    """
     by_col: dict[int, dict[int, Any]] = defaultdict(dict)
     for (row, col), value in cells.items():
-        by_col[col][row] = value
+        by_col[col][row] = as_text(value)
+    retyped = sorted(c for c, v in by_col.items() if any(x is not cells[(r, c)] for r, x in v.items()))
+    for col in retyped:
+        if _text_formatted(sheet, min(by_col[col]), [col]):  # a Text column keeps text as written
+            by_col[col] = {r: cells[(r, col)] for r in by_col[col]}
     writes = 0
     for col, values in sorted(by_col.items()):
         for run in _runs(list(values)):
@@ -94,6 +136,7 @@ def output_sheet(
     names = [s.name for s in book.sheets]
     if name in names:
         sheet = book.sheets[name]
+        check_generated(sheet, header)
         sheet.clear()
     else:
         anchor = book.sheets[after] if after in names else book.sheets[len(names) - 1]
@@ -122,6 +165,27 @@ def output_sheet(
     return sheet
 
 
+def check_generated(sheet: xw.Sheet, header: Sequence[str], row: int = 4) -> None:
+    """Refuse to wipe a sheet NeiQin did not write: one that is neither empty nor has ``header`` in ``row``.
+
+    A clerk's own sheet that happens to be called 订单看板 or 校验结果 is kept (two reads).
+    """
+    found = sheet.range((row, 1), (row, len(header))).value
+    found = found if isinstance(found, list) else [found]
+    same = sum(1 for a, b in zip(found, header, strict=False) if isinstance(a, str) and a.strip() == b)
+    if same * 2 >= len(header):
+        return
+    used = sheet.used_range
+    if used.shape == (1, 1) and sheet.range("A1").value is None:
+        return  # empty
+    from .errors import NeiQinError
+
+    raise NeiQinError(
+        f"工作簿里已有名为『{sheet.name}』的工作表，但它不是 NeiQin 生成的（第 {row} 行不是 NeiQin 的表头），"
+        "为免覆盖其中的内容，本次未执行；请把它改名后重新运行"
+    )
+
+
 def ensure_ledger_sheet(book: xw.Book, model: type[LedgerRow], after: str | None = None) -> xw.Sheet:
     """The ledger's sheet; created with a title and the schema's header row when missing."""
     info = model.ledger
@@ -131,7 +195,8 @@ def ensure_ledger_sheet(book: xw.Book, model: type[LedgerRow], after: str | None
     anchor = book.sheets[after] if after in names else book.sheets[len(names) - 1]
     sheet = book.sheets.add(info.sheet, after=anchor)
     specs = model.columns()
-    sheet.range("A1").value = [[info.title], [None], [None], [s.header for s in specs]]
+    blank = [None] * (len(specs) - 1)
+    sheet.range("A1").value = [[info.title, *blank], [None, *blank], [None, *blank], [s.header for s in specs]]
     sheet.range("A1").font.bold = True
     sheet.range("A1").font.size = 14
     head = sheet.range((4, 1), (4, len(specs)))
@@ -146,22 +211,50 @@ def ensure_ledger_sheet(book: xw.Book, model: type[LedgerRow], after: str | None
 
 
 def append_rows(sheet: xw.Sheet, ledger: Ledger, rows: Sequence[dict[str, Any]]) -> tuple[int, int]:
-    """Add lines (dicts by field) under the ledger's last line; returns (first, last) row."""
+    """Add lines (dicts by field) under the ledger's last line; returns (first, last) row.
+
+    The lines go right under the last data line. When something is in the way there — a
+    合计 row, a note, the Total Row of the ledger's Excel table — whole rows are inserted first,
+    as a clerk would do, so it moves down instead of being overwritten; the table grows over
+    the new lines. Text is written as text (see :func:`as_text`).
+    """
     if not rows:
         return (0, -1)
     first_col = min(c.col for c in ledger.columns.values())
     last_col = max(c.col for c in ledger.columns.values())
-    start = (ledger.rows[-1] if ledger.rows else ledger.header_row) + 1
+    table = next((t for t in sheet.tables if t.range.row == ledger.header_row), None)
+    last = ledger.rows[-1] if ledger.rows else ledger.header_row
+    width_from, width_to = first_col, last_col
+    if table is not None:
+        trange = table.range
+        table_end = trange.row + trange.shape[0] - 1
+        width_from, width_to = min(first_col, trange.column), max(last_col, trange.column + trange.shape[1] - 1)
+        if table.show_totals:  # the Total Row (汇总) is not a line: append above it
+            last = max([r for r in ledger.rows if r < table_end] or [ledger.header_row])
+    start = last + 1
+    end = start + len(rows) - 1
+    below = sheet.range((start, width_from), (end, width_to)).options(ndim=2).value
+    in_the_way = any(v is not None and v != "" for line in below for v in line)
+    if table is not None and table.show_totals and start <= table_end <= end:
+        in_the_way = True
+    if in_the_way:
+        sheet.range(f"{start}:{end}").insert(shift="down")
+    retyped = {
+        column.col
+        for field_name, column in ledger.columns.items()
+        if any(as_text(values.get(field_name)) is not values.get(field_name) for values in rows)
+    }
+    keep_as_is = _text_formatted(sheet, start, sorted(retyped))  # a Text column keeps text as written
     block = []
     for values in rows:
         line: list[Any] = [None] * (last_col - first_col + 1)
         for field_name, column in ledger.columns.items():
-            line[column.col - first_col] = values.get(field_name)
+            value = values.get(field_name)
+            line[column.col - first_col] = value if column.col in keep_as_is else as_text(value)
         block.append(line)
     sheet.range((start, first_col)).value = block
-    end = start + len(block) - 1
-    for table in sheet.tables:
-        rng = table.range
+    for t in sheet.tables:
+        rng = t.range
         if rng.row == ledger.header_row and rng.row + rng.shape[0] - 1 < end:
-            table.resize(sheet.range((rng.row, rng.column), (end, rng.column + rng.shape[1] - 1)))
+            t.resize(sheet.range((rng.row, rng.column), (end, rng.column + rng.shape[1] - 1)))
     return start, end

@@ -105,12 +105,22 @@ def _from_cell(value: Any, data_type: str | None, err_to_str: bool) -> Any:
     return str(value)  # CellRichText and friends
 
 
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _escape_control(text: str) -> str:
+    """Control characters as Excel stores them (``_x000B_``): openpyxl refuses them raw."""
+    if _ILLEGAL_XML.search(text) is None:
+        return text
+    return _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
 def _to_cell(value: Any) -> Any:
     """A Python value as openpyxl should store it."""
     if value is None:
         return None
     if isinstance(value, str):
-        return value if value != "" else None
+        return _escape_control(value) if value != "" else None
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
@@ -447,10 +457,11 @@ class Books(base_classes.Books):
 class _SheetState:
     """What the engine knows about one sheet; shared by every Sheet/Range impl of it."""
 
-    __slots__ = ("dirty", "errors", "grid", "in_file", "name", "touched", "visible", "ws")
+    __slots__ = ("dirty", "errors", "file_name", "grid", "in_file", "name", "touched", "visible", "ws")
 
     def __init__(self, name: str, in_file: bool, visible: bool = True) -> None:
         self.name = name
+        self.file_name = name  # the name in the file on disk (calamine reads by it), kept across renames
         self.ws: Any = None  # openpyxl worksheet, once loaded
         self.grid: list[list[Any]] | None = None  # calamine values from A1
         self.errors: dict[tuple[int, int], str] | Future[dict[tuple[int, int], str]] | None = None
@@ -472,6 +483,9 @@ class Book(base_classes.Book):
         self.save_warnings: list[str] = []
         self._palette: list[tuple[int, int, int]] | None = None
         self._prefetch: prefetch._Job | None = None
+        self.save_backup: Path | None = None  # copy of the original kept by the last save, if any
+        self._disk: tuple[int, int] | None = None  # (mtime_ns, size) of the file as opened
+        self._comments_loaded: int | None = None  # notes openpyxl read from the file
         if path is None:
             self._xl = _opx().openpyxl.Workbook()
             self._states = [_SheetState(ws.title, in_file=False) for ws in self._xl.worksheets]
@@ -481,6 +495,7 @@ class Book(base_classes.Book):
             return
         if not path.exists():
             raise FileNotFoundError(path)
+        self._disk = _disk_stamp(path)
         self._prefetch = prefetch.take(path)
         try:
             # the prefetch thread owns its calamine workbook: never share it across threads
@@ -521,6 +536,10 @@ class Book(base_classes.Book):
                 )
             keep_vba = package.has_vba(self._path) or self._path.suffix.lower() in package.MACRO_EXTENSIONS
             self._xl = _opx().openpyxl.load_workbook(self._path, keep_vba=keep_vba, rich_text=True)
+            # what openpyxl could read: a note it could not is lost, one NeiQin deletes is not
+            self._comments_loaded = sum(
+                1 for ws in self._xl.worksheets for cell in ws._cells.values() if cell.comment is not None
+            )
             by_name = {st.name: st for st in self._states}
             states = []
             for ws in self._xl.worksheets:
@@ -542,22 +561,23 @@ class Book(base_classes.Book):
                 st.grid = []
                 return st.grid
             job = self._prefetch
-            grid = job.grid(st.name) if job is not None else None
+            name = st.file_name
+            grid = job.grid(name) if job is not None else None
             if grid is not None:
-                if st.errors is None and st.name in job.errors:  # type: ignore[union-attr]
-                    st.errors = job.errors[st.name]  # type: ignore[union-attr]
+                if st.errors is None and name in job.errors:  # type: ignore[union-attr]
+                    st.errors = job.errors[name]  # type: ignore[union-attr]
             else:
                 if st.errors is None and self._is_zip():
-                    st.errors = prefetch.error_scan(self._path, st.name)  # overlaps the parse
+                    st.errors = prefetch.error_scan(self._path, name)  # overlaps the parse
                 if self._cal is None:
                     self._cal = self._open_calamine()
-                grid = prefetch.parse_sheet(self._cal, st.name)
+                grid = prefetch.parse_sheet(self._cal, name)
             st.grid = grid
         return st.grid
 
     def _errors(self, st: _SheetState) -> dict[tuple[int, int], str]:
         if st.errors is None:
-            st.errors = package.error_cells(self._path, st.name) if (st.in_file and self._is_zip()) else {}
+            st.errors = package.error_cells(self._path, st.file_name) if (st.in_file and self._is_zip()) else {}
         elif isinstance(st.errors, Future):
             st.errors = st.errors.result()
         return st.errors
@@ -689,37 +709,337 @@ class Book(base_classes.Book):
         self._xl = None
 
     def save(self, path: str | os.PathLike[str] | None = None, password: str | None = None) -> None:
+        """Save atomically. Refuses to overwrite a file that changed on disk since it was opened
+        (someone else saved it meanwhile); when the save would lose content the engine cannot
+        keep (shapes, threaded comments …), the original is first copied to ``save_backup``."""
         if password:
             raise EngineError("无 Excel 环境时不能设置工作簿密码")
         target = Path(path).resolve() if path else self._path
         if target is None:
             raise EngineError("新建的工作簿需要指定保存路径")
+        if not target.parent.is_dir():
+            raise EngineError(f"保存位置 {target.parent} 不存在，未保存；请先建好该文件夹或换一个路径")
         self.save_warnings = []
+        self.save_backup = None
+        overwrite = self._path is not None and target == self._path
         if self._xl is None:
             # nothing was written: the file on disk is the workbook
             if self._path is not None and target != self._path:
                 tmp = package.temp_beside(target)
                 shutil.copyfile(self._path, tmp)
                 package.replace_file(tmp, target)
+                self._disk = _disk_stamp(target)
             self._path = target
             return
+        if overwrite:
+            self._check_unchanged(target)
         tmp = package.temp_beside(target)
         try:
             self._xl.save(tmp)
-            package.restore_package(self._path, tmp, target.suffix)
+            try:
+                cached = self._formula_cache()
+            except Exception:  # the results are a convenience: never a reason not to save
+                log.warning("formula results not kept in %s", target.name, exc_info=True)
+                cached = None
+            package.restore_package(self._path, tmp, target.suffix, cached)
             if self._path is not None and self._is_zip():
-                lost = package.lost_items(package.inventory(self._path), package.inventory(tmp))
+                before = package.inventory(self._path)
+                after = package.inventory(tmp)
+                if self._comments_loaded is not None and "批注" in before:
+                    # notes NeiQin removed on purpose are not lost; those openpyxl could not read are
+                    after["批注"] = min(before["批注"], self._comments_loaded)
+                lost = package.lost_items(before, after)
                 self.save_warnings = lost
                 for item in lost:
                     log.warning("saving %s lost %s", target.name, item)
+                if lost and overwrite and target.exists():
+                    self.save_backup = _backup(target)
+            if overwrite:
+                self._check_unchanged(target)  # the save took a while: look once more
             package.replace_file(tmp, target)
         finally:
             if tmp.exists():
                 tmp.unlink()
         self._path = target
+        self._disk = _disk_stamp(target)
+        for st in self._states:
+            st.file_name = st.name  # the file on disk now has the current names
+
+    def _formula_cache(self) -> dict[str, dict[tuple[int, int], tuple[str, str]]] | None:
+        """Last results of the formulas NeiQin's changes cannot have changed: {sheet: {(r, c): (t, v)}}.
+
+        openpyxl writes formulas without their cached results. Excel recalculates when it opens
+        the file, but the next headless read would see every formula cell empty; so the saved
+        package gets back the results the file had (see :func:`ooxml.restore_package`) for every
+        formula that was not written, moved, or depends on a written cell (directly, through
+        another formula, or through a name, a table, INDIRECT or OFFSET, conservatively).
+        """
+        if self._path is None or self._xl is None or not self._is_zip():
+            return None
+        states = [st for st in self._states if st.ws is not None]
+        written: dict[str, list[tuple[int, int, int, int]]] = {}
+        for st in states:
+            if not st.in_file:
+                written[st.name.lower()] = [(1, 1, MAX_ROWS, MAX_COLUMNS)]
+            elif st.touched:
+                written[st.name.lower()] = list(st.touched)
+        known = {st.name.lower() for st in states}
+        formulas: dict[str, list[tuple[int, int, str]]] = {}
+        for st in states:
+            if not st.in_file:
+                continue
+            found = [
+                (r, c, cell.value)
+                for (r, c), cell in st.ws._cells.items()
+                if cell.data_type == "f" and isinstance(cell.value, str)
+            ]
+            if found:
+                formulas[st.name.lower()] = found
+        if not formulas:
+            return None
+        # a file last saved by openpyxl (or NeiQin) has no results to keep: skip the analysis
+        if not any(self._has_result(name, cells) for name, cells in formulas.items()):
+            return None
+        areas = _ReferenceAreas(self._xl, known, written)
+        # formula cells whose result may differ from the file's, found to a fixed point
+        unsafe: dict[str, dict[int, list[int]]] = {}
+        pending: list[tuple[str, int, int, list[tuple[str, tuple[int, int, int, int]]]]] = []
+        for sheet, cells in formulas.items():
+            for r, c, text in cells:
+                refs = None if areas.touched(sheet, r, c) else areas.references(sheet, r, c, text)
+                if refs is None:
+                    unsafe.setdefault(sheet, {}).setdefault(c, []).append(r)
+                else:
+                    pending.append((sheet, r, c, refs))
+        changed = True
+        while changed and pending:
+            changed = False
+            for col_rows in unsafe.values():
+                for rows in col_rows.values():
+                    rows.sort()
+            keep = []
+            for item in pending:
+                if any(_holds(unsafe.get(sheet), area) for sheet, area in item[3]):
+                    unsafe.setdefault(item[0], {}).setdefault(item[2], []).append(item[1])
+                    changed = True
+                else:
+                    keep.append(item)
+            pending = keep
+        epoch = getattr(self._xl, "epoch", None)
+        out: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
+        by_name = {st.name.lower(): st for st in states}
+        for sheet, r, c, _ in pending:
+            st = by_name[sheet]
+            grid = self._grid(st)
+            errors = self._errors(st)
+            if (r, c) in errors:
+                out.setdefault(st.name, {})[(r, c)] = ("e", errors[(r, c)])
+                continue
+            if r > len(grid) or c > len(grid[r - 1]):
+                continue
+            cached = _cached_value(prefetch.normalize_value(grid[r - 1][c - 1]), epoch)
+            if cached is not None:
+                out.setdefault(st.name, {})[(r, c)] = cached
+        return out or None
+
+    def _has_result(self, sheet: str, cells: list[tuple[int, int, str]]) -> bool:
+        st = self._state(sheet)
+        grid = self._grid(st)
+        if self._errors(st):
+            return True
+        return any(
+            r <= len(grid) and c <= len(grid[r - 1]) and grid[r - 1][c - 1] not in ("", None) for r, c, _ in cells
+        )
+
+    def _check_unchanged(self, target: Path) -> None:
+        """Never overwrite what someone else saved (or has open in Excel) since NeiQin opened the file."""
+        owner = target.with_name("~$" + target.name)  # Excel's owner file while it has the book open
+        if owner.exists():
+            raise EngineError(
+                f"『{target.name}』正在 Excel 中打开（有锁文件 {owner.name}），NeiQin 的结果未保存；"
+                "请在 Excel 中关闭该文件后重新运行（若确实没人打开它，删除该锁文件即可）"
+            )
+        if self._disk is not None and target.exists() and _disk_stamp(target) != self._disk:
+            raise EngineError(
+                f"『{target.name}』在 NeiQin 运行期间被修改过（可能有人刚保存了它），为免覆盖别人的修改，"
+                "NeiQin 的结果未保存；请重新运行"
+            )
 
     def to_pdf(self, path: str, quality: Any) -> None:
         raise EngineError("无 Excel 环境时请用 LibreOffice 导出 PDF")
+
+
+def _cached_value(value: Any, epoch: Any) -> tuple[str, str] | None:
+    """A formula's last result as the cell's ``t`` attribute and ``<v>`` text."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return ("b", "1" if value else "0")
+    if isinstance(value, (int, float)):
+        return ("n", repr(float(value)) if isinstance(value, float) else str(value))
+    if isinstance(value, str):
+        return ("str", _escape_control(value))
+    if isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        from openpyxl.utils.datetime import to_excel
+
+        try:
+            return ("n", repr(float(to_excel(value, epoch) if epoch is not None else to_excel(value))))
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return None
+
+
+def _holds(col_rows: dict[int, list[int]] | None, area: tuple[int, int, int, int]) -> bool:
+    """True when ``area`` contains one of the (sorted, by column) cells."""
+    if not col_rows:
+        return False
+    import bisect
+
+    r1, c1, r2, c2 = area
+    for col, rows in col_rows.items():
+        if c1 <= col <= c2:
+            i = bisect.bisect_left(rows, r1)
+            if i < len(rows) and rows[i] <= r2:
+                return True
+    return False
+
+
+class _ReferenceAreas:
+    """What a formula refers to, as (sheet, area) pairs, for :meth:`Book._formula_cache`."""
+
+    _VOLATILE_REFS = re.compile(r"\b(INDIRECT|OFFSET)\s*\(", re.I)
+
+    _A1 = re.compile(
+        r"\$?[A-Za-z]{1,3}\$?\d+(:\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+"
+    )
+
+    def __init__(self, wb: Any, known: set[str], written: dict[str, list[tuple[int, int, int, int]]]) -> None:
+        self.known = known
+        self.written = written
+        # written areas by sheet: wide ones as they are, narrow ones as merged row intervals per column
+        self._wide: dict[str, list[tuple[int, int, int, int]]] = {}
+        self._cols: dict[str, dict[int, tuple[list[int], list[int]]]] = {}
+        for sheet, found in written.items():
+            wide = self._wide.setdefault(sheet, [])
+            spans: dict[int, list[tuple[int, int]]] = {}
+            for a, x, b, y in found:
+                if y - x > 64:
+                    wide.append((a, x, b, y))
+                else:
+                    for col in range(x, y + 1):
+                        spans.setdefault(col, []).append((a, b))
+            cols = self._cols.setdefault(sheet, {})
+            for col, items in spans.items():
+                merged: list[list[int]] = []
+                for a, b in sorted(items):
+                    if merged and a <= merged[-1][1] + 1:
+                        merged[-1][1] = max(merged[-1][1], b)
+                    else:
+                        merged.append([a, b])
+                cols[col] = ([m[0] for m in merged], [m[1] for m in merged])
+        self.tables: dict[str, tuple[str, tuple[int, int, int, int]]] = {}
+        for ws in wb.worksheets:
+            for table in ws.tables.values():
+                self.tables[table.name.lower()] = (ws.title.lower(), _parse_area(table.ref))
+        self.names: dict[str, list[tuple[str, tuple[int, int, int, int]]] | None] = {}
+        for name, defined in wb.defined_names.items():
+            try:
+                dests = [(title.lower(), _parse_area(coord)) for title, coord in defined.destinations]
+            except Exception:
+                dests = None
+            self.names[name.lower()] = dests or None
+
+    def touched(self, sheet: str, r: int, c: int) -> bool:
+        return self._is_written(sheet, (r, c, r, c))
+
+    def _is_written(self, sheet: str, area: tuple[int, int, int, int]) -> bool:
+        if sheet not in self.written:
+            return False
+        import bisect
+
+        r1, c1, r2, c2 = area
+        if any(not (b < r1 or a > r2 or y < c1 or x > c2) for a, x, b, y in self._wide[sheet]):
+            return True
+        cols = self._cols[sheet]
+        for col in cols if c2 - c1 > len(cols) else range(c1, c2 + 1):
+            if not c1 <= col <= c2 or col not in cols:
+                continue
+            starts, ends = cols[col]
+            i = bisect.bisect_right(starts, r2) - 1  # the last interval starting at or above r2
+            if i >= 0 and ends[i] >= r1:
+                return True
+        return False
+
+    def references(
+        self, sheet: str, r: int, c: int, formula: str
+    ) -> list[tuple[str, tuple[int, int, int, int]]] | None:
+        """The areas ``formula`` reads, or None when it reads a written cell or cannot be told."""
+        if not self.written and not self._VOLATILE_REFS.search(formula):
+            return []
+        if self._VOLATILE_REFS.search(formula):
+            return None
+        from openpyxl.formula.tokenizer import Token, Tokenizer
+
+        try:
+            tokens = Tokenizer(formula).items
+        except Exception:
+            return None
+        refs: list[tuple[str, tuple[int, int, int, int]]] = []
+        for token in tokens:
+            if token.type != Token.OPERAND or token.subtype != Token.RANGE:
+                continue
+            found = self._resolve(sheet, r, c, token.value)
+            if found is None:
+                return None
+            for target, area in found:
+                if self._is_written(target, area):
+                    return None
+                refs.append((target, area))
+        return refs
+
+    def _resolve(self, sheet: str, r: int, c: int, value: str) -> list[tuple[str, tuple[int, int, int, int]]] | None:
+        target, ref = sheet, value
+        if "!" in value:
+            prefix, ref = value.rsplit("!", 1)
+            if prefix.startswith("[") or prefix.startswith("'["):
+                return []  # another workbook: NeiQin wrote nothing there
+            target = (prefix[1:-1].replace("''", "'") if prefix.startswith("'") else prefix).lower()
+            if ":" in target or target not in self.known:
+                return None  # 3-D reference, or a sheet that is gone
+        if "[" in ref:  # structured reference: the whole table, conservatively
+            name = ref.split("[", 1)[0].lower()
+            if not name:
+                for tsheet, area in self.tables.values():
+                    if tsheet == sheet and area[0] <= r <= area[2] and area[1] <= c <= area[3]:
+                        return [(tsheet, area)]
+                return None
+            table = self.tables.get(name)
+            return [table] if table is not None else None
+        if self._A1.fullmatch(ref):
+            return [(target, _parse_area(ref))]
+        if ref.lower() in self.tables:
+            return [self.tables[ref.lower()]]
+        dests = self.names.get(ref.lower())
+        return dests if dests is not None else None
+
+
+def _disk_stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+def _backup(target: Path) -> Path:
+    """Copy ``target`` beside itself as ``name.neiqin-backup.xlsx`` (never over an older backup)."""
+    base = target.with_name(f"{target.stem}.neiqin-backup{target.suffix}")
+    backup, n = base, 2
+    while backup.exists():
+        backup = target.with_name(f"{target.stem}.neiqin-backup-{n}{target.suffix}")
+        n += 1
+    shutil.copy2(target, backup)
+    return backup
 
 
 @instrumented
@@ -826,6 +1146,12 @@ class Sheet(base_classes.Sheet):
         return FreezePanes(self)
 
     @property
+    def charts(self) -> Any:
+        from .charts import Charts
+
+        return Charts(self)
+
+    @property
     def show_gridlines(self) -> bool:
         return bool(self._book._ws(self._st).sheet_view.showGridLines is not False)
 
@@ -868,6 +1194,7 @@ class Sheet(base_classes.Sheet):
 
     def clear(self) -> None:
         ws = self._book._ws(self._st)
+        _check_protected(self, 1, 1, MAX_ROWS, MAX_COLUMNS, whole=True)
         if ws.max_row:
             ws.delete_rows(1, ws.max_row)
         ws.merged_cells.ranges = set()
@@ -892,6 +1219,28 @@ class Sheet(base_classes.Sheet):
     @property
     def tables(self) -> Tables:
         return Tables(self)
+
+    def _merged_areas(self) -> list[tuple[int, int, int, int]]:
+        """NeiQin extension (not xlwings API, not counted): every merged area as (row1, col1, row2, col2), 1-based.
+
+        Read from the sheet's XML (a byte search, no second parse) unless openpyxl already holds
+        the sheet; neiqin.ledger uses it to read a vertically merged 订单编号 on each of its rows.
+        """
+        st = self._st
+        if st.ws is not None:
+            return [(m.min_row, m.min_col, m.max_row, m.max_col) for m in st.ws.merged_cells.ranges]
+        book = self._book
+        if book._path is None or not st.in_file:
+            return []
+        if not book._is_zip():
+            ranges = book._open_calamine().get_sheet_by_name(st.name).merged_cell_ranges or []
+            return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
+        import zipfile
+
+        with zipfile.ZipFile(book._path) as zf:
+            part = package.sheet_parts(zf).get(st.name)
+            data = zf.read(part) if part else b""
+        return [_parse_area(ref.decode()) for ref in re.findall(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"', data)]
 
 
 class _ComPageSetup:
@@ -1316,7 +1665,10 @@ class Range(base_classes.Range):
             if ws.merged_cells.ranges
             else set()
         )
+        width = max((len(r) for r in rows), default=1)
+        _check_protected(self._sheet, r1, c1, r1 + max(len(rows), 1) - 1, c1 + width - 1)
         cell = ws.cell
+        existing = ws._cells
         for i, row in enumerate(rows):
             r = r1 + i
             for j, v in enumerate(row):
@@ -1325,15 +1677,36 @@ class Range(base_classes.Range):
                     if v is not None and v != "":
                         raise EngineError(f"单元格 {get_column_letter(c)}{r} 位于合并单元格内，无法写入；请先取消合并")
                     continue
-                cell(row=r, column=c, value=_to_cell(v))
+                v = _to_cell(v)
+                if v is None:  # Excel clears the cell's value (its format stays)
+                    old = existing.get((r, c))
+                    if old is not None and old.value is not None:
+                        old.value = None
+                        if old.has_style and old.quotePrefix:
+                            old.quotePrefix = False
+                    continue
+                if type(v) is str and v[0] == "'":
+                    # like Excel: a leading apostrophe makes the rest text, even "=…" or "001"
+                    target = cell(row=r, column=c)
+                    target.value = v[1:] or None
+                    if v[1:]:
+                        target.data_type = "s"
+                    target.quotePrefix = True
+                    continue
+                target = cell(row=r, column=c, value=v)
+                if target.has_style:
+                    if target.quotePrefix:
+                        target.quotePrefix = False
+                    if target.data_type == "f" and target.number_format == "@":
+                        target.data_type = "s"  # like Excel: a Text cell keeps "=…" as text
         st.dirty = True
-        width = max((len(r) for r in rows), default=1)
         st.touched.append((r1, c1, r1 + max(len(rows), 1) - 1, c1 + width - 1))
 
     def clear_contents(self) -> None:
         book, st = self._sheet._book, self._sheet._st
         ws = book._ws(st)
         for r1, c1, r2, c2 in self._bounded_areas():
+            _check_protected(self._sheet, r1, c1, r2, c2)
             for (r, c), cell in list(ws._cells.items()):
                 if r1 <= r <= r2 and c1 <= c <= c2 and not isinstance(cell, _opx().MergedCell):
                     cell.value = None
@@ -1351,33 +1724,69 @@ class Range(base_classes.Range):
     def clear(self) -> None:
         ws = self._sheet._book._ws(self._sheet._st)
         for r1, c1, r2, c2 in self._bounded_areas():
+            _check_protected(self._sheet, r1, c1, r2, c2)
             for r, c in [k for k in ws._cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]:
                 del ws._cells[(r, c)]
             self._sheet._st.touched.append((r1, c1, r2, c2))
         self._sheet._st.dirty = True
 
     def delete(self, shift: str | None = None) -> None:
-        """Delete the cells, shifting the cells below up (Excel's Range.Delete xlShiftUp)."""
+        """Delete the cells, shifting the cells below up (Excel's Range.Delete xlShiftUp).
+
+        As in Excel: formulas that refer to moved cells follow them (a reference to a deleted cell
+        becomes #REF!), tables, merged areas, conditional formats and data validation shrink or move
+        up, and shifting part of a table is refused. Entire rows (``sheet.range('5:6')``) are fast.
+        """
         if shift not in (None, "up"):
             raise EngineError("无 Excel 环境时只能删除单元格并让下方单元格上移")
         book, st = self._sheet._book, self._sheet._st
         ws = book._ws(st)
         r1, c1, r2, c2 = self.areas[0]
+        _check_protected(self._sheet, r1, c1, r2, c2, whole=True)
         n = r2 - r1 + 1
+        whole = c1 == 1 and c2 >= max(ws.max_column, 1)
+        for table in ws.tables.values():
+            t1, tc1, t2, tc2 = _parse_area(table.ref)
+            if t2 < r1 or tc2 < c1 or tc1 > c2:
+                continue
+            if not whole and (tc1 < c1 or tc2 > c2):
+                raise EngineError(
+                    f"不能只移动表格『{table.displayName}』的一部分（删除 {_address(r1, c1, r2, c2)} 会让表格中"
+                    "部分列的单元格上移）；请删除整行"
+                )
+            if r1 <= t1 <= r2:
+                raise EngineError(
+                    f"删除 {_address(r1, c1, r2, c2)} 会删掉表格『{table.displayName}』的表头；请先删除该表格"
+                )
         for key in [k for k in ws._cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]:
             del ws._cells[key]
         last = ws.max_row
-        if last > r2:
+        if whole:
+            ws.delete_rows(r1, n)
+        elif last > r2:
             ws.move_range(f"{get_column_letter(c1)}{r2 + 1}:{get_column_letter(c2)}{last}", rows=-n)
-        for table in ws.tables.values():
-            t1, tc1, t2, tc2 = _parse_area(table.ref)
-            if tc1 >= c1 and tc2 <= c2 and t1 < r1 <= t2:
-                new_end = max(t1 + 1, t2 - min(n, t2 - r1 + 1))
-                table.ref = _address(t1, tc1, new_end, tc2, row_abs=False, col_abs=False)
-                if table.autoFilter is not None:
-                    table.autoFilter.ref = table.ref
+        _shift_rows_after_delete(book._load_xl(), ws, r1, r2, None if whole else (c1, c2))
         st.dirty = True
-        st.touched.append((r1, c1, MAX_ROWS, c2))
+        st.touched.append((r1, 1 if whole else c1, MAX_ROWS, MAX_COLUMNS if whole else c2))
+
+    def insert(self, shift: str | None = None, copy_origin: str | None = None) -> None:
+        """Insert whole rows above this range (Excel's Range.Insert xlShiftDown on entire rows).
+
+        Like Excel, everything below moves down: cells, notes, row heights, merged areas, tables
+        (a table the rows are inserted into grows), conditional formats, data validation, and every
+        formula reference to a moved cell, on this sheet and on the others.
+        """
+        r1, c1, r2, c2 = self.areas[0]
+        if shift not in (None, "down") or (c1, c2) != (1, MAX_COLUMNS):
+            raise EngineError("无 Excel 环境时只能插入整行（如 sheet.range('5:6').insert('down')）")
+        book, st = self._sheet._book, self._sheet._st
+        ws = book._ws(st)
+        _check_protected(self._sheet, r1, c1, r2, c2, whole=True)
+        at, n = r1, r2 - r1 + 1
+        ws.insert_rows(at, n)
+        _shift_rows_after_insert(book._load_xl(), ws, at, n)
+        st.dirty = True
+        st.touched.append((at, 1, MAX_ROWS, MAX_COLUMNS))
 
     def _bounded_areas(self) -> list[tuple[int, int, int, int]]:
         ws = self._sheet._book._ws(self._sheet._st)
@@ -1396,12 +1805,26 @@ class Range(base_classes.Range):
 
     def _first(self) -> Any:
         ws = self._sheet._book._ws(self._sheet._st)
-        return ws.cell(row=self.row, column=self.column)
+        cell = ws.cell(row=self.row, column=self.column)
+        if isinstance(cell, _opx().MergedCell):  # like Excel: a merged area is its top-left cell
+            for m in ws.merged_cells.ranges:
+                if m.min_row <= self.row <= m.max_row and m.min_col <= self.column <= m.max_col:
+                    return ws.cell(row=m.min_row, column=m.min_col)
+        return cell
 
     @property
     def formula(self) -> Any:
-        cell = self._first()
-        return cell.value if cell.value is not None else ""
+        r1, c1, r2, c2 = self.areas[0]
+        if (r1, c1) == (r2, c2):
+            cell = self._first()
+            return _formula_text(cell.value)
+        # like Excel: a block gives one formula (or constant as text) per cell, row by row
+        ws = self._sheet._book._ws(self._sheet._st)
+        cells = ws._cells
+        return tuple(
+            tuple(_formula_text(cells[(r, c)].value if (r, c) in cells else None) for c in range(c1, c2 + 1))
+            for r in range(r1, r2 + 1)
+        )
 
     @formula.setter
     def formula(self, value: Any) -> None:
@@ -1423,7 +1846,12 @@ class Range(base_classes.Range):
     @property
     def color(self) -> tuple[int, int, int] | None:
         fill = self._first().fill
-        if fill is None or fill.fill_type in (None, "none"):
+        if fill is None:
+            return None
+        stops = getattr(fill, "stop", None)
+        if stops is not None:  # a gradient: report its first colour
+            return self._sheet._book._theme_rgb(stops[0].color) if len(stops) else None
+        if fill.fill_type in (None, "none"):
             return None
         return self._sheet._book._theme_rgb(fill.fgColor)
 
@@ -1432,6 +1860,7 @@ class Range(base_classes.Range):
         rgb = _rgb(color_or_rgb)
         pattern = _opx().PatternFill
         fill = pattern(fill_type=None) if rgb is None else pattern("solid", fgColor=_hex(rgb), bgColor=_hex(rgb))
+        _check_protected(self._sheet, *self.areas[0], what="format")
         for cell in self._cells():
             if not isinstance(cell, _opx().MergedCell):
                 cell.fill = fill
@@ -1574,6 +2003,7 @@ class Range(base_classes.Range):
         return Note(self)
 
     def add_note(self, text: str) -> Note:
+        _check_protected(self._sheet, self.row, self.column, self.row, self.column, what="note")
         cell = self._first()
         cell.comment = _comment(text)
         self._sheet._st.dirty = True
@@ -1613,6 +2043,308 @@ class Range(base_classes.Range):
         return None
 
 
+def _formula_text(value: Any) -> str:
+    """A cell's content as Excel's Range.Formula gives it: the formula, or the constant as text."""
+    if value is None:
+        return ""
+    text = getattr(value, "text", None)  # ArrayFormula
+    if isinstance(text, str):
+        return text
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+_REF_CELL = re.compile(r"^(\$?[A-Za-z]{1,3})?(\$?)(\d+)?$")
+
+
+def _shift_ref(ref: str, at: int, n: int) -> str:
+    """One A1 reference (``E5``, ``$E$5:$F9``, ``5:9``) after inserting ``n`` rows at row ``at``."""
+    parts = ref.split(":")
+    if len(parts) > 2:
+        return ref
+    parsed = []
+    for part in parts:
+        m = _REF_CELL.match(part)
+        if not m or not (m[1] or m[3]):
+            return ref  # a name, a structured reference …: not a row address
+        parsed.append(m)
+    rows = [int(m[3]) if m[3] else None for m in parsed]
+    if any(r is None for r in rows):
+        return ref  # whole columns do not move
+    lo, hi = rows[0], rows[-1]
+    if len(rows) == 1:
+        new = [lo + n if lo >= at else lo]
+    elif hi < at:
+        return ref
+    elif lo >= at:
+        new = [lo + n, hi + n]
+    else:
+        new = [lo, hi + n]
+    return ":".join(f"{m[1] or ''}{m[2]}{r}" for m, r in zip(parsed, new, strict=True))
+
+
+def _delete_ref(ref: str, d1: int, d2: int, cols: tuple[int, int] | None) -> str:
+    """One A1 reference after deleting rows ``d1..d2`` (of columns ``cols`` only, if given)."""
+    parts = ref.split(":")
+    if len(parts) > 2:
+        return ref
+    parsed = []
+    for part in parts:
+        m = _REF_CELL.match(part)
+        if not m or not (m[1] or m[3]):
+            return ref
+        parsed.append(m)
+    rows = [int(m[3]) if m[3] else None for m in parsed]
+    if any(r is None for r in rows):
+        return ref  # whole columns do not move
+    if cols is not None:
+        letters = [m[1].lstrip("$") for m in parsed if m[1]]
+        if len(letters) != len(parsed):
+            return ref  # whole rows: only part of them moved
+        first, last = (column_to_number(x.upper()) for x in (letters[0], letters[-1]))
+        if first < cols[0] or last > cols[1]:
+            return ref  # partly outside the cells that moved: Excel leaves it
+    k = d2 - d1 + 1
+    lo, hi = rows[0], rows[-1]
+    if hi < d1:
+        return ref
+    if lo > d2:
+        new = [lo - k, hi - k]
+    elif lo >= d1 and hi <= d2:
+        return "#REF!"
+    else:
+        new = [lo if lo < d1 else d1, hi - k if hi > d2 else d1 - 1]
+    if len(parsed) == 1:
+        new = new[:1]
+    return ":".join(f"{m[1] or ''}{m[2]}{r}" for m, r in zip(parsed, new, strict=True))
+
+
+def _shift_formula(formula: str, at: int, n: int, own_sheet: bool, sheet_name: str, move: Any = None) -> str:
+    """``formula`` with its references to ``sheet_name`` moved for an insert of ``n`` rows at ``at``
+    (or as ``move(ref)`` says)."""
+    from openpyxl.formula.tokenizer import Token, Tokenizer
+
+    try:
+        tokens = Tokenizer(formula)
+    except Exception:  # not parseable: leave it as it is
+        return formula
+    changed = False
+    for token in tokens.items:
+        if token.type != Token.OPERAND or token.subtype != Token.RANGE:
+            continue
+        value = token.value
+        if "!" in value:
+            prefix, ref = value.rsplit("!", 1)
+            name = prefix[1:-1].replace("''", "'") if prefix.startswith("'") else prefix
+            if name.startswith("[") or name.lower() != sheet_name.lower():
+                continue
+        elif own_sheet:
+            prefix, ref = "", value
+        else:
+            continue
+        new = move(ref) if move is not None else _shift_ref(ref, at, n)
+        if new != ref:
+            token.value = new if new == "#REF!" else (f"{prefix}!{new}" if prefix else new)
+            changed = True
+    return tokens.render() if changed else formula
+
+
+def _shift_bounds(r1: int, r2: int, at: int, n: int) -> tuple[int, int]:
+    if r2 < at:
+        return r1, r2
+    if r1 >= at:
+        return r1 + n, r2 + n
+    return r1, r2 + n
+
+
+def _shift_rows_after_insert(wb: Any, ws: Any, at: int, n: int) -> None:
+    """What openpyxl's insert_rows leaves to the caller, done as Excel does it."""
+    from openpyxl.formatting.formatting import ConditionalFormattingList
+    from openpyxl.formula.translate import Translator
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
+    title = ws.title
+    for other in wb.worksheets:
+        own = other is ws
+        for cell in other._cells.values():
+            value = cell.value
+            if cell.data_type == "f" and isinstance(value, str) and (own or title.lower() in value.lower()):
+                cell.value = _shift_formula(value, at, n, own, title)
+            if own and cell.hyperlink is not None and cell.row >= at:
+                cell.hyperlink.ref = cell.coordinate
+
+    def moved(sqref: Any) -> MultiCellRange:
+        out = []
+        for rng in sqref.ranges:
+            lo, hi = _shift_bounds(rng.min_row, rng.max_row, at, n)
+            out.append(CellRange(min_col=rng.min_col, min_row=lo, max_col=rng.max_col, max_row=hi).coord)
+        return MultiCellRange(" ".join(out))
+
+    for merged in list(ws.merged_cells.ranges):
+        lo, hi = _shift_bounds(merged.min_row, merged.max_row, at, n)
+        merged.shift(row_shift=lo - merged.min_row)
+        merged.expand(down=(hi - lo) - (merged.max_row - merged.min_row))
+    for table in ws.tables.values():
+        t1, tc1, t2, tc2 = _parse_area(table.ref)
+        if t1 < at <= t2:  # rows inserted into the table (a totals row moves down with it)
+            t2 += n
+        elif t1 >= at:
+            t1, t2 = t1 + n, t2 + n
+        table.ref = _address(t1, tc1, t2, tc2, row_abs=False, col_abs=False)
+        if table.autoFilter is not None:
+            table.autoFilter.ref = (
+                _address(t1, tc1, t2 - (table.totalsRowCount or 0), tc2, row_abs=False, col_abs=False)
+                if table.totalsRowCount
+                else table.ref
+            )
+    for dv in ws.data_validations.dataValidation:
+        dv.sqref = moved(dv.sqref)
+    old_cf = ws.conditional_formatting
+    new_cf = ConditionalFormattingList()
+    for cf in old_cf:
+        sqref = moved(cf.sqref)
+        first_old = min((r.min_row for r in cf.sqref.ranges), default=1)
+        first_new = min((r.min_row for r in sqref.ranges), default=1)
+        for rule in cf.rules:
+            if first_new != first_old and rule.formula:
+                origin = f"A{first_old}"
+                rule.formula = [
+                    Translator("=" + f, origin).translate_formula(f"A{first_new}")[1:] for f in rule.formula
+                ]
+            new_cf.add(str(sqref), rule)
+    ws.conditional_formatting = new_cf
+    heights = {r: d for r, d in ws.row_dimensions.items() if r >= at}
+    for r in sorted(heights, reverse=True):
+        dim = ws.row_dimensions.pop(r)
+        dim.index = r + n
+        ws.row_dimensions[r + n] = dim
+
+
+def _shift_rows_after_delete(wb: Any, ws: Any, d1: int, d2: int, cols: tuple[int, int] | None) -> None:
+    """After rows ``d1..d2`` (of columns ``cols``, or entire rows) were deleted and the rest moved up."""
+    from openpyxl.formatting.formatting import ConditionalFormattingList
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
+    k = d2 - d1 + 1
+    title = ws.title
+
+    def move(ref: str) -> str:
+        return _delete_ref(ref, d1, d2, cols)
+
+    for other in wb.worksheets:
+        own = other is ws
+        for cell in other._cells.values():
+            value = cell.value
+            if cell.data_type == "f" and isinstance(value, str) and (own or title.lower() in value.lower()):
+                cell.value = _shift_formula(value, d1, -k, own, title, move)
+            if own and cell.hyperlink is not None and cell.row >= d1:
+                cell.hyperlink.ref = cell.coordinate
+
+    def inside(min_col: int, max_col: int) -> bool:
+        return cols is None or (cols[0] <= min_col and max_col <= cols[1])
+
+    def bounds(lo: int, hi: int) -> tuple[int, int] | None:
+        if hi < d1:
+            return lo, hi
+        if lo > d2:
+            return lo - k, hi - k
+        if lo >= d1 and hi <= d2:
+            return None
+        return (lo if lo < d1 else d1), (hi - k if hi > d2 else d1 - 1)
+
+    def moved(sqref: Any) -> MultiCellRange | None:
+        out = []
+        for rng in sqref.ranges:
+            b = bounds(rng.min_row, rng.max_row) if inside(rng.min_col, rng.max_col) else (rng.min_row, rng.max_row)
+            if b is not None:
+                out.append(CellRange(min_col=rng.min_col, min_row=b[0], max_col=rng.max_col, max_row=b[1]).coord)
+        return MultiCellRange(" ".join(out)) if out else None
+
+    for merged in list(ws.merged_cells.ranges):
+        if not inside(merged.min_col, merged.max_col):
+            continue
+        b = bounds(merged.min_row, merged.max_row)
+        if b is None or (b[0] == b[1] and merged.min_col == merged.max_col):
+            ws.merged_cells.remove(merged)
+            continue
+        merged.shift(row_shift=b[0] - merged.min_row)
+        merged.expand(down=(b[1] - b[0]) - (merged.max_row - merged.min_row))
+    for table in ws.tables.values():
+        t1, tc1, t2, tc2 = _parse_area(table.ref)
+        if not inside(tc1, tc2):
+            continue
+        b = bounds(t1, t2)
+        if b is None:
+            continue
+        t1, t2 = b[0], max(b[1], b[0] + 1)  # a table keeps its header and one (empty) line
+        table.ref = _address(t1, tc1, t2, tc2, row_abs=False, col_abs=False)
+        if table.autoFilter is not None:
+            end = t2 - (table.totalsRowCount or 0)
+            table.autoFilter.ref = _address(t1, tc1, end, tc2, row_abs=False, col_abs=False)
+    kept = []
+    for dv in ws.data_validations.dataValidation:
+        sqref = moved(dv.sqref)
+        if sqref is not None:
+            dv.sqref = sqref
+            kept.append(dv)
+    ws.data_validations.dataValidation = kept
+    new_cf = ConditionalFormattingList()
+    for cf in ws.conditional_formatting:
+        sqref = moved(cf.sqref)
+        if sqref is None:
+            continue
+        first_old = min((r.min_row for r in cf.sqref.ranges), default=1)
+        first_new = min((r.min_row for r in sqref.ranges), default=1)
+        for rule in cf.rules:
+            if first_new != first_old and rule.formula:
+                from openpyxl.formula.translate import Translator
+
+                rule.formula = [
+                    Translator("=" + f, f"A{first_old}").translate_formula(f"A{first_new}")[1:] for f in rule.formula
+                ]
+            new_cf.add(str(sqref), rule)
+    ws.conditional_formatting = new_cf
+    if cols is None:
+        for r in sorted(r for r in list(ws.row_dimensions) if r >= d1):
+            dim = ws.row_dimensions.pop(r)
+            if r > d2:
+                dim.index = r - k
+                ws.row_dimensions[r - k] = dim
+
+
+def _check_protected(
+    sheet: Sheet, r1: int, c1: int, r2: int, c2: int, whole: bool = False, what: str = "value"
+) -> None:
+    """Refuse, as Excel does, to change locked cells of a protected sheet (or any cell for ``whole``)."""
+    ws = sheet._book._ws(sheet._st)
+    protection = ws.protection
+    if not protection.sheet:
+        return
+    if what == "format" and protection.formatCells is False:
+        return  # the sheet allows formatting cells
+    if what == "note" and not protection.objects:
+        return  # notes are objects: editing them is allowed
+    locked = whole or (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000
+    if not locked:
+        cells = ws._cells
+        for r in range(r1, r2 + 1):
+            for c in range(c1, c2 + 1):
+                cell = cells.get((r, c))
+                if cell is None or not cell.has_style or cell.protection.locked is not False:
+                    locked = True
+                    break
+            if locked:
+                break
+    if locked:
+        raise EngineError(
+            f"工作表『{sheet.name}』受保护，NeiQin 不能修改其中锁定的单元格；"
+            "请在 Excel 中点「审阅 → 撤消工作表保护」后重新运行"
+        )
+
+
 def _text_width(text: str) -> int:
     import unicodedata
 
@@ -1620,6 +2352,7 @@ def _text_width(text: str) -> int:
 
 
 def _comment(text: str, author: str = NOTE_AUTHOR) -> Any:
+    text = _escape_control(text)
     lines = text.split("\n")
     width = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in line) for line in lines), default=10)
     comment = _opx().Comment(text, author or NOTE_AUTHOR)
@@ -1647,6 +2380,8 @@ class Note:
 
     @text.setter
     def text(self, value: str) -> None:
+        rng = self._rng
+        _check_protected(rng._sheet, rng.row, rng.column, rng.row, rng.column, what="note")
         cell = self._cell()
         author = cell.comment.author if cell.comment is not None else NOTE_AUTHOR
         cell.comment = _comment(value, author)
@@ -1662,6 +2397,8 @@ class Note:
         return self._rng
 
     def delete(self) -> None:
+        rng = self._rng
+        _check_protected(rng._sheet, rng.row, rng.column, rng.row, rng.column, what="note")
         self._cell().comment = None
         self._rng._sheet._st.dirty = True
 
