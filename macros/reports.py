@@ -153,16 +153,20 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
     g = _Grid()
     word = PERIOD_LABELS[report.period]
     name = REPORT_NAMES[report.period]
-    g.add(f"{name} · {period_words(report.start, report.period)} 销售报告")
+    so_far = f"（截至 {report.through:%m-%d}）" if report.partial else ""
+    g.add(f"{name} · {period_words(report.start, report.period)} 销售报告{so_far}")
     failed = report.failed_checks()
     if failed:
         g.add("⚠ 数据核对未通过：" + "；".join(c.name for c in failed) + "。请勿使用本报表，见下方『数据核对』。")
     else:
         g.add(f"数据核对通过 ✓（报表合计与数据源一致）　数据：{report.description}　生成：{generated:%Y-%m-%d %H:%M}")
+    days = (report.through - report.start).days + 1
+    same = f"本{word}尚未结束：上{word}和去年同期都只取前 {days} 天比较。" if report.partial else ""
+    if not report.current["lines"]:
+        same = f"⚠ 本{word}没有销售数据（请确认日期或『设置』的「报表日期」）。" + same
     g.add(
-        "环比 = 与上一"
-        + word
-        + "相比，同比 = 与去年同期相比；绿色为增长，红色为下降；毛利空白 = 有行缺少成本，无法计算。"
+        same + "环比 = 与上一" + word + "相比，同比 = 与去年同期相比；绿色为增长，红色为下降；"
+        "毛利空白 = 有行缺少成本，无法计算。"
     )
 
     # ---- 核心指标
@@ -179,9 +183,9 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
         ("aov", MONEY),
         ("customers", COUNT),
     ):
-        if key == "margin":
-            change = None if cur[key] is None or prev[key] is None else cur[key] - prev[key]
-            yoy = None if cur[key] is None or ago[key] is None else cur[key] - ago[key]
+        if key == "margin":  # a change of a percentage is in percentage points
+            change = None if cur[key] is None or prev[key] is None else (cur[key] - prev[key]) * 100
+            yoy = None if cur[key] is None or ago[key] is None else (cur[key] - ago[key]) * 100
         else:
             change, yoy = ratio(cur[key], prev[key]), ratio(cur[key], ago[key])
         before = _v(prev[key]) if prev["lines"] else None
@@ -201,6 +205,9 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
         g.formats.append(((first + i, 2, first + i, 3), fmt))
         g.formats.append(((first + i, 5, first + i, 5), fmt))
     g.formats.append(((first + 8, 2, first + 9, 2), COUNT))
+    points = '+0.0" 个百分点";-0.0" 个百分点";0.0" 个百分点"'
+    g.formats.append(((first + 2, 4, first + 2, 4), points))
+    g.formats.append(((first + 2, 6, first + 2, 6), points))
 
     # ---- 波动说明
     g.section("二、波动说明")
@@ -398,6 +405,14 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
         {2: COUNT, 3: MONEY},
         empty="（没有未计入的行）",
     )
+    if report.skipped:
+        g.add(
+            f"另有 {len(report.skipped):,} 行读取时跳过（合计行或重复的表头行，不是订单行）："
+            + "、".join(f"『{sheet}』第 {row} 行" for sheet, row in report.skipped[:20])
+            + ("……" if len(report.skipped) > 20 else "")
+            + "；如果其中有订单行，请改正后重新生成报表。"
+        )
+        g.paragraphs.append((g.next_row - 1, 2))
     lines = report.excluded_lines.head(200)
     if len(lines):
         g.blank()
@@ -449,13 +464,13 @@ def write_report(book: xw.Book, report: Report, generated: dt.datetime, after: s
         old = book.sheets[name]
         position = names.index(name)
         anchor = book.sheets[position - 1] if position > 0 else None
-        if len(names) == 1:
-            book.sheets.add(after=old)
-            names = [s.name for s in book.sheets]
+        placeholder = book.sheets.add(after=old) if len(names) == 1 else None  # a book keeps one sheet
         old.delete()
         sheet = (
             book.sheets.add(name, after=anchor) if anchor is not None else book.sheets.add(name, before=book.sheets[0])
         )
+        if placeholder is not None:
+            placeholder.delete()
     else:
         target = after if after in names else names[-1]
         sheet = book.sheets.add(name, after=book.sheets[target])
@@ -554,21 +569,24 @@ def _charts(sheet: xw.Sheet, report: Report, g: _Grid) -> None:
         width=440,
         height=250,
         name="销售额趋势",
+        style=None,  # Excel's own default style: the modern styles (201+) need Excel 2013
     )
     unit = "元" if report.currency == "¥" else report.currency
     span = f"近 {len(report.trend)} 个{word}" if report.period == "month" else f"近 {len(report.trend)} {word}"
     trend.title = f"{span}销售额（{unit}）"
     first, n = g.anchors["regions"]
     if n:
+        shown = min(n, 10)  # the table lists every region; a chart of 38 bars is unreadable
         bars = sheet.charts.add(
-            source=sheet.range((first - 1, 1), (first + n - 1, 2)),
+            source=sheet.range((first - 1, 1), (first + shown - 1, 2)),
             chart_type="bar_clustered",
             anchor=sheet.range((top, 5)),
             width=330,
             height=250,
             name="区域销售额",
+            style=None,
         )
-        bars.title = f"本期销售额（按区域，{unit}）"
+        bars.title = f"本期销售额（按区域{'，前 10' if n > 10 else ''}，{unit}）"
 
 
 # --------------------------------------------------------------------------- actions
@@ -582,7 +600,7 @@ def _report(book: xw.Book, ctx: Context, period: Period) -> Summary:
         return Summary(act.id, act.label, "failed", str(exc), issues=exc.issues)
     day = ctx.settings.report_date or ctx.today
     start = period_start(day, period)
-    report = build_report(sales, period, start)
+    report = build_report(sales, period, start, as_of=day)
     sheet = write_report(book, report, ctx.now)
     cur, prev = report.current, report.previous
     change = ratio(cur["revenue"], prev["revenue"])

@@ -42,7 +42,11 @@ if TYPE_CHECKING:
 
 ERRORS = frozenset(ERROR_VALUES)
 log = logging.getLogger(__name__)
-_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|总合计|汇总)")
+# A total label stands alone ("合计", "本月合计：", "合计(元)", "合计 12 行"), so a name that merely
+# starts with the word (客户「汇总贸易有限公司」) is a line like any other.
+_TOTAL_ROW = re.compile(
+    r"^(本页|本月|本期|本年|全部|总)?(合计|总计|小计|共计|汇总)[:：]?([(（][^)）]*[)）])?[\d.,，行元¥￥]*$"
+)
 _BRACKETS = re.compile(r"[(\[【〔<《].*?[)\]】〕>》]")
 _NOISE = re.compile(r"[\s*:：※#№]+")
 # a unit after a slash: 单价/元, 数量/台, 金额/元/台 (but not 生产/采购周期)
@@ -398,6 +402,7 @@ class Ledger:
     issues: list[Issue] = field(default_factory=list)
     first_col: int = 1
     distinct: dict[str, set[Any]] = field(default_factory=dict)  # distinct cells of text columns
+    skipped: list[int] = field(default_factory=list)  # non-blank rows not read as lines (合计, header again)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -716,10 +721,12 @@ def _parse_ledger(
             look.update(i for i, k in enumerate(keys) if k in odd)
     header_cells = values[header_index]
     drop = {i for i in look if _skip_row(body[i], key_pos, header_cells)}
+    skipped: list[int] = []
     if drop:
         keep = [i for i in range(len(body)) if i not in drop]
         data = [body[i] for i in keep]
         rows = [start + i for i in keep]
+        skipped = sorted(start + i for i in drop if nones[i] < width)
     else:
         data = body
         rows = list(range(start, start + len(body)))
@@ -758,6 +765,7 @@ def _parse_ledger(
         issues=issues,
         first_col=first_col,
         distinct=distinct,
+        skipped=skipped,
     )
 
 

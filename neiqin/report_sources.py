@@ -118,6 +118,8 @@ def _read_grid(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
                 break
             except UnicodeDecodeError:
                 continue
+            except pd.errors.EmptyDataError:
+                raise ReportInputError(f"{path.name} 是空文件，没有表头和数据") from None
         else:
             raise ReportInputError(f"{path.name} 的编码无法识别；请另存为 UTF-8 编码的 CSV")
         return path.stem, frame.to_numpy().tolist()
@@ -260,10 +262,15 @@ def read_values(values: list[list[Any]], sheet: str = "数据") -> Sales:
     """Sales lines from a 2-D block with a header row (a UDF's range argument)."""
     values = [[None if v == "" else v for v in row] for row in values]
     ledger = parse_ledger(values, report_model(), sheet)
-    errors = [i for i in ledger.issues if i.severity == "error"]
-    if errors:
-        raise ReportInputError(errors[0].message, errors)
-    return prepare([(sheet, ledger.frame)], issues=ledger.issues, headers={sheet: _where(ledger)})
+    # a missing column makes the block unusable; a bad cell only leaves its line out (listed)
+    missing = [i for i in ledger.issues if i.code == Code.LED_MISSING_COLUMN]
+    if missing:
+        raise ReportInputError(missing[0].message, missing)
+    if not ledger.has("amount") and not (ledger.has("quantity") and ledger.has("unit_price")):
+        raise ReportInputError("缺少「金额」列（或「数量」和「单价」两列）；请把它们包括在数据区域内")
+    sales = prepare([(sheet, ledger.frame)], issues=ledger.issues, headers={sheet: _where(ledger)})
+    sales.skipped = [(sheet, r) for r in ledger.skipped]
+    return sales
 
 
 def _where(ledger: Any) -> dict[str, tuple[str, int]]:
@@ -303,7 +310,7 @@ def read_workbook(book: xw.Book, settings: Settings | None = None) -> Sales:
         if products.has("category"):
             known = p[p["category"].notna() & p["product_code"].notna()]
             categories = dict(zip(known["product_code"], known["category"], strict=True))
-    return prepare(
+    sales = prepare(
         sources,
         costs=costs,
         categories=categories,
@@ -311,6 +318,10 @@ def read_workbook(book: xw.Book, settings: Settings | None = None) -> Sales:
         description="、".join(f"『{s}』" for s, _ in sources),
         headers=headers,
     )
+    sales.skipped = [(orders.sheet, r) for r in orders.skipped]
+    if archive is not None:
+        sales.skipped += [(archive.sheet, r) for r in archive.skipped]
+    return sales
 
 
 def _frame(ledger: Any) -> pd.DataFrame:

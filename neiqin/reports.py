@@ -80,7 +80,8 @@ MEASURES = {
     "margin": "毛利率",
 }
 MEASURE_ALIASES = {label: name for name, label in MEASURES.items()} | {"金额": "revenue", "数量": "quantity"}
-EXCLUDED_STATUSES = ("已取消",)
+# statuses that mean "this sale did not happen" (compared case-insensitively, spaces ignored)
+EXCLUDED_STATUSES = ("已取消", "取消", "已作废", "作废", "已撤销", "撤单", "cancelled", "canceled", "void", "voided")
 UNKNOWN = "（未填）"
 REASON_CANCELLED = "已取消"
 REASON_NO_DATE = "缺少日期"
@@ -141,6 +142,7 @@ class Sales:
     issues: list[Issue] = field(default_factory=list)
     description: str = ""
     currency: str = "¥"  # the money symbol of the source (a mapping's [source] currency)
+    skipped: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) read as 合计/header rows
 
     @property
     def lines(self) -> pd.DataFrame:
@@ -170,6 +172,14 @@ def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame:
         return pd.to_datetime(frame[name], errors="coerce").astype("datetime64[us]")
     return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
+
+
+def cancelled(status: pd.Series) -> pd.Series:
+    """Lines whose 状态 says the sale did not happen (已取消, 作废, Cancelled …)."""
+    known = {s.casefold() for s in EXCLUDED_STATUSES}
+    distinct = {v for v in status.dropna().unique() if isinstance(v, str)}
+    hits = {v for v in distinct if v.replace(" ", "").casefold() in known}
+    return status.isin(hits) if hits else pd.Series(False, index=status.index)
 
 
 def line_revenue(frame: pd.DataFrame) -> pd.Series:
@@ -212,7 +222,7 @@ def prepare(
         reason = pd.Series(None, index=frame.index, dtype=object)
         reason = reason.mask(revenue.isna(), REASON_NO_AMOUNT)
         reason = reason.mask(date.isna(), REASON_NO_DATE)
-        reason = reason.mask(status.isin(EXCLUDED_STATUSES), REASON_CANCELLED)
+        reason = reason.mask(cancelled(status), REASON_CANCELLED)
 
         def obj(values: Any) -> pd.Series:
             # object, not pandas' inferred string dtype: no scan of every value, None stays None
@@ -242,13 +252,17 @@ def prepare(
         )
         parts.append(part)
         where = (headers or {}).get(sheet, {})
-        for code, why, fld in (
-            (Code.REP_NO_AMOUNT, REASON_NO_AMOUNT, "amount"),
-            (Code.REP_NO_DATE, REASON_NO_DATE, "order_date"),
+        # a cell the reader could not read already has its issue (不是日期 …): no second one saying it is empty
+        flagged = {(i.row, i.col) for i in found if i.sheet == sheet and i.severity == "error"}
+        for code, why, fields in (
+            (Code.REP_NO_AMOUNT, REASON_NO_AMOUNT, ("amount", "quantity", "unit_price")),
+            (Code.REP_NO_DATE, REASON_NO_DATE, ("order_date",)),
         ):
-            header, col = where.get(fld, (FIELD_LABELS[fld], 0))
+            header, col = where.get(fields[0], (FIELD_LABELS[fields[0]], 0))
+            cols = {where[f][1] for f in fields if f in where}
             for row in frame.index[(reason == why).to_numpy()]:
-                found.append(make_issue(code, sheet, int(row), header, col=col))
+                if not any((int(row), c) in flagged for c in cols):
+                    found.append(make_issue(code, sheet, int(row), header, col=col))
     if parts:
         all_lines = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     else:
@@ -389,7 +403,8 @@ def parse_period(value: Any, period: Period | None = None) -> tuple[Period, dt.d
 
 
 def _profit_sum(profit: pd.Series) -> float:
-    return float("nan") if profit.isna().any() else float(profit.sum())
+    """Unknown (NaN) when any line's profit is unknown — and when there are no lines to know it from."""
+    return float("nan") if not len(profit) or profit.isna().any() else float(profit.sum())
 
 
 def measures(lines: pd.DataFrame) -> dict[str, Any]:
@@ -602,6 +617,7 @@ def explain(
     product_moves: tuple[pd.DataFrame, pd.DataFrame],
     names: dict[str, str] | None = None,
     symbol: str = "¥",
+    through: dt.date | None = None,
 ) -> list[str]:
     """The 波动说明 paragraph: what changed, why, and what to do — one sentence per finding."""
     word = {"day": "日", "week": "周", "month": "月"}[period]
@@ -610,7 +626,11 @@ def explain(
     out: list[str] = []
     change = ratio(now["revenue"], before["revenue"]) if len(prev) else None
     yoy = ratio(now["revenue"], ago["revenue"]) if len(year_ago) else None
-    text = f"本{word}销售额 {yuan(now['revenue'], symbol)}，订单 {now['orders']} 张，环比{_direction(change)}"
+    so_far = ""
+    if through is not None:
+        days = (through - period_start(through, period)).days + 1
+        so_far = f"（截至 {through:%m-%d}，与上{word}和去年同期的前 {days} 天比较）"
+    text = f"本{word}{so_far}销售额 {yuan(now['revenue'], symbol)}，订单 {now['orders']} 张，环比{_direction(change)}"
     if len(prev):
         delta = now["revenue"] - before["revenue"]
         text += f"（{'+' if delta >= 0 else '-'}{yuan(abs(delta), symbol)}）"
@@ -724,7 +744,7 @@ def reconcile(
         inside = ((dates >= lo) & (dates < hi)).to_numpy()
         source_lines += int(inside.sum())
         status = _text(frame, "status", len(frame))
-        counted = inside & ~status.isin(EXCLUDED_STATUSES).to_numpy()
+        counted = inside & ~cancelled(status).to_numpy()
         source_revenue += float(np.nansum(line_revenue(frame).to_numpy()[counted]))
         source_quantity += float(np.nansum(_number(frame, "quantity").to_numpy()[counted]))
     excluded = in_period(sales.excluded, start, end)
@@ -802,6 +822,8 @@ class Report:
     names: dict[str, str]
     description: str = ""
     currency: str = "¥"
+    cut: dt.date | None = None  # first day not covered, when the period is not over yet
+    skipped: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -811,6 +833,16 @@ class Report:
     @property
     def reconciled(self) -> bool:
         return all(c.ok for c in self.checks)
+
+    @property
+    def partial(self) -> bool:
+        """The period is not over: compared day for day with the start of the others."""
+        return self.cut is not None and self.cut < self.end
+
+    @property
+    def through(self) -> dt.date:
+        """The last day the report covers."""
+        return (self.cut if self.partial else self.end) - dt.timedelta(days=1)
 
     def failed_checks(self) -> list[Check]:
         return [c for c in self.checks if not c.ok]
@@ -828,19 +860,34 @@ def latest_start(sales: Sales, period: Period, today: dt.date | None = None) -> 
     return period_start(pd.Timestamp(lines["date"].max()).date(), period)
 
 
-def build_report(sales: Sales, period: Period, start: dt.date, trend_periods: int = 12) -> Report:
-    """The report of the period starting at ``start`` (use :func:`period_start`)."""
+def build_report(
+    sales: Sales, period: Period, start: dt.date, trend_periods: int = 12, as_of: dt.date | None = None
+) -> Report:
+    """The report of the period starting at ``start`` (use :func:`period_start`).
+
+    ``as_of`` is the last day the report covers (today, for the ribbon). When the period
+    is not over by then, it is compared day for day: the same number of days at the
+    start of the previous period and of last year's — a half month against a whole
+    one would look like a collapse.
+    """
     start = period_start(start, period)
     end = period_end(start, period)
+    cut = end
+    if as_of is not None and start <= as_of:
+        inside = in_period(sales.all, start, end)["date"]
+        last = max(as_of, pd.Timestamp(inside.max()).date()) if len(inside) else as_of
+        if last + dt.timedelta(days=1) < end:
+            cut = last + dt.timedelta(days=1)
+    days = (cut - start).days
     # one narrow copy of the lines the report can use, not a copy of every column per period
     wanted = ["order_id", "_order", "_customer", "date", "customer", "region", "category", "product"]
     wanted += ["product_name", "sales_rep", "quantity", "revenue", "profit"]
     lines = sales.all.loc[sales.all["reason"].isna().to_numpy(), wanted]
-    cur = in_period(lines, start, end)
+    cur = in_period(lines, start, cut)
     p_start = shift(start, period)
-    prev = in_period(lines, p_start, period_end(p_start, period))
+    prev = in_period(lines, p_start, min(period_end(p_start, period), p_start + dt.timedelta(days=days)))
     y_start = last_year(start, period)
-    year_ago = in_period(lines, y_start, period_end(y_start, period))
+    year_ago = in_period(lines, y_start, min(period_end(y_start, period), y_start + dt.timedelta(days=days)))
     current = measures(cur)
     breakdowns = {f: breakdown(cur, prev, f) for f in ("region", "category", "sales_rep")}
     full = breakdown(cur, prev, "customer")
@@ -868,8 +915,8 @@ def build_report(sales: Sales, period: Period, start: dt.date, trend_periods: in
         "按客户": float(full["revenue"].sum()),
         "趋势表本期": float(trend["revenue"].iloc[-1]),
     }
-    checks = reconcile(sales, start, end, current, parts, pvm_category)
-    excluded_lines = in_period(sales.excluded, start, end)
+    checks = reconcile(sales, start, cut, current, parts, pvm_category)
+    excluded_lines = in_period(sales.excluded, start, cut)
     no_date = sales.excluded[sales.excluded["date"].isna()]
     if len(no_date):
         excluded_lines = pd.concat([excluded_lines, no_date])
@@ -896,8 +943,19 @@ def build_report(sales: Sales, period: Period, start: dt.date, trend_periods: in
         customer_moves=customer_moves,
         product_moves=product_moves,
         explanation=explain(
-            period, cur, prev, year_ago, pvm_category, customer_moves, product_moves, names, sales.currency
+            period,
+            cur,
+            prev,
+            year_ago,
+            pvm_category,
+            customer_moves,
+            product_moves,
+            names,
+            sales.currency,
+            through=cut - dt.timedelta(days=1) if cut < end else None,
         ),
+        cut=cut,
+        skipped=sales.skipped,
         trend=trend,
         checks=checks,
         excluded=excluded_summary(excluded_lines),
@@ -966,6 +1024,7 @@ def report_json(sales: Sales, period: Period, by: str | None = None, start: dt.d
                 excluded["sheet"], excluded["row"], excluded["order_id"], excluded["reason"], strict=True
             )
         ],
+        "skipped": [{"sheet": sheet, "row": row} for sheet, row in sales.skipped],
         "reconciled": all(c.ok for c in checks),
         "checks": [
             {"name": c.name, "expected": _num(c.expected), "actual": _num(c.actual), "ok": c.ok} for c in checks

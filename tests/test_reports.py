@@ -321,7 +321,12 @@ def test_unparseable_export_values_are_issues_at_their_cells(tmp_path: Path) -> 
     # title row 1, header row 2: the second data line is Excel row 4
     assert (4, "Sales", "LED-013") in found
     assert (5, "Order Date", "LED-012") in found
-    assert (4, "Sales", "REP-003") in found  # and the line is left out, listed
+    # the unreadable amount is not reported a second time as "missing"; the line is left out and listed
+    assert (4, "Sales", "REP-003") not in found
+    assert set(zip(sales.excluded["row"], sales.excluded["reason"], strict=True)) == {
+        (4, "金额无法确定"),
+        (5, "缺少日期"),
+    }
 
 
 @pytest.mark.parametrize(
@@ -432,7 +437,8 @@ def _tab_values(path: Path, name: str) -> dict[str, Any]:
     ("action", "tab", "revenue", "previous"),
     [
         ("report_month", "月报 2026-11", 2250, 2200),
-        ("report_week", "周报 2026-W48", 0, -20),  # only excluded lines this week; L7 was last week
+        # only excluded lines this week; L7 (Friday of last week) is outside last week's first 4 days
+        ("report_week", "周报 2026-W48", 0, 0),
         ("report_day", "日报 2026-11-26", 0, 0),
     ],
 )
@@ -574,4 +580,96 @@ def test_export_currency_is_shown_in_the_report(tmp_path: Path) -> None:
     revenue_row = next(r for r in range(1, 20) if ws.cell(r, 1).value == "销售额")
     assert ws.cell(revenue_row, 2).number_format.startswith("$")
     explanation = " ".join(str(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str))
-    assert "本月销售额 $160.50" in explanation
+    # the data ends on 11-20: November is compared day for day with October's first 20 days
+    assert "本月（截至 11-20，与上月和去年同期的前 20 天比较）销售额 $160.50" in explanation
+
+
+def _steady(days: list[dt.date]) -> list[list[Any]]:
+    return [
+        [f"SO{d:%m%d}", D(d.year, d.month, d.day), "客户A", "华东", "电机", "P1", 1, 100, 100, 60, "已完成"]
+        for d in days
+    ]
+
+
+def test_an_unfinished_period_is_compared_day_for_day() -> None:
+    """¥100 every day: on 11-12 November is level with October's first 12 days, not down 61 %."""
+    days = [dt.date(2026, 10, 1) + dt.timedelta(days=i) for i in range(43)]  # 10-01 .. 11-12
+    sales = golden_sales(_steady(days))
+    report = reports.build_report(sales, "month", NOV, as_of=dt.date(2026, 11, 12))
+    assert report.partial and report.through == dt.date(2026, 11, 12)
+    assert report.current["revenue"] == pytest.approx(1200)
+    assert report.previous["revenue"] == pytest.approx(1200)
+    assert "截至 11-12，与上月和去年同期的前 12 天比较" in report.explanation[0]
+    assert "环比持平" in report.explanation[0]
+    assert not any("下降" in s for s in report.explanation)
+    assert report.reconciled
+    full = reports.build_report(sales, "month", dt.date(2026, 10, 1), as_of=dt.date(2026, 11, 12))
+    assert not full.partial and full.current["revenue"] == pytest.approx(3100)
+
+
+@pytest.mark.parametrize("status", ["已取消", "取消", "作废", "Cancelled", "CANCELED", " void "])
+def test_cancelled_statuses_are_left_out(status: str) -> None:
+    rows = [r[:] for r in GOLDEN]
+    rows[3][10] = status  # L4
+    report = reports.build_report(golden_sales(rows), "month", NOV)
+    assert report.current["revenue"] == pytest.approx(2250 - 1320)
+    assert report.reconciled
+
+
+def test_a_customer_named_like_a_total_is_a_line_and_total_rows_are_listed(tmp_path: Path) -> None:
+    rows = [r[:] for r in GOLDEN]
+    rows.append([None, D(2026, 11, 12), "汇总贸易有限公司", "华东", "电机", "P1", 1, 5000, 5000, 60, "已确认"])
+    rows.append(["合计", None, None, None, None, None, None, None, 9999, None, None])
+    sales = golden_sales(rows)
+    report = reports.build_report(sales, "month", NOV)
+    assert report.current["revenue"] == pytest.approx(2250 + 5000)
+    assert report.skipped == [("订单台账", 13)]
+    doc = reports.report_json(sales, "month")
+    assert doc["skipped"] == [{"sheet": "订单台账", "row": 13}]
+
+
+def test_cli_date_outside_the_data_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = golden_workbook(tmp_path / "g.xlsx")
+    assert main(["report", str(path), "--period", "month", "--date", "2030-01", "--json"]) == 1
+    err = capsys.readouterr().err
+    assert "数据中没有 2030-01 的销售行（数据范围 2025-11-05 至 2026-11-26）" in err
+
+
+def test_empty_csv_is_a_chinese_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "map.toml").write_text(MAP, encoding="utf-8")
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    assert main(["report", str(tmp_path / "empty.csv"), "--map", str(tmp_path / "map.toml"), "--period", "month"]) == 2
+    assert "是空文件" in capsys.readouterr().err
+
+
+def test_rewriting_the_only_sheet_leaves_no_placeholder(tmp_path: Path) -> None:
+    out = tmp_path / "r.xlsx"
+    path = golden_workbook(tmp_path / "g.xlsx")
+    for _ in range(2):
+        assert main(["report", str(path), "--period", "month", "--date", "2026-11", "--out", str(out)]) == 0
+    wb = load_workbook(out)
+    del wb["说明"]
+    wb.save(out)
+    assert main(["report", str(path), "--period", "month", "--date", "2026-11", "--out", str(out)]) == 0
+    assert load_workbook(out).sheetnames == ["月报 2026-11"]
+
+
+def test_region_chart_shows_the_ten_largest(tmp_path: Path) -> None:
+    rows = [
+        [f"SO{i}", D(2026, 11, 1 + i), f"客户{i}", f"区域{i:02d}", "电机", "P1", 1, 100 + i, 100 + i, 60, "已完成"]
+        for i in range(15)
+    ]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "订单台账"
+    ws.append(HEADER)
+    for r in rows:
+        ws.append(r)
+    path = tmp_path / "many.xlsx"
+    wb.save(path)
+    out = tmp_path / "out.xlsx"
+    assert main(["report", str(path), "--period", "month", "--date", "2026-11", "--out", str(out)]) == 0
+    chart = next(c for c in load_workbook(out)["月报 2026-11"]._charts if c.__class__.__name__ == "BarChart")
+    ref = chart.series[0].val.numRef.f
+    first, last = (int("".join(ch for ch in part if ch.isdigit())) for part in ref.split("!")[1].split(":"))
+    assert last - first + 1 == 10

@@ -50,16 +50,18 @@ def test_nq_sales_spills_the_report_table() -> None:
         ["2025-11", 800, 8, 320, 1, 1, 1],
         ["2026-10", 2200, 35, 750, 2, 3, 2],
         ["2026-11", 2250, 17, 850, 3, 4, 3],
+        ["注：data 中有 1 行未计入（如第 10 行：金额无法确定）", "", "", "", "", "", ""],
     ]
 
 
 def test_nq_sales_by_field_for_one_period() -> None:
     table = NQ_SALES(DATA, "月", "区域", "2026-11-15")
-    assert [row[:3] for row in table[1:]] == [
+    assert [row[:3] for row in table[1:4]] == [
         ["2026-11", "华东", 1320],
         ["2026-11", "华北", 950],
         ["2026-11", "华南", -20],
     ]
+    assert table[4][0].startswith("注：")
 
 
 @pytest.mark.parametrize(
@@ -71,6 +73,7 @@ def test_nq_sales_by_field_for_one_period() -> None:
         ("订单数", D(2026, 10, 1), D(2026, 11, 30), None, None, 5),
         ("销量", D(2026, 11, 20), D(2026, 11, 20), None, None, -2),  # end date is inclusive
         ("客户数", 46327, 46356, None, None, 3),  # Excel serial dates: 2026-11-01 .. 2026-11-30
+        ("销售额", D(2026, 11, 1), D(2026, 11, 30), "customer", "客户A", 1320),
     ],
 )
 def test_nq_total(measure: str, start: Any, end: Any, field: Any, value: Any, expected: float) -> None:
@@ -110,9 +113,25 @@ def test_nq_ontime() -> None:
         (lambda: NQ_TOTAL(DATA, "销售额", None, "2026-11-01"), "缺少开始日期"),
         (lambda: NQ_PVM(DATA, "2026-10", "2026-11", "region"), "by 应为"),
         (lambda: NQ_ONTIME(DATA, "下周", "2026-11-30"), "不是日期"),
+        (lambda: NQ_TOTAL(DATA, "销售额", "2026-11-01", "2026-11-30", "region", "华栋"), "没有区域为『华栋』的行"),
     ],
 )
 def test_errors_come_back_as_readable_cell_values(call: Any, message: str) -> None:
     result = call()
     text = result[0][0] if isinstance(result, list) else result
     assert text.startswith("错误：") and message in text
+
+
+def test_numeric_filter_values_match_as_excel_passes_them() -> None:
+    head = ["订单编号", "接单日期", "客户名称", "金额"]
+    data = [head, ["SO1", D(2026, 11, 2), 17850.0, 100], ["SO2", D(2026, 11, 3), "17851", 50]]
+    assert NQ_TOTAL(data, "销售额", D(2026, 11, 1), D(2026, 11, 30), "customer", 17850.0) == 100
+    assert NQ_TOTAL(data, "销售额", D(2026, 11, 1), D(2026, 11, 30), "customer", 17851) == 50
+
+
+def test_a_bad_cell_leaves_its_line_out_and_says_where() -> None:
+    head = ["订单编号", "接单日期", "客户名称", "金额"]
+    data = [head, ["SO1", D(2026, 11, 2), "甲", 100], ["SO2", "abc", "乙", 50]]
+    table = NQ_SALES(data, "month")
+    assert table[1][:2] == ["2026-11", 100]
+    assert table[-1][0].startswith("注：data 中有 1 行未计入（如第 3 行：「接单日期」『abc』不是有效日期")

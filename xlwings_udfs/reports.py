@@ -21,6 +21,7 @@ from neiqin.report_sources import read_values
 from neiqin.reports import (
     MEASURES,
     PVM_LABELS,
+    REASON_CANCELLED,
     UNKNOWN,
     Sales,
     in_period,
@@ -74,6 +75,16 @@ def _day(value: Any, what: str) -> dt.date:
     return start
 
 
+def _as_text(value: Any) -> str:
+    """A filter value as the reader stores text: 1001.0 → "1001", full-width → half-width."""
+    import unicodedata
+
+    from neiqin.ledger import parse_text
+
+    text = parse_text(value) or ""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def _plain(value: Any) -> Any:
     if value is None:
         return ""
@@ -115,7 +126,21 @@ def NQ_SALES(data: Any, period: str = "month", by: Any = None, date: Any = None)
         out.append(row)
     if len(out) == 1:
         out.append(["（没有数据）"] + [""] * (len(header) - 1))
+    note = _left_out(sales)
+    if note:
+        out.append([note] + [""] * (len(header) - 1))
     return out
+
+
+def _left_out(sales: Sales) -> str:
+    """A last row saying which lines of ``data`` were not counted, and why (empty when none)."""
+    excluded = sales.excluded[sales.excluded["reason"] != REASON_CANCELLED]  # cancelled lines are not a problem
+    if not len(excluded):
+        return ""
+    problems = {(i.row, i.column): i.message for i in sales.issues if i.severity == "error"}
+    first = excluded.iloc[0]
+    why = next((f"「{col}」{msg}" for (row, col), msg in problems.items() if row == first["row"]), first["reason"])
+    return f"注：data 中有 {len(excluded)} 行未计入（如第 {int(first['row'])} 行：{why}）"
 
 
 def _period(value: Any) -> Any:
@@ -145,11 +170,16 @@ def NQ_TOTAL(data: Any, measure: str, start: Any, end: Any, field: Any = None, v
     first, last = _day(start, "开始日期"), _day(end, "结束日期")
     if last < first:
         raise ValueError("结束日期早于开始日期")
-    lines = in_period(_sales(data).lines, first, last + dt.timedelta(days=1))
+    sales = _sales(data)
+    lines = in_period(sales.lines, first, last + dt.timedelta(days=1))
     if field not in (None, ""):
         name = resolve_by(field)
         assert name is not None
-        lines = lines[lines[BY_FIELDS[name][0]] == str(value).strip()]
+        column = BY_FIELDS[name][0]
+        wanted = _as_text(value)
+        if wanted not in set(sales.all[column].unique()):
+            raise ValueError(f"data 中没有{BY_FIELDS[name][1]}为『{wanted}』的行")
+        lines = lines[lines[column] == wanted]
     result = measures(lines)[key]
     return "" if result is None else result
 
