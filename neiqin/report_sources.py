@@ -152,8 +152,12 @@ def _read_grid(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
     return name, grid
 
 
-def read_export(path: str | Path, mapping: Mapping) -> Sales:
-    """Sales lines from a CSV or Excel export, mapped by ``mapping``."""
+def read_export(path: str | Path, mapping: Mapping, fields: set[str] | None = None) -> Sales:
+    """Sales lines from a CSV or Excel export, mapped by ``mapping``.
+
+    ``fields`` limits the conversion to the fields a caller uses (every mapped column
+    must still exist): a JSON summary by month needs no product names.
+    """
     p = Path(path)
     if not p.is_file():
         raise ReportInputError(f"找不到文件 {p}")
@@ -202,6 +206,8 @@ def read_export(path: str | Path, mapping: Mapping) -> Sales:
             )
         raise ReportInputError(issues[0].message, issues)
     first_row = header_index + 2  # Excel row of the first data line
+    if fields is not None:
+        positions = {f: j for f, j in positions.items() if f in fields}
     frame, issues, headers = _columns(grid, header_index, positions, mapping, sheet)
     sales = prepare(
         [(sheet, frame)],
@@ -328,10 +334,15 @@ def _frame(ledger: Any) -> pd.DataFrame:
     return ledger.frame[[c for c in ledger.frame.columns if c in FIELD_LABELS]]
 
 
-def read_file(path: str | Path, mapping_path: str | Path | None, settings: Settings | None = None) -> Sales:
+def read_file(
+    path: str | Path,
+    mapping_path: str | Path | None,
+    settings: Settings | None = None,
+    fields: set[str] | None = None,
+) -> Sales:
     """What ``neiqin report FILE [--map MAP]`` reads."""
     if mapping_path is not None:
-        return read_export(path, load_mapping(mapping_path))
+        return read_export(path, load_mapping(mapping_path), fields)
     p = Path(path)
     if p.suffix.lower() not in EXCEL_SUFFIXES:
         raise ReportInputError(f"{p.name} 不是 NeiQin 工作簿；报表需要 --map 映射文件说明各列含义")

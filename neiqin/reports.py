@@ -174,6 +174,28 @@ def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
 
 
+def _objects(frame: pd.DataFrame, name: str, n: int, fill: str | None = None) -> np.ndarray:
+    """A text column as an object array (None for empty, or ``fill``)."""
+    if name not in frame:
+        return np.full(n, fill, dtype=object)
+    values = frame[name].to_numpy(dtype=object)
+    return _fill(values, fill) if fill is not None else values
+
+
+def _fill(values: np.ndarray, fill: str) -> np.ndarray:
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = fill
+    return values
+
+
+def _floats(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
+    if name not in frame:
+        return np.full(n, np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def cancelled(status: pd.Series) -> pd.Series:
     """Lines whose 状态 says the sale did not happen (已取消, 作废, Cancelled …)."""
     known = {s.casefold() for s in EXCLUDED_STATUSES}
@@ -206,47 +228,52 @@ def prepare(
     found = list(issues or [])
     for sheet, frame in sources:
         n = len(frame)
-        product = _text(frame, "product_code", n)
-        quantity = _number(frame, "quantity")
-        revenue = line_revenue(frame)
-        unit_cost = _number(frame, "unit_cost")
+        # numpy arrays throughout: a 541,909-line export is prepared in a fraction of a second
+        product = _objects(frame, "product_code", n)
+        quantity = _floats(frame, "quantity", n)
+        amount = _floats(frame, "amount", n)
+        revenue = np.where(np.isnan(amount), quantity * _floats(frame, "unit_price", n), amount)
+        unit_cost = _floats(frame, "unit_cost", n)
         if costs:
-            unit_cost = unit_cost.where(unit_cost.notna(), product.map(costs).astype(float))
-        profit = _number(frame, "profit")
-        profit = profit.where(profit.notna(), revenue - quantity * unit_cost)
-        category = _text(frame, "category", n)
+            from_catalogue = pd.Series(product, dtype=object).map(costs).to_numpy(dtype=float, na_value=np.nan)
+            unit_cost = np.where(np.isnan(unit_cost), from_catalogue, unit_cost)
+        profit = _floats(frame, "profit", n)
+        profit = np.where(np.isnan(profit), revenue - quantity * unit_cost, profit)
+        category = _objects(frame, "category", n)
         if categories:
-            category = category.where(category.notna(), product.map(categories))
-        status = _text(frame, "status", n)
-        date = _dates(frame, "order_date")
-        reason = pd.Series(None, index=frame.index, dtype=object)
-        reason = reason.mask(revenue.isna(), REASON_NO_AMOUNT)
-        reason = reason.mask(date.isna(), REASON_NO_DATE)
-        reason = reason.mask(cancelled(status), REASON_CANCELLED)
+            from_catalogue = pd.Series(product, dtype=object).map(categories).to_numpy(dtype=object)
+            missing = pd.isna(category)
+            category = np.where(missing, from_catalogue, category)
+        status = _objects(frame, "status", n)
+        date = _dates(frame, "order_date").to_numpy()
+        reason = np.full(n, None, dtype=object)
+        reason[np.isnan(revenue)] = REASON_NO_AMOUNT
+        reason[np.isnat(date)] = REASON_NO_DATE
+        reason[cancelled(pd.Series(status, dtype=object)).to_numpy()] = REASON_CANCELLED
 
-        def obj(values: Any) -> pd.Series:
+        def obj(values: np.ndarray) -> pd.Series:
             # object, not pandas' inferred string dtype: no scan of every value, None stays None
-            return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)
+            return pd.Series(values, dtype=object, copy=False)
 
         part = pd.DataFrame(
             {
                 "sheet": obj(np.full(n, sheet, dtype=object)),
                 "row": frame.index.to_numpy(),
-                "order_id": obj(_text(frame, "order_id", n).to_numpy()),
-                "date": date.to_numpy(),
-                "customer": obj(_text(frame, "customer", n).fillna(UNKNOWN).to_numpy()),
-                "region": obj(_text(frame, "region", n).fillna(UNKNOWN).to_numpy()),
-                "category": obj(category.fillna(UNKNOWN).to_numpy()),
-                "product": obj(product.fillna(UNKNOWN).to_numpy()),
-                "product_name": obj(_text(frame, "product_name", n).to_numpy()),
-                "sales_rep": obj(_text(frame, "sales_rep", n).fillna(UNKNOWN).to_numpy()),
-                "quantity": quantity.to_numpy(),
-                "revenue": revenue.to_numpy(),
-                "profit": profit.to_numpy(),
-                "status": obj(status.to_numpy()),
+                "order_id": obj(_objects(frame, "order_id", n)),
+                "date": date,
+                "customer": obj(_objects(frame, "customer", n, UNKNOWN)),
+                "region": obj(_objects(frame, "region", n, UNKNOWN)),
+                "category": obj(_fill(category, UNKNOWN)),
+                "product": obj(_fill(product, UNKNOWN)),
+                "product_name": obj(_objects(frame, "product_name", n)),
+                "sales_rep": obj(_objects(frame, "sales_rep", n, UNKNOWN)),
+                "quantity": quantity,
+                "revenue": revenue,
+                "profit": profit,
+                "status": obj(status),
                 "delivery_date": _dates(frame, "delivery_date").to_numpy(),
                 "ship_date": _dates(frame, "ship_date").to_numpy(),
-                "reason": obj(reason.to_numpy()),
+                "reason": obj(reason),
             },
             copy=False,
         )
@@ -260,7 +287,7 @@ def prepare(
         ):
             header, col = where.get(fields[0], (FIELD_LABELS[fields[0]], 0))
             cols = {where[f][1] for f in fields if f in where}
-            for row in frame.index[(reason == why).to_numpy()]:
+            for row in frame.index[reason == why]:
                 if not any((int(row), c) in flagged for c in cols):
                     found.append(make_issue(code, sheet, int(row), header, col=col))
     if parts:
@@ -442,7 +469,10 @@ def customer_mix(lines_all: pd.DataFrame, start: dt.date, end: dt.date) -> dict[
 
 def summarize(lines: pd.DataFrame, period: Period, by: str | None = None) -> pd.DataFrame:
     """One row per period (and ``by`` value): revenue, quantity, profit, orders, lines, customers."""
-    frame = lines.assign(_start=period_starts(lines["date"], period), _unknown=lines["profit"].isna())
+    needed = {"_start": period_starts(lines["date"], period), "_unknown": lines["profit"].isna().to_numpy()}
+    for name in ("revenue", "quantity", "profit", "_order", "_customer", *([BY_FIELDS[by][0]] if by else [])):
+        needed[name] = lines[name].to_numpy()
+    frame = pd.DataFrame(needed, copy=False)  # only what is summed: no copy of the other columns
     keys = ["_start"] + ([BY_FIELDS[by][0]] if by else [])
     grouped = frame.groupby(keys, sort=True, dropna=False)
     table = grouped.agg(
@@ -1030,6 +1060,19 @@ def report_json(sales: Sales, period: Period, by: str | None = None, start: dt.d
             {"name": c.name, "expected": _num(c.expected), "actual": _num(c.actual), "ok": c.ok} for c in checks
         ],
     }
+
+
+# what a summary (report_json, NQ_SALES) reads; a report tab reads every field
+SUMMARY_FIELDS = frozenset({"order_id", "order_date", "customer", "quantity", "unit_price", "amount", "unit_cost"})
+SUMMARY_FIELDS |= {"profit", "status"}
+
+
+def summary_fields(by: str | None) -> set[str]:
+    """The fields ``report_json`` needs for a summary grouped by ``by``."""
+    fields = set(SUMMARY_FIELDS)
+    if by:
+        fields.add("product_code" if by == "product" else BY_FIELDS[by][0])
+    return fields
 
 
 def resolve_by(value: str | None) -> str | None:
