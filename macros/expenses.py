@@ -17,6 +17,7 @@ from typing import Any
 import xlwings as xw
 
 import validators
+from neiqin import invoices as invoice_rules
 from neiqin import seal
 from neiqin.issues import Code, Issue, make_issue, sort_issues
 from neiqin.ledger import Ledger, money, read_ledger
@@ -24,10 +25,13 @@ from neiqin.marks import mark_issues
 from neiqin.schema import ledger_model
 from neiqin.sheetio import append_rows, output_sheet, write_cells
 from validators.expenses import (
+    CLOSED_STAGES,
     PENDING,
     ExpenseForm,
     check_forms,
+    claim_fingerprint,
     form_invoices,
+    form_months,
     form_sheet_names,
     normalise_status,
     read_form,
@@ -165,6 +169,27 @@ def _reasons(form: ExpenseForm, issues: list[Issue], limit: int = 12) -> str:
     return "\n".join(lines)
 
 
+def _prereview_problem(form: ExpenseForm, record: dict[str, Any] | None) -> str | None:
+    """Why the store's record does not show that this form, as it is now, passed 费用初审; None when it does."""
+    if record is None:
+        return "没有费用初审的登记（状态『初审通过』不是『费用初审』写的）"
+    stage = record.get("stage")
+    if stage != PASSED:
+        return f"登记的环节是『{stage}』，不是『初审通过』"
+    if record.get("fingerprint") != claim_fingerprint(form):
+        return "初审后被改动过（报销人、合计或发票与初审时不同）"
+    return None
+
+
+def _line_of(form: ExpenseForm, key: str) -> Any:
+    """The first line of ``form`` with invoice ``key``."""
+    for line in form.lines:
+        v = line.value
+        if invoice_rules.invoice_key(v.get("kind"), v.get("code"), v.get("number")) == key:
+            return line
+    return None
+
+
 def _who(form: ExpenseForm) -> str:
     return str(form.get("claimant") or "报销人")
 
@@ -208,30 +233,56 @@ def validate_expenses(book: xw.Book, ctx: Context) -> Summary:
     "写入『报销登记』；有错误的保持原状态，问题标在单元格上。",
 )
 def prereview_expense(book: xw.Book, ctx: Context) -> Summary:
-    forms, note = _target_forms(book, {None, *PENDING})
+    forms, note = _target_forms(book, {None, *PENDING, PASSED})
+    if forms:
+        records = ctx.store.claims([str(f.claim_id) for f in forms if f.claim_id])
+        forms = [
+            f
+            for f in forms
+            if normalise_status(f.status) != PASSED or _prereview_problem(f, records.get(str(f.claim_id)))
+        ]
+        note = note or "报销单都已初审通过且初审后没有改动，不需要再次初审"
     if not forms:
         return Summary("prereview_expense", "费用初审", "ok", note + "。")
     by_sheet, issues, scope = _check(book, ctx, forms)
     passed, held = [], []
     entries: dict[str, dict[str, Any]] = {}
+    closed_ids = {
+        cid
+        for cid, r in ctx.store.claims([str(f.claim_id) for f in forms if f.claim_id]).items()
+        if r.get("stage") in CLOSED_STAGES
+    }
     for form in forms:
         found = by_sheet[form.sheet]
         cid = form.claim_id
         if _errors(found) or cid is None:
             held.append(form)
-            if cid is not None and cid not in entries:
+            if cid is not None and cid not in entries and cid not in closed_ids:  # never over a closed claim's row
                 entries[cid] = _claim_values(form, _waiting_status(form))
             continue
-        taken = ctx.store.reserve_invoices(
-            cid, form_invoices(form), when=ctx.now, user=ctx.user, workbook=book.fullname
+        total = form.get("total")
+        closed, taken = ctx.store.prereview_claim(
+            cid,
+            form_invoices(form),
+            claimant=str(form.get("claimant") or ""),
+            total=float(total) if isinstance(total, (int, float)) else None,
+            fingerprint=claim_fingerprint(form),
+            months=form_months(form),
+            when=ctx.now,
+            user=ctx.user,
+            workbook=book.fullname,
         )
-        if taken:  # another claim reserved one of these invoices since the check (a second clerk)
-            for key in taken:
-                issues.append(
-                    make_issue(
-                        Code.EXP_INVOICE_CLAIMED, form.sheet, 0, "发票号码", key=key, claim="另一张报销单", when="刚刚"
-                    )
-                )
+        if closed:  # handed over by another clerk since the check
+            issues.append(form.at("claim_id", Code.EXP_CLAIM_CLOSED, value=cid, stage=closed, when="刚刚"))
+        for key, holder in taken.items():  # reserved by another claim since the check (a second clerk)
+            line = _line_of(form, key)
+            values = {"key": key, "claim": holder, "when": "刚刚"}
+            issues.append(
+                form.at_line(line, "number", Code.EXP_INVOICE_CLAIMED, **values)
+                if line is not None
+                else make_issue(Code.EXP_INVOICE_CLAIMED, form.sheet, 0, "发票号码", **values)
+            )
+        if closed or taken:
             held.append(form)
             continue
         passed.append(form)
@@ -300,10 +351,19 @@ def return_expense(book: xw.Book, ctx: Context) -> Summary:
         _set(form, cells, "prereview_date", _day(ctx))
         _set(form, cells, "return_reason", reasons or "请与内勤联系")
         write_cells(book.sheets[form.sheet], cells)
-        released = ctx.store.release_invoices(cid, ctx.now) if form.claim_id else 0
         if not form.claim_id:  # no 报销单号: nothing to register
             messages.append(text)
             continue
+        record = ctx.store.claim(cid)
+        if record is not None and record.get("stage") in CLOSED_STAGES:
+            # this 单号 is with finance or paid: a form reusing it must not free that claim's invoices
+            messages.append(
+                text + f"\n（报销单号 {cid} 的报销单已{record.get('stage')}，其发票登记和『报销登记』不变；"
+                "请为这张报销单换一个新的报销单号）"
+            )
+            continue
+        released = ctx.store.release_invoices(cid, ctx.now)
+        ctx.store.set_claim_stage(cid, RETURNED, ctx.now)
         entries[cid] = {
             **_claim_values(form, RETURNED),
             "prereviewed": _day(ctx),
@@ -326,11 +386,12 @@ def return_expense(book: xw.Book, ctx: Context) -> Summary:
 # --------------------------------------------------------------------------- 提交财务
 
 
-def seal_folder(book: xw.Book, ctx: Context) -> Path:
+def seal_folder(book: xw.Book, ctx: Context) -> Path | None:
+    """『设置』封存文件夹, else the workbook's folder; None for a workbook never saved (no folder)."""
     if ctx.settings.seal_folder:
         return Path(ctx.settings.seal_folder).expanduser()
     full = Path(book.fullname)
-    return full.parent if full.is_absolute() else Path.cwd()
+    return full.parent if full.is_absolute() else None
 
 
 @action(
@@ -350,6 +411,7 @@ def submit_to_finance(book: xw.Book, ctx: Context) -> Summary:
     key = seal.seal_key()
     by_sheet, issues, scope = _check(book, ctx, forms)
     folder = seal_folder(book, ctx)
+    records = ctx.store.claims([str(f.claim_id) for f in forms if f.claim_id])
     sent, held, details = [], [], []
     entries: dict[str, dict[str, Any]] = {}
     for form in forms:
@@ -358,13 +420,51 @@ def submit_to_finance(book: xw.Book, ctx: Context) -> Summary:
         if _errors(found) or cid is None:  # changed since pre-review
             held.append(form)
             continue
+        # only what 费用初审 passed (the store's record, not a typed 状态), unchanged since
+        why = _prereview_problem(form, records.get(cid))
+        if why:
+            issues.append(form.at("status", Code.EXP_NOT_PREREVIEWED, claim=cid, why=why))
+            held.append(form)
+            continue
+        if folder is None:
+            issues.append(
+                form.at(
+                    "status",
+                    Code.EXP_SEAL_FAILED,
+                    claim=cid,
+                    path="（工作簿还没有保存，没有所在文件夹）",
+                    why="不知道写到哪里",
+                    todo="请先保存工作簿，或在『设置』中填写封存文件夹",
+                )
+            )
+            held.append(form)
+            continue
+        warnings = [f"{i.cell or i.column}：{i.message}" for i in found if i.severity == "warning"]
+        target = seal.free_path(folder, cid)  # never over an earlier sealed copy
+        # the sealed copy shows 已交财务; when it cannot be written, the form goes back to what it was
+        before: dict[tuple[int, int], Any] = {}
+        _set(form, before, "status", form.status)
         cells: dict[tuple[int, int], Any] = {}
         _set(form, cells, "status", HANDED_OVER)
         write_cells(book.sheets[form.sheet], cells)
-        warnings = [f"{i.cell or i.column}：{i.message}" for i in found if i.severity == "warning"]
-        result = seal.seal_form(
-            book, form, folder / seal.sealed_name(cid), clerk=ctx.user, when=ctx.now, warnings=warnings, key=key
-        )
+        try:
+            result = seal.seal_form(book, form, target, clerk=ctx.user, when=ctx.now, warnings=warnings, key=key)
+        except Exception as exc:  # OSError, or Excel's COM error when SaveAs fails (file open, no access)
+            write_cells(book.sheets[form.sheet], before)
+            if not isinstance(exc, (OSError, seal.SealError)) and type(exc).__name__ != "com_error":
+                raise  # a bug, not the folder: the log gets it
+            issues.append(
+                form.at(
+                    "status",
+                    Code.EXP_SEAL_FAILED,
+                    claim=cid,
+                    path=str(target),
+                    why=str(exc).strip() or exc.__class__.__name__,
+                    todo="请确认文件夹存在且可以写入、没有人打开同名文件，或在『设置』中填写别的封存文件夹",
+                )
+            )
+            held.append(form)
+            continue
         ctx.store.record_seal(cid, result.digest, str(result.path), ctx.now, ctx.user)
         sent.append(form)
         details.append(
@@ -382,7 +482,10 @@ def submit_to_finance(book: xw.Book, ctx: Context) -> Summary:
     summary = Summary.of_issues("submit_to_finance", issues, sum(len(f.lines) for f in forms), "费用明细", marked)
     parts = [f"交财务 {len(sent)} 张，封存副本在 {folder}"] if sent else []
     if held:
-        parts.append(f"{len(held)} 张初审后被改出了错误，未交财务：{'、'.join(f.claim_id or f.sheet for f in held)}")
+        parts.append(
+            f"{len(held)} 张未交财务（{'、'.join(f.claim_id or f.sheet for f in held)}）："
+            "原因标在报销单上并列入『校验结果』"
+        )
     summary.message = "；".join(parts) + "。"
     summary.outcome = "issues" if held else "ok"
     summary.details = details + summary.details
@@ -475,6 +578,7 @@ def record_finance_result(book: xw.Book, ctx: Context) -> Summary:
         if result == FIN_RETURNED:
             put(pos, "return_reason", note or "财务退回")
             ctx.store.release_invoices(str(cid), ctx.now)
+        ctx.store.set_claim_stage(str(cid), result, ctx.now)
         claimant = f["claimant"].iloc[pos] if ledger.has("claimant") else None
         amount = f["amount"].iloc[pos] if ledger.has("amount") else None
         text = finance_feedback(claimant, str(cid), amount, result, when.date(), note)

@@ -178,10 +178,13 @@ def _parser() -> argparse.ArgumentParser:
         sub,
         "seal",
         "封存报销单 / seal expense claims",
-        "校验 FILE 中的费用报销单，把没有错误的写成封存副本『报销单_<报销单号>.xlsx』"
-        "（报销单 + 『校验记录』：规则版本、时间、内勤、剩余警告、SHA-256 摘要；配置了公司密钥时加 HMAC 签名）。"
-        "FILE 本身不改动；状态流转请用功能区的『提交财务』。\n"
-        "Check the expense claim forms of FILE and write a sealed copy of each clean one (FILE is not changed).\n\n"
+        "校验 FILE 中的费用报销单，把没有错误、已在 Excel 中通过『费用初审』且之后没有改动的写成封存副本"
+        "『报销单_<报销单号>.xlsx』（报销单 + 『校验记录』：规则版本、时间、内勤、剩余警告、SHA-256 摘要；"
+        "配置了公司密钥时加 HMAC 签名），记入 NeiQin 数据库（此后该单号为已交财务）。"
+        "已有的封存副本不会被覆盖（另存为 _2）。"
+        "FILE 本身不改动；平时请用功能区的『提交财务』。\n"
+        "Seal the forms of FILE that passed pre-review (费用初审) in Excel and did not change since; "
+        "records the seal (FILE is not changed).\n\n"
         "公司密钥 / company key: $NEIQIN_SEAL_KEY, $NEIQIN_SEAL_KEY_FILE 或 config.toml 的 seal_key_file",
     )
     p.add_argument("file", metavar="FILE", help="含费用报销单的工作簿 / workbook with 费用报销单 sheets")
@@ -382,7 +385,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc))
     try:
-        sales = read_file(args.file, args.map)
+        # a summary reads only what it sums; a report tab (--out) reads every mapped column
+        sales = read_file(args.file, args.map, fields=None if args.out else reports.summary_fields(by))
     except ReportInputError as exc:
         if exc.issues:
             _print_issues(exc.issues, sys.stderr)
@@ -394,6 +398,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         if len(sales.issues) > len(shown):
             print(f"……另有 {len(sales.issues) - len(shown):,} 条问题未列出", file=sys.stderr)
     document = reports.report_json(sales, period, by, start)
+    empty_period = start is not None and not document["rows"]
+    if empty_period:
+        dates = sales.all["date"].dropna()
+        span = f"数据范围 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "数据中没有日期"
+        label = reports.period_title(start, period)
+        print(f"neiqin：⚠ 数据中没有 {label} 的销售行（{span}）；请检查 --date", file=sys.stderr)
     if args.json:
         json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -403,13 +413,15 @@ def cmd_report(args: argparse.Namespace) -> int:
         if not len(sales.lines):
             return _fail("数据中没有可统计的销售行，未生成报表页")
         chosen = start or reports.latest_start(sales, period)
-        report = reports.build_report(sales, period, chosen)
+        # a period the data has not finished yet is compared day for day
+        last_day = max(d for d in sales.all["date"] if d == d).date()
+        report = reports.build_report(sales, period, chosen, as_of=last_day)
         _write_out(Path(args.out), report)
         print(f"报表页『{report.title}』已写入 {args.out}", file=sys.stderr if args.json else sys.stdout)
     if not document["reconciled"]:
         print("neiqin：⚠ 报表与数据源核对不一致，请勿使用，见 checks", file=sys.stderr)
         return EXIT_ISSUES
-    return EXIT_ISSUES if errors else EXIT_OK
+    return EXIT_ISSUES if errors or empty_period else EXIT_OK
 
 
 def _print_report(document: dict[str, Any], by: str | None) -> None:
@@ -570,6 +582,12 @@ def cmd_seal(args: argparse.Namespace) -> int:
     single_file = out.suffix.lower() in (".xlsx", ".xlsm")
     if single_file and len(found.forms) > 1:
         return _fail(f"FILE 中有 {len(found.forms)} 张报销单，--out 请给一个文件夹")
+    # the same rule as 提交财务: only a form the store knows as passed by 费用初审, unchanged since;
+    # the seal is recorded, and the claim is 已交财务 from then on
+    from .store import open_store
+
+    store = open_store(settings.db)
+    records = store.claims([str(f.claim_id) for f in found.forms if f.claim_id])
     refused = 0
     now = dt.datetime.now().replace(microsecond=0)
     for form in found.forms:
@@ -580,9 +598,35 @@ def cmd_seal(args: argparse.Namespace) -> int:
             print(f"『{form.sheet}』有 {len(errors)} 个错误，未封存：")
             _print_issues(errors)
             continue
-        target = out if single_file else out / seal.sealed_name(form.claim_id)
+        record = records.get(str(form.claim_id))
+        fingerprint = expenses.claim_fingerprint(form)
+        why = (
+            "没有费用初审的登记"
+            if record is None
+            else f"登记的环节是『{record.get('stage')}』"
+            if record.get("stage") != "初审通过"
+            else "初审后被改动过（报销人、合计或发票与初审时不同）"
+            if record.get("fingerprint") != fingerprint
+            else None
+        )
+        if why:
+            refused += 1
+            print(
+                f"『{form.sheet}』报销单 {form.claim_id} {why}，未封存："
+                "只封存在 Excel 中点过『费用初审』并通过、之后没有改动的报销单"
+            )
+            continue
+        target = out if single_file else seal.free_path(out, form.claim_id)
+        if target.exists():
+            refused += 1
+            print(f"『{form.sheet}』未封存：{target} 已存在，封存副本不会被覆盖；请换一个 --out")
+            continue
         warnings = [f"{i.cell or i.column}：{i.message}" for i in issues if i.severity == "warning"]
-        result = seal.seal_form(book, form, target, clerk=current_user(), when=now, warnings=warnings, key=key)
+        try:
+            result = seal.seal_form(book, form, target, clerk=current_user(), when=now, warnings=warnings, key=key)
+        except OSError as exc:
+            return _fail(f"封存副本无法写到 {target}（{exc.strerror or exc}）；请检查文件夹是否存在、能否写入")
+        store.record_seal(form.claim_id, result.digest, str(result.path), now, current_user())
         signed = "已签名" if result.signed else "未签名（未配置公司密钥）"
         print(f"已封存：{result.path}（报销单 {form.claim_id}，{result.cells} 个单元格，{signed}）")
     return EXIT_ISSUES if refused else EXIT_OK
@@ -600,6 +644,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return _fail(f"文件夹 {args.path} 中没有 .xlsx / .xlsm 文件")
     key = seal.seal_key()
     results = [seal.verify_file(f, key) for f in files]
+    from .config import load_settings
+
+    store = _status_store(load_settings()[0])  # the seals NeiQin recorded, when this computer has the database
+    ids = sorted({r.claim_id for r in results if r.claim_id})
+    seal.cross_check(results, {cid: store.seals(cid) for cid in ids} if store is not None else None)
     if len(results) == 1 and results[0].status == seal.UNREADABLE:
         return _fail("；".join(results[0].notes) or f"无法读取 {args.path}")
     if args.json:
@@ -609,7 +658,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         for r in results:
             head = f"{r.path.name}：{r.status}"
             if r.claim_id:
-                head += f"（报销单 {r.claim_id}，{r.sealed_at} 由 {r.clerk} 封存{'，已签名' if r.signed else ''}）"
+                signature = "，公司密钥签名已核对" if r.signature_checked else ""
+                head += f"（报销单 {r.claim_id}，{r.sealed_at} 由 {r.clerk} 封存{signature}）"
             print(head)
             for change in r.changes:
                 print(f"  改动 {change.text()}")

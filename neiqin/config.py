@@ -111,6 +111,12 @@ class Settings(BaseModel):
     invoice_max_age_days: int = Field(
         180, alias="发票报销期限(天)", ge=1, description="开票日期距报销日期超过此天数的发票不予报销"
     )
+    tax_tolerance: float = Field(
+        1.27,
+        alias="税额容差",
+        ge=0,
+        description="税额与 不含税金额×税率 相差不超过此元数时只作提示（多项目发票逐项计税的尾差，税务上限 1.27 元）",
+    )
     backlog_days_approval: int = Field(
         3, alias="部门审批时限(天)", ge=0, description="报销单等待部门负责人审批的天数上限"
     )

@@ -518,9 +518,9 @@ def _earlier_claims(db: str, end: dt.date) -> None:
     from .store import open_store
 
     when = dt.datetime.combine(end - dt.timedelta(days=35), dt.time(10))
-    open_store(db).reserve_invoices(
-        demo_expenses.EARLIER_ID, demo_expenses.earlier_invoices(end), when=when, user="李娜"
-    )
+    store = open_store(db)
+    store.reserve_invoices(demo_expenses.EARLIER_ID, demo_expenses.earlier_invoices(end), when=when, user="李娜")
+    store.set_claim_stage(demo_expenses.EARLIER_ID, "已支付", when + dt.timedelta(days=7))
 
 
 def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:

@@ -85,6 +85,11 @@ class Code(StrEnum):
     EXP_NO_STANDARDS = "EXP-025"
     EXP_UNKNOWN_CITY = "EXP-026"
     EXP_STATUS_TRANSITION = "EXP-027"
+    EXP_CLAIM_CLOSED = "EXP-028"
+    EXP_NOT_PREREVIEWED = "EXP-029"
+    EXP_SEAL_FAILED = "EXP-030"
+    EXP_TAX_ROUNDING = "EXP-031"
+    EXP_INVOICE_OTHER_FORM = "EXP-032"
 
     REP_MAP_COLUMN = "REP-001"
     REP_MAP_FILE = "REP-002"
@@ -340,6 +345,17 @@ CODES: dict[Code, CodeInfo] = {
         "税额与 不含税金额×税率 不符",
         "税额 {amount} 与 不含税金额 {net} × 税率 {rate} = {expected} 不符（相差 {diff}）；请按发票核对税额",
     ),
+    Code.EXP_INVOICE_OTHER_FORM: CodeInfo(
+        "error",
+        "发票也在本工作簿的另一张报销单上",
+        "发票 {key} 也在报销单『{form}』（{claim}）第 {at} 行；同一张发票不能重复报销，请删除这一行",
+    ),
+    Code.EXP_TAX_ROUNDING: CodeInfo(
+        "warning",
+        "税额与 不含税金额×税率 有尾差",
+        "税额 {amount} 与 不含税金额 {net} × 税率 {rate} = {expected} 相差 {diff}，在『设置』税额容差以内"
+        "（多个项目的发票逐项计税会有尾差）；请按发票核对税额",
+    ),
     Code.EXP_GROSS_AMOUNT: CodeInfo(
         "error",
         "价税合计与 不含税金额+税额 不符",
@@ -384,7 +400,7 @@ CODES: dict[Code, CodeInfo] = {
     Code.EXP_ATTACHMENTS: CodeInfo(
         "error",
         "附件张数不足",
-        "附件张数 {value} 少于有发票的明细行数 {expected}；请核对所附发票张数",
+        "附件张数 {value} 少于明细中的发票张数 {expected}（同一张发票分几行只算一张）；请核对所附发票张数",
     ),
     Code.EXP_DUPLICATE_INVOICE: CodeInfo(
         "error",
@@ -410,6 +426,22 @@ CODES: dict[Code, CodeInfo] = {
         "error",
         "报销状态不能这样变更",
         "报销单 {claim} 当前为『{old}』，不能改为『{new}』（{why}）；请核对财务结果",
+    ),
+    Code.EXP_CLAIM_CLOSED: CodeInfo(
+        "error",
+        "报销单号已交财务或已办结",
+        "报销单号『{value}』的报销单已{stage}（{when}），不能再次初审或交财务；"
+        "同一笔费用不能重复报销，新的报销请使用新的报销单号",
+    ),
+    Code.EXP_NOT_PREREVIEWED: CodeInfo(
+        "error",
+        "报销单没有通过费用初审",
+        "报销单 {claim} {why}，不能交财务；请先点『费用初审』（会重新登记发票），通过后再提交财务",
+    ),
+    Code.EXP_SEAL_FAILED: CodeInfo(
+        "error",
+        "封存副本无法写出",
+        "报销单 {claim} 的封存副本无法写到 {path}（{why}）；{todo}。状态未改，请处理后再点『提交财务』",
     ),
     Code.CUS_BAD_PHONE: CodeInfo(
         "warning",

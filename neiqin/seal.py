@@ -61,6 +61,30 @@ NO_KEY = "未配置公司密钥"
 _CONVERTIBLE = re.compile(r"^\s*([=+\-@]|[\d.,%¥$()\s:/年月日eE-]+$|(true|false)$)", re.I)
 
 VALID, MODIFIED, NO_RECORD, BAD_SIGNATURE, UNREADABLE = "有效", "已被修改", "无校验记录", "签名无效", "无法读取"
+UNCHECKED = "签名未核对"  # the file is signed, but this computer has no company key: not trusted
+UNCHECKED_NOTE = "签名未核对（本机未配置公司密钥）：摘要相符，但没有密钥无法确认文件出自本公司；请配置公司密钥后再核对"
+
+# number formats a sealed form may show (after dropping LibreOffice's backslash escapes, Excel's
+# [$¥-804] currency tokens and a quoted "¥"); anything else — quoted text, ; sections, colours,
+# conditions — can make a cell show another value than the one sealed
+ALLOWED_FORMATS = frozenset(
+    {
+        "general",
+        "@",
+        "0",
+        "0.00",
+        "#,##0",
+        "#,##0.00",
+        "¥#,##0.00",
+        "0%",
+        "0.00%",
+        "yyyy-mm-dd",
+        "yyyy-mm-dd hh:mm",
+        "yyyy-mm-dd hh:mm:ss",
+        "hh:mm",
+        "hh:mm:ss",
+    }
+)
 
 
 class SealError(NeiQinError):
@@ -213,7 +237,9 @@ def _format_form(sheet: xw.Sheet, form: ExpenseForm, widths: dict[int, float]) -
         first, last = form.lines[0].row, form.lines[-1].row
         for col in money_cols:
             sheet.range((first, col), (last, col)).number_format = "¥#,##0.00"
-        if "rate" in form.columns:
+        rates = [ln.value.get("rate") for ln in form.lines]
+        if "rate" in form.columns and all(not isinstance(r, (int, float)) or r <= 1 for r in rates):
+            # a rate typed as 13 (read as 13%) is shown as typed, not as 1300%
             sheet.range((first, form.columns["rate"][1]), (last, form.columns["rate"][1])).number_format = "0%"
         if "date" in form.columns:
             sheet.range((first, form.columns["date"][1]), (last, form.columns["date"][1])).number_format = "yyyy-mm-dd"
@@ -242,6 +268,69 @@ def _format_form(sheet: xw.Sheet, form: ExpenseForm, widths: dict[int, float]) -
         api.FitToPagesTall = False
     except Exception:
         pass
+
+
+def normalise_format(number_format: str | None) -> str:
+    """A number format as the allow-list compares it (LibreOffice's ``\\¥#,##0.00`` = ``¥#,##0.00``)."""
+    text = unicodedata.normalize("NFKC", str(number_format or "General")).strip()
+    text = re.sub(r"\[\$([^\]-]*)(-[0-9A-Fa-f]+)?\]", r"\1", text)  # [$¥-804] -> ¥
+    text = text.replace('"¥"', "¥").replace("￥", "¥").replace("\\", "")
+    return text.lower()
+
+
+def structure_problems(path: Path, sheet: str) -> list[str]:
+    """What in a sealed file could make finance see other values than the sealed ones (Chinese, one per
+    problem): sheets other than the form and its record, hidden sheets, formulas, hidden rows or columns,
+    conditional formats, number formats outside the allow-list, white text, drawings and comments."""
+    import zipfile
+
+    import openpyxl
+
+    problems: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+        workbook = openpyxl.load_workbook(path, data_only=False)
+    except Exception as exc:  # a file the value check could read but openpyxl cannot
+        return [f"文件结构无法核对（{exc.__class__.__name__}）"]
+    if any(n.startswith(("xl/drawings/", "xl/comments", "xl/embeddings/", "xl/vbaProject")) for n in names):
+        problems.append("文件中有图形、批注或宏（封存时没有）：可能遮盖或改变显示的金额")
+    for ws in workbook.worksheets + list(getattr(workbook, "chartsheets", [])):
+        if ws.title not in (sheet, RECORD_SHEET):
+            problems.append(f"多了工作表『{ws.title}』（封存副本只有『{sheet}』和『{RECORD_SHEET}』）")
+        if ws.sheet_state != "visible":
+            problems.append(f"工作表『{ws.title}』被隐藏")
+    for ws in workbook.worksheets:
+        if ws.title not in (sheet, RECORD_SHEET):
+            continue
+        formulas = [c.coordinate for row in ws.iter_rows() for c in row if c.data_type == "f"]
+        if formulas:
+            problems.append(f"『{ws.title}』{'、'.join(formulas[:5])} 是公式（封存副本只有值，公式会显示另一个结果）")
+        if ws.title != sheet:
+            continue
+        rows = [str(r) for r, d in ws.row_dimensions.items() if d.hidden or (d.height is not None and d.height < 1)]
+        if rows:
+            problems.append(f"第 {'、'.join(rows[:8])} 行被隐藏")
+        cols = [k for k, d in ws.column_dimensions.items() if d.hidden or (d.width is not None and 0 <= d.width < 0.5)]
+        if cols:
+            problems.append(f"{'、'.join(cols[:8])} 列被隐藏")
+        if len(ws.conditional_formatting):
+            problems.append("有条件格式（可能改变显示的值）")
+        formats, white = [], []
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is None:
+                    continue
+                if normalise_format(c.number_format) not in ALLOWED_FORMATS:
+                    formats.append(f"{c.coordinate}「{c.number_format}」")
+                color = c.font.color if c.font is not None else None
+                if color is not None and color.type == "rgb" and str(color.rgb).upper()[-6:] == "FFFFFF":
+                    white.append(c.coordinate)
+        if formats:
+            problems.append(f"数字格式被改动：{'、'.join(formats[:5])}（显示的不是封存的值）")
+        if white:
+            problems.append(f"{'、'.join(white[:5])} 的文字是白色（看不见）")
+    return problems
 
 
 def _write_record(
@@ -301,11 +390,19 @@ def seal_form(
     try:
         target = new.sheets[0]
         target.name = form.sheet
+        # digit-only 发票代码/发票号码 stay text: their columns over the lines in one call each, so the
+        # calls do not grow with the lines; other text Excel would convert, cell by cell
+        text_columns = [form.columns[n][1] for n in ("code", "number") if n in form.columns] if form.lines else []
+        line_rows = range(form.lines[0].row, form.lines[-1].row + 1) if form.lines else range(0)
+        for col in text_columns:
+            target.range((line_rows.start, col), (line_rows.stop - 1, col)).number_format = "@"
         text_cells = [
             (first_row + i, first_col + j)
             for i, row in enumerate(values)
             for j, v in enumerate(row)
-            if isinstance(v, str) and _CONVERTIBLE.match(v)
+            if isinstance(v, str)
+            and _CONVERTIBLE.match(v)
+            and not (first_row + i in line_rows and first_col + j in text_columns)
         ]
         for address in _addresses(text_cells):
             target.range(address).number_format = "@"
@@ -335,6 +432,14 @@ def seal_form(
         new.save(str(path))
     finally:
         new.close()
+    if os.name == "posix":  # finance reads the file on a share: as any new file, not 0600
+        mask = os.umask(0)
+        os.umask(mask)
+        path.chmod(0o666 & ~mask)
+    problems = structure_problems(path, form.sheet) if path.suffix.lower() == ".xlsx" else []
+    if problems:  # never hand finance a copy verify would reject
+        path.unlink(missing_ok=True)
+        raise SealError(f"封存副本 {path.name} 未通过自检，已删除：" + "；".join(problems))
     return SealResult(form.claim_id or "", path, digest, bool(signature), len(cells))
 
 
@@ -342,6 +447,18 @@ def sealed_name(claim_id: str) -> str:
     """报销单_<报销单号>.xlsx, with characters a file name cannot hold replaced."""
     safe = re.sub(r'[\\/:*?"<>|\s]+', "_", claim_id).strip("._") or "无单号"
     return f"报销单_{safe}.xlsx"
+
+
+def free_path(folder: Path, claim_id: str) -> Path:
+    """The sealed file's path in ``folder``: 报销单_<单号>.xlsx, or _2, _3 … when that exists already
+    (a claim sealed again after 财务退回): an earlier sealed copy is never overwritten."""
+    first = folder / sealed_name(claim_id)
+    if not first.exists():
+        return first
+    n = 2
+    while (folder / f"{first.stem}_{n}{first.suffix}").exists():
+        n += 1
+    return folder / f"{first.stem}_{n}{first.suffix}"
 
 
 # --------------------------------------------------------------------------- verifying
@@ -369,6 +486,9 @@ class Verification:
     sealed_at: str = ""
     clerk: str = ""
     signed: bool = False
+    sheet: str = ""  # the form sheet the record names
+    signature_checked: bool = False  # signed, and the signature matched the configured company key
+    digest: str = ""
     changes: list[Change] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -385,6 +505,7 @@ class Verification:
             "sealed_at": self.sealed_at,
             "clerk": self.clerk,
             "signed": self.signed,
+            "signature_checked": self.signature_checked,
             "changes": [{"cell": c.cell, "old": c.old, "new": c.new} for c in self.changes],
             "notes": self.notes,
         }
@@ -454,7 +575,8 @@ def verify_book(book: xw.Book, path: Path, key: bytes | None = None) -> Verifica
         clerk=record.meta.get("clerk", ""),
         signed=bool(record.signature),
     )
-    sheet = record.meta.get("sheet", "")
+    result.digest = record.digest
+    sheet = result.sheet = record.meta.get("sheet", "")
     if not record.digest or not sheet:
         result.status = NO_RECORD
         result.notes.append("『校验记录』不完整（缺少摘要或表单工作表名）")
@@ -471,8 +593,13 @@ def verify_book(book: xw.Book, path: Path, key: bytes | None = None) -> Verifica
         elif not hmac.compare_digest(sign(data, key), record.signature):
             result.status = BAD_SIGNATURE if result.status == VALID else result.status
             result.notes.append("公司密钥签名不符：文件不是用本公司密钥封存的，或校验记录被改动")
+        else:
+            result.signature_checked = True
     elif record.signature:
-        result.notes.append("文件带有公司密钥签名，但本机未配置密钥，只核对了摘要")
+        result.status = UNCHECKED if result.status == VALID else result.status
+        result.notes.append(UNCHECKED_NOTE)
+    else:
+        result.notes.append("文件没有公司密钥签名：只核对了摘要（摘要任何人都能重算，重要报销请配置公司密钥）")
     if sheet not in names:
         result.status = MODIFIED
         result.notes.append(f"报销单工作表『{sheet}』不见了（被删除或改名）")
@@ -486,6 +613,14 @@ def verify_book(book: xw.Book, path: Path, key: bytes | None = None) -> Verifica
     if result.changes:
         result.status = MODIFIED
     return result
+
+
+def _check_structure(result: Verification, path: Path, sheet: str) -> None:
+    problems = structure_problems(path, sheet)
+    if problems:
+        if result.status in (VALID, UNCHECKED):
+            result.status = MODIFIED
+        result.notes += [f"显示被改动：{p}" for p in problems]
 
 
 def _cell_order(address: str) -> tuple[int, int]:
@@ -505,9 +640,39 @@ def verify_file(path: Path, key: bytes | None = None) -> Verification:
     except (_Err, OSError) as exc:
         return Verification(path, UNREADABLE, notes=[str(exc)])
     try:
-        return verify_book(book, path, key)
+        result = verify_book(book, path, key)
     finally:
         book.close()
+    if result.status != NO_RECORD and result.sheet and path.suffix.lower() in (".xlsx", ".xlsm"):
+        _check_structure(result, path, result.sheet)
+    return result
+
+
+def cross_check(results: Sequence[Verification], seals: dict[str, list[dict[str, Any]]] | None = None) -> None:
+    """What one file cannot show: a file named after another 报销单号, two files of one claim in one run,
+    and (with the store's ``seals`` per claim) a digest NeiQin never sealed or an older sealed copy."""
+    by_claim: dict[str, list[Verification]] = {}
+    for r in results:
+        if not r.claim_id or r.status in (NO_RECORD, UNREADABLE):
+            continue
+        by_claim.setdefault(r.claim_id, []).append(r)
+        stem = Path(sealed_name(r.claim_id)).stem
+        if not re.fullmatch(re.escape(stem) + r"(_\d+)?", r.path.stem):
+            r.notes.append(f"文件名与报销单号 {r.claim_id} 不符（应为 {stem}.xlsx）：请核对是不是这张报销单")
+        known = (seals or {}).get(r.claim_id) or []
+        if known and r.digest:
+            digests = [str(k.get("digest") or "") for k in known]
+            if r.digest not in digests:
+                if r.status in (VALID, UNCHECKED):
+                    r.status = MODIFIED
+                r.notes.append("NeiQin 数据库中没有这份封存记录（摘要不符）：不是内勤封存的副本，或被改动后重算了摘要")
+            elif r.digest != digests[-1]:
+                r.notes.append(f"这是报销单 {r.claim_id} 较早的封存副本；最新的是 {Path(str(known[-1]['file'])).name}")
+    for claim_id, found in by_claim.items():
+        if len(found) > 1:
+            names = "、".join(r.path.name for r in found)
+            for r in found:
+                r.notes.append(f"报销单号 {claim_id} 有 {len(found)} 个文件（{names}）：同一笔报销只能付一次")
 
 
 def workbook_files(folder: Path) -> list[Path]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import os
 import socket
 from pathlib import Path
@@ -104,6 +105,26 @@ sealed_forms = Table(
     Column("file", String(1000), nullable=False),
     Column("user", String(120), nullable=False, default=""),
 )
+
+
+# 费用报销: where each claim (报销单号) is, and what its pre-review saw (claimant, total, invoices)
+expense_claims = Table(
+    "expense_claims",
+    metadata,
+    Column("claim_id", String(64), primary_key=True),
+    Column("stage", String(16), nullable=False),  # 初审通过 / 初审退回 / 已交财务 / 财务已审核 / 财务退回 / 已支付
+    Column("claimant", String(120), nullable=False, default=""),
+    Column("total", Float, nullable=True),
+    Column("fingerprint", String(64), nullable=False, default=""),  # expenses.claim_fingerprint at pre-review
+    Column("months", Text, nullable=False, default="{}"),  # JSON {"费用类别|YYYY-MM": amount} for 每月 limits
+    Column("prereviewed_at", DateTime, nullable=True),
+    Column("prereviewer", String(120), nullable=False, default=""),
+    Column("updated_at", DateTime, nullable=False),
+    Column("workbook", String(1000), nullable=False, default=""),
+)
+
+# a claim in one of these stages is with finance or finished: its 报销单号 and invoices are closed
+CLOSED_STAGES = ("已交财务", "财务已审核", "已支付")
 
 
 class StoreError(NeiQinError):
@@ -365,11 +386,161 @@ class Store:
             return int(result.rowcount or 0)
 
     def record_seal(self, claim_id: str, digest: str, file: str, when: dt.datetime, user: str = "") -> None:
-        """Remember a sealed copy handed to finance."""
+        """Remember a sealed copy handed to finance; the claim is 已交财务 from now on."""
         with self.engine.begin() as conn:
             conn.execute(
                 insert(sealed_forms).values(claim_id=claim_id, sealed_at=when, digest=digest, file=file, user=user)
             )
+            self._set_stage(conn, claim_id, "已交财务", when)
+
+    # ---- 费用报销: claim stages
+
+    def claims(self, claim_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """The store's record of each claim among ``claim_ids`` (claim_id -> row, with ``stage``).
+
+        A claim sealed before claim stages were kept has no row but a seal: it shows as 已交财务."""
+        ids = sorted({str(c) for c in claim_ids if c})
+        if not ids:
+            return {}
+        with self.engine.connect() as conn:
+            found = {
+                r.claim_id: dict(r._mapping)
+                for r in conn.execute(select(expense_claims).where(expense_claims.c.claim_id.in_(ids)))
+            }
+            for r in conn.execute(select(sealed_forms).where(sealed_forms.c.claim_id.in_(ids))):
+                found.setdefault(r.claim_id, {"claim_id": r.claim_id, "stage": "已交财务", "updated_at": r.sealed_at})
+            return found
+
+    def monthly_amounts(self, claimant: str, exclude: str) -> dict[str, float]:
+        """What the claimant's other claims that passed 费用初审 (and were not returned) spent per
+        "费用类别|YYYY-MM": the 每月 limits count them too."""
+        out: dict[str, float] = {}
+        if not claimant:
+            return out
+        query = select(expense_claims.c.months).where(
+            expense_claims.c.claimant == claimant,
+            expense_claims.c.claim_id != exclude,
+            expense_claims.c.stage.in_(("初审通过", *CLOSED_STAGES)),
+        )
+        with self.engine.connect() as conn:
+            for (months,) in conn.execute(query):
+                for key, amount in json.loads(months or "{}").items():
+                    out[key] = round(out.get(key, 0.0) + float(amount), 2)
+        return out
+
+    def claim(self, claim_id: str) -> dict[str, Any] | None:
+        return self.claims([claim_id]).get(str(claim_id))
+
+    def _set_stage(self, conn: Any, claim_id: str, stage: str, when: dt.datetime, **values: Any) -> None:
+        done = conn.execute(
+            update(expense_claims)
+            .where(expense_claims.c.claim_id == claim_id)
+            .values(stage=stage, updated_at=when, **values)
+        )
+        if not done.rowcount:
+            conn.execute(insert(expense_claims).values(claim_id=claim_id, stage=stage, updated_at=when, **values))
+
+    def set_claim_stage(self, claim_id: str, stage: str, when: dt.datetime) -> None:
+        """Record that a claim reached ``stage`` (初审退回, 财务已审核, 财务退回, 已支付 …)."""
+        with self.engine.begin() as conn:
+            self._set_stage(conn, str(claim_id), stage, when)
+
+    def prereview_claim(
+        self,
+        claim_id: str,
+        invoices: list[dict[str, Any]],
+        *,
+        claimant: str,
+        total: float | None,
+        fingerprint: str,
+        when: dt.datetime,
+        user: str = "",
+        workbook: str = "",
+        months: dict[str, float] | None = None,
+    ) -> tuple[str | None, dict[str, str]]:
+        """Record that a claim passed 费用初审 and reserve its invoices, in one transaction.
+
+        Returns (the closed stage the claim is in, {}) when its 报销单号 is with finance or paid,
+        ({}, key -> holder) when another claim — or an earlier form under the same 报销单号 with
+        other amounts — holds one of the invoices; nothing is written then. Otherwise the claim's
+        invoices become exactly ``invoices``: keys no longer on the form are released, and the
+        claim's stage, claimant, total and fingerprint are those of this pre-review."""
+        claim_id = str(claim_id)
+        keys = [inv["key"] for inv in invoices]
+        amounts = {inv["key"]: inv.get("amount") for inv in invoices}
+        with self.engine.begin() as conn:
+            row = conn.execute(select(expense_claims).where(expense_claims.c.claim_id == claim_id)).first()
+            stage = row.stage if row is not None else None
+            if (
+                stage is None
+                and conn.execute(select(sealed_forms.c.id).where(sealed_forms.c.claim_id == claim_id)).first()
+            ):
+                stage = "已交财务"
+            if stage in CLOSED_STAGES:
+                return stage, {}
+            held = list(
+                conn.execute(
+                    select(invoice_registry).where(
+                        invoice_registry.c.invoice_key.in_(keys), invoice_registry.c.released_at.is_(None)
+                    )
+                )
+            )
+            # the claim's own invoices: same amounts as reserved, or the same claimant correcting them
+            same_person = row is not None and row.claimant == claimant
+            taken = {
+                r.invoice_key: r.claim_id
+                for r in held
+                if r.claim_id != claim_id or not (same_person or same_amount(r.amount, amounts.get(r.invoice_key)))
+            }
+            if taken:
+                return None, dict(sorted(taken.items()))
+            own = {r.invoice_key for r in held}
+            conn.execute(
+                update(invoice_registry)
+                .where(
+                    invoice_registry.c.claim_id == claim_id,
+                    invoice_registry.c.released_at.is_(None),
+                    invoice_registry.c.invoice_key.not_in(keys),
+                )
+                .values(released_at=when)
+            )
+            for inv in invoices:
+                if inv["key"] in own:
+                    conn.execute(  # a corrected amount
+                        update(invoice_registry)
+                        .where(
+                            invoice_registry.c.claim_id == claim_id,
+                            invoice_registry.c.invoice_key == inv["key"],
+                            invoice_registry.c.released_at.is_(None),
+                        )
+                        .values(amount=inv.get("amount"))
+                    )
+                    continue
+                conn.execute(
+                    insert(invoice_registry).values(
+                        invoice_key=inv["key"],
+                        claim_id=claim_id,
+                        amount=inv.get("amount"),
+                        invoice_date=inv.get("invoice_date"),
+                        reserved_at=when,
+                        user=user,
+                        workbook=workbook,
+                    )
+                )
+            self._set_stage(
+                conn,
+                claim_id,
+                "初审通过",
+                when,
+                claimant=claimant,
+                total=total,
+                fingerprint=fingerprint,
+                months=json.dumps(months or {}, ensure_ascii=False, sort_keys=True),
+                prereviewed_at=when,
+                prereviewer=user,
+                workbook=workbook,
+            )
+        return None, {}
 
     def seals(self, claim_id: str | None = None) -> list[dict[str, Any]]:
         query = select(sealed_forms).order_by(sealed_forms.c.id)
@@ -380,6 +551,13 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def same_amount(a: Any, b: Any) -> bool:
+    """Two invoice amounts equal to the fen (None only equals None)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) < 0.005
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

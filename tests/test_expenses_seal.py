@@ -12,9 +12,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+import macros
 from neiqin import seal
 from neiqin.cli import main
 from neiqin.engine import open_book
+from neiqin.store import open_store
 from validators.expenses import read_form
 
 from .expense_factory import D, expense_workbook, make_expense_form
@@ -26,6 +28,12 @@ WHEN = dt.datetime(2026, 11, 26, 17, 30)
 def no_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEIQIN_SEAL_KEY", raising=False)
     monkeypatch.delenv("NEIQIN_SEAL_KEY_FILE", raising=False)
+
+
+def prereview(path: Path) -> None:
+    book = open_book(path, engine="headless")
+    macros.run("prereview_expense", book, today=dt.date(2026, 11, 26), user="李娜")
+    book.save()
 
 
 def sealed(tmp_path: Path, key: bytes | None = None, **overrides: object) -> Path:
@@ -141,7 +149,10 @@ def test_company_key_signs_and_verifies(tmp_path: Path, monkeypatch: pytest.Monk
     unsigned = sealed(tmp_path / "u")
     assert seal.verify_file(unsigned, b"company-secret").status == "签名无效"
     no_key_here = seal.verify_file(path, None)
-    assert no_key_here.valid and any("未配置密钥" in n for n in no_key_here.notes)
+    # review 5 #5: a signature nobody checked is not 有效
+    assert not no_key_here.valid and no_key_here.status == "签名未核对"
+    assert not no_key_here.signature_checked and any("签名未核对（本机未配置公司密钥）" in n for n in no_key_here.notes)
+    assert seal.verify_file(path, b"company-secret").signature_checked
 
 
 def test_the_key_comes_from_the_environment_or_the_user_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -207,10 +218,15 @@ def test_cli_seal_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         [make_expense_form(), make_expense_form(sheet="费用报销单(2)", claim_id="BX2611002", attachments=1)],
     )
     out = tmp_path / "finance"
+    # review 5 #3: the CLI seals only what 费用初审 passed
+    assert main(["seal", str(source), "--out", str(out), "--today", "2026-11-26"]) == 1
+    assert "没有费用初审的登记" in capsys.readouterr().out and not out.exists()
+    prereview(source)
     assert main(["seal", str(source), "--out", str(out), "--today", "2026-11-26"]) == 1  # the second has an error
     text = capsys.readouterr().out
     assert "已封存" in text and "BX2611002" not in {p.name for p in out.iterdir()}
     assert [p.name for p in out.iterdir()] == ["报销单_BX2611001.xlsx"]
+    assert open_store().claim("BX2611001")["stage"] == "已交财务" and len(open_store().seals("BX2611001")) == 1
     assert main(["verify", str(out)]) == 0
     assert "有效" in capsys.readouterr().out
     # finance gets a tampered copy and a plain workbook

@@ -92,7 +92,7 @@ def test_prereview_passes_a_clean_form_and_registers_it(tmp_path: Path) -> None:
     assert {v["claim_id"] for v in held.values()} == {CLAIM} and len(held) == 3
     # pressing it again changes nothing (the form is no longer waiting)
     again = run(path, "prereview_expense")
-    assert again.outcome == "ok" and "没有处于这一环节" in again.message
+    assert again.outcome == "ok" and "不需要再次初审" in again.message
 
 
 def test_prereview_keeps_a_form_with_errors_and_marks_them(tmp_path: Path) -> None:
@@ -243,7 +243,7 @@ def test_cli_validate_expenses(tmp_path: Path, capsys: pytest.CaptureFixture[str
             "column": "附件张数",
             "code": "EXP-022",
             "severity": "error",
-            "message": "附件张数 1 少于有发票的明细行数 3；请核对所附发票张数",
+            "message": "附件张数 1 少于明细中的发票张数 3（同一张发票分几行只算一张）；请核对所附发票张数",
         }
     ]
     marked = tmp_path / "marked.xlsx"

@@ -300,9 +300,19 @@ def _convert(raw: Any, kind: str) -> Any:
     return convert_cell(raw, kind)
 
 
-def parse_form(values: list[list[Any]], sheet: str, first_row: int = 1, first_col: int = 1) -> ExpenseForm:
-    """Find the labels, the lines table and its lines in a sheet's values."""
+def parse_form(
+    values: list[list[Any]],
+    sheet: str,
+    first_row: int = 1,
+    first_col: int = 1,
+    merged: Sequence[tuple[int, int, int, int]] = (),
+) -> ExpenseForm:
+    """Find the labels, the lines table and its lines in a sheet's values.
+
+    ``merged``: merged areas (row1, col1, row2, col2); a label merged over several cells has its
+    value right of the merged area."""
     form = ExpenseForm(sheet, values, first_row, first_col)
+    label_end = {(r1, c1): c2 for r1, c1, _r2, c2 in merged}
     # the lines table: the row with the most line headers (at least four, 价税合计 or 费用类别 among them)
     best, best_i = 0, -1
     for i, row in enumerate(values):
@@ -331,9 +341,10 @@ def parse_form(values: list[list[Any]], sheet: str, first_row: int = 1, first_co
             if best_i >= 0 and i > best_i and name in ("total", "total_upper") and i < body_end:
                 body_end = i
             spec = _LABEL_SPEC[name]
-            raw = row[j + 1] if j + 1 < len(row) else None
+            j_value = label_end.get((first_row + i, first_col + j), first_col + j) - first_col + 1
+            raw = row[j_value] if j_value < len(row) else None
             label = re.sub(r"[:：\s]+$", "", v.strip())
-            ff = FormField(name, label, first_row + i, first_col + j + 1, raw=raw)
+            ff = FormField(name, label, first_row + i, first_col + j_value, raw=raw)
             if spec.raw:
                 ff.value = raw if not (isinstance(raw, str) and not raw.strip()) else None
             else:
@@ -354,9 +365,12 @@ def parse_form(values: list[list[Any]], sheet: str, first_row: int = 1, first_co
         if c.required and c.field not in form.columns:
             form.issues.append(make_issue(Code.EXP_NO_LABEL, sheet, form.header_row, c.header))
     # a line ends at the first row holding a form label (合计…), or at a 合计 text under the table
+    note_col = form.columns["note"][1] - first_col if "note" in form.columns else -1
     for i in range(best_i + 1, body_end):
         row = values[i]
-        if any(isinstance(v, str) and (norm_label(v) in _LABELS or norm_label(v).startswith("合计")) for v in row):
+        # a 合计 label in the row's first two filled cells (not in 说明: a note may start with 合计)
+        leading = [v for j, v in enumerate(row) if v is not None and j != note_col][:2]
+        if any(isinstance(v, str) and (norm_label(v) in _LABELS or norm_label(v).startswith("合计")) for v in leading):
             break
         cells = {
             name: (row[col - first_col] if col - first_col < len(row) else None)
@@ -391,9 +405,19 @@ def form_sheet_names(book: xw.Book) -> list[str]:
 
 def read_form(book: xw.Book, name: str) -> ExpenseForm:
     """One form: its used range in one read."""
-    used = book.sheets[name].used_range
+    from neiqin.ledger import merged_areas
+
+    sheet = book.sheets[name]
+    used = sheet.used_range
     values = used.options(ndim=2, err_to_str=True).value or [[]]
-    return parse_form(values, name, used.row, used.column)
+    form = parse_form(values, name, used.row, used.column)
+    # a label merged over two cells (事由 in F5:G5, its value in H5): only blank value cells are asked
+    blanks = [(ff.row, ff.col) for ff in form.fields.values() if ff.raw is None]
+    if blanks:
+        areas = [a for a in merged_areas(sheet, used, blanks) if a[3] > a[1] and (a[0], a[1] + 1) in set(blanks)]
+        if areas:
+            form = parse_form(values, name, used.row, used.column, merged=areas)
+    return form
 
 
 # --------------------------------------------------------------------------- standards
@@ -533,14 +557,16 @@ def check_form(
     today: dt.date | None = None,
     standards: Standards | None = None,
     claimed: dict[str, dict[str, Any]] | None = None,
+    earlier: dict[str, float] | None = None,
 ) -> list[Issue]:
-    """Every check of one form; ``claimed`` = invoices other claims hold (from the store)."""
+    """Every check of one form; ``claimed`` = invoices other claims hold (from the store), ``earlier`` =
+    what the claimant's other claims spent per "费用类别|YYYY-MM" (for 每月 limits)."""
     settings = settings or Settings()
     today = today or dt.date.today()
     standards = standards or Standards(default_tier=settings.default_city_tier, present=False)
     issues = list(form.issues)
     issues += _check_header(form, settings)
-    issues += _check_lines(form, settings, today, standards, claimed or {})
+    issues += _check_lines(form, settings, today, standards, claimed or {}, earlier or {})
     issues += _check_totals(form, settings)
     return sort_issues(issues)
 
@@ -574,7 +600,12 @@ def _check_header(form: ExpenseForm, settings: Settings) -> list[Issue]:
 
 
 def _check_lines(
-    form: ExpenseForm, settings: Settings, today: dt.date, standards: Standards, claimed: dict[str, dict[str, Any]]
+    form: ExpenseForm,
+    settings: Settings,
+    today: dt.date,
+    standards: Standards,
+    claimed: dict[str, dict[str, Any]],
+    earlier: dict[str, float],
 ) -> list[Issue]:
     issues: list[Issue] = []
     if form.header_row and not form.lines:
@@ -587,7 +618,7 @@ def _check_lines(
     rank = form.get("rank")
     rates = allowed_rates(settings)
     tolerance = settings.amount_tolerance + 1e-9
-    seen_keys: dict[str, int] = {}
+    seen_keys: dict[str, list[Line]] = {}
     daily: dict[tuple[str, dt.date, str], list[Line]] = defaultdict(list)
     monthly: dict[tuple[str, int, int, str], list[Line]] = defaultdict(list)
     warned_cities: set[str] = set()
@@ -638,11 +669,16 @@ def _check_lines(
         key = invoices.invoice_key(kind, v.get("code"), v.get("number"))
         if key is not None:
             if key in seen_keys:
-                issues.append(form.at_line(line, "number", Code.EXP_DUPLICATE_INVOICE, key=key, other=seen_keys[key]))
+                # one invoice over several lines (房费 6% + 餐饮 13%, or two categories) is fine;
+                # the same rate and category twice is the same line entered twice
+                same = [ln for ln in seen_keys[key] if _same_part(ln, line)]
+                if same:
+                    issues.append(form.at_line(line, "number", Code.EXP_DUPLICATE_INVOICE, key=key, other=same[0].row))
+                seen_keys[key].append(line)
             else:
-                seen_keys[key] = line.row
+                seen_keys[key] = [line]
                 other = claimed.get(key)
-                if other is not None and str(other.get("claim_id")) != str(form.claim_id):
+                if other is not None and (str(other.get("claim_id")) != str(form.claim_id) or other.get("not_own")):
                     when = other.get("reserved_at")
                     issues.append(
                         form.at_line(
@@ -671,12 +707,15 @@ def _check_lines(
             elif net is not None and tax is not None:
                 expected = _dec(net) * Decimal(repr(rate))
                 expected = expected.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                if abs(float(_dec(tax) - expected)) > tolerance:
+                diff = abs(float(_dec(tax) - expected))
+                if diff > tolerance:
+                    # an invoice with several items rounds each item's tax: a few fen, up to 税额容差
+                    rounding = diff <= settings.tax_tolerance + 1e-9
                     issues.append(
                         form.at_line(
                             line,
                             "tax",
-                            Code.EXP_TAX_AMOUNT,
+                            Code.EXP_TAX_ROUNDING if rounding else Code.EXP_TAX_AMOUNT,
                             amount=money(tax),
                             net=money(net),
                             rate=_pct(rate),
@@ -743,29 +782,52 @@ def _check_lines(
         if limit is None:
             continue
         if limit.unit == PER_DAY and invoice_date is not None:
-            daily[(category, invoice_date, tier)].append(line)
+            if "days" in line.bad or (days is not None and (days <= 0 or days != int(days))):
+                continue  # 天数 unreadable or wrong: its own issue says so, the limit waits for it
+            daily[(limit, invoice_date)].append(line)
         elif limit.unit == PER_MONTH and invoice_date is not None:
-            monthly[(category, invoice_date.year, invoice_date.month, tier)].append(line)
+            monthly[(limit, invoice_date.year, invoice_date.month)].append(line)
         elif limit.unit == PER_TIME:
             issues += _over(form, [line], limit, rank, tier, "本行", 1)
-    for (category, day, tier), lines in daily.items():
-        limit = standards.limit(rank, tier, category)
-        assert limit is not None
-        days = sum(max(int(ln.value.get("days") or 0), 0) for ln in lines) or 1
+    # grouped by the limit that applies: a 不分城市 limit adds up lines of every city
+    for (limit, day), lines in daily.items():
+        # receipts of one day without 天数 are that one day (two meals); once the clerk counts nights,
+        # a line without 天数 is 1 more day, as the template says (不填为 1 天)
+        counted = any(ln.value.get("days") is not None for ln in lines)
+        days = sum(int(ln.value.get("days") or 1) for ln in lines) if counted else 1
         scope = "本行" if len(lines) == 1 else f"{day.isoformat()} 当天合计"
-        issues += _over(form, lines, limit, rank, tier, scope, days)
-    for (category, year, month, tier), lines in monthly.items():
-        limit = standards.limit(rank, tier, category)
-        assert limit is not None
+        issues += _over(form, lines, limit, rank, limit.tier, scope, days)
+    for (limit, year, month), lines in monthly.items():
+        # the claimant's other claims of that month (pre-reviewed, with finance or paid) count too
+        before = earlier.get(f"{limit.category}|{year:04d}-{month:02d}", 0.0)
         scope = "本行" if len(lines) == 1 else f"{year} 年 {month} 月合计"
-        issues += _over(form, lines, limit, rank, tier, scope, 1)
+        if before:
+            scope = f"{year} 年 {month} 月合计，含本人其他报销单 {money(before)} 元"
+        issues += _over(form, lines, limit, rank, limit.tier, scope, 1, before)
     return issues
 
 
+def _same_part(a: Line, b: Line) -> bool:
+    """Two lines of one invoice that are the same part of it: same 税率 and same 费用类别."""
+
+    def rate(line: Line) -> float | None:
+        value = line.value.get("rate")
+        return None if value is None else round(rate_fraction(value), 6)
+
+    return rate(a) == rate(b) and a.value.get("category") == b.value.get("category")
+
+
 def _over(
-    form: ExpenseForm, lines: list[Line], limit: Limit, rank: Any, tier: str, scope: str, times: int
+    form: ExpenseForm,
+    lines: list[Line],
+    limit: Limit,
+    rank: Any,
+    tier: str,
+    scope: str,
+    times: int,
+    before: float = 0.0,
 ) -> list[Issue]:
-    amount = sum(_dec(ln.value["gross"]) for ln in lines)
+    amount = sum(_dec(ln.value["gross"]) for ln in lines) + _dec(before)
     allowed = _dec(limit.amount) * times
     if amount <= allowed:
         return []
@@ -842,9 +904,13 @@ def _check_totals(form: ExpenseForm, settings: Settings) -> list[Issue]:
                     )
     # 附件张数 ≥ lines with an invoice
     attachments = form.get("attachments")
-    with_invoice = sum(
-        1 for ln in form.lines if invoices.normalize_kind(ln.value.get("kind")) not in (None, invoices.KIND_NONE)
-    )
+    distinct: set[Any] = set()
+    for ln in form.lines:
+        kind = invoices.normalize_kind(ln.value.get("kind"))
+        if kind in (None, invoices.KIND_NONE):
+            continue
+        distinct.add(invoices.invoice_key(kind, ln.value.get("code"), ln.value.get("number")) or ("line", ln.row))
+    with_invoice = len(distinct)  # one invoice split over several lines is one attachment
     if attachments is not None and attachments < with_invoice:
         issues.append(form.at("attachments", Code.EXP_ATTACHMENTS, value=display(attachments), expected=with_invoice))
     return issues
@@ -852,23 +918,60 @@ def _check_totals(form: ExpenseForm, settings: Settings) -> list[Issue]:
 
 def _reason(exc: ValueError) -> str:
     """rmb's message without its own "应写作…" tail (the issue names the correct text)."""
-    return re.sub(r"[，,][^，,]*应写作“[^”]*”", "", str(exc)).rstrip("。；;，,")
+    return re.sub(r"[，,][^，]*?元应写作“[^”]*”", "", str(exc)).rstrip("。；;，,")
 
 
 def form_invoices(form: ExpenseForm) -> list[dict[str, Any]]:
-    """The invoices of a form, as the store keeps them (key, amount, date), first of each key."""
+    """The invoices of a form, as the store keeps them (key, amount = the sum of its lines, date)."""
     out: dict[str, dict[str, Any]] = {}
     for line in form.lines:
         v = line.value
         key = invoices.invoice_key(v.get("kind"), v.get("code"), v.get("number"))
-        if key is not None and key not in out:
-            date = v.get("date")
-            out[key] = {
-                "key": key,
-                "amount": v.get("gross"),
-                "invoice_date": date if isinstance(date, dt.datetime) else None,
-            }
+        if key is None:
+            continue
+        gross = v.get("gross")
+        if key in out:
+            old = out[key]["amount"]
+            out[key]["amount"] = None if old is None or gross is None else round(float(old) + float(gross), 2)
+            continue
+        date = v.get("date")
+        out[key] = {
+            "key": key,
+            "amount": None if gross is None else round(float(gross), 2),
+            "invoice_date": date if isinstance(date, dt.datetime) else None,
+        }
     return list(out.values())
+
+
+def form_months(form: ExpenseForm) -> dict[str, float]:
+    """What a form spends per "费用类别|YYYY-MM" (by invoice date): the store keeps it for 每月 limits."""
+    out: dict[str, float] = {}
+    for line in form.lines:
+        category, gross, date = line.value.get("category"), line.value.get("gross"), _date(line.value.get("date"))
+        if category is None or not isinstance(gross, (int, float)) or date is None:
+            continue
+        key = f"{category}|{date.year:04d}-{date.month:02d}"
+        out[key] = round(out.get(key, 0.0) + float(gross), 2)
+    return out
+
+
+def claim_fingerprint(form: ExpenseForm) -> str:
+    """What 费用初审 approved: claimant, total and invoices (key and amount). 提交财务 seals a form only
+    while this is unchanged."""
+    import hashlib
+    import json
+
+    total = form.get("total")
+    payload = {
+        "claim": str(form.claim_id or ""),
+        "claimant": str(form.get("claimant") or ""),
+        "total": None if not isinstance(total, (int, float)) else money(total),
+        "invoices": sorted(
+            [inv["key"], None if inv["amount"] is None else money(inv["amount"])] for inv in form_invoices(form)
+        ),
+    }
+    data = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- the workbook
@@ -909,11 +1012,46 @@ def check_forms(
     """Check every form; one store query for all of their invoices."""
     keys = [inv["key"] for form in forms for inv in form_invoices(form)]
     claimed = store.claimed_invoices(keys) if store is not None else {}
+    ids = [str(f.claim_id) for f in forms if f.claim_id is not None]
+    stages = store.claims(ids) if store is not None and hasattr(store, "claims") else {}
     by_sheet: dict[str, list[Issue]] = {}
     first_id: dict[str, str] = {}
+    first_key: dict[str, tuple[str, int, str]] = {}
+    reported: set[tuple[str, str]] = set()
     for form in forms:
-        found = check_form(form, settings, today, standards, claimed)
         cid = form.claim_id
+        record = stages.get(str(cid)) if cid is not None else None
+        closed = record is not None and record.get("stage") in CLOSED_STAGES
+        # the sealed form itself (its 状态 says it is with finance) may be looked at again
+        itself = closed and normalise_status(form.status) in CLOSED_STAGES
+        mine = claimed
+        if cid is not None:
+            amounts = {inv["key"]: inv["amount"] for inv in form_invoices(form)}
+            mine = {}
+            for key, held in claimed.items():
+                # an invoice this 报销单号 holds is the form's own only while the claim is open and the
+                # amount is what pre-review reserved: a copy of a paid claim is a duplicate
+                # (a correction of the amount by the same claimant, before hand-over, is still the same claim)
+                same_claim = str(held.get("claim_id")) == str(cid)
+                same_person = record is not None and record.get("claimant") == str(form.get("claimant") or "")
+                matches = same_person or _same_amount(held.get("amount"), amounts.get(key))
+                own = same_claim and (itself or (not closed and matches))
+                mine[key] = {**held, "not_own": True} if same_claim and not own else held
+        claimant = form.get("claimant")
+        earlier = (
+            store.monthly_amounts(str(claimant), str(cid or ""))
+            if store is not None and claimant is not None and hasattr(store, "monthly_amounts")
+            else {}
+        )
+        found = check_form(form, settings, today, standards, mine, earlier)
+        if closed and not itself:
+            stage = record.get("stage") if record else ""
+            when = record.get("updated_at") if record else None
+            found.append(
+                form.at(
+                    "claim_id", Code.EXP_CLAIM_CLOSED, value=cid, stage=stage, when=display(when) if when else "此前"
+                )
+            )
         if cid is not None:
             if cid in first_id:
                 found.append(form.at("claim_id", Code.EXP_DUPLICATE_CLAIM, value=cid, other=first_id[cid]))
@@ -921,8 +1059,30 @@ def check_forms(
                 first_id[cid] = form.sheet
         if not standards.present and form.lines:
             found.append(make_issue(Code.EXP_NO_STANDARDS, form.sheet, 0, "", what="报销标准"))
+        # the same invoice on two forms of this workbook (the store only knows pre-reviewed claims)
+        for line in form.lines:
+            v = line.value
+            key = invoices.invoice_key(v.get("kind"), v.get("code"), v.get("number"))
+            if key is None:
+                continue
+            first = first_key.setdefault(key, (form.sheet, line.row, str(cid or "无单号")))
+            if first[0] != form.sheet and (form.sheet, key) not in reported:
+                reported.add((form.sheet, key))
+                found.append(
+                    form.at_line(line, "number", Code.EXP_INVOICE_OTHER_FORM, key=key, form=first[0], at=first[1],
+                                 claim=first[2])
+                )  # fmt: skip
         by_sheet[form.sheet] = sort_issues(found)
     return by_sheet
+
+
+CLOSED_STAGES = ("已交财务", "财务已审核", "已支付")
+
+
+def _same_amount(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) < 0.005
 
 
 def validate_forms(
@@ -1005,7 +1165,9 @@ __all__ = [
     "Standards",
     "check_form",
     "check_forms",
+    "claim_fingerprint",
     "form_invoices",
+    "form_months",
     "form_sheet_names",
     "norm_header",
     "parse_form",
