@@ -47,9 +47,9 @@ def engine_calls(rows: int, folder: Path) -> int:
     macros = load_macros()
     line = generate_line()
     tail = [
-        {**line, "order_id": "X1", "customer": None},
-        {**line, "order_id": "X2", "amount": 1.0},
-        {**line, "order_id": "X3", "channel": "QQ"},
+        {**line, "order_id": "X1", "customer_po": "PO-X1", "customer": None},
+        {**line, "order_id": "X2", "customer_po": "PO-X2", "amount": 1.0},
+        {**line, "order_id": "X3", "customer_po": "PO-X3", "channel": "QQ"},
     ]
     path = make(rows, folder / f"orders_{rows}.xlsx", tail=tail)
     book = neiqin.open_book(path, engine="headless")

@@ -27,6 +27,7 @@ def make(rows: int, path: Path, seed: int = 7, tail: list[dict] | None = None) -
     from neiqin.schema import ledger_model
 
     specs = ledger_model("orders").columns()
+    po = next(i for i, s in enumerate(specs) if s.field == "customer_po")
     lines = generate(seed, dt.date(2026, 11, 26), mistakes=tail is None)["lines"]
     if tail is not None:
         rows -= len(tail)
@@ -42,8 +43,11 @@ def make(rows: int, path: Path, seed: int = 7, tail: list[dict] | None = None) -
             if n >= rows:
                 break
             values = [line.get(s.field) for s in specs]
-            if n >= len(lines):  # later copies get their own order numbers
-                values[0] = f"{values[0]}-{n // len(lines)}"
+            if n >= len(lines):  # later copies get their own order numbers and customer POs
+                copy = n // len(lines)
+                values[0] = f"{values[0]}-{copy}"
+                if values[po] is not None:
+                    values[po] = f"{values[po]}-{copy}"
             ws.append(values)
             n += 1
     for line in tail or []:

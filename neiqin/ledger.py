@@ -44,6 +44,7 @@ ERRORS = frozenset(ERROR_VALUES)
 log = logging.getLogger(__name__)
 # A total label stands alone ("合计", "本月合计：", "合计(元)", "合计 12 行"), so a name that merely
 # starts with the word (客户「汇总贸易有限公司」) is a line like any other.
+_HAS_DIGIT = re.compile(r"\d")
 _TOTAL_ROW = re.compile(
     r"^(本页|本月|本期|本年|全部|总)?(合计|总计|小计|共计|汇总)[:：]?([(（][^)）]*[)）])?[\d.,，行元¥￥]*$"
 )
@@ -409,7 +410,12 @@ class Ledger:
 
     @property
     def rows(self) -> list[int]:
-        return self.frame.index.tolist()
+        """Excel row numbers of the lines (cached: checks index it line by line)."""
+        cached = self.__dict__.get("_rows")
+        if cached is None or cached[0] is not self.frame.index:
+            cached = (self.frame.index, self.frame.index.tolist())
+            self.__dict__["_rows"] = cached
+        return cached[1]
 
     def has(self, field_name: str) -> bool:
         return field_name in self.columns
@@ -716,7 +722,14 @@ def _parse_ledger(
     if key_pos is not None:
         keys = list(map(operator.itemgetter(key_pos), body))
         look.update(i for i, k in enumerate(keys) if k is None)
-        odd = {k for k in set(keys) if type(k) is str and (_is_total(k) or table.get(norm_header(k)) == key_field)}
+        # a key with a digit is an order number, never a 合计 label or a header: 100,000 keys, few looked at
+        odd = {
+            k
+            for k in set(keys)
+            if type(k) is str
+            and (not _HAS_DIGIT.search(k) or k.lstrip()[:1] in "合总小共汇本全")
+            and (_is_total(k) or table.get(norm_header(k)) == key_field)
+        }
         if odd:
             look.update(i for i, k in enumerate(keys) if k in odd)
     header_cells = values[header_index]

@@ -107,14 +107,30 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+# merged areas of the sheets error_cells scanned: (path, sheet, mtime, size) -> refs
+_MERGES: dict[tuple[str, str, float, int], list[str]] = {}
+
+
+def merged_refs(path: str | os.PathLike[str], sheet_name: str) -> list[str] | None:
+    """The merged areas ("A1:B3") found by an earlier :func:`error_cells` scan of the same file, or None."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return _MERGES.get((os.fspath(path), sheet_name, stat.st_mtime, stat.st_size))
+
+
 def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int, int], str]:
     """Cells holding an Excel error value (``t="e"``), as {(row, col): "#N/A"}.
 
     python-calamine reads error cells as empty; this scan finds them without a
     second full parse: it only looks at the few places where ``t="e"`` occurs.
+    The same pass notes the sheet's merged areas (see :func:`merged_refs`), so a
+    reader that needs them does not decompress the sheet again.
     """
     found: dict[tuple[int, int], str] = {}
     try:
+        stat = os.stat(path)
         with zipfile.ZipFile(path) as zf:
             part = sheet_parts(zf).get(sheet_name)
             if not part:
@@ -122,6 +138,9 @@ def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int
             data = zf.read(part)
     except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError):
         return found
+    merges = data.rfind(b"<mergeCells")
+    refs = re.findall(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"', data[merges:]) if merges != -1 else []
+    _MERGES[(os.fspath(path), sheet_name, stat.st_mtime, stat.st_size)] = [r.decode() for r in refs]
     pos = data.find(b't="e"')
     while pos != -1:
         start = data.rfind(b"<c ", 0, pos)

@@ -47,10 +47,15 @@ def normalize_rows(rows: list[list[Any]], c1: int, c2: int) -> list[list[Any]]:
     This is the one pass over every cell a read makes: slicing and normalizing together.
     """
     lo = c1 - 1
+    empty, date, make = _EMPTY, _DATE, _DATETIME  # locals: this loop runs once per cell
+    seen: dict[Any, Any] = {}  # a ledger repeats its dates: each becomes a datetime once
+    known, remember = seen.get, seen.setdefault
     with gc_paused():
         return [
             [
-                None if v is _EMPTY else (_DATETIME(v.year, v.month, v.day) if type(v) is _DATE else v)
+                None
+                if v is empty
+                else ((known(v) or remember(v, make(v.year, v.month, v.day))) if type(v) is date else v)
                 for v in row[lo:c2]
             ]
             for row in rows

@@ -290,12 +290,16 @@ def check_duplicates(ledger: Ledger, settings: Settings, today: dt.date) -> list
     """Exact duplicate lines, and the same 订单编号 + 产品编码 twice (warnings)."""
     rows = ledger.rows
     issues: list[Issue] = []
-    keys = list(map(tuple, ledger.data))
-    repeated = {key for key, n in Counter(keys).items() if n > 1}  # C speed; usually empty
+    keyed_by = [f for f in ("order_id", "product_code") if ledger.has(f)]
+    # identical lines share their 订单编号 (+ 产品编码): only lines repeating those are compared whole
+    everything = range(len(ledger.data))
+    candidates = _positions(ledger.frame.duplicated(keyed_by, keep=False)) if keyed_by else everything
+    keys = {pos: tuple(ledger.data[pos]) for pos in candidates}
+    repeated = {key for key, n in Counter(keys.values()).items() if n > 1}  # usually empty
     exact: set[int] = set()
     if repeated:
         first_seen: dict[tuple, int] = {}
-        for pos, key in enumerate(keys):
+        for pos, key in keys.items():
             if key not in repeated:
                 continue
             if key in first_seen:
@@ -357,9 +361,14 @@ def check_duplicate_po(ledger: Ledger, settings: Settings, today: dt.date) -> li
     f = ledger.frame
     first: dict[tuple[Any, Any], tuple[Any, int]] = {}
     issues = []
-    for pos, (customer, po, order_id) in enumerate(zip(f["customer"], f["customer_po"], f["order_id"], strict=True)):
-        if po is None or customer is None or order_id is None:
-            continue
+    known = f[["customer", "customer_po", "order_id"]].notna().all(axis=1)
+    if not known.any():
+        return []
+    # only POs used by more than one order need a look, in sheet order
+    orders = f.loc[known].groupby(["customer", "customer_po"], sort=False)["order_id"].transform("nunique")
+    shared = _positions(known & (orders.reindex(f.index, fill_value=1) > 1))
+    for pos in shared:
+        customer, po, order_id = f["customer"].iloc[pos], f["customer_po"].iloc[pos], f["order_id"].iloc[pos]
         seen = first.setdefault((customer, po), (order_id, ledger.rows[pos]))
         if seen[0] != order_id:
             issues.append(
