@@ -362,17 +362,7 @@ class Store:
             for inv in invoices:
                 if inv["key"] in held:
                     continue
-                conn.execute(
-                    insert(invoice_registry).values(
-                        invoice_key=inv["key"],
-                        claim_id=claim_id,
-                        amount=inv.get("amount"),
-                        invoice_date=inv.get("invoice_date"),
-                        reserved_at=when,
-                        user=user,
-                        workbook=workbook,
-                    )
-                )
+                _insert_invoice(conn, inv, claim_id, when, user, workbook)
         return []
 
     def release_invoices(self, claim_id: str, when: dt.datetime) -> int:
@@ -516,17 +506,7 @@ class Store:
                         .values(amount=inv.get("amount"))
                     )
                     continue
-                conn.execute(
-                    insert(invoice_registry).values(
-                        invoice_key=inv["key"],
-                        claim_id=claim_id,
-                        amount=inv.get("amount"),
-                        invoice_date=inv.get("invoice_date"),
-                        reserved_at=when,
-                        user=user,
-                        workbook=workbook,
-                    )
-                )
+                _insert_invoice(conn, inv, claim_id, when, user, workbook)
             self._set_stage(
                 conn,
                 claim_id,
@@ -558,6 +538,21 @@ def same_amount(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
     return abs(float(a) - float(b)) < 0.005
+
+
+def _insert_invoice(conn: Any, inv: dict[str, Any], claim_id: str, when: dt.datetime, user: str, workbook: str) -> None:
+    """Register one invoice of a claim (see :meth:`Store.reserve_invoices`)."""
+    conn.execute(
+        insert(invoice_registry).values(
+            invoice_key=inv["key"],
+            claim_id=claim_id,
+            amount=inv.get("amount"),
+            invoice_date=inv.get("invoice_date"),
+            reserved_at=when,
+            user=user,
+            workbook=workbook,
+        )
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import subprocess
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -291,3 +292,22 @@ def ledger_rows(path: Path, name: str) -> list[dict[str, Any]]:
 
     ledger = read_ledger(open_book(path, engine="headless"), name)
     return [{f: ledger.raw[f][p] for f in ledger.columns} | {"_row": r} for p, r in enumerate(ledger.rows)]
+
+
+needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+
+
+def libreoffice_convert(source: Path, fmt: str, outdir: Path, timeout: int = 240) -> Path:
+    """Convert ``source`` with headless LibreOffice (a profile of its own, so runs never clash).
+
+    Only ever on a copy: LibreOffice must not save a file NeiQin ships (it damages the VBA project).
+    """
+    profile = outdir / "lo-profile"
+    user = f"-env:UserInstallation={profile.resolve().as_uri()}"
+    subprocess.run(
+        ["soffice", "--headless", "--norestore", user, "--convert-to", fmt, "--outdir", str(outdir), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=timeout,
+    )
+    return outdir / f"{source.stem}.{fmt.split(':')[0]}"

@@ -14,7 +14,7 @@ from neiqin.cli import main
 from neiqin.demo import FILE_NAME, generate
 from neiqin.marks import FILLS, RESULT_SHEET
 
-from .conftest import ledger_rows
+from .conftest import ledger_rows, libreoffice_convert, needs_libreoffice
 
 DATA_SHEETS = ("订单台账", "客户档案", "产品目录", "设置")
 
@@ -95,29 +95,13 @@ def test_demo_seasonality() -> None:
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_libreoffice_opens_the_demo_and_shows_the_marks(demo: Path, tmp_path: Path) -> None:
     from PIL import Image
 
     copy = tmp_path / "demo.xlsx"
     shutil.copyfile(demo, copy)  # LibreOffice never touches the real file
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path / 'lo'}",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(copy),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    pdf = tmp_path / "demo.pdf"
+    pdf = libreoffice_convert(copy, "pdf", tmp_path)
     assert pdf.stat().st_size > 10_000
     subprocess.run(["pdftoppm", "-r", "20", "-png", str(pdf), str(tmp_path / "page")], check=True, timeout=240)
     mark = tuple(int(FILLS["error"][i : i + 2], 16) for i in (1, 3, 5))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from neiqin.engine import open_book
 from neiqin.store import open_store
 from validators.expenses import read_form
 
+from .conftest import libreoffice_convert, needs_libreoffice
 from .expense_factory import D, expense_workbook, make_expense_form
 
 WHEN = dt.datetime(2026, 11, 26, 17, 30)
@@ -172,40 +172,19 @@ def test_the_key_comes_from_the_environment_or_the_user_config(tmp_path: Path, m
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_a_libreoffice_resave_stays_valid(tmp_path: Path) -> None:
     path = sealed(tmp_path, key=b"company-secret", lines=None)  # the template's 12 blank lines too
-    out = tmp_path / "lo"
-    subprocess.run(
-        [
-            "soffice",
-            "-env:UserInstallation=file:///tmp/lo-expenses",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(path),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    resaved = out / path.name
+    resaved = libreoffice_convert(path, "xlsx", tmp_path / "lo")
     assert resaved.is_file() and resaved.read_bytes() != path.read_bytes()
     assert seal.verify_file(resaved, b"company-secret").valid
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_a_libreoffice_resave_of_a_full_form_stays_valid(tmp_path: Path) -> None:
     path = sealed(tmp_path)
-    subprocess.run(
-        ["soffice", "-env:UserInstallation=file:///tmp/lo-expenses", "--headless", "--convert-to", "xlsx",
-         "--outdir", str(tmp_path / "lo"), str(path)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    result = seal.verify_file(tmp_path / "lo" / path.name)
+    result = seal.verify_file(libreoffice_convert(path, "xlsx", tmp_path / "lo"))
     assert result.valid, [c.text() for c in result.changes] + result.notes
 
 

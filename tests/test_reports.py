@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -41,7 +40,7 @@ from neiqin.cli import main
 from neiqin.engine import count_calls, open_book
 from neiqin.report_sources import ReportInputError, load_mapping, read_export, read_values
 
-from .conftest import TODAY
+from .conftest import TODAY, libreoffice_convert, needs_libreoffice
 
 D = dt.datetime
 HEADER = [
@@ -537,7 +536,7 @@ def test_report_month_from_a_clerk_workbook_uses_archive_and_catalogue(tmp_path:
 # --------------------------------------------------------------------------- LibreOffice
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_report_tab_renders_with_charts_in_libreoffice(tmp_path: Path) -> None:
     path = golden_workbook(tmp_path / "g.xlsx")
     out = tmp_path / "report.xlsx"
@@ -548,12 +547,7 @@ def test_report_tab_renders_with_charts_in_libreoffice(tmp_path: Path) -> None:
             del wb[name]
     single = tmp_path / "single.xlsx"
     wb.save(single)
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(single)],
-        check=True, capture_output=True, timeout=240,
-    )  # fmt: skip
-    pdf = tmp_path / "single.pdf"
+    pdf = libreoffice_convert(single, "pdf", tmp_path)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "月报" in text and "2026年11月" in text
     # the chart titles are drawn by the chart objects themselves

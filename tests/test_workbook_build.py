@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -32,7 +31,7 @@ from neiqin.engine import open_book
 from neiqin.marks import RESULT_SHEET
 from validators.orders import OrderRow
 
-from .conftest import TODAY, make_order_row, order_values
+from .conftest import TODAY, libreoffice_convert, make_order_row, needs_libreoffice, order_values
 
 COMMITTED = addin_root() / "workbook"
 
@@ -189,27 +188,11 @@ def test_headless_actions_run_on_the_built_workbook(built: Path, tmp_path: Path)
 
 
 @pytest.mark.libreoffice
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs_libreoffice
 def test_libreoffice_opens_sees_sheets_and_vba_and_exports_pdf(built: Path, tmp_path: Path) -> None:
     copy = shutil.copyfile(built / "NeiQin.xlsm", tmp_path / "copy.xlsm")  # never the real file
-    profile = f"-env:UserInstallation=file://{tmp_path / 'lo'}"
     for fmt in ("ods", "pdf"):
-        subprocess.run(
-            [
-                "soffice",
-                "--headless",
-                "--norestore",
-                profile,
-                "--convert-to",
-                fmt,
-                "--outdir",
-                str(tmp_path),
-                str(copy),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=240,
-        )
+        libreoffice_convert(copy, fmt, tmp_path)
     with zipfile.ZipFile(tmp_path / "copy.ods") as ods:
         names = ods.namelist()
         content = ods.read("content.xml").decode()

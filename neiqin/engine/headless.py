@@ -2065,17 +2065,25 @@ def _formula_text(value: Any) -> str:
 _REF_CELL = re.compile(r"^(\$?[A-Za-z]{1,3})?(\$?)(\d+)?$")
 
 
-def _shift_ref(ref: str, at: int, n: int) -> str:
-    """One A1 reference (``E5``, ``$E$5:$F9``, ``5:9``) after inserting ``n`` rows at row ``at``."""
+def _ref_parts(ref: str) -> list[re.Match[str]] | None:
+    """The one or two cell parts of an A1 reference, or None when it is no row address."""
     parts = ref.split(":")
     if len(parts) > 2:
-        return ref
+        return None
     parsed = []
     for part in parts:
         m = _REF_CELL.match(part)
         if not m or not (m[1] or m[3]):
-            return ref  # a name, a structured reference …: not a row address
+            return None
         parsed.append(m)
+    return parsed
+
+
+def _shift_ref(ref: str, at: int, n: int) -> str:
+    """One A1 reference (``E5``, ``$E$5:$F9``, ``5:9``) after inserting ``n`` rows at row ``at``."""
+    parsed = _ref_parts(ref)
+    if parsed is None:
+        return ref  # a name, a structured reference …: not a row address
     rows = [int(m[3]) if m[3] else None for m in parsed]
     if any(r is None for r in rows):
         return ref  # whole columns do not move
@@ -2093,15 +2101,9 @@ def _shift_ref(ref: str, at: int, n: int) -> str:
 
 def _delete_ref(ref: str, d1: int, d2: int, cols: tuple[int, int] | None) -> str:
     """One A1 reference after deleting rows ``d1..d2`` (of columns ``cols`` only, if given)."""
-    parts = ref.split(":")
-    if len(parts) > 2:
+    parsed = _ref_parts(ref)
+    if parsed is None:
         return ref
-    parsed = []
-    for part in parts:
-        m = _REF_CELL.match(part)
-        if not m or not (m[1] or m[3]):
-            return ref
-        parsed.append(m)
     rows = [int(m[3]) if m[3] else None for m in parsed]
     if any(r is None for r in rows):
         return ref  # whole columns do not move
