@@ -130,7 +130,19 @@ class _Grid:
         self.paragraphs.append((self.add(text), lines))
 
 
-def _text_width(text: str) -> int:
+def _fit(text: str | None, width: float) -> str | None:
+    """Shorten a name to a column's width with a visible "…" (the next cell holds a number)."""
+    if text is None or _text_width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _text_width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def _text_width(text: str) -> float:
     return sum(1.8 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
@@ -282,7 +294,7 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
             ):
                 shown = label(item)
                 shown = f"{item} {shown}" if kind == "产品" and shown != item else shown
-                mover_rows.append([f"{kind}{tag}", shown, a, b, c])
+                mover_rows.append([f"{kind}{tag}", _fit(shown, WIDTHS[1]), a, b, c])
     g.table(
         ["类型", "客户 / 产品", f"上{word}销售额", f"本{word}销售额", "变化"],
         mover_rows,
@@ -351,7 +363,7 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
     g.table(
         ["产品", "产品名称", "销售额", "占比", "销量", f"上{word}销售额", "环比", "毛利"],
         [
-            [k, report.names.get(k), r, _v(s), q, p, _v(ch), _v(pf)]
+            [k, _fit(report.names.get(k), WIDTHS[1]), r, _v(s), q, p, _v(ch), _v(pf)]
             for k, r, s, q, p, ch, pf in zip(
                 tp["product"],
                 tp["revenue"],
