@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 import xlwings as xw
 
+from neiqin.errors import NeiQinError
 from neiqin.report_sources import ReportInputError, read_workbook
 from neiqin.reports import (
     MEASURES,
@@ -474,6 +475,13 @@ def write_report(book: xw.Book, report: Report, generated: dt.datetime, after: s
     names = [s.name for s in book.sheets]
     if name in names:
         old = book.sheets[name]
+        title = old.range("A1").value
+        if not (isinstance(title, str) and title.startswith(f"{REPORT_NAMES[report.period]} · ")):
+            # a sheet the clerk made and named like a report: never NeiQin's to delete
+            raise NeiQinError(
+                f"工作簿中已有名为『{name}』的工作表，但它不是 NeiQin 生成的报表；"
+                "请把它改名（例如加上“手工”），再生成报表"
+            )
         position = names.index(name)
         anchor = book.sheets[position - 1] if position > 0 else None
         placeholder = book.sheets.add(after=old) if len(names) == 1 else None  # a book keeps one sheet

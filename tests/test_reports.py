@@ -667,3 +667,16 @@ def test_region_chart_shows_the_ten_largest(tmp_path: Path) -> None:
     ref = chart.series[0].val.numRef.f
     first, last = (int("".join(ch for ch in part if ch.isdigit())) for part in ref.split("!")[1].split(":"))
     assert last - first + 1 == 10
+
+
+def test_a_clerks_own_sheet_named_like_a_report_is_never_deleted(tmp_path: Path) -> None:
+    path = golden_workbook(tmp_path / "g.xlsx")
+    wb = load_workbook(path)
+    wb.create_sheet("月报 2026-11")["A1"] = "我自己做的十一月月报"
+    wb.save(path)
+    book = open_book(path)
+    summary = macros.run("report_month", book, today=TODAY)
+    assert summary.outcome == "failed"
+    assert "不是 NeiQin 生成的报表" in summary.message and "改名" in summary.message
+    book.save()
+    assert load_workbook(path)["月报 2026-11"]["A1"].value == "我自己做的十一月月报"
