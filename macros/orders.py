@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import xlwings as xw
 
@@ -20,8 +21,8 @@ from neiqin.issues import Issue
 from neiqin.ledger import CellProblem, Ledger, convert_cell, display, norm_header, read_ledger
 from neiqin.marks import clear_marks, mark_issues
 from neiqin.schema import ledger_model
-from neiqin.sheetio import append_rows, delete_rows, ensure_ledger_sheet, output_sheet, write_cells
-from validators.archive import digest
+from neiqin.sheetio import append_rows, delete_rows, ensure_ledger_sheet, output_sheet, row_runs, write_cells
+from validators.archive import DIGEST_FIELDS, digest, line_values
 from validators.orders import CLOSED_STATUSES, OrderRow, line_keys
 
 from .registry import Context, Summary, action, get
@@ -40,7 +41,8 @@ def _keys(ledger: Ledger) -> list[tuple[str, str]]:
 
 
 def _need(ledger: Ledger, *fields: str) -> None:
-    missing = [OrderRow.column(f).header for f in fields if not ledger.has(f)]
+    """Stop with one Chinese line when the ledger's sheet lacks a column the action needs."""
+    missing = [ledger.model.column(f).header for f in fields if not ledger.has(f)]
     if missing:
         raise NeiQinError(f"『{ledger.sheet}』缺少列：{'、'.join(missing)}；请在表头行加上这些列")
 
@@ -60,6 +62,30 @@ def _record(ctx: Context, book: xw.Book, ledger: Ledger, issues: list[Issue] = (
         if status is not None and row not in refused and key[0] != "None"
     }
     ctx.store.record_statuses(statuses, workbook=book.fullname)
+
+
+def _done(action_id: str, message: str, rows: int, details: list[str] | None = None) -> Summary:
+    """The summary of an action that completed."""
+    return Summary(action_id, get(action_id).label, "ok", message, rows=rows, details=details or [])
+
+
+class _Cells:
+    """A ledger's cells by (field, position), each column turned into a list once.
+
+    ``frame[name].iloc[pos]`` costs microseconds per cell, and the generated sheets read
+    a dozen fields of every line; a field the sheet lacks reads as None.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._lists: dict[str, list[Any]] = {}
+
+    def __call__(self, name: str, pos: int) -> Any:
+        values = self._lists.get(name)
+        if values is None:
+            has = self.ledger.has(name)
+            values = self._lists[name] = self.ledger.frame[name].tolist() if has else [None] * len(self.ledger)
+        return values[pos]
 
 
 def _lines(rows: list[int], limit: int = 8) -> str:
@@ -124,16 +150,15 @@ def confirm_orders(book: xw.Book, ctx: Context) -> Summary:
     errors = {i.row for i in result.issues if i.severity == "error" and i.sheet == ledger.sheet}
     f = ledger.frame
     cells: dict[tuple[int, int], Any] = {}
-    confirmed, confirmed_pos, held = [], [], []
-    for pos, row in enumerate(ledger.rows):
-        status = f["status"].iloc[pos]
-        if status not in (None, "待确认") or f["order_id"].iloc[pos] is None:
+    confirmed, orders, held = [], set(), []
+    for pos, (row, order_id, status) in enumerate(zip(ledger.rows, f["order_id"], f["status"], strict=True)):
+        if status not in (None, "待确认") or order_id is None:
             continue
         if row in errors:
             held.append(row)
             continue
         confirmed.append(row)
-        confirmed_pos.append(pos)
+        orders.add(order_id)
         cells[(row, ledger.col("status"))] = "已确认"
         if ledger.has("entered_at") and ledger.raw["entered_at"][pos] is None:
             cells[(row, ledger.col("entered_at"))] = ctx.now
@@ -141,9 +166,8 @@ def confirm_orders(book: xw.Book, ctx: Context) -> Summary:
     write_cells(sheet, cells)
     after = read_ledger(book, "orders", ctx.settings)
     _record(ctx, book, after, result.issues)
-    orders = len({f["order_id"].iloc[pos] for pos in confirmed_pos})
     summary = Summary.of_issues("confirm_orders", result.issues, len(ledger), "订单", marked)
-    summary.message = f"确认了 {len(confirmed):,} 行（{orders} 张订单），录入时间已记下。"
+    summary.message = f"确认了 {len(confirmed):,} 行（{len(orders)} 张订单），录入时间已记下。"
     if held:
         summary.message += f"{len(held)} 行有错误，保持『待确认』：{_lines(held)}。"
     summary.outcome = "ok"
@@ -153,16 +177,17 @@ def confirm_orders(book: xw.Book, ctx: Context) -> Summary:
 # --------------------------------------------------------------------------- 下达 / 进度
 
 
-def _catalogue(book: xw.Book, ctx: Context) -> dict[str, dict[str, Any]]:
+def _catalogue(book: xw.Book, ctx: Context, required: bool = True) -> dict[str, dict[str, Any]]:
+    """产品目录 by 产品编码: supply mode, name, spec. Empty when there is none and it is not ``required``."""
     products = validators.read_optional(book, "products", ctx.settings)
     if products is None or not products.has("product_code"):
+        if not required:
+            return {}
         raise NeiQinError("工作簿中没有『产品目录』：下达订单要按产品的供应方式（生产/采购）分派，请先建立『产品目录』")
-    f = products.frame
+    cell = _Cells(products)
     return {
-        str(code): {
-            field: (f[field].iloc[pos] if products.has(field) else None) for field in ("supply", "product_name", "spec")
-        }
-        for pos, code in enumerate(f["product_code"])
+        str(code): {field: cell(field, pos) for field in ("supply", "product_name", "spec")}
+        for pos, code in enumerate(products.frame["product_code"])
         if code is not None
     }
 
@@ -190,33 +215,31 @@ def dispatch_orders(book: xw.Book, ctx: Context) -> Summary:
     _need(ledger, "order_id", "product_code", "status")
     catalogue = _catalogue(book, ctx)
     tasks = {mode: _task_ledger(book, name, ctx, after=ledger.sheet) for mode, name in TASK_LEDGERS.items()}
-    present = {mode: set(_keys(t[1])) if t[1].has("order_id") else set() for mode, t in tasks.items()}
+    for _sheet, task_ledger in tasks.values():  # without them a line would be dispatched again each time
+        _need(task_ledger, "order_id", "product_code")
+    present = {mode: set(_keys(task_ledger)) for mode, (_sheet, task_ledger) in tasks.items()}
     f = ledger.frame
-    keys = _keys(ledger)
+    copied = ("product_name", "spec", "quantity", "delivery_date")
     new_lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
     cells: dict[tuple[int, int], Any] = {}
     skipped: list[str] = []
-    for pos, row in enumerate(ledger.rows):
-        if f["status"].iloc[pos] != "已确认":
+    lines = zip(ledger.rows, _keys(ledger), f["order_id"], f["product_code"], f["status"], strict=True)
+    for pos, (row, key, order_id, code, status) in enumerate(lines):
+        if status != "已确认":
             continue
-        code = f["product_code"].iloc[pos]
         mode = (catalogue.get(str(code)) or {}).get("supply")
         if mode not in TASK_LEDGERS:
             skipped.append(
                 f"第 {row} 行（{code}：{'产品目录中没有' if str(code) not in catalogue else '未填供应方式'}）"
             )
             continue
-        key = keys[pos]
         if key not in present[mode]:
             present[mode].add(key)
             new_lines[mode].append(
                 {
-                    "order_id": f["order_id"].iloc[pos],
+                    "order_id": order_id,
                     "product_code": code,
-                    "product_name": ledger.raw["product_name"][pos] if ledger.has("product_name") else None,
-                    "spec": ledger.raw["spec"][pos] if ledger.has("spec") else None,
-                    "quantity": ledger.raw["quantity"][pos] if ledger.has("quantity") else None,
-                    "delivery_date": ledger.raw["delivery_date"][pos] if ledger.has("delivery_date") else None,
+                    **{name: ledger.raw[name][pos] if ledger.has(name) else None for name in copied},
                     "issued_on": dt.datetime.combine(ctx.today, dt.time()),
                     "progress": "未开始",
                 }
@@ -227,12 +250,13 @@ def dispatch_orders(book: xw.Book, ctx: Context) -> Summary:
     write_cells(book.sheets[ledger.sheet], cells)
     _record(ctx, book, read_ledger(book, "orders", ctx.settings))
     counts = "，".join(f"{mode} {len(new_lines[mode])} 行" for mode in TASK_LEDGERS)
-    summary = Summary(
-        "dispatch_orders", get("dispatch_orders").label, "ok", f"下达了 {len(cells)} 行：{counts}。", rows=len(ledger)
-    )
+    details = []
     if skipped:
-        summary.details.append(f"没有下达 {len(skipped)} 行，请补全产品目录：" + "；".join(skipped[:8]))
-    return summary
+        details.append(
+            f"『{ledger.sheet}』有 {len(skipped)} 行没有下达：请在『产品目录』补上这些产品或它们的「供应方式」，"
+            "再点『下达订单』。" + "；".join(skipped[:8]) + ("……" if len(skipped) > 8 else "")
+        )
+    return _done("dispatch_orders", f"下达了 {len(cells)} 行：{counts}。", len(ledger), details)
 
 
 def _feedback(book: xw.Book, ctx: Context) -> dict[tuple[str, str], dict[str, Any]]:
@@ -242,14 +266,14 @@ def _feedback(book: xw.Book, ctx: Context) -> dict[tuple[str, str], dict[str, An
         task = validators.read_optional(book, name, ctx.settings)
         if task is None or not (task.has("order_id") and task.has("product_code")):
             continue
-        f = task.frame
+        cell = _Cells(task)
         for pos, key in enumerate(_keys(task)):
             found[key] = {
                 "mode": mode,
-                "progress": f["progress"].iloc[pos] if task.has("progress") else None,
-                "expected": f["expected_date"].iloc[pos] if task.has("expected_date") else pd.NaT,
-                "problem_type": f["problem_type"].iloc[pos] if task.has("problem_type") else None,
-                "problem_note": f["problem_note"].iloc[pos] if task.has("problem_note") else None,
+                "progress": cell("progress", pos),
+                "expected": cell("expected_date", pos),
+                "problem_type": cell("problem_type", pos),
+                "problem_note": cell("problem_note", pos),
             }
     return found
 
@@ -267,50 +291,47 @@ def update_progress(book: xw.Book, ctx: Context) -> Summary:
     ledger = read_ledger(book, "orders", ctx.settings)
     _need(ledger, "order_id", "product_code", "status")
     feedback = _feedback(book, ctx)
-    f = ledger.frame
+    cell = _Cells(ledger)
     cells: dict[tuple[int, int], Any] = {}
     started, late, problems = [], [], []
     for pos, (row, key) in enumerate(zip(ledger.rows, _keys(ledger), strict=True)):
         info = feedback.get(key)
         if info is None:
             continue
-        status = f["status"].iloc[pos]
+        status = cell("status", pos)
         if status == "已下达" and info["progress"] in ("进行中", "已完成"):
             cells[(row, ledger.col("status"))] = "生产中" if info["mode"] == "生产" else "采购中"
             started.append(row)
         expected = info["expected"]
-        if ledger.has("expected_date") and expected is not pd.NaT and expected == expected:
-            current = f["expected_date"].iloc[pos]
-            if current != expected:
+        if ledger.has("expected_date") and pd.notna(expected):
+            if cell("expected_date", pos) != expected:
                 cells[(row, ledger.col("expected_date"))] = expected.to_pydatetime()
-            delivery = f["delivery_date"].iloc[pos] if ledger.has("delivery_date") else pd.NaT
-            if (
-                delivery == delivery
-                and delivery is not pd.NaT
-                and expected > delivery
-                and status not in CLOSED_STATUSES
-            ):
-                late.append(f"{key[0]}/{key[1]}（第 {row} 行，预计 {_date(expected)}，交货 {_date(delivery)}）")
+            delivery = cell("delivery_date", pos)
+            if pd.notna(delivery) and expected > delivery and status not in CLOSED_STATUSES:
+                late.append(
+                    f"{cell('order_id', pos)}/{cell('product_code', pos)}"
+                    f"（第 {row} 行，预计 {_date(expected)}，交货 {_date(delivery)}）"
+                )
         if ledger.has("problem"):
             text = None
             if info["problem_type"]:
                 text = info["problem_type"] + (f"：{info['problem_note']}" if info["problem_note"] else "")
-            if text != f["problem"].iloc[pos]:
+            if text != cell("problem", pos):
                 cells[(row, ledger.col("problem"))] = text
             if text:
                 problems.append(row)
     write_cells(book.sheets[ledger.sheet], cells)
     _record(ctx, book, read_ledger(book, "orders", ctx.settings))
-    summary = Summary(
-        "update_progress",
-        get("update_progress").label,
-        "ok",
-        f"从任务单带回了 {len(feedback)} 行的进度；{len(started)} 行开工，{len(problems)} 行有问题。",
-        rows=len(ledger),
-    )
+    details = []
     if late:
-        summary.details.append(f"预计晚于交货日期 {len(late)} 行：" + "；".join(late[:6]))
-    return summary
+        details.append(
+            f"预计晚于交货日期 {len(late)} 行（『{ledger.sheet}』）："
+            + "；".join(late[:6])
+            + ("……" if len(late) > 6 else "")
+            + "。请与生产/采购确认，必要时通知客户。"
+        )
+    message = f"从任务单带回了 {len(feedback)} 行的进度；{len(started)} 行开工，{len(problems)} 行有问题。"
+    return _done("update_progress", message, len(ledger), details)
 
 
 # --------------------------------------------------------------------------- 变更
@@ -384,56 +405,54 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
             "『订单变更记录』缺少「执行结果」列：执行变更在这一列（和「执行时间」列）记下每项变更已执行或为什么拒绝，"
             "没有它同一项变更每次都会重新执行；请在表头行加上「执行时间」和「执行结果」两列"
         )
+    _need(changes, "change_id", "order_id", "field", "new_value")
     ledger = read_ledger(book, "orders", ctx.settings)
     _need(ledger, "order_id", "product_code")
-    catalogue = {}
-    if validators.read_optional(book, "products", ctx.settings) is not None:
-        catalogue = _catalogue(book, ctx)
+    catalogue = _catalogue(book, ctx, required=False)
     archived = _archived_keys(book, ctx)
+    archived_orders = {order_id for order_id, _code in archived}
     lookup = {}
     for spec in OrderRow.columns():
         for name in (spec.header, *spec.synonyms, spec.field):
             lookup.setdefault(norm_header(name), spec.field)
-    f, cf = ledger.frame, changes.frame
+    cell, rec = _Cells(ledger), _Cells(changes)
     order_cells: dict[tuple[int, int], Any] = {}
     record_cells: dict[tuple[int, int], Any] = {}
     done, refused, changed_rows = 0, [], set()
     by_order: dict[Any, list[int]] = defaultdict(list)
-    for p, order_id in enumerate(f["order_id"]):
+    for p, order_id in enumerate(ledger.frame["order_id"]):
         by_order[order_id].append(p)
     formulas: set[int] | None = None  # rows whose 金额 is a formula (read when a change needs it)
     for pos, crow in enumerate(changes.rows):
-        if (cf["review"].iloc[pos] if changes.has("review") else None) != "同意":
+        if rec("review", pos) != "同意":
             continue
         if changes.has("executed_at") and changes.raw["executed_at"][pos] is not None:
             continue
-        if str(cf["result"].iloc[pos] or "").strip().startswith(DONE_RESULTS):
+        if str(rec("result", pos) or "").strip().startswith(DONE_RESULTS):
             continue
-        order_id = cf["order_id"].iloc[pos]
-        code = cf["product_code"].iloc[pos] if changes.has("product_code") else None
-        field_name = lookup.get(norm_header(cf["field"].iloc[pos] or ""))
+        order_id = rec("order_id", pos)
+        code = rec("product_code", pos)
+        field_name = lookup.get(norm_header(rec("field", pos) or ""))
         new_raw = changes.raw["new_value"][pos]
         targets = [
             p
             for p in by_order.get(order_id, ())
-            if order_id is not None and (code is None or f["product_code"].iloc[p] == code)
+            if order_id is not None and (code is None or cell("product_code", p) == code)
         ]
         reason = None
         if field_name is None:
-            reason = f"不认识的变更字段『{cf['field'].iloc[pos]}』，应填订单台账的列名"
+            reason = f"不认识的变更字段『{rec('field', pos)}』，应填订单台账的列名"
         elif field_name not in CHANGEABLE:
             reason = f"「{OrderRow.column(field_name).header}」不能通过变更修改"
         elif not targets:
-            key_archived = any(k[0] == order_id and (code is None or k[1] == code) for k in archived)
+            key_archived = order_id is not None and (
+                str(order_id) in archived_orders if code is None else _key(order_id, code) in archived
+            )
             reason = "该订单行已归档，不能变更" if key_archived else "订单台账中没有这个订单行"
         elif not ledger.has(field_name):
             reason = f"订单台账没有「{OrderRow.column(field_name).header}」列"
         else:
-            shipped = [
-                ledger.rows[p]
-                for p in targets
-                if (f["status"].iloc[p] if ledger.has("status") else None) in ("已发货", "已完成")
-            ]
+            shipped = [ledger.rows[p] for p in targets if cell("status", p) in ("已发货", "已完成")]
             if shipped:
                 reason = f"订单行已发货或已完成（{_lines(shipped)}），不能变更"
             elif len(targets) > 1 and field_name not in ORDER_WIDE:
@@ -453,7 +472,7 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
             except CellProblem:
                 reason = f"新值『{display(new_raw)}』不是有效的{OrderRow.column(field_name).header}"
         if reason is not None:
-            refused.append(f"{cf['change_id'].iloc[pos]}：{reason}")
+            refused.append(f"{rec('change_id', pos)}：{reason}")
             record_cells[(crow, changes.col("result"))] = f"拒绝：{reason}"
             if changes.has("executed_at"):
                 record_cells[(crow, changes.col("executed_at"))] = ctx.now
@@ -468,11 +487,11 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
             order_cells[(row, ledger.col(field_name))] = value
             changed_rows.add(row)
             if field_name in ("quantity", "unit_price") and ledger.has("amount") and row not in (formulas or ()):
-                qty = value if field_name == "quantity" else f["quantity"].iloc[p]
-                price = value if field_name == "unit_price" else f["unit_price"].iloc[p]
+                qty = value if field_name == "quantity" else cell("quantity", p)
+                price = value if field_name == "unit_price" else cell("unit_price", p)
                 if qty == qty and price == price and qty is not None and price is not None:
                     order_cells[(row, ledger.col("amount"))] = round(float(qty) * float(price), 2)
-        mode = (catalogue.get(str(f["product_code"].iloc[first])) or {}).get("supply")
+        mode = (catalogue.get(str(cell("product_code", first))) or {}).get("supply")
         if changes.has("notify"):
             record_cells[(crow, changes.col("notify"))] = _notify(field_name, mode)
         if changes.has("executed_at"):
@@ -483,7 +502,7 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
     recheck = [i for i in _validate(book, ctx).issues if i.row in changed_rows and i.sheet == ledger.sheet]
     for pos, crow in enumerate(changes.rows):
         if record_cells.get((crow, changes.col("result"))) == "已执行":
-            order_id = cf["order_id"].iloc[pos]
+            order_id = rec("order_id", pos)
             rows = {ledger.rows[p] for p in by_order.get(order_id, ())}
             found = [i for i in recheck if i.row in rows and i.severity == "error"]
             if found:
@@ -510,23 +529,23 @@ def apply_changes(book: xw.Book, ctx: Context) -> Summary:
 
 
 def _late_and_risky(ledger: Ledger, today: dt.date) -> list[dict[str, Any]]:
-    f = ledger.frame
+    """Open lines past their 交货日期 (已逾期) or likely to miss it (有风险), the longest overdue first."""
+    cell = _Cells(ledger)
     today_ts = pd.Timestamp(today)
-    open_ = _open_lines(ledger)
     out = []
-    for pos, row in enumerate(ledger.rows):
-        if not open_.iloc[pos]:
+    for pos, (row, open_) in enumerate(zip(ledger.rows, _open_lines(ledger), strict=True)):
+        if not open_:
             continue
-        delivery = f["delivery_date"].iloc[pos] if ledger.has("delivery_date") else pd.NaT
-        expected = f["expected_date"].iloc[pos] if ledger.has("expected_date") else pd.NaT
-        problem = f["problem"].iloc[pos] if ledger.has("problem") else None
-        days = (today_ts - delivery.normalize()).days if delivery is not pd.NaT and delivery == delivery else None
+        delivery = cell("delivery_date", pos)
+        expected = cell("expected_date", pos)
+        problem = cell("problem", pos)
+        days = (today_ts - delivery.normalize()).days if pd.notna(delivery) else None
         reasons = []
         kind = None
         if days is not None and days > 0:
             kind = "已逾期"
             reasons.append(f"已过交货日期 {days} 天")
-        if expected is not pd.NaT and expected == expected and delivery is not pd.NaT and expected > delivery:
+        if pd.notna(expected) and pd.notna(delivery) and expected > delivery:
             kind = kind or "有风险"
             reasons.append(f"预计 {_date(expected)} 完成，晚于交货日期")
         if problem and str(problem).startswith(("缺料", "延期", "质量")):
@@ -546,10 +565,6 @@ def _late_and_risky(ledger: Ledger, today: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-def _field(ledger: Ledger, name: str, pos: int) -> Any:
-    return ledger.frame[name].iloc[pos] if ledger.has(name) else None
-
-
 @action(
     "overdue_alert",
     label="逾期预警",
@@ -563,25 +578,23 @@ def overdue_alert(book: xw.Book, ctx: Context) -> Summary:
     ledger = read_ledger(book, "orders", ctx.settings)
     _need(ledger, "order_id", "delivery_date")
     found = _late_and_risky(ledger, ctx.today)
-    rows = []
-    for item in found:
-        pos = item["pos"]
-        rows.append(
-            [
-                item["kind"],
-                _field(ledger, "order_id", pos),
-                _field(ledger, "product_code", pos),
-                _field(ledger, "product_name", pos),
-                _field(ledger, "customer", pos),
-                _field(ledger, "sales_rep", pos),
-                _date(_field(ledger, "delivery_date", pos)),
-                _date(_field(ledger, "expected_date", pos)),
-                item["days"] or None,
-                _field(ledger, "status", pos),
-                item["reason"],
-                item["row"],
-            ]
-        )
+    cell = _Cells(ledger)
+    rows = [
+        [
+            item["kind"],
+            *(
+                cell(name, item["pos"])
+                for name in ("order_id", "product_code", "product_name", "customer", "sales_rep")
+            ),
+            _date(cell("delivery_date", item["pos"])),
+            _date(cell("expected_date", item["pos"])),
+            item["days"] or None,
+            cell("status", item["pos"]),
+            item["reason"],
+            item["row"],
+        ]
+        for item in found
+    ]
     late = [x for x in found if x["kind"] == "已逾期"]
     note = (
         f"{ctx.today:%Y-%m-%d} 统计：已逾期 {len(late)} 行，有风险 {len(found) - len(late)} 行。"
@@ -616,28 +629,28 @@ def overdue_alert(book: xw.Book, ctx: Context) -> Summary:
         + (f"（最长 {longest} 天）" if late else "")
         + f"，有风险 {len(found) - len(late)} 行；见『逾期预警』。"
     )
-    return Summary("overdue_alert", get("overdue_alert").label, "ok", message, rows=len(ledger))
+    return _done("overdue_alert", message, len(ledger))
 
 
-def _line_text(ledger: Ledger, pos: int, for_customer: bool) -> str:
-    order_id = _field(ledger, "order_id", pos)
-    name = _field(ledger, "product_name", pos) or _field(ledger, "product_code", pos)
-    spec = _field(ledger, "spec", pos)
-    qty = _field(ledger, "quantity", pos)
-    unit = _field(ledger, "unit", pos) or ""
-    status = _field(ledger, "status", pos) or "待确认"
-    expected = _date(_field(ledger, "expected_date", pos))
-    delivery = _date(_field(ledger, "delivery_date", pos))
+def _line_text(cell: _Cells, pos: int, for_customer: bool) -> str:
+    order_id = cell("order_id", pos)
+    name = cell("product_name", pos) or cell("product_code", pos)
+    spec = cell("spec", pos)
+    qty = cell("quantity", pos)
+    unit = cell("unit", pos) or ""
+    status = cell("status", pos) or "待确认"
+    expected = _date(cell("expected_date", pos))
+    delivery = _date(cell("delivery_date", pos))
     head = f"订单 {order_id}"
-    if for_customer and _field(ledger, "customer_po", pos):
-        head += f"（贵司 {_field(ledger, 'customer_po', pos)}）"
+    if for_customer and cell("customer_po", pos):
+        head += f"（贵司 {cell('customer_po', pos)}）"
     elif not for_customer:
-        head += f" {_field(ledger, 'customer', pos)}"
+        head += f" {cell('customer', pos)}"
     quantity = f"×{display(qty)}{unit}" if qty == qty and qty is not None else ""
     text = f"· {head} {name}{' ' + spec if spec else ''}{quantity}：{status}，交货日期 {delivery}"
     if expected and expected != delivery:
         text += f"，预计 {expected} 完成"
-    problem = _field(ledger, "problem", pos)
+    problem = cell("problem", pos)
     if problem:
         text += f"（{problem}）" if not for_customer else "（我们正在协调，有变化会及时告知）"
     return text
@@ -679,29 +692,30 @@ def progress_messages(book: xw.Book, ctx: Context) -> Summary:
     open_ = _open_lines(ledger)
     if ledger.has("status"):
         open_ &= ledger.frame["status"].ne("已取消")
+    cell = _Cells(ledger)
     by_rep: dict[str, list[int]] = defaultdict(list)
     by_customer: dict[str, list[int]] = defaultdict(list)
-    for pos in range(len(ledger)):
-        if not open_.iloc[pos]:
+    for pos, is_open in enumerate(open_):
+        if not is_open:
             continue
-        by_rep[_field(ledger, "sales_rep", pos) or "（未填销售员）"].append(pos)
-        customer = _field(ledger, "customer", pos)
+        by_rep[cell("sales_rep", pos) or "（未填销售员）"].append(pos)
+        customer = cell("customer", pos)
         if customer:
             by_customer[customer].append(pos)
     late = {item["pos"] for item in _late_and_risky(ledger, ctx.today) if item["kind"] == "已逾期"}
     rows = []
     stamp = f"{ctx.today:%m-%d}"
     for rep, positions in sorted(by_rep.items()):
-        orders = len({_field(ledger, "order_id", p) for p in positions})
-        lines = [_line_text(ledger, p, for_customer=False) for p in positions]
+        orders = len({cell("order_id", p) for p in positions})
+        lines = [_line_text(cell, p, for_customer=False) for p in positions]
         overdue = sum(p in late for p in positions)
         head = f"{rep}您好：您负责的未完成订单 {orders} 张（{len(positions)} 行），截至 {stamp}：\n"
         tail = (f"\n其中 {overdue} 行已逾期，请尽快跟进。" if overdue else "") + "\n——销售内勤"
         for text in _message_parts(head, lines, tail):
             rows.append(["销售员", rep, len(positions), text])
     for customer, positions in sorted(by_customer.items()):
-        lines = [_line_text(ledger, p, for_customer=True) for p in positions]
-        reps = sorted({_field(ledger, "sales_rep", p) for p in positions if _field(ledger, "sales_rep", p)})
+        lines = [_line_text(cell, p, for_customer=True) for p in positions]
+        reps = sorted({cell("sales_rep", p) for p in positions if cell("sales_rep", p)})
         contact = f"如有疑问请联系销售 {'、'.join(reps)}。" if reps else ""
         head = f"{customer}：您好！截至 {stamp}，贵司订单的进展如下：\n"
         for text in _message_parts(head, lines, f"\n{contact}谢谢！"):
@@ -717,13 +731,8 @@ def progress_messages(book: xw.Book, ctx: Context) -> Summary:
         widths=[8, 26, 10, 100],
         wrap=[4],
     )
-    return Summary(
-        "progress_messages",
-        get("progress_messages").label,
-        "ok",
-        f"生成了 {len(by_rep)} 位销售员、{len(by_customer)} 家客户的进度消息；见『进度通知』。",
-        rows=len(ledger),
-    )
+    message = f"生成了 {len(by_rep)} 位销售员、{len(by_customer)} 家客户的进度消息；见『进度通知』。"
+    return _done("progress_messages", message, len(ledger))
 
 
 @action(
@@ -745,29 +754,20 @@ def archive_orders(book: xw.Book, ctx: Context) -> Summary:
     done_on = f["ship_date"] if ledger.has("ship_date") else pd.Series(pd.NaT, index=f.index)
     if ledger.has("delivery_date"):
         done_on = done_on.fillna(f["delivery_date"])
-    old_enough = [
-        p
-        for p in range(len(ledger))
-        if f["status"].iloc[p] == "已完成" and done_on.iloc[p] == done_on.iloc[p] and done_on.iloc[p] <= cutoff
-    ]
+    old_enough = np.flatnonzero((f["status"].eq("已完成") & done_on.notna() & (done_on <= cutoff)).to_numpy()).tolist()
     # a line with an error stays until it is corrected: the archive keeps lines as they were
     errors = {i.row for i in _validate(book, ctx).issues if i.severity == "error" and i.sheet == ledger.sheet}
     chosen = [p for p in old_enough if ledger.rows[p] not in errors]
     held = [ledger.rows[p] for p in old_enough if ledger.rows[p] in errors]
+    held_note = [f"{len(held)} 行有错误，改正前不归档：{_lines(held)}（见『校验结果』）。"] if held else []
     if not chosen:
-        return Summary(
-            "archive_orders",
-            get("archive_orders").label,
-            "ok",
-            f"没有需要归档的订单行（已完成且发货超过 {ctx.settings.archive_days} 天）。",
-            rows=len(ledger),
-            details=[f"{len(held)} 行有错误，改正前不归档：{_lines(held)}。"] if held else [],
-        )
-    fields = [spec.field for spec in OrderRow.columns()]
-    lines = [{name: (ledger.raw[name][p] if name in ledger.raw else None) for name in fields} for p in chosen]
+        message = f"没有需要归档的订单行（已完成且发货超过 {ctx.settings.archive_days} 天）。"
+        return _done("archive_orders", message, len(ledger), held_note)
+    lines = [line_values(ledger, p) for p in chosen]
     digests = [digest(line) for line in lines]
     sheet = ensure_ledger_sheet(book, ArchivedOrderRow, after=ledger.sheet)
     archive = read_ledger(book, "archive", ctx.settings, sheet=ArchivedOrderRow.ledger.sheet)
+    _need(archive, "order_id", "product_code", "digest")  # without 校验值 a copy cannot be checked
     # Idempotent: a line already copied by an earlier, interrupted run is not copied twice.
     present = set(archive.raw["digest"]) if archive.has("digest") else set()
     new = [
@@ -778,7 +778,11 @@ def archive_orders(book: xw.Book, ctx: Context) -> Summary:
     first, last = append_rows(sheet, archive, new)
     # the clerk's own columns (回款情况, 跟单员 …) leave with the line: the store keeps them too
     extras = [
-        {c.header: ledger.data[p][c.col - ledger.first_col] for c in ledger.extra_columns if c.header not in fields}
+        {
+            c.header: ledger.data[p][c.col - ledger.first_col]
+            for c in ledger.extra_columns
+            if c.header not in DIGEST_FIELDS
+        }
         for p in chosen
     ]
     kept = [{**line, **extra} for line, extra in zip(lines, extras, strict=True)]
@@ -786,31 +790,26 @@ def archive_orders(book: xw.Book, ctx: Context) -> Summary:
     # A line leaves 订单台账 only once its archived copy reads back with the same digest.
     reread = read_ledger(book, "archive", ctx.settings, sheet=ArchivedOrderRow.ledger.sheet)
     copies: dict[str, bool] = {}
-    for pos in range(len(reread)):
-        stored = reread.raw["digest"][pos]
-        values = {name: reread.raw[name][pos] if name in reread.raw else None for name in fields}
-        copies[stored] = copies.get(stored, False) or digest(values) == stored
-    bad = [d for d in digests if not copies.get(d)]
+    for pos, stored in enumerate(reread.raw["digest"]):
+        copies[stored] = copies.get(stored, False) or digest(line_values(reread, pos)) == stored
+    bad = [ledger.rows[p] for p, d in zip(chosen, digests, strict=True) if not copies.get(d)]
     if bad:
-        raise NeiQinError(f"{len(bad)} 行的归档副本核对不一致，订单台账未改动；请检查『订单归档』后重试")
+        raise NeiQinError(
+            f"『{ledger.sheet}』{_lines(bad)}的归档副本在『订单归档』中找不到或核对不一致，订单台账未改动；"
+            "请检查『订单归档』（不要改动已归档的行）后再点『订单归档』"
+        )
     if len({r["digest"] for r in ctx.store.archived(digests)}) < len(set(digests)):
         raise NeiQinError("数据库中的归档记录不完整，订单台账未改动；请检查数据库后重试")
     rows = [ledger.rows[p] for p in chosen]
     clear_marks(book, [ledger.sheet])  # marks are kept by cell address: take them off before rows move
     _delete_lines(book.sheets[ledger.sheet], rows)
     _rekey_after_archive(ctx, ledger, chosen)
-    summary = Summary(
-        "archive_orders",
-        get("archive_orders").label,
-        "ok",
+    message = (
         f"归档了 {len(rows)} 行（已完成且发货超过 {ctx.settings.archive_days} 天），"
         f"写入『订单归档』{f'第 {first}–{last} 行' if new else ''}和数据库，"
-        f"核对一致后已从订单台账移走；订单台账还有 {len(ledger) - len(rows)} 行。",
-        rows=len(ledger),
+        f"核对一致后已从订单台账移走；订单台账还有 {len(ledger) - len(rows)} 行。"
     )
-    if held:
-        summary.details.append(f"{len(held)} 行有错误，改正前不归档：{_lines(held)}。")
-    return summary
+    return _done("archive_orders", message, len(ledger), held_note)
 
 
 def _rekey_after_archive(ctx: Context, ledger: Ledger, chosen: list[int]) -> None:
@@ -820,7 +819,8 @@ def _rekey_after_archive(ctx: Context, ledger: Ledger, chosen: list[int]) -> Non
     pairs = [_key(o, c) for o, c in zip(f["order_id"], f["product_code"], strict=True)]
     gone = set(chosen)
     remaining = [p for p in range(len(ledger)) if p not in gone]
-    after = line_keys((f["order_id"].iloc[p] for p in remaining), (f["product_code"].iloc[p] for p in remaining))
+    order_ids, codes = f["order_id"].tolist(), f["product_code"].tolist()
+    after = line_keys((order_ids[p] for p in remaining), (codes[p] for p in remaining))
     moves = {before[p]: new for p, new in zip(remaining, after, strict=True) if before[p] != new}
     if moves:  # only split lines change keys; the archived ones are forgotten, the others move
         archived = {pairs[p] for p in chosen}
@@ -837,12 +837,7 @@ def _delete_lines(sheet: xw.Sheet, rows: list[int]) -> int:
     used column and the full width of the tables (right of the used range there is nothing) —
     so that it need not walk 16,384 columns.
     """
-    runs: list[list[int]] = []
-    for row in sorted(rows):
-        if runs and row == runs[-1][-1] + 1:
-            runs[-1].append(row)
-        else:
-            runs.append([row])
+    runs = row_runs(rows)
     if type(sheet.impl).__module__ != "neiqin.engine.headless":  # Excel: entire rows, bottom run first
         for run in reversed(runs):
             sheet.range(f"{run[0]}:{run[-1]}").delete()
@@ -920,7 +915,7 @@ def order_dashboard(book: xw.Book, ctx: Context) -> Summary:
         f"近 12 个月按时交付率 {rate:.1%}（目标 {target:g}%）" if rate is not None else "近 12 个月还没有到期的订单行"
     )
     message += f"；逾期未发货 {overdue} 行；见『订单看板』。"
-    return Summary("order_dashboard", get("order_dashboard").label, "ok", message, rows=len(ledger))
+    return _done("order_dashboard", message, len(ledger))
 
 
 def _rate_row(group: str, name: str, due: int, on_time: int, target: float) -> list[Any]:

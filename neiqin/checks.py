@@ -6,7 +6,7 @@ Vectorised over whole columns; only flagged rows cost Python work.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -98,3 +98,22 @@ def check_columns(ledger: Ledger, settings: Settings) -> list[Issue]:
                             )
                         )
     return issues
+
+
+def check_unique(ledger: Ledger, field_name: str) -> list[Issue]:
+    """A key column (客户编号, 产品编码 …) names each line once: later repeats point at the first."""
+    if not ledger.has(field_name):
+        return []
+    values = ledger.frame[field_name]
+    repeats = np.flatnonzero((values.notna() & values.duplicated(keep="first")).to_numpy())
+    if not len(repeats):
+        return []
+    first: dict[Any, int] = {}
+    for row, value in zip(ledger.rows, values, strict=True):
+        first.setdefault(value, row)
+    return [
+        ledger.issue(
+            Code.LED_DUPLICATE_KEY, ledger.rows[p], field_name, value=values.iloc[p], other=first[values.iloc[p]]
+        )
+        for p in repeats
+    ]

@@ -261,13 +261,7 @@ def test_apply_changes(workflow: Path, tmp_path: Path) -> None:
             "review": "同意",
         },
     ]
-    wb = openpyxl.load_workbook(workflow)
-    wb.close()
-    path = order_workbook(
-        tmp_path / "c.xlsx",
-        [r | {} for r in _orders_of(workflow)],
-        changes=changes,
-    )
+    path = order_workbook(tmp_path / "c.xlsx", _orders_of(workflow), changes=changes)
     summary = run(path, "apply_changes")
     assert summary.message == "执行了 2 项变更，拒绝 4 项。"
     lines = {r["order_id"]: r for r in ledger_rows(path, "orders")}
@@ -418,7 +412,16 @@ def test_archive_is_safe_to_retry_after_a_failure(finished: Path, monkeypatch: p
 
 @pytest.mark.parametrize(
     "action_id",
-    ["confirm_orders", "dispatch_orders", "update_progress", "overdue_alert", "progress_messages", "order_dashboard"],
+    [
+        "confirm_orders",
+        "dispatch_orders",
+        "update_progress",
+        "apply_changes",
+        "overdue_alert",
+        "progress_messages",
+        "order_dashboard",
+        "archive_orders",
+    ],
 )
 def test_engine_calls_do_not_grow_with_rows(tmp_path: Path, action_id: str) -> None:
     def calls(n: int) -> int:
@@ -426,17 +429,30 @@ def test_engine_calls_do_not_grow_with_rows(tmp_path: Path, action_id: str) -> N
             make_order_row(order_id="N1", status=None),
             make_order_row(order_id="N2", status="已确认"),
             make_order_row(order_id="N3", status="已下达", delivery_date=D(2026, 11, 20)),
+            make_order_row(
+                order_id="N4",
+                status="已完成",
+                order_date=D(2026, 9, 1),
+                delivery_date=D(2026, 9, 20),
+                ship_date=D(2026, 9, 18),
+            ),
         ]
         quiet = [
             make_order_row(order_id=f"Q{i}", status="已发货", customer="苏州恒通机械有限公司", sales_rep="陈静")
             for i in range(n)
         ]
         tasks = [{"order_id": "N3", "product_code": "MT-2200", "progress": "进行中", "expected_date": D(2026, 11, 25)}]
-        path = order_workbook(tmp_path / f"{action_id}{n}.xlsx", quiet + busy, production_tasks=tasks)
+        changes = [
+            {"change_id": "BG1", "order_id": "N1", "product_code": "MT-2200", "field": "数量", "new_value": "3"}
+            | {"review": "同意"}
+        ]
+        path = order_workbook(tmp_path / f"{action_id}{n}.xlsx", quiet + busy, production_tasks=tasks, changes=changes)
         book = open_book(path)
         with neiqin.count_calls() as counted:
             summary = macros.run(action_id, book, today=TODAY)
         assert summary.outcome in ("ok", "issues"), summary.text()
+        assert action_id != "archive_orders" or summary.message.startswith("归档了 1 行"), summary.text()
+        assert action_id != "apply_changes" or summary.message.startswith("执行了 1 项变更"), summary.text()
         return sum(counted.values())
 
     assert calls(20) == calls(400)

@@ -483,3 +483,61 @@ def test_archiving_the_first_of_two_split_lines_moves_the_second_ones_memory(tmp
     ws.cell(5, columns(ws)["状态"]).value = "已确认"  # the remaining line goes back: still caught
     wb.save(path)
     assert [i.row for i in run(path, "validate_orders").issues if i.code == Code.ORD_STATUS_TRANSITION] == [5]
+
+
+# --------------------------------------------------------------------------- final review: bad input, plain messages
+
+
+def test_repeated_customer_and_product_keys_point_at_the_first_line() -> None:
+    from neiqin.ledger import parse_ledger
+    from validators import customers, products
+
+    found = customers.check(
+        parse_ledger(
+            [["客户编号", "客户名称"], ["C1", "甲公司"], ["C2", "乙公司"], ["C1", "丙公司"], ["C3", "乙公司"]],
+            customers.CustomerRow,
+            "客户档案",
+        )
+    )
+    assert [(i.row, i.column, i.code) for i in found] == [(4, "客户编号", "LED-018"), (5, "客户名称", "LED-018")]
+    assert "第 2 行" in found[0].message and "第 3 行" in found[1].message
+    found = products.check(
+        parse_ledger([["产品编码", "产品名称"], ["P1", "电机"], ["P1", "电机"]], products.ProductRow, "产品目录")
+    )
+    assert [(i.row, i.code) for i in found] == [(3, "LED-018")] and "第 2 行" in found[0].message
+
+
+def test_a_change_record_without_a_needed_column_names_it_and_changes_nothing(tmp_path: Path) -> None:
+    headers = [h for h in CHANGE_HEADERS if h != "新值"] + ["执行时间", "执行结果"]
+    path = changes_workbook(tmp_path / "c.xlsx", headers, [["BG1", "SO2", None, "数量", None, "同意", None]])
+    summary = macros.run("apply_changes", open_book(path), today=TODAY)
+    assert summary.outcome == "failed"
+    assert "『订单变更记录』缺少列：新值" in summary.message, summary.message
+    assert [line["quantity"] for line in order_lines(path)] == [10, 5, 3]
+
+
+def test_a_task_sheet_without_product_code_is_refused_before_anything_is_dispatched(tmp_path: Path) -> None:
+    path = order_workbook(tmp_path / "t.xlsx", [make_order_row(order_id="SO1", status="已确认")])
+    wb = openpyxl.load_workbook(path)
+    ws = wb["生产任务单"]
+    for name in list(ws.tables):
+        del ws.tables[name]
+    ws.cell(4, columns(ws)["产品编码"]).value = "附注"
+    wb.save(path)
+    summary = macros.run("dispatch_orders", open_book(path), today=TODAY)
+    assert summary.outcome == "failed" and "『生产任务单』缺少列：产品编码" in summary.message, summary.message
+    assert [line["status"] for line in order_lines(path)] == ["已确认"]
+
+
+def test_late_split_lines_are_named_by_their_product_not_by_an_internal_key(tmp_path: Path) -> None:
+    tasks = [
+        {"order_id": "SO1", "product_code": "MT-2200", "progress": "进行中", "expected_date": D(2026, 12, 20)},
+        {"order_id": "SO1", "product_code": "MT-2200", "progress": "进行中", "expected_date": D(2027, 2, 1)},
+    ]
+    lines = [line | {"status": "已下达"} for line in SPLIT]
+    path = order_workbook(tmp_path / "p.xlsx", lines, production_tasks=tasks)
+    summary = run(path, "update_progress")
+    (late,) = summary.details
+    assert late.startswith("预计晚于交货日期 2 行（『订单台账』）：") and "#" not in late
+    assert "SO1/MT-2200（第 5 行，预计 2026-12-20，交货 2026-12-01）" in late
+    assert "SO1/MT-2200（第 6 行，预计 2027-02-01，交货 2027-01-15）" in late

@@ -8,7 +8,7 @@ import json
 from typing import Any, ClassVar
 
 from neiqin.config import Settings
-from neiqin.issues import Issue, sort_issues
+from neiqin.issues import Code, Issue, sort_issues
 from neiqin.ledger import Ledger
 from neiqin.schema import LedgerInfo, column, register_ledger
 
@@ -60,15 +60,17 @@ def digest(values: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def line_values(ledger: Ledger, pos: int) -> dict[str, Any]:
+    """The order columns of line ``pos`` as read (None where the sheet has no such column)."""
+    return {f: ledger.raw[f][pos] if f in ledger.raw else None for f in DIGEST_FIELDS}
+
+
 def check(ledger: Ledger, settings: Settings | None = None, today: dt.date | None = None) -> list[Issue]:
     """Archived lines must still match the digest they were archived with."""
-    from neiqin.issues import Code
-
     issues = list(ledger.issues)
     if ledger.has("digest"):
         for pos, row in enumerate(ledger.rows):
             stored = ledger.raw["digest"][pos]
-            values = {f: ledger.raw[f][pos] if f in ledger.raw else None for f in DIGEST_FIELDS}
-            if stored and digest(values) != stored:
+            if stored and digest(line_values(ledger, pos)) != stored:
                 issues.append(ledger.issue(Code.ARC_TAMPERED, row, "digest"))
     return sort_issues(issues)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-import numpy as np
-
-from neiqin.checks import check_columns
+from neiqin.checks import check_columns, check_unique
 from neiqin.config import Settings
 from neiqin.issues import Code, Issue, sort_issues
 from neiqin.ledger import Ledger
@@ -58,27 +56,10 @@ def check(ledger: Ledger, settings: Settings | None = None, today: dt.date | Non
     issues = list(ledger.issues)
     with gc_paused():
         issues += check_columns(ledger, settings)
-        f = ledger.frame
-        rows = ledger.rows
         for field_name in ("customer_id", "name"):
-            if not ledger.has(field_name):
-                continue
-            dup = f[field_name].notna() & f[field_name].duplicated(keep="first")
-            first = {}
-            for pos, value in enumerate(f[field_name]):
-                first.setdefault(value, rows[pos])
-            for p in np.flatnonzero(dup.to_numpy()):
-                issues.append(
-                    ledger.issue(
-                        Code.LED_DUPLICATE_KEY,
-                        rows[p],
-                        field_name,
-                        value=f[field_name].iloc[p],
-                        other=first[f[field_name].iloc[p]],
-                    )
-                )
+            issues += check_unique(ledger, field_name)
         if ledger.has("mobile"):
-            for pos, value in enumerate(f["mobile"]):
+            for row, value in zip(ledger.rows, ledger.frame["mobile"], strict=True):
                 if value is not None and not valid_phone(value):
-                    issues.append(ledger.issue(Code.CUS_BAD_PHONE, rows[pos], "mobile", value=value))
+                    issues.append(ledger.issue(Code.CUS_BAD_PHONE, row, "mobile", value=value))
     return sort_issues(issues)

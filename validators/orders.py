@@ -498,10 +498,14 @@ def check_products(ledger: Ledger, products: Ledger, settings: Settings) -> list
     issues = []
     hints: dict[str, str] = {}
     limit = settings.price_tolerance_pct
-    for pos, code in enumerate(f["product_code"]):
+    n = len(ledger)
+    check_spec = ledger.has("spec") and products.has("spec")
+    check_price = ledger.has("unit_price") and products.has("list_price")
+    specs = f["spec"].tolist() if check_spec else [None] * n
+    prices = f["unit_price"].tolist() if check_price else [None] * n
+    for row, code, spec, price in zip(ledger.rows, f["product_code"], specs, prices, strict=True):
         if code is None:
             continue
-        row = ledger.rows[pos]
         item = catalogue.get(_key(code))
         if item is None:
             if code not in hints:
@@ -510,15 +514,14 @@ def check_products(ledger: Ledger, products: Ledger, settings: Settings) -> list
                 ledger.issue(Code.ORD_UNKNOWN_PRODUCT, row, "product_code", value=code, suggestion=hints[code])
             )
             continue
-        if ledger.has("spec") and products.has("spec"):
-            spec = f["spec"].iloc[pos]
+        if check_spec:
             expected = getattr(item, "spec", None)
             if spec is not None and expected is not None and _key(spec) != _key(expected):
                 issues.append(
                     ledger.issue(Code.ORD_SPEC_MISMATCH, row, "spec", value=spec, product=code, expected=expected)
                 )
-        if ledger.has("unit_price") and products.has("list_price"):
-            price, list_price = f["unit_price"].iloc[pos], getattr(item, "list_price", None)
+        if check_price:
+            list_price = getattr(item, "list_price", None)
             if price == price and list_price == list_price and list_price and list_price > 0:
                 pct = (price - list_price) / list_price * 100
                 if abs(pct) > limit + 1e-9:

@@ -6,11 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import ClassVar
 
-import numpy as np
-
-from neiqin.checks import check_columns
+from neiqin.checks import check_columns, check_unique
 from neiqin.config import Settings
-from neiqin.issues import Code, Issue, sort_issues
+from neiqin.issues import Issue, sort_issues
 from neiqin.ledger import Ledger
 from neiqin.perf import gc_paused
 from neiqin.schema import LedgerInfo, LedgerRow, column, register_ledger
@@ -79,19 +77,5 @@ def check(ledger: Ledger, settings: Settings | None = None, today: dt.date | Non
     issues = list(ledger.issues)
     with gc_paused():
         issues += check_columns(ledger, settings)
-        if ledger.has("product_code"):
-            codes = ledger.frame["product_code"]
-            first: dict[str, int] = {}
-            for pos, value in enumerate(codes):
-                first.setdefault(value, ledger.rows[pos])
-            for p in np.flatnonzero((codes.notna() & codes.duplicated(keep="first")).to_numpy()):
-                issues.append(
-                    ledger.issue(
-                        Code.LED_DUPLICATE_KEY,
-                        ledger.rows[p],
-                        "product_code",
-                        value=codes.iloc[p],
-                        other=first[codes.iloc[p]],
-                    )
-                )
+        issues += check_unique(ledger, "product_code")
     return sort_issues(issues)
