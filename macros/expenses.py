@@ -17,7 +17,6 @@ from typing import Any
 import xlwings as xw
 
 import validators
-from neiqin import invoices as invoice_rules
 from neiqin import seal
 from neiqin.issues import Code, Issue, make_issue, sort_issues
 from neiqin.ledger import Ledger, money, read_ledger
@@ -183,11 +182,7 @@ def _prereview_problem(form: ExpenseForm, record: dict[str, Any] | None) -> str 
 
 def _line_of(form: ExpenseForm, key: str) -> Any:
     """The first line of ``form`` with invoice ``key``."""
-    for line in form.lines:
-        v = line.value
-        if invoice_rules.invoice_key(v.get("kind"), v.get("code"), v.get("number")) == key:
-            return line
-    return None
+    return next((line for line in form.lines if line.invoice_key == key), None)
 
 
 def _who(form: ExpenseForm) -> str:
@@ -195,7 +190,8 @@ def _who(form: ExpenseForm) -> str:
 
 
 def _amount(value: Any) -> str:
-    return f"¥{money(value)}" if isinstance(value, (int, float)) else "金额未填"
+    """¥1,409.50, or 金额未填 for an empty cell (an empty 金额 of 『报销登记』 is read as NaN)."""
+    return f"¥{money(value)}" if isinstance(value, (int, float)) and value == value else "金额未填"
 
 
 # --------------------------------------------------------------------------- 校验 / 初审 / 退回
@@ -234,24 +230,18 @@ def validate_expenses(book: xw.Book, ctx: Context) -> Summary:
 )
 def prereview_expense(book: xw.Book, ctx: Context) -> Summary:
     forms, note = _target_forms(book, {None, *PENDING, PASSED})
-    if forms:
-        records = ctx.store.claims([str(f.claim_id) for f in forms if f.claim_id])
-        forms = [
-            f
-            for f in forms
-            if normalise_status(f.status) != PASSED or _prereview_problem(f, records.get(str(f.claim_id)))
-        ]
-        note = note or "报销单都已初审通过且初审后没有改动，不需要再次初审"
+    records = ctx.store.claims([str(f.claim_id) for f in forms if f.claim_id]) if forms else {}
+    # a form 费用初审 passed and nobody changed since needs no second pre-review
+    forms = [
+        f for f in forms if normalise_status(f.status) != PASSED or _prereview_problem(f, records.get(str(f.claim_id)))
+    ]
     if not forms:
+        note = note or "报销单都已初审通过且初审后没有改动，不需要再次初审"
         return Summary("prereview_expense", "费用初审", "ok", note + "。")
     by_sheet, issues, scope = _check(book, ctx, forms)
     passed, held = [], []
     entries: dict[str, dict[str, Any]] = {}
-    closed_ids = {
-        cid
-        for cid, r in ctx.store.claims([str(f.claim_id) for f in forms if f.claim_id]).items()
-        if r.get("stage") in CLOSED_STAGES
-    }
+    closed_ids = {cid for cid, r in records.items() if r.get("stage") in CLOSED_STAGES}
     for form in forms:
         found = by_sheet[form.sheet]
         cid = form.claim_id
@@ -520,7 +510,14 @@ def record_finance_result(book: xw.Book, ctx: Context) -> Summary:
         return Summary("record_finance_result", "财务结果", "ok", "工作簿中没有『报销登记』，没有可登记的财务结果。")
     sheet, ledger = found
     if not (ledger.has("finance_result") and ledger.has("status")):
-        return Summary("record_finance_result", "财务结果", "ok", "『报销登记』没有「财务结果」或「状态」列。")
+        missing = "、".join(
+            f"「{h}」" for n, h in (("finance_result", "财务结果"), ("status", "状态")) if not ledger.has(n)
+        )
+        message = (
+            f"『{ledger.sheet}』第 {ledger.header_row} 行的表头里没有{missing}列；"
+            "请按模板加上，填写财务结果后再点『财务结果』。"
+        )
+        return Summary("record_finance_result", "财务结果", "ok", message)
     f = ledger.frame
     issues: list[Issue] = list(ledger.issues)
     cells: dict[tuple[int, int], Any] = {}

@@ -77,6 +77,7 @@ def write_expense_form(
     ws = wb.create_sheet(name)
     ncols = len(LINE_HEADERS)
     last = get_column_letter(ncols)
+    letters = {field: get_column_letter(j) for j, (field, *_rest) in enumerate(LINE_HEADERS, start=1)}
     ws.cell(1, 1, title).font = Font(bold=True, size=16)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
     ws.merge_cells(f"A1:{last}1")
@@ -127,7 +128,7 @@ def write_expense_form(
     end = first + count - 1
     total_row = end + 1
     _label(ws, total_row, 1, "合计(小写)")
-    gross = get_column_letter(12)
+    gross = letters["gross"]
     total = form.get("total", f"=SUM({gross}{first}:{gross}{end})")
     _value(ws, total_row, 2, total, 2, "¥#,##0.00")
     _label(ws, total_row, 4, "合计(大写)")
@@ -154,7 +155,6 @@ def write_expense_form(
     for r in (4, 5, total_row, total_row + 2, total_row + 3):
         ws.row_dimensions[r].height = 20
     # dropdowns (typing stays possible: NeiQin's checks report what is not in the list)
-    letters = {field: get_column_letter(j) for j, (field, *_rest) in enumerate(LINE_HEADERS, start=1)}
 
     def dropdown(ref: str, key: str | None = None, formula: str | None = None) -> None:
         if formula is None:

@@ -186,7 +186,7 @@ def _check_legacy(kind: str, code: _Cell, number: _Cell) -> list[Problem]:
         problems.append(("number_format", _length_problem(number, f"{kind}号码", "8", (8,))))
 
     if code.lost:
-        problems.append(("lost_digits", LOST_CODE_MESSAGE))
+        problems.append(("lost_code_digits", LOST_CODE_MESSAGE))
     elif code.text is None:
         if not looks_digital:
             problems.append(("missing_code", f"{kind}须填写 10 位或 12 位发票代码；请对照发票填写"))
@@ -206,9 +206,10 @@ def check_invoice(
     An empty list means the fields agree with the invoice type.  Keys: ``number_format``,
     ``code_format``, ``type_mismatch`` (the format belongs to another type; the message names it),
     ``year_mismatch`` (数电 number vs ``invoice_date``), ``no_invoice_has_number``,
-    ``missing_number``, ``missing_code``, ``lost_digits`` (Excel stored the value as a number and
-    dropped digits).  A blank or unknown ``kind`` gives no type-dependent problems (the closed list
-    of the type column reports it) but lost digits are still reported.
+    ``missing_number``, ``missing_code``, ``lost_digits`` / ``lost_code_digits`` (Excel stored the
+    发票号码 / 发票代码 as a number and dropped digits).  A blank or unknown ``kind`` gives no
+    type-dependent problems (the closed list of the type column reports it) but lost digits are
+    still reported.
     """
     canonical = normalize_kind(kind)
     code_cell, number_cell = _cell(code), _cell(number)
@@ -229,7 +230,7 @@ def check_invoice(
     if number_cell.lost:
         problems.append(("lost_digits", LOST_NUMBER_MESSAGE))
     if code_cell.lost:
-        problems.append(("lost_digits", LOST_CODE_MESSAGE))
+        problems.append(("lost_code_digits", LOST_CODE_MESSAGE))
     return problems
 
 

@@ -69,6 +69,22 @@ def test_status_machine(old: str | None, new: str, allowed: bool) -> None:
         assert why and any("\u4e00" <= ch <= "\u9fff" for ch in why)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        ("初审通过", "已支付", "报销单还没有交财务"),  # pre-reviewed, but not with finance yet
+        ("待初审", "财务已审核", "报销单还没有交财务"),
+        ("待初审", "已交财务", "只有初审通过的报销单才能交财务"),
+        ("已交财务", "初审通过", "已交财务的报销单由财务审核，内勤不能再初审或退回"),
+        ("已支付", "财务退回", "已支付的报销单已经办结"),
+        ("初审通过", "待初审", "不能跳过或倒退环节"),
+        ("处理中", "已支付", "『处理中』不是报销状态"),
+    ],
+)
+def test_a_refused_status_change_says_why(old: str, new: str, why: str) -> None:
+    assert transition(old, new) == why
+
+
 def test_every_status_has_its_transitions() -> None:
     from neiqin.config import Settings
 
@@ -184,6 +200,28 @@ def test_finance_results_follow_the_status_machine(tmp_path: Path) -> None:
     assert open_store().claimed_invoices(["1100000000-00000001"]) == {}
 
 
+def test_a_finance_result_without_an_amount_says_so(tmp_path: Path) -> None:
+    rows = [{"claim_id": "BX1", "claimant": "王磊", "status": "已交财务", "finance_result": "已支付"}]
+    path = expense_workbook(tmp_path / "w.xlsx", [make_expense_form()], claims=rows)
+    run(path, "record_finance_result")
+    assert claims(path)["BX1"]["feedback"] == "王磊：您的报销单 BX1（金额未填）已于 2026-11-26 付款，请查收。"
+
+
+def test_a_claims_ledger_without_the_finance_result_column_says_where_and_what_to_do(tmp_path: Path) -> None:
+    rows = [{"claim_id": "BX1", "status": "已交财务"}]
+    path = expense_workbook(tmp_path / "w.xlsx", [make_expense_form()], claims=rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["报销登记"]
+    (header,) = [c for row in ws.iter_rows() for c in row if c.value == "财务结果"]
+    ws.delete_cols(header.column)
+    wb.save(path)
+    summary = run(path, "record_finance_result")
+    assert summary.message == (
+        f"『报销登记』第 {header.row} 行的表头里没有「财务结果」列；请按模板加上，填写财务结果后再点『财务结果』。"
+    )
+    assert claims(path)["BX1"]["status"] == "已交财务"
+
+
 def test_backlog_lists_overdue_claims_first(tmp_path: Path) -> None:
     rows = [
         {"claim_id": "BX1", "status": "已交财务", "handed_over": D(2026, 11, 24)},
@@ -215,12 +253,15 @@ def test_workbook_calls_do_not_grow_with_lines(tmp_path: Path) -> None:
                            gross=10.0, note="杂费", days=None) for _ in range(n)]  # fmt: skip
         from neiqin.rmb import to_upper
 
-        form = make_expense_form(lines=lines, attachments=0, total=10.0 * n, total_upper=to_upper(10 * n))
+        form = make_expense_form(
+            claim_id=f"BX26110{n:02d}", lines=lines, attachments=0, total=10.0 * n, total_upper=to_upper(10 * n)
+        )
         path = expense_workbook(tmp_path / f"w{n}.xlsx", [form])
         book = open_book(path)
         with neiqin.count_calls() as counted:
-            summary = macros.run("prereview_expense", book, today=TODAY)
-        assert summary.outcome == "ok", summary.text()
+            for action_id in ("prereview_expense", "submit_to_finance"):  # the seal writes a new workbook
+                summary = macros.run(action_id, book, today=TODAY)
+                assert summary.outcome == "ok", summary.text()
         return sum(counted.values())
 
     assert calls(40) == calls(3)

@@ -247,6 +247,11 @@ class Line:
     value: dict[str, Any]
     bad: set[str] = field(default_factory=set)
 
+    @property
+    def invoice_key(self) -> str | None:
+        """The line's invoice as duplicates are found (``invoices.invoice_key``); None without one."""
+        return invoices.invoice_key(self.value.get("kind"), self.value.get("code"), self.value.get("number"))
+
 
 @dataclass
 class ExpenseForm:
@@ -294,10 +299,6 @@ class ExpenseForm:
         if 0 <= i < len(self.values) and 0 <= j < len(self.values[i]):
             return self.values[i][j]
         return None
-
-
-def _convert(raw: Any, kind: str) -> Any:
-    return convert_cell(raw, kind)
 
 
 def parse_form(
@@ -349,7 +350,7 @@ def parse_form(
                 ff.value = raw if not (isinstance(raw, str) and not raw.strip()) else None
             else:
                 try:
-                    ff.value = _convert(raw, spec.kind)
+                    ff.value = convert_cell(raw, spec.kind)
                 except CellProblem as problem:
                     ff.bad = True
                     form.issues.append(make_issue(problem.code, sheet, ff.row, label, col=ff.col, **problem.values))
@@ -388,7 +389,7 @@ def parse_form(
                 line.value[name] = raw
                 continue
             try:
-                line.value[name] = _convert(raw, spec.kind)
+                line.value[name] = convert_cell(raw, spec.kind)
             except CellProblem as problem:
                 line.value[name] = None
                 line.bad.add(name)
@@ -542,6 +543,8 @@ _INVOICE_CODES = {
     "type_mismatch": (Code.EXP_INVOICE_KIND, "kind"),
     "no_invoice_has_number": (Code.EXP_INVOICE_KIND, "kind"),
     "year_mismatch": (Code.EXP_INVOICE_YEAR, "number"),
+    "lost_digits": (Code.EXP_INVOICE_NUMBER, "number"),
+    "lost_code_digits": (Code.EXP_INVOICE_CODE, "code"),
 }
 
 
@@ -653,20 +656,13 @@ def _check_lines(
         # invoice code and number agree with the type
         invoice_date = _date(v.get("date"))
         for key, message in invoices.check_invoice(kind, v.get("code"), v.get("number"), invoice_date):
-            if key == "lost_digits":
-                code, target = (
-                    (Code.EXP_INVOICE_CODE, "code")
-                    if message == invoices.LOST_CODE_MESSAGE
-                    else (Code.EXP_INVOICE_NUMBER, "number")
-                )
-            else:
-                code, target = _INVOICE_CODES.get(key, (Code.EXP_INVOICE_NUMBER, "number"))
+            code, target = _INVOICE_CODES.get(key, (Code.EXP_INVOICE_NUMBER, "number"))
             problem, todo = _split_message(message)
             issues.append(form.at_line(line, target, code, problem=problem, todo=todo))
         if kind == invoices.KIND_NONE and not (v.get("note") or "").strip():
             issues.append(form.at_line(line, "note", Code.EXP_NO_INVOICE_NOTE))
         # duplicates: within the form, then against other claims
-        key = invoices.invoice_key(kind, v.get("code"), v.get("number"))
+        key = line.invoice_key
         if key is not None:
             if key in seen_keys:
                 # one invoice over several lines (房费 6% + 餐饮 13%, or two categories) is fine;
@@ -909,7 +905,7 @@ def _check_totals(form: ExpenseForm, settings: Settings) -> list[Issue]:
         kind = invoices.normalize_kind(ln.value.get("kind"))
         if kind in (None, invoices.KIND_NONE):
             continue
-        distinct.add(invoices.invoice_key(kind, ln.value.get("code"), ln.value.get("number")) or ("line", ln.row))
+        distinct.add(ln.invoice_key or ("line", ln.row))
     with_invoice = len(distinct)  # one invoice split over several lines is one attachment
     if attachments is not None and attachments < with_invoice:
         issues.append(form.at("attachments", Code.EXP_ATTACHMENTS, value=display(attachments), expected=with_invoice))
@@ -926,7 +922,7 @@ def form_invoices(form: ExpenseForm) -> list[dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for line in form.lines:
         v = line.value
-        key = invoices.invoice_key(v.get("kind"), v.get("code"), v.get("number"))
+        key = line.invoice_key
         if key is None:
             continue
         gross = v.get("gross")
@@ -1013,7 +1009,7 @@ def check_forms(
     keys = [inv["key"] for form in forms for inv in form_invoices(form)]
     claimed = store.claimed_invoices(keys) if store is not None else {}
     ids = [str(f.claim_id) for f in forms if f.claim_id is not None]
-    stages = store.claims(ids) if store is not None and hasattr(store, "claims") else {}
+    stages = store.claims(ids) if store is not None else {}
     by_sheet: dict[str, list[Issue]] = {}
     first_id: dict[str, str] = {}
     first_key: dict[str, tuple[str, int, str]] = {}
@@ -1039,9 +1035,7 @@ def check_forms(
                 mine[key] = {**held, "not_own": True} if same_claim and not own else held
         claimant = form.get("claimant")
         earlier = (
-            store.monthly_amounts(str(claimant), str(cid or ""))
-            if store is not None and claimant is not None and hasattr(store, "monthly_amounts")
-            else {}
+            store.monthly_amounts(str(claimant), str(cid or "")) if store is not None and claimant is not None else {}
         )
         found = check_form(form, settings, today, standards, mine, earlier)
         if closed and not itself:
@@ -1061,8 +1055,7 @@ def check_forms(
             found.append(make_issue(Code.EXP_NO_STANDARDS, form.sheet, 0, "", what="报销标准"))
         # the same invoice on two forms of this workbook (the store only knows pre-reviewed claims)
         for line in form.lines:
-            v = line.value
-            key = invoices.invoice_key(v.get("kind"), v.get("code"), v.get("number"))
+            key = line.invoice_key
             if key is None:
                 continue
             first = first_key.setdefault(key, (form.sheet, line.row, str(cid or "无单号")))
@@ -1125,11 +1118,11 @@ TRANSITIONS: dict[str | None, frozenset[str]] = {
     "已支付": frozenset(),
 }
 _WHY = {
-    "初审通过": "只有初审通过的报销单才能交财务",
     "已交财务": "已交财务的报销单由财务审核，内勤不能再初审或退回",
     "财务已审核": "财务已审核，只能付款或财务退回",
     "已支付": "已支付的报销单已经办结",
 }
+FINANCE_RESULTS = frozenset({"财务已审核", "财务退回", "已支付"})
 
 
 def transition(old: str | None, new: str) -> str | None:
@@ -1140,11 +1133,13 @@ def transition(old: str | None, new: str) -> str | None:
         return f"『{old}』不是报销状态"
     if new in allowed:
         return None
-    if new in ("已交财务",):
+    if new == "已交财务":
         return "只有初审通过的报销单才能交财务"
-    if new in ("财务已审核", "财务退回", "已支付"):
-        return _WHY.get(old or "", "报销单还没有交财务") if old in _WHY else "报销单还没有交财务"
-    return _WHY.get(old or "", "不能跳过或倒退环节")
+    if old in _WHY:
+        return _WHY[old]
+    if new in FINANCE_RESULTS:
+        return "报销单还没有交财务"
+    return "不能跳过或倒退环节"
 
 
 def normalise_status(value: Any) -> str | None:
