@@ -33,6 +33,7 @@ from neiqin.reports import (
     period_words,
     ratio,
 )
+from neiqin.sheetio import joined_addresses, print_setup
 
 from .registry import Context, Summary, action, get
 
@@ -519,35 +520,28 @@ def write_report(book: xw.Book, report: Report, generated: dt.datetime, after: s
     _format_rows(sheet, g.sections, SECTION_FILL, bold=True, size=12)
     _format_rows(sheet, [r for r, _ in g.headers], HEADER_FILL, bold=True)
     _format_rows(sheet, [r for r, _ in g.totals], None, bold=True)
-    paragraph_rows = [r for r, _ in g.paragraphs]
     for r, lines in g.paragraphs:
         row = sheet.range((r, 1), (r, WIDTH))
         row.merge()
         row.wrap_text = True
         row.row_height = 16 * lines + 2
-    if paragraph_rows:
-        log.debug("paragraph rows %s", paragraph_rows)
     _charts(sheet, report, g)
     _freeze_top(sheet, 2)
-    try:
-        api = sheet.page_setup.api
-        api.Orientation = 1  # portrait: the tab is 8 columns wide
-        api.Zoom = False
-        api.FitToPagesWide = 1
-        api.FitToPagesTall = False
-    except Exception as exc:
-        log.debug("page setup skipped: %s", exc)
+    print_setup(sheet, landscape=False)  # portrait: the tab is 8 columns wide
     return sheet
+
+
+def _a1(row: int, col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col)}{row}"
 
 
 def _format_rows(
     sheet: xw.Sheet, rows: list[int], fill: str | None, bold: bool = False, size: int | None = None
 ) -> None:
-    """Format whole rows A:H in one call (a multi-area range)."""
-    if not rows:
-        return
-    for chunk in range(0, len(rows), 20):  # a multi-area address must stay under 255 characters
-        address = ",".join(f"A{r}:H{r}" for r in rows[chunk : chunk + 20])
+    """Format whole rows A:H, a multi-area range per call."""
+    for address in joined_addresses(f"A{r}:H{r}" for r in rows):
         rng = sheet.range(address)
         if fill:
             rng.color = fill
@@ -558,22 +552,14 @@ def _format_rows(
 
 
 def _text_format(sheet: xw.Sheet, areas: list[tuple[int, int, int, int]]) -> None:
-    """Format label cells as text before the values are written (few calls: multi-area ranges)."""
-    from openpyxl.utils import get_column_letter
-
-    for chunk in range(0, len(areas), 20):
-        address = ",".join(
-            f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}" for r1, c1, r2, c2 in areas[chunk : chunk + 20]
-        )
+    """Format label cells as text before the values are written."""
+    for address in joined_addresses(f"{_a1(r1, c1)}:{_a1(r2, c2)}" for r1, c1, r2, c2 in areas):
         sheet.range(address).number_format = "@"
 
 
 def _font_colors(sheet: xw.Sheet, cells: list[tuple[int, int]], color: str) -> None:
-    """Colour many single cells with few calls: multi-area ranges of up to 20 cells."""
-    from openpyxl.utils import get_column_letter
-
-    for chunk in range(0, len(cells), 20):
-        address = ",".join(f"{get_column_letter(c)}{r}" for r, c in cells[chunk : chunk + 20])
+    """Colour many single cells with few calls."""
+    for address in joined_addresses(_a1(r, c) for r, c in cells):
         sheet.range(address).font.color = color
 
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.utils import get_column_letter
 
 from .issues import Issue, sort_issues
-from .sheetio import as_text, check_generated, print_setup
+from .sheetio import as_text, check_generated, joined_addresses, print_setup
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -36,7 +36,6 @@ FILLS = {"error": "#FFC7CE", "warning": "#FFEB9C"}
 NOTE_TITLE = "【NeiQin 校验】"
 REGISTRY_HEADER = ["工作表", "单元格", "原填充色", "原批注", "标记填充色", "NeiQin批注", "标记时间"]
 RESULT_HEADER = ["序号", "工作表", "位置", "行", "列", "代码", "级别", "问题说明"]
-_MAX_ADDRESS = 240  # Excel accepts range addresses up to 255 characters
 
 
 @dataclass
@@ -85,25 +84,10 @@ def _sheet_names(book: xw.Book) -> list[str]:
     return [s.name for s in book.sheets]
 
 
-def _union_ranges(cells: Iterable[str]) -> list[str]:
-    """Comma-joined addresses, each string short enough for Excel's Range()."""
-    chunks: list[str] = []
-    current = ""
-    for cell in cells:
-        if current and len(current) + 1 + len(cell) > _MAX_ADDRESS:
-            chunks.append(current)
-            current = cell
-        else:
-            current = f"{current},{cell}" if current else cell
-    if current:
-        chunks.append(current)
-    return chunks
-
-
 def _set_fills(book: xw.Book, fills: dict[tuple[str, str], list[str]]) -> None:
     for (sheet, color), cells in fills.items():
         target = book.sheets[sheet]
-        for address in _union_ranges(cells):
+        for address in joined_addresses(cells):
             target.range(address).color = color or None
 
 

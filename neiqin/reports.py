@@ -153,21 +153,6 @@ class Sales:
         return self.all[self.all["reason"].notna()]
 
 
-def _text(frame: pd.DataFrame, name: str, n: int) -> pd.Series:
-    if name in frame:
-        column = frame[name]
-        if column.dtype == object:  # the ledger reader's text columns: None for empty
-            return column
-        return column.astype(object).where(column.notna(), None)
-    return pd.Series([None] * n, index=frame.index, dtype=object)
-
-
-def _number(frame: pd.DataFrame, name: str) -> pd.Series:
-    if name in frame:
-        return pd.to_numeric(frame[name], errors="coerce").astype(float)
-    return pd.Series(np.nan, index=frame.index, dtype=float)
-
-
 def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame:
         return pd.to_datetime(frame[name], errors="coerce").astype("datetime64[us]")
@@ -196,18 +181,22 @@ def _floats(frame: pd.DataFrame, name: str, n: int) -> np.ndarray:
     return pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def cancelled(status: pd.Series) -> pd.Series:
-    """Lines whose 状态 says the sale did not happen (已取消, 作废, Cancelled …)."""
-    known = {s.casefold() for s in EXCLUDED_STATUSES}
-    distinct = {v for v in status.dropna().unique() if isinstance(v, str)}
-    hits = {v for v in distinct if v.replace(" ", "").casefold() in known}
-    return status.isin(hits) if hits else pd.Series(False, index=status.index)
+_CANCELLED = frozenset(s.casefold() for s in EXCLUDED_STATUSES)
 
 
-def line_revenue(frame: pd.DataFrame) -> pd.Series:
+def cancelled(status: np.ndarray) -> np.ndarray:
+    """Lines whose 状态 says the sale did not happen (已取消, 作废, Cancelled …); each distinct value looked at once."""
+    column = pd.Series(status, dtype=object, copy=False)
+    distinct = {v for v in column.dropna().unique() if isinstance(v, str)}
+    hits = {v for v in distinct if v.replace(" ", "").casefold() in _CANCELLED}
+    return column.isin(hits).to_numpy() if hits else np.zeros(len(column), dtype=bool)
+
+
+def line_revenue(frame: pd.DataFrame) -> np.ndarray:
     """金额, else 数量 × 单价 (NaN when neither is known)."""
-    amount = _number(frame, "amount")
-    return amount.where(amount.notna(), _number(frame, "quantity") * _number(frame, "unit_price"))
+    n = len(frame)
+    amount = _floats(frame, "amount", n)
+    return np.where(np.isnan(amount), _floats(frame, "quantity", n) * _floats(frame, "unit_price", n), amount)
 
 
 def prepare(
@@ -226,13 +215,13 @@ def prepare(
     """
     parts = []
     found = list(issues or [])
-    for sheet, frame in sources:
+    empty = pd.DataFrame(index=pd.Index([], name="row", dtype="int64"))
+    for sheet, frame in sources or [("", empty)]:
         n = len(frame)
         # numpy arrays throughout: a 541,909-line export is prepared in a fraction of a second
         product = _objects(frame, "product_code", n)
         quantity = _floats(frame, "quantity", n)
-        amount = _floats(frame, "amount", n)
-        revenue = np.where(np.isnan(amount), quantity * _floats(frame, "unit_price", n), amount)
+        revenue = line_revenue(frame)
         unit_cost = _floats(frame, "unit_cost", n)
         if costs:
             from_catalogue = pd.Series(product, dtype=object).map(costs).to_numpy(dtype=float, na_value=np.nan)
@@ -249,7 +238,7 @@ def prepare(
         reason = np.full(n, None, dtype=object)
         reason[np.isnan(revenue)] = REASON_NO_AMOUNT
         reason[np.isnat(date)] = REASON_NO_DATE
-        reason[cancelled(pd.Series(status, dtype=object)).to_numpy()] = REASON_CANCELLED
+        reason[cancelled(status)] = REASON_CANCELLED
 
         def obj(values: np.ndarray) -> pd.Series:
             # object, not pandas' inferred string dtype: no scan of every value, None stays None
@@ -290,10 +279,7 @@ def prepare(
             for row in frame.index[reason == why]:
                 if not any((int(row), c) in flagged for c in cols):
                     found.append(make_issue(code, sheet, int(row), header, col=col))
-    if parts:
-        all_lines = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    else:
-        all_lines = prepare([("", pd.DataFrame({"order_date": pd.Series([], dtype="datetime64[us]")}))]).all
+    all_lines = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     # integer keys for counting distinct orders and customers (-1: no customer)
     order_codes = pd.factorize(all_lines["order_id"].to_numpy(), use_na_sentinel=True)[0].astype(float)
     order_codes[order_codes < 0] = np.nan  # a line without 订单编号 is no order
@@ -773,10 +759,9 @@ def reconcile(
         dates = _dates(frame, "order_date")
         inside = ((dates >= lo) & (dates < hi)).to_numpy()
         source_lines += int(inside.sum())
-        status = _text(frame, "status", len(frame))
-        counted = inside & ~cancelled(status).to_numpy()
-        source_revenue += float(np.nansum(line_revenue(frame).to_numpy()[counted]))
-        source_quantity += float(np.nansum(_number(frame, "quantity").to_numpy()[counted]))
+        counted = inside & ~cancelled(_objects(frame, "status", len(frame)))
+        source_revenue += float(np.nansum(line_revenue(frame)[counted]))
+        source_quantity += float(np.nansum(_floats(frame, "quantity", len(frame))[counted]))
     excluded = in_period(sales.excluded, start, end)
     left_out_quantity = float(np.nansum(excluded["quantity"][excluded["reason"] != REASON_CANCELLED].to_numpy()))
     checks = [

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.utils import get_column_letter
 
 from .errors import NeiQinError
+from .sheetio import print_setup
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -260,14 +261,7 @@ def _format_form(sheet: xw.Sheet, form: ExpenseForm, widths: dict[int, float]) -
     title = sheet.range((1, 1))
     title.font.bold = True
     title.font.size = 16
-    try:  # layout only: skipped where the PageSetup object has other names (macOS)
-        api = sheet.page_setup.api
-        api.Orientation = 2  # landscape, as the template
-        api.Zoom = False
-        api.FitToPagesWide = 1
-        api.FitToPagesTall = False
-    except Exception:
-        pass
+    print_setup(sheet)  # landscape, one page wide, as the template
 
 
 def normalise_format(number_format: str | None) -> str:
@@ -605,8 +599,8 @@ def verify_book(book: xw.Book, path: Path, key: bytes | None = None) -> Verifica
         result.notes.append(f"报销单工作表『{sheet}』不见了（被删除或改名）")
         return result
     used = book.sheets[sheet].used_range
-    now = dict((a, v) for a, v in canonical_cells(used.options(ndim=2).value or [[]], used.row, used.column))
-    then = dict((a, v) for a, v in record.cells)
+    now = dict(canonical_cells(used.options(ndim=2).value or [[]], used.row, used.column))
+    then = dict(record.cells)
     for address in sorted(set(now) | set(then), key=_cell_order):
         if now.get(address) != then.get(address):
             result.changes.append(Change(address, then.get(address), now.get(address)))
@@ -633,11 +627,10 @@ def _cell_order(address: str) -> tuple[int, int]:
 def verify_file(path: Path, key: bytes | None = None) -> Verification:
     """Verify one file on disk (headless)."""
     from .engine import open_book
-    from .errors import NeiQinError as _Err
 
     try:
         book = open_book(path, engine="headless")
-    except (_Err, OSError) as exc:
+    except (NeiQinError, OSError) as exc:
         return Verification(path, UNREADABLE, notes=[str(exc)])
     try:
         result = verify_book(book, path, key)

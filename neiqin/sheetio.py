@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,15 +28,15 @@ HEADER_COLOR = "#DDEBF7"
 log = logging.getLogger(__name__)
 
 
-def print_setup(sheet: xw.Sheet, title_row: int | None = None) -> None:
-    """Print landscape, one page wide, the header row on every page.
+def print_setup(sheet: xw.Sheet, title_row: int | None = None, landscape: bool = True) -> None:
+    """Print one page wide (landscape unless told otherwise), the header row on every page.
 
     xlwings has no API for this, so it goes through the COM PageSetup object (Windows
     Excel, and the headless engine's stand-in); elsewhere it is skipped: it is layout.
     """
     try:
         api = sheet.page_setup.api
-        api.Orientation = 2  # xlLandscape
+        api.Orientation = 2 if landscape else 1  # xlLandscape / xlPortrait
         api.Zoom = False
         api.FitToPagesWide = 1
         api.FitToPagesTall = False
@@ -44,6 +44,27 @@ def print_setup(sheet: xw.Sheet, title_row: int | None = None) -> None:
             api.PrintTitleRows = f"${title_row}:${title_row}"
     except Exception as exc:  # macOS' AppleScript object has other names
         log.debug("page setup skipped: %s", exc)
+
+
+MAX_ADDRESS = 240  # Excel accepts range addresses up to 255 characters
+
+
+def joined_addresses(cells: Iterable[str]) -> list[str]:
+    """A1 addresses joined into multi-area addresses ("A1,C3:D4,…"), each short enough for Range().
+
+    Formatting many scattered cells then costs one workbook call per address, not one per cell.
+    """
+    chunks: list[str] = []
+    current = ""
+    for cell in cells:
+        if current and len(current) + 1 + len(cell) > MAX_ADDRESS:
+            chunks.append(current)
+            current = cell
+        else:
+            current = f"{current},{cell}" if current else cell
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 # Text Excel would not keep as typed when written through Range.Value: formulas ("=…", "+…", "-…",
@@ -79,7 +100,8 @@ def _text_formatted(sheet: xw.Sheet, row: int, cols: Sequence[int]) -> set[int]:
     return out
 
 
-def _runs(rows: Sequence[int]) -> list[list[int]]:
+def row_runs(rows: Sequence[int]) -> list[list[int]]:
+    """``rows`` sorted and grouped into runs of consecutive rows: one range call per run."""
     runs: list[list[int]] = []
     for row in sorted(rows):
         if runs and row == runs[-1][-1] + 1:
@@ -104,7 +126,7 @@ def write_cells(sheet: xw.Sheet, cells: dict[tuple[int, int], Any]) -> int:
             by_col[col] = {r: cells[(r, col)] for r in by_col[col]}
     writes = 0
     for col, values in sorted(by_col.items()):
-        for run in _runs(list(values)):
+        for run in row_runs(list(values)):
             sheet.range((run[0], col)).value = [[values[r]] for r in run]
             writes += 1
     return writes
@@ -112,7 +134,7 @@ def write_cells(sheet: xw.Sheet, cells: dict[tuple[int, int], Any]) -> int:
 
 def delete_rows(sheet: xw.Sheet, rows: Sequence[int], first_col: int, last_col: int) -> int:
     """Delete ledger lines (cells first_col..last_col, shifting up), bottom run first."""
-    runs = _runs(rows)
+    runs = row_runs(rows)
     for run in reversed(runs):
         sheet.range((run[0], first_col), (run[-1], last_col)).delete(shift="up")
     return len(runs)

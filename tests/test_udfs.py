@@ -135,3 +135,18 @@ def test_a_bad_cell_leaves_its_line_out_and_says_where() -> None:
     table = NQ_SALES(data, "month")
     assert table[1][:2] == ["2026-11", 100]
     assert table[-1][0].startswith("注：data 中有 1 行未计入（如第 3 行：「接单日期」『abc』不是有效日期")
+
+
+def test_a_bug_is_a_readable_cell_and_a_log_entry(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import xlwings_udfs.reports as module
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise KeyError("revenue")
+
+    with monkeypatch.context() as m:
+        m.setattr(module, "summarize", broken)
+        table = NQ_SALES(DATA, "month")
+    assert table == [["错误：NeiQin 内部错误（NQ_SALES），详细信息已写入 NeiQin 日志，请发给管理员"]]
+    assert "NQ_SALES failed" in caplog.text

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from collections.abc import Callable
 from typing import Any
 
 import xlwings as xw
 
+from neiqin.errors import NeiQinError
 from neiqin.report_sources import read_values
 from neiqin.reports import (
     MEASURES,
@@ -49,9 +51,12 @@ def _safe(table: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def inner(*args: Any, **kwargs: Any) -> Any:
             try:
                 return func(*args, **kwargs)
-            except Exception as exc:  # the clerk sees the message in the cell
-                text = _error(str(exc) or exc.__class__.__name__)
-                return [[text]] if table else text
+            except (ValueError, NeiQinError) as exc:  # the clerk's input: the message says what to change
+                text = _error(str(exc))
+            except Exception:  # a bug: the traceback goes to the log, the cell says so
+                logging.getLogger("neiqin.udfs").exception("%s failed", func.__name__)
+                text = _error(f"NeiQin 内部错误（{func.__name__}），详细信息已写入 NeiQin 日志，请发给管理员")
+            return [[text]] if table else text
 
         return inner
 
