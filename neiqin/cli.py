@@ -17,7 +17,7 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from . import __version__
 
@@ -26,11 +26,22 @@ EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix="用法 / usage: ")
+        # argparse also calls this with prefix "" to build a subcommand's prog: keep that one
+        super().add_usage(usage, actions, groups, prefix="用法 / usage: " if prefix is None else prefix)
+
+
+JSON_HELP = "输出 JSON / print JSON"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNUSABLE, f"{self.prog}：参数有误（{message}）；用 {self.prog} --help 查看用法\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    def new(sub: Any, name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+    def new(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+        """A subcommand of ``sub`` (below) with the bilingual help layout."""
         p = sub.add_parser(name, help=help_text, description=description, formatter_class=_Formatter, add_help=False)
         _common(p)
         return p
@@ -40,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         p._optionals.title = "选项 / options"
         p.add_argument("-h", "--help", action="help", help="显示帮助 / show this help")
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="neiqin",
         formatter_class=_Formatter,
         add_help=False,
@@ -56,7 +67,6 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", title="命令 / commands", metavar="COMMAND")
 
     p = new(
-        sub,
         "validate",
         "校验台账 / validate a ledger",
         "校验台账，一次列出全部问题（工作表、Excel 行号、列名、代码、说明）。\n"
@@ -78,7 +88,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, help="按此日期校验（YYYY-MM-DD）/ validate as of this date")
 
     p = new(
-        sub,
         "run",
         "运行一个操作 / run an action",
         "无需 Excel 运行一个功能区操作，结果保存回 FILE（或 --out）。\n"
@@ -90,15 +99,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, help="按此日期运行（YYYY-MM-DD）/ run as of this date")
 
     p = new(
-        sub,
         "actions",
         "列出操作 / list actions",
         "列出全部已注册的操作（功能区按钮）。\nList the registered actions (ribbon buttons).",
     )
-    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
 
     p = new(
-        sub,
         "demo",
         "生成演示工作簿 / write the demo workbook",
         "生成一家销售公司的演示台账（客户、产品、12 个月订单、几处典型错误），运行全部操作并打印摘要。\n"
@@ -109,7 +116,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=_date, help="演示数据截止日期（默认 2026-11-26）/ last day of the demo data")
 
     p = new(
-        sub,
         "build",
         "生成 NeiQin.xlsm / build the workbook",
         "由 templates/ 和已注册的操作生成 NeiQin.xlsm 与 NeiQin.xlam（功能区、xlwings VBA 模块、台账、设置），"
@@ -119,7 +125,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="输出文件夹（默认项目的 workbook/）/ output folder (default: the project's workbook/)")
 
     p = new(
-        sub,
         "doctor",
         "检查安装 / check the installation",
         "检查 Python、xlwings 版本与工作簿 VBA 模块是否一致、macros 与 xlwings_udfs 能否导入、"
@@ -133,7 +138,6 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = new(
-        sub,
         "import-ledger",
         "导入已有台账 / import an existing ledger",
         "按列名把内勤已有的台账复制进 NeiQin.xlsm，列出没有导入的列；源文件不会改动。\n"
@@ -145,7 +149,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", help="源文件中的工作表名（默认自动查找）/ sheet in the source")
 
     p = new(
-        sub,
         "report",
         "销售报表 / sales report",
         "按日、周或月汇总销售额、销量、毛利、订单数（来自 NeiQin 工作簿的订单台账和订单归档，"
@@ -168,14 +171,13 @@ def _parser() -> argparse.ArgumentParser:
         help="分组字段 / group by: region 区域, customer 客户, category 产品类别, product 产品, sales_rep 销售员",
     )
     p.add_argument("--map", help="列映射文件（TOML）/ column mapping for an export (TOML)")
-    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     p.add_argument(
         "--out",
         help="把报表页（含图表）写入此 Excel 文件，已存在则更新同名报表页 / write the report tab (with charts) here",
     )
 
     p = new(
-        sub,
         "seal",
         "封存报销单 / seal expense claims",
         "校验 FILE 中的费用报销单，把没有错误、已在 Excel 中通过『费用初审』且之后没有改动的写成封存副本"
@@ -196,7 +198,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, help="按此日期校验（YYYY-MM-DD）/ validate as of this date")
 
     p = new(
-        sub,
         "verify",
         "核对封存的报销单 / verify sealed claims",
         "财务核对封存的报销单：逐个文件报告 有效 / 已被修改（哪些单元格，原值和现值）/ 签名无效 / 无校验记录。\n"
@@ -204,16 +205,15 @@ def _parser() -> argparse.ArgumentParser:
         "退出码 / exit codes: 0 全部有效 all valid · 1 有无效的 some not valid · 2 无法使用的输入 unusable input",
     )
     p.add_argument("path", metavar="FILE|DIR", help="封存的报销单，或含封存报销单的文件夹 / sealed file or folder")
-    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
 
     p = new(
-        sub,
         "log",
         "查看操作日志 / show the action log",
         "查看最近的操作日志。\nShow the latest rows of the action log.",
     )
     p.add_argument("--limit", type=int, default=20, help="行数 / rows (default 20)")
-    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.add_argument("--json", action="store_true", help=JSON_HELP)
     return parser
 
 
@@ -244,6 +244,11 @@ def _print_issues(issues: list[Any], out: Any = None) -> None:
         print(f"  {_pad(where, 8)} {level} {issue.code}  {_pad(issue.column, 10)} {issue.message}", file=out)
 
 
+def _print_json(data: Any, default: Any = None) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=default)
+    sys.stdout.write("\n")
+
+
 def _fail(message: str, code: int = EXIT_UNUSABLE) -> int:
     print(f"neiqin：{message}", file=sys.stderr)
     return code
@@ -262,16 +267,13 @@ def _bug(exc: BaseException) -> int:
 
 def _open(path: str) -> Any:
     from .engine import open_book
+    from .errors import NeiQinError
 
     p = Path(path)
     if not p.exists():
-        from .errors import NeiQinError
-
         raise NeiQinError(f"找不到文件 {path}；请检查路径")
     if p.is_dir():
-        from .errors import NeiQinError
-
-        raise NeiQinError(f"{path} 是文件夹，不是 Excel 工作簿")
+        raise NeiQinError(f"{path} 是文件夹，不是 Excel 工作簿；请给出工作簿文件的路径")
     return open_book(p, engine="headless")
 
 
@@ -311,8 +313,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         result = validators.validate(book, args.ledger, settings, args.today, _status_store(settings), sheet=args.sheet)
         issues = sort_issues(result.issues + setting_issues)
     if args.json:
-        json.dump([i.to_dict() for i in issues], sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        _print_json([i.to_dict() for i in issues])
     else:
         _print_issues(issues)
         errors = sum(i.severity == "error" for i in issues)
@@ -405,8 +406,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         label = reports.period_title(start, period)
         print(f"neiqin：⚠ 数据中没有 {label} 的销售行（{span}）；请检查 --date", file=sys.stderr)
     if args.json:
-        json.dump(document, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        _print_json(document)
     else:
         _print_report(document, by)
     if args.out:
@@ -488,8 +488,7 @@ def cmd_actions(args: argparse.Namespace) -> int:
     macros = addin.load_macros()
     items = [{"id": a.id, "label": a.label, "group": a.group} for a in macros.actions()]
     if args.json:
-        json.dump(items, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        _print_json(items)
     else:
         for a in items:
             print(f"{_pad(a['id'], 20)} {_pad(a['group'], 6)} {a['label']}")
@@ -509,8 +508,7 @@ def cmd_log(args: argparse.Namespace) -> int:
     settings, _ = load_settings()
     rows = open_store(settings.db).actions(args.limit)
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1, default=str)
-        sys.stdout.write("\n")
+        _print_json(rows, default=str)
         return EXIT_OK
     for r in rows:
         print(
@@ -539,6 +537,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             return _fail(f"找不到工作簿 {workbook}")
         print(f"! 工作簿：没有找到 {workbook}，只检查本机安装")
         workbook = None
+    else:
+        from .ooxml import is_zip_workbook
+
+        if not is_zip_workbook(workbook):
+            return _fail(f"{workbook} 不是 .xlsm / .xlsx 工作簿；请给出 NeiQin.xlsm 的路径")
     if args.fix and workbook is not None:
         for line in doctor.fix(workbook):
             print(f"已写入 xlwings.conf：{line}")
@@ -652,8 +655,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if len(results) == 1 and results[0].status == seal.UNREADABLE:
         return _fail("；".join(results[0].notes) or f"无法读取 {args.path}")
     if args.json:
-        json.dump([r.to_dict() for r in results], sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        _print_json([r.to_dict() for r in results])
     else:
         for r in results:
             head = f"{r.path.name}：{r.status}"

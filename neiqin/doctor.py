@@ -18,6 +18,7 @@ the ribbon).
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
 import sys
 import zipfile
@@ -238,6 +239,7 @@ def interpreter_paths() -> tuple[str, str]:
 def fix(workbook: Path) -> list[str]:
     """Write this installation's interpreter and PYTHONPATH into the workbook's xlwings.conf."""
     from .engine import open_book
+    from .errors import NeiQinError
 
     win, mac = interpreter_paths()
     wanted = {
@@ -247,18 +249,19 @@ def fix(workbook: Path) -> list[str]:
         "UDF MODULES": "xlwings_udfs",
     }
     book = open_book(workbook, engine="headless")
+    if "xlwings.conf" not in [s.name for s in book.sheets]:
+        raise NeiQinError(f"{workbook.name} 中没有 xlwings.conf 工作表，无法写入；请运行 neiqin build 重新生成工作簿")
     sheet = book.sheets["xlwings.conf"]
     values = sheet.used_range.options(ndim=2).value or []
-    keys = [str(row[0]).upper() for row in values if row and row[0]]
+    rows = {str(row[0]).upper(): i for i, row in enumerate(values, 1) if row and row[0]}
+    # a new key goes into the first empty row of column A (never over another key after a gap)
+    free = (i for i in itertools.count(1) if i > len(values) or not values[i - 1] or values[i - 1][0] in (None, ""))
     changed = []
     for key, value in wanted.items():
         if not value:
             continue
-        if key in keys:
-            row = keys.index(key) + 1
-        else:
-            keys.append(key)
-            row = len(keys)
+        row = rows.get(key) or next(free)
+        if key not in rows:
             sheet.range((row, 1)).value = CONF_LABELS[key]
         if sheet.range((row, 2)).value != value:
             sheet.range((row, 2)).value = value

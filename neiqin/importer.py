@@ -37,7 +37,7 @@ class ImportResult:
 def import_ledger(source: Path, target: Path, ledger: str, sheet: str | None = None) -> ImportResult:
     """Append the ledger rows of ``source`` to the ledger sheet of ``target`` and save ``target``."""
     if Path(source).resolve() == Path(target).resolve():
-        raise NeiQinError("源文件和目标工作簿是同一个文件")
+        raise NeiQinError("源文件和目标工作簿是同一个文件；--into 请给出 NeiQin.xlsm（源文件不会改动）")
     model = ledger_model(ledger)
     src = read_ledger(open_book(source, engine="headless"), ledger, sheet=sheet)
     book = open_book(target, engine="headless")

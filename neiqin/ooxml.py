@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -111,13 +112,27 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 _MERGES: dict[tuple[str, str, float, int], list[str]] = {}
 
 
-def merged_refs(path: str | os.PathLike[str], sheet_name: str) -> list[str] | None:
-    """The merged areas ("A1:B3") found by an earlier :func:`error_cells` scan of the same file, or None."""
+_MERGE_REF = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
+
+
+def _merge_refs(data: bytes) -> list[str]:
+    start = data.rfind(b"<mergeCells")
+    return [r.decode() for r in _MERGE_REF.findall(data, start)] if start != -1 else []
+
+
+def merged_refs(path: str | os.PathLike[str], sheet_name: str) -> list[str]:
+    """The merged areas ("A1:B3") of a sheet: those an earlier :func:`error_cells` scan of the same
+    file noted, else read from the sheet's XML (a byte search, no parse)."""
     try:
         stat = os.stat(path)
-    except OSError:
-        return None
-    return _MERGES.get((os.fspath(path), sheet_name, stat.st_mtime, stat.st_size))
+        known = _MERGES.get((os.fspath(path), sheet_name, stat.st_mtime, stat.st_size))
+        if known is not None:
+            return known
+        with zipfile.ZipFile(path) as zf:
+            part = sheet_parts(zf).get(sheet_name)
+            return _merge_refs(zf.read(part)) if part else []
+    except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError):
+        return []
 
 
 def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int, int], str]:
@@ -138,9 +153,7 @@ def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int
             data = zf.read(part)
     except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError):
         return found
-    merges = data.rfind(b"<mergeCells")
-    refs = re.findall(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"', data[merges:]) if merges != -1 else []
-    _MERGES[(os.fspath(path), sheet_name, stat.st_mtime, stat.st_size)] = [r.decode() for r in refs]
+    _MERGES[(os.fspath(path), sheet_name, stat.st_mtime, stat.st_size)] = _merge_refs(data)
     pos = data.find(b't="e"')
     while pos != -1:
         start = data.rfind(b"<c ", 0, pos)
@@ -170,8 +183,10 @@ def restore_package(
     written: Path,
     target_suffix: str,
     cached: dict[str, dict[tuple[int, int], Any]] | None = None,
-) -> None:
-    """Rewrite ``written`` in place so it keeps what ``original`` had and openpyxl dropped.
+) -> tuple[Counter[str], Counter[str]]:
+    """Rewrite ``written`` in place so it keeps what ``original`` had and openpyxl dropped;
+    return the :func:`inventory` of ``original`` (empty without one) and of the result, counted
+    from the parts already in memory (a big sheet is not decompressed again).
 
     - package relationships other than openpyxl's own (the ribbon's customUI, …)
       and the parts they point to;
@@ -257,8 +272,9 @@ def restore_package(
     if orig_parts:
         changed |= _restore_note_display(orig_parts, new_parts)
 
+    counts = (_inventory(orig_parts, orig_parts.__getitem__), _inventory(new_parts, new_parts.__getitem__))
     if not changed:
-        return
+        return counts
     new_parts["[Content_Types].xml"] = ET.tostring(ct_root, xml_declaration=True, encoding="UTF-8")
     order = ["[Content_Types].xml", "_rels/.rels"]
     names = (
@@ -272,6 +288,7 @@ def restore_package(
             if name in new_parts:
                 out.writestr(name, new_parts[name])
     os.replace(tmp, written)
+    return counts
 
 
 _VML_SHAPE = re.compile(rb"<(\w+):shape\b[^>]*>.*?</\1:shape>", re.S)
@@ -481,25 +498,38 @@ _INVENTORY = {
 
 def inventory(path: str | os.PathLike[str]) -> Counter[str]:
     """Count the things in a workbook that a save could lose."""
-    counts: Counter[str] = Counter()
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
-        return counts
+        return Counter()
     with zf:
-        for name in zf.namelist():
-            if name.lower() == "xl/_rels/vbaproject.bin.rels":  # the VBA project's digital signature
-                counts["宏代码的数字签名"] += len(
-                    re.findall(rb'Type="[^"]*/vbaProjectSignature[A-Za-z0-9]*"', zf.read(name))
-                )
+        return _inventory(zf.namelist(), zf.read)
+
+
+def inventory_has(path: str | os.PathLike[str], label: str) -> bool:
+    """True when the package has a part of the :func:`inventory` item ``label`` (names only, nothing decompressed)."""
+    prefix = _INVENTORY[label][1]
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.startswith(prefix) and not n.endswith(".rels") for n in zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return True  # cannot tell: count
+
+
+def _inventory(names: Iterable[str], read: Callable[[str], bytes]) -> Counter[str]:
+    """:func:`inventory` of a package given as its part names and a reader (a zip, or parts in memory)."""
+    counts: Counter[str] = Counter()
+    for name in names:
+        if name.lower() == "xl/_rels/vbaproject.bin.rels":  # the VBA project's digital signature
+            counts["宏代码的数字签名"] += len(re.findall(rb'Type="[^"]*/vbaProjectSignature[A-Za-z0-9]*"', read(name)))
+            continue
+        for label, (pattern, prefix) in _INVENTORY.items():
+            if not name.startswith(prefix) or name.endswith(".rels"):
                 continue
-            for label, (pattern, prefix) in _INVENTORY.items():
-                if not name.startswith(prefix) or name.endswith(".rels"):
-                    continue
-                if pattern is None:
-                    counts[label] += 1
-                else:
-                    counts[label] += len(pattern.findall(zf.read(name)))
+            if pattern is None:
+                counts[label] += 1
+            else:
+                counts[label] += len(pattern.findall(read(name)))
     return counts
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -225,24 +226,31 @@ class Store:
         """Remember the current status of order lines; returns how many changed."""
         known = self.statuses()
         now = dt.datetime.now().replace(microsecond=0)
-        changed = 0
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for (order_id, product_code), status in changes.items():
+            previous = known.get((order_id, product_code))
+            if previous is not None and previous[0] == status:
+                continue
+            before_pause = previous[0] if status == "暂停" and previous else (previous[1] if previous else None)
+            values = {"status": status, "before_pause": before_pause, "updated_at": now, "workbook": workbook}
+            if previous is None:
+                inserts.append({"order_id": order_id, "product_code": product_code, **values})
+            else:
+                updates.append({"key_order": order_id, "key_product": product_code, **values})
+        # one executemany each, not one statement per line: a first validation records every line
         with self.engine.begin() as conn:
-            for (order_id, product_code), status in changes.items():
-                previous = known.get((order_id, product_code))
-                if previous is not None and previous[0] == status:
-                    continue
-                before_pause = previous[0] if status == "暂停" and previous else (previous[1] if previous else None)
-                values = {"status": status, "before_pause": before_pause, "updated_at": now, "workbook": workbook}
-                if previous is None:
-                    conn.execute(insert(order_status).values(order_id=order_id, product_code=product_code, **values))
-                else:
-                    conn.execute(
-                        update(order_status)
-                        .where(order_status.c.order_id == order_id, order_status.c.product_code == product_code)
-                        .values(**values)
-                    )
-                changed += 1
-        return changed
+            if inserts:
+                conn.execute(insert(order_status), inserts)
+            if updates:
+                conn.execute(
+                    update(order_status).where(
+                        order_status.c.order_id == bindparam("key_order"),
+                        order_status.c.product_code == bindparam("key_product"),
+                    ),
+                    updates,
+                )
+        return len(inserts) + len(updates)
 
     def rekey_statuses(self, moves: dict[tuple[str, str], tuple[str, str]], drop: set[tuple[str, str]]) -> None:
         """After lines left the ledger: forget ``drop``, and give line ``new`` what was recorded for ``old``.

@@ -159,6 +159,22 @@ def test_help_is_chinese_and_english(args: list[str], capsys: pytest.CaptureFixt
     assert any(word in text for word in ("Validate", "Run", "Write", "exit codes"))
 
 
+def test_wrong_arguments_say_which_command_and_where_to_look(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("用法 / usage") == 1  # a subcommand's prog is not prefixed twice
+    assert "neiqin validate：参数有误" in err and "neiqin validate --help" in err
+
+
+def test_doctor_on_a_file_that_is_not_a_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = tmp_path / "notes.xlsm"
+    text.write_text("not a workbook", encoding="utf-8")
+    assert main(["doctor", str(text)]) == 2  # unusable input, not an internal error
+    assert "不是 .xlsm / .xlsx 工作簿" in capsys.readouterr().err
+
+
 def test_version() -> None:
     result = neiqin("--version")
     assert result.returncode == 0 and result.stdout.startswith("neiqin ")

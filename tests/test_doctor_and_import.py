@@ -45,6 +45,22 @@ def test_doctor_passes_after_fix(clerk_copy: Path, capsys: pytest.CaptureFixture
     assert doctor.workbook_vba_version(clerk_copy) == "0.37.8"  # the fix kept the VBA project
 
 
+def test_doctor_fix_never_writes_over_a_key_after_a_gap(clerk_copy: Path) -> None:
+    book = open_book(clerk_copy, engine="headless")
+    conf = book.sheets["xlwings.conf"]
+    rows = conf.used_range.options(ndim=2).value
+    keys = [str(r[0]).upper() for r in rows]
+    gap = keys.index("PYTHONPATH") + 1  # 1-based row of PYTHONPATH: empty it, keep the rows below
+    conf.range((gap, 1), (gap, 2)).value = [[None, None]]
+    book.save()
+    below = [r[0] for r in rows[gap:]]
+    assert below, "the test needs keys below the gap"
+    doctor.fix(clerk_copy)
+    after = open_book(clerk_copy, engine="headless").sheets["xlwings.conf"].used_range.options(ndim=2).value
+    assert [r[0] for r in after[gap:]] == below  # the keys after the gap are untouched
+    assert str(after[gap - 1][0]).upper() == "PYTHONPATH"  # the missing key went into the gap
+
+
 def test_doctor_names_a_version_mismatch(clerk_copy: Path) -> None:
     from pyopenvba import ExcelFile
 

@@ -691,3 +691,40 @@ def test_text_formatted_cells_get_text_as_written(tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(path).active
     assert (ws["A1"].value, ws["A1"].data_type, ws["A1"].quotePrefix) == ("=见合同", "s", False)  # no apostrophe
     assert (ws["B1"].value, ws["B1"].data_type, ws["B1"].quotePrefix) == ("=见合同", "s", True)
+
+
+def test_a_write_checks_only_the_merged_areas_it_reaches(tmp_path: Path) -> None:
+    path = tmp_path / "m.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r in range(1, 200, 2):
+        ws.merge_cells(f"A{r}:A{r + 1}")  # a vertically merged 订单编号 on every other row
+    wb.save(path)
+    sheet = open_book(path).sheets[0]
+    sheet["B1:B4"].value = [["x"], ["y"], ["z"], ["w"]]  # beside the merges: fine
+    sheet["A3"].value = "top-left"
+    sheet["A4"].value = None  # a covered cell may be cleared, as in Excel
+    with pytest.raises(EngineError, match="A6"):
+        sheet["A5:A6"].value = [["a"], ["b"]]
+    assert sheet["A3"].value == "top-left" and sheet["B4"].value == "w"
+
+
+def test_charts_read_labels_without_creating_cells(tmp_path: Path) -> None:
+    path = tmp_path / "c.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for r, (month, amount) in enumerate((("月份", "销售额"), ("1月", 10), ("2月", None), ("3月", 30)), 1):
+        ws.cell(r, 1, month)
+        if amount is not None:
+            ws.cell(r, 2, amount)
+    wb.save(path)
+    sheet = open_book(path).sheets[0]
+    ws = sheet.api
+    cells_before = set(ws._cells)
+    chart = sheet.charts.add(source=sheet["A1:B4"], chart_type="line")
+    assert chart.chart_type == "line" and not ws._charts[0].marker
+    assert ws._charts[0].series[0].tx.strRef.f.replace("$", "").endswith("!B1")  # the first row gives the name
+    assert ws._charts[0].series[0].cat is not None  # the first column gives the categories
+    chart.chart_type = "line_markers"
+    assert chart.chart_type == "line_markers" and ws._charts[0].marker
+    assert set(ws._cells) == cells_before  # B3 stays empty: no cell made for it

@@ -33,7 +33,8 @@ DEFAULT_ROW_POINTS = 15.0
 def _new(chart_type: str) -> Any:
     if chart_type in ("line", "line_markers"):
         chart = LineChart()
-        if chart_type == "line_markers":
+        chart._nq_markers = chart_type == "line_markers"
+        if chart._nq_markers:
             chart.marker = True
         return chart
     if chart_type in ("bar_clustered", "column_clustered", "bar_stacked", "column_stacked"):
@@ -47,7 +48,10 @@ def _new(chart_type: str) -> Any:
         return PieChart()
     from .headless import EngineError
 
-    raise EngineError(f"无界面模式暂不支持图表类型 {chart_type}（支持 line、line_markers、bar/column_clustered、pie）")
+    raise EngineError(
+        f"无界面模式暂不支持图表类型 {chart_type}"
+        "（支持 line、line_markers、bar/column_clustered、bar/column_stacked、pie）"
+    )
 
 
 def _type_of(chart: Any) -> str:
@@ -112,7 +116,6 @@ class Charts(base_classes.Charts):
     ) -> Chart:
         ws = self._ws()
         chart = _new(chart_type or "column_clustered")
-        chart._nq_markers = chart_type == "line_markers"
         chart._nq_name = name or f"Chart {len(ws._charts) + 1}"
         chart.width = width / POINTS_PER_CM
         chart.height = height / POINTS_PER_CM
@@ -165,7 +168,6 @@ class Chart(base_classes.Chart):
     def chart_type(self, value: str) -> None:
         old = self._chart
         new = _new(value)
-        new._nq_markers = value == "line_markers"
         for attr in ("_nq_name", "anchor", "width", "height", "title", "_nq_source", "_nq_x"):
             if hasattr(old, attr):
                 setattr(new, attr, getattr(old, attr))
@@ -174,6 +176,7 @@ class Chart(base_classes.Chart):
         self._chart = new
         if getattr(old, "_nq_source", None) is not None:
             self._plot()
+        self._sheet._st.dirty = True
 
     @property
     def title(self) -> str | None:
@@ -201,7 +204,9 @@ class Chart(base_classes.Chart):
         chart = self._chart
         sheet, (r1, c1, r2, c2), plot_by = chart._nq_source
         ws = sheet._book._ws(sheet._st)
-        values = [[ws.cell(r, c).value for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        cells = ws._cells  # read without creating cells: only the first row and column tell labels from data
+        first_row = [getattr(cells.get((r1, c)), "value", None) for c in range(c1, c2 + 1)]
+        first_col = [getattr(cells.get((r, c1)), "value", None) for r in range(r1, r2 + 1)]
         by_columns = plot_by == "columns" or (plot_by is None and (r2 - r1) >= (c2 - c1))
 
         def is_label(v: Any) -> bool:
@@ -209,19 +214,15 @@ class Chart(base_classes.Chart):
 
         chart.series = []
         if by_columns:
-            titles = r2 > r1 and all(v is None or isinstance(v, str) for v in values[0][1 if c2 > c1 else 0 :])
-            cats = c2 > c1 and all(v is None or is_label(v) for v in (row[0] for row in values[1 if titles else 0 :]))
+            titles = r2 > r1 and all(v is None or isinstance(v, str) for v in first_row[1 if c2 > c1 else 0 :])
+            cats = c2 > c1 and all(v is None or is_label(v) for v in first_col[1 if titles else 0 :])
             data = Reference(ws, min_col=c1 + (1 if cats else 0), min_row=r1, max_col=c2, max_row=r2)
-            if not titles:
-                data = Reference(ws, min_col=data.min_col, min_row=r1, max_col=c2, max_row=r2)
             chart.add_data(data, titles_from_data=titles)
             if cats:
                 chart.set_categories(Reference(ws, min_col=c1, min_row=r1 + (1 if titles else 0), max_row=r2))
         else:
-            titles = c2 > c1 and all(
-                v is None or isinstance(v, str) for v in (row[0] for row in values[1 if r2 > r1 else 0 :])
-            )
-            cats = r2 > r1 and all(v is None or is_label(v) for v in values[0][1 if titles else 0 :])
+            titles = c2 > c1 and all(v is None or isinstance(v, str) for v in first_col[1 if r2 > r1 else 0 :])
+            cats = r2 > r1 and all(v is None or is_label(v) for v in first_row[1 if titles else 0 :])
             data = Reference(ws, min_col=c1, min_row=r1 + (1 if cats else 0), max_col=c2, max_row=r2)
             chart.add_data(data, from_rows=True, titles_from_data=titles)
             if cats:

@@ -12,6 +12,7 @@ This is NeiQin's own code (BSD-compatible); it does not use xlwings PRO.
 
 from __future__ import annotations
 
+import bisect
 import colorsys
 import contextlib
 import datetime as dt
@@ -537,8 +538,11 @@ class Book(base_classes.Book):
             keep_vba = package.has_vba(self._path) or self._path.suffix.lower() in package.MACRO_EXTENSIONS
             self._xl = _opx().openpyxl.load_workbook(self._path, keep_vba=keep_vba, rich_text=True)
             # what openpyxl could read: a note it could not is lost, one NeiQin deletes is not
-            self._comments_loaded = sum(
-                1 for ws in self._xl.worksheets for cell in ws._cells.values() if cell.comment is not None
+            # (a pass over every cell, so only when the file has notes at all)
+            self._comments_loaded = (
+                sum(1 for ws in self._xl.worksheets for cell in ws._cells.values() if cell.comment is not None)
+                if package.inventory_has(self._path, "批注")
+                else 0
             )
             by_name = {st.name: st for st in self._states}
             states = []
@@ -741,10 +745,8 @@ class Book(base_classes.Book):
             except Exception:  # the results are a convenience: never a reason not to save
                 log.warning("formula results not kept in %s", target.name, exc_info=True)
                 cached = None
-            package.restore_package(self._path, tmp, target.suffix, cached)
+            before, after = package.restore_package(self._path, tmp, target.suffix, cached)
             if self._path is not None and self._is_zip():
-                before = package.inventory(self._path)
-                after = package.inventory(tmp)
                 if self._comments_loaded is not None and "批注" in before:
                     # notes NeiQin removed on purpose are not lost; those openpyxl could not read are
                     after["批注"] = min(before["批注"], self._comments_loaded)
@@ -893,8 +895,6 @@ def _holds(col_rows: dict[int, list[int]] | None, area: tuple[int, int, int, int
     """True when ``area`` contains one of the (sorted, by column) cells."""
     if not col_rows:
         return False
-    import bisect
-
     r1, c1, r2, c2 = area
     for col, rows in col_rows.items():
         if c1 <= col <= c2:
@@ -902,6 +902,41 @@ def _holds(col_rows: dict[int, list[int]] | None, area: tuple[int, int, int, int
             if i < len(rows) and rows[i] <= r2:
                 return True
     return False
+
+
+def _column_spans(spans: dict[int, list[tuple[int, int]]]) -> dict[int, tuple[list[int], list[int]]]:
+    """Row intervals per column, merged and sorted: {col: (starts, ends)} for :func:`_in_spans`."""
+    out = {}
+    for col, items in spans.items():
+        merged: list[list[int]] = []
+        for a, b in sorted(items):
+            if merged and a <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        out[col] = ([m[0] for m in merged], [m[1] for m in merged])
+    return out
+
+
+def _in_spans(cols: dict[int, tuple[list[int], list[int]]], col: int, r1: int, r2: int) -> bool:
+    """True when rows r1..r2 of column ``col`` meet one of the :func:`_column_spans` intervals."""
+    found = cols.get(col)
+    if found is None:
+        return False
+    starts, ends = found
+    i = bisect.bisect_right(starts, r2) - 1  # the last interval starting at or above r2
+    return i >= 0 and ends[i] >= r1
+
+
+def _touched_in(st: _SheetState, r1: int, c1: int, r2: int, c2: int) -> dict[int, tuple[list[int], list[int]]]:
+    """The areas written since open, clipped to a read of r1..r2 × c1..c2, as :func:`_column_spans`."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for a, x, b, y in st.touched:
+        if b < r1 or a > r2 or y < c1 or x > c2:
+            continue
+        for col in range(max(x, c1), min(y, c2) + 1):
+            spans.setdefault(col, []).append((max(a, r1), min(b, r2)))
+    return _column_spans(spans)
 
 
 class _ReferenceAreas:
@@ -928,15 +963,7 @@ class _ReferenceAreas:
                 else:
                     for col in range(x, y + 1):
                         spans.setdefault(col, []).append((a, b))
-            cols = self._cols.setdefault(sheet, {})
-            for col, items in spans.items():
-                merged: list[list[int]] = []
-                for a, b in sorted(items):
-                    if merged and a <= merged[-1][1] + 1:
-                        merged[-1][1] = max(merged[-1][1], b)
-                    else:
-                        merged.append([a, b])
-                cols[col] = ([m[0] for m in merged], [m[1] for m in merged])
+            self._cols[sheet] = _column_spans(spans)
         self.tables: dict[str, tuple[str, tuple[int, int, int, int]]] = {}
         for ws in wb.worksheets:
             for table in ws.tables.values():
@@ -955,29 +982,23 @@ class _ReferenceAreas:
     def _is_written(self, sheet: str, area: tuple[int, int, int, int]) -> bool:
         if sheet not in self.written:
             return False
-        import bisect
-
         r1, c1, r2, c2 = area
         if any(not (b < r1 or a > r2 or y < c1 or x > c2) for a, x, b, y in self._wide[sheet]):
             return True
         cols = self._cols[sheet]
-        for col in cols if c2 - c1 > len(cols) else range(c1, c2 + 1):
-            if not c1 <= col <= c2 or col not in cols:
-                continue
-            starts, ends = cols[col]
-            i = bisect.bisect_right(starts, r2) - 1  # the last interval starting at or above r2
-            if i >= 0 and ends[i] >= r1:
-                return True
-        return False
+        return any(
+            c1 <= col <= c2 and _in_spans(cols, col, r1, r2)
+            for col in (cols if c2 - c1 > len(cols) else range(c1, c2 + 1))
+        )
 
     def references(
         self, sheet: str, r: int, c: int, formula: str
     ) -> list[tuple[str, tuple[int, int, int, int]]] | None:
         """The areas ``formula`` reads, or None when it reads a written cell or cannot be told."""
-        if not self.written and not self._VOLATILE_REFS.search(formula):
-            return []
         if self._VOLATILE_REFS.search(formula):
             return None
+        if not self.written:
+            return []
         from openpyxl.formula.tokenizer import Token, Tokenizer
 
         try:
@@ -1195,8 +1216,7 @@ class Sheet(base_classes.Sheet):
     def clear(self) -> None:
         ws = self._book._ws(self._st)
         _check_protected(self, 1, 1, MAX_ROWS, MAX_COLUMNS, whole=True)
-        if ws.max_row:
-            ws.delete_rows(1, ws.max_row)
+        ws._cells.clear()  # what delete_rows(1, max_row) leaves, without walking every row × column
         ws.merged_cells.ranges = set()
         ws.conditional_formatting = type(ws.conditional_formatting)()
         ws.data_validations.dataValidation = []
@@ -1235,17 +1255,9 @@ class Sheet(base_classes.Sheet):
         if not book._is_zip():
             ranges = book._open_calamine().get_sheet_by_name(st.name).merged_cell_ranges or []
             return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
-        from ..ooxml import merged_refs
-
-        known = merged_refs(book._path, st.file_name)  # noted by the background error scan
-        if known is not None:
-            return [_parse_area(ref) for ref in known]
-        import zipfile
-
-        with zipfile.ZipFile(book._path) as zf:
-            part = package.sheet_parts(zf).get(st.name)
-            data = zf.read(part) if part else b""
-        return [_parse_area(ref.decode()) for ref in re.findall(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"', data)]
+        if isinstance(st.errors, Future):
+            book._errors(st)  # the running error scan notes the merged areas: do not decompress the sheet again
+        return [_parse_area(ref) for ref in package.merged_refs(book._path, st.file_name)]
 
 
 class _ComPageSetup:
@@ -1594,6 +1606,7 @@ class Range(base_classes.Range):
             nrows, ncols = ws.max_row, ws.max_column
             out = []
             grid = None
+            touched: dict[int, tuple[list[int], list[int]]] | None = None
             for r in range(r1, r2 + 1):
                 if r > nrows:
                     out.append([None] * width)
@@ -1610,7 +1623,9 @@ class Range(base_classes.Range):
                     if cell.data_type == "f":
                         if grid is None:
                             grid = book._grid(st) if st.in_file else []
-                        if st.in_file and not self._touched(st, r, c) and r <= len(grid) and c <= len(grid[r - 1]):
+                        if touched is None:
+                            touched = _touched_in(st, r1, c1, r2, c2)  # once per read, not per formula
+                        if st.in_file and not _in_spans(touched, c, r, r) and r <= len(grid) and c <= len(grid[r - 1]):
                             row.append(prefetch.normalize_value(grid[r - 1][c - 1]))
                         else:
                             row.append(str(cell.value))
@@ -1632,10 +1647,6 @@ class Range(base_classes.Range):
                     if r1 <= er <= r2 and c1 <= ec <= c2:
                         out[er - r1][ec - c1] = text
         return out
-
-    @staticmethod
-    def _touched(st: _SheetState, r: int, c: int) -> bool:
-        return any(a <= r <= b and x <= c <= y for a, x, b, y in st.touched)
 
     @property
     def raw_value(self) -> Any:
@@ -1659,19 +1670,18 @@ class Range(base_classes.Range):
             rows = [list(data)]
         else:
             rows = data
-        merged = (
-            {
-                (r, c)
-                for rng in ws.merged_cells.ranges
-                for r in range(rng.min_row, rng.max_row + 1)
-                for c in range(rng.min_col, rng.max_col + 1)
-                if (r, c) != (rng.min_row, rng.min_col)
-            }
-            if ws.merged_cells.ranges
-            else set()
-        )
         width = max((len(r) for r in rows), default=1)
-        _check_protected(self._sheet, r1, c1, r1 + max(len(rows), 1) - 1, c1 + width - 1)
+        last_row, last_col = r1 + max(len(rows), 1) - 1, c1 + width - 1
+        # covered cells of the merged areas this write reaches (not of every merged area of the sheet)
+        merged = {
+            (r, c)
+            for rng in ws.merged_cells.ranges
+            if rng.min_row <= last_row and rng.max_row >= r1 and rng.min_col <= last_col and rng.max_col >= c1
+            for r in range(rng.min_row, rng.max_row + 1)
+            for c in range(rng.min_col, rng.max_col + 1)
+            if (r, c) != (rng.min_row, rng.min_col)
+        }
+        _check_protected(self._sheet, r1, c1, last_row, last_col)
         cell = ws.cell
         existing = ws._cells
         for i, row in enumerate(rows):
@@ -1705,7 +1715,7 @@ class Range(base_classes.Range):
                     if target.data_type == "f" and target.number_format == "@":
                         target.data_type = "s"  # like Excel: a Text cell keeps "=…" as text
         st.dirty = True
-        st.touched.append((r1, c1, r1 + max(len(rows), 1) - 1, c1 + width - 1))
+        st.touched.append((r1, c1, last_row, last_col))
 
     def clear_contents(self) -> None:
         book, st = self._sheet._book, self._sheet._st
