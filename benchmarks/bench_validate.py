@@ -42,7 +42,7 @@ def engine_calls(rows: int, folder: Path) -> int:
     from make_ledger import make
 
     import neiqin
-    from neiqin.addin import load_macros
+    from neiqin.base.addin import load_macros
 
     macros = load_macros()
     line = generate_line()
@@ -61,7 +61,7 @@ def engine_calls(rows: int, folder: Path) -> int:
 def generate_line() -> dict:
     import datetime as dt
 
-    from neiqin.demo import generate
+    from neiqin.app.demo import generate
 
     return dict(generate(7, dt.date(2026, 11, 26), mistakes=False)["lines"][-1])
 

@@ -17,14 +17,14 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from neiqin.addin import ensure_import_path
-from neiqin.demo import generate
+from neiqin.app.demo import generate
+from neiqin.base.addin import ensure_import_path
 
 
 def make(rows: int, path: Path, seed: int = 7, tail: list[dict] | None = None) -> Path:
     """``rows`` lines: the demo's (with its mistakes), or clean lines ending with ``tail``."""
     ensure_import_path()
-    from neiqin.schema import ledger_model
+    from neiqin.core.schema import ledger_model
 
     specs = ledger_model("orders").columns()
     po = next(i for i, s in enumerate(specs) if s.field == "customer_po")

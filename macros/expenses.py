@@ -17,12 +17,12 @@ from typing import Any
 import xlwings as xw
 
 import validators
-from neiqin import seal
-from neiqin.issues import Code, Issue, make_issue, sort_issues
-from neiqin.ledger import Ledger, money, read_ledger
-from neiqin.marks import mark_issues
-from neiqin.schema import ledger_model
-from neiqin.sheetio import append_rows, output_sheet, write_cells
+from neiqin.core import seal
+from neiqin.core.issues import Code, Issue, make_issue, sort_issues
+from neiqin.core.ledger import Ledger, money, read_ledger
+from neiqin.core.marks import mark_issues
+from neiqin.core.schema import ledger_model
+from neiqin.core.sheetio import append_rows, output_sheet, write_cells
 from validators.expenses import (
     CLOSED_STAGES,
     PENDING,

@@ -16,12 +16,12 @@ import pandas as pd
 import xlwings as xw
 
 import validators
-from neiqin.errors import NeiQinError
-from neiqin.issues import Issue
-from neiqin.ledger import CellProblem, Ledger, convert_cell, display, norm_header, read_ledger
-from neiqin.marks import clear_marks, mark_issues
-from neiqin.schema import ledger_model
-from neiqin.sheetio import append_rows, delete_rows, ensure_ledger_sheet, output_sheet, row_runs, write_cells
+from neiqin.base.errors import NeiQinError
+from neiqin.core.issues import Issue
+from neiqin.core.ledger import CellProblem, Ledger, convert_cell, display, norm_header, read_ledger
+from neiqin.core.marks import clear_marks, mark_issues
+from neiqin.core.schema import ledger_model
+from neiqin.core.sheetio import append_rows, delete_rows, ensure_ledger_sheet, output_sheet, row_runs, write_cells
 from validators.archive import DIGEST_FIELDS, digest, line_values
 from validators.orders import CLOSED_STATUSES, OrderRow, line_keys
 

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Literal
 
 import xlwings as xw
 
-from neiqin.config import Settings, load_settings
-from neiqin.errors import NeiQinError
-from neiqin.issues import Issue
-from neiqin.store import Store, current_user, open_store
+from neiqin.base.errors import NeiQinError
+from neiqin.core.config import Settings, load_settings
+from neiqin.core.issues import Issue
+from neiqin.core.store import Store, current_user, open_store
 
 if TYPE_CHECKING:
-    from neiqin.marks import MarkResult
+    from neiqin.core.marks import MarkResult
 
 log = logging.getLogger("neiqin.actions")
 
@@ -184,7 +184,7 @@ def get(action_id: str) -> Action:
 
 
 def _log_bug(action_id: str) -> str:
-    from neiqin.logs import setup
+    from neiqin.base.logs import setup
 
     try:
         where = str(setup())

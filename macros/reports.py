@@ -1,6 +1,6 @@
 """Periodic sales reports (regulation 二.3 / 三.3 / 四.3): 日报、周报、月报 tabs.
 
-The figures come from :mod:`neiqin.reports` (one engine for the tabs, ``neiqin report``
+The figures come from :mod:`neiqin.core.reports` (one engine for the tabs, ``neiqin report``
 and the worksheet functions); this module only lays them out for a manager: headline
 figures against the previous period and last year, 波动说明, breakdowns, top 10s, a
 12-period trend and revenue by region as native charts, and 数据核对 — a report that
@@ -19,9 +19,9 @@ from typing import Any
 import pandas as pd
 import xlwings as xw
 
-from neiqin.errors import NeiQinError
-from neiqin.report_sources import ReportInputError, read_workbook
-from neiqin.reports import (
+from neiqin.base.errors import NeiQinError
+from neiqin.core.report_sources import ReportInputError, read_workbook
+from neiqin.core.reports import (
     MEASURES,
     PERIOD_LABELS,
     REPORT_NAMES,
@@ -33,7 +33,7 @@ from neiqin.reports import (
     period_words,
     ratio,
 )
-from neiqin.sheetio import joined_addresses, print_setup
+from neiqin.core.sheetio import joined_addresses, print_setup
 
 from .registry import Context, Summary, action, get
 

@@ -12,7 +12,7 @@ __all__ = ["__version__", "count_calls", "headless_caller", "open_book"]
 def __getattr__(name: str) -> Any:
     # Lazy, so that `neiqin` starts reading a workbook before xlwings and pandas load.
     if name in ("count_calls", "headless_caller", "open_book"):
-        from . import engine
+        from neiqin import engine
 
         return getattr(engine, name)
     raise AttributeError(name)

@@ -1,5 +1,5 @@
 """``python -m neiqin`` = the ``neiqin`` command."""
 
-from .cli import entry
+from neiqin.app.cli import entry
 
 entry()

@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from neiqin.addin import ensure_import_path
+from neiqin.base.addin import ensure_import_path
 
 ensure_import_path()
 
@@ -30,7 +30,7 @@ def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     monkeypatch.setenv("NEIQIN_DB", str(home / "neiqin.db"))
     monkeypatch.setenv("NEIQIN_LOG", str(home / "neiqin.log"))
     monkeypatch.setenv("NEIQIN_CONFIG", str(home / "config.toml"))
-    from neiqin import store
+    from neiqin.core import store
 
     store._STORES.clear()
     return home
@@ -275,7 +275,7 @@ def order_workbook(
 ) -> Path:
     """A workbook laid out as NeiQin.xlsm (Excel tables, dropdowns …) holding these ledgers."""
     import macros
-    from neiqin.build import write_ledger_sheets
+    from neiqin.app.build import write_ledger_sheets
 
     wb = openpyxl.Workbook()
     data = {"orders": list(orders), "customers": list(customers), "products": list(products), **ledgers}
@@ -287,8 +287,8 @@ def order_workbook(
 
 def ledger_rows(path: Path, name: str) -> list[dict[str, Any]]:
     """A ledger of a file as dicts by field (values as read), in sheet order."""
+    from neiqin.core.ledger import read_ledger
     from neiqin.engine import open_book
-    from neiqin.ledger import read_ledger
 
     ledger = read_ledger(open_book(path, engine="headless"), name)
     return [{f: ledger.raw[f][p] for f in ledger.columns} | {"_row": r} for p, r in enumerate(ledger.rows)]

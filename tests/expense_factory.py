@@ -102,7 +102,7 @@ def make_expense_form(**overrides: Any) -> dict[str, Any]:
 def expense_workbook(path: Path, forms: list[dict[str, Any]], **ledgers: list[dict[str, Any]]) -> Path:
     """A workbook laid out as NeiQin.xlsm (报销标准, 城市级别 with their defaults) holding these forms."""
     import macros
-    from neiqin.build import write_ledger_sheets
+    from neiqin.app.build import write_ledger_sheets
 
     wb = openpyxl.Workbook()
     write_ledger_sheets(wb, macros.actions(), data={"expense_forms": forms, **ledgers})
@@ -133,10 +133,10 @@ def form_file(path: Path, form: dict[str, Any], *, standards: bool = True, inser
 
     ``insert_rows`` inserts blank rows above the form's header fields, as a clerk might.
     """
-    from neiqin.addin import templates_dir
-    from neiqin.forms import cities_range, write_expense_form
-    from neiqin.schema import ledger_model
-    from neiqin.sheets import load_layouts, write_ledger
+    from neiqin.base.addin import templates_dir
+    from neiqin.core.forms import cities_range, write_expense_form
+    from neiqin.core.schema import ledger_model
+    from neiqin.core.sheets import load_layouts, write_ledger
 
     wb = openpyxl.Workbook()
     ws = write_expense_form(wb, form, name=form.get("sheet", "费用报销单"), cities_ref=cities_range(5))
@@ -154,7 +154,7 @@ def form_file(path: Path, form: dict[str, Any], *, standards: bool = True, inser
 
 def checked(path: Path, today: dt.date = TODAY, store: Any = None) -> list[Any]:
     """Every issue of every form of a file (read through the headless engine)."""
-    from neiqin.config import Settings
+    from neiqin.core.config import Settings
     from neiqin.engine import open_book
     from validators.expenses import validate_forms
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from neiqin import addin
-from neiqin.store import Store, StoreError, database_url, open_store
+from neiqin.base import addin
+from neiqin.core.store import Store, StoreError, database_url, open_store
 
 from .conftest import make_order_row, write_orders
 from .test_cli import neiqin
@@ -64,8 +64,8 @@ def test_unusable_database_is_a_user_error(tmp_path: Path) -> None:
 
 def test_failed_and_buggy_actions_are_logged_not_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import macros
+    from neiqin.base.logs import log_file, setup
     from neiqin.engine import open_book
-    from neiqin.logs import log_file, setup
 
     setup()
     from .conftest import write_sheet

@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from neiqin.cli import main
-from neiqin.marks import RESULT_SHEET
+from neiqin.app.cli import main
+from neiqin.core.marks import RESULT_SHEET
 
 from .conftest import make_order_row, write_orders, write_sheet
 
@@ -182,7 +182,7 @@ def test_version() -> None:
 
 def test_action_log_written_for_cli_runs(broken: Path, isolated: Path) -> None:
     main(["run", "validate_orders", str(broken), "--today", "2026-11-26"])
-    from neiqin.store import open_store
+    from neiqin.core.store import open_store
 
     (row,) = open_store().actions()
     assert row["action"] == "validate_orders"

@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from neiqin.cli import main
-from neiqin.demo import FILE_NAME, generate
-from neiqin.marks import FILLS, RESULT_SHEET
+from neiqin.app.cli import main
+from neiqin.app.demo import FILE_NAME, generate
+from neiqin.core.marks import FILLS, RESULT_SHEET
 
 from .conftest import ledger_rows, libreoffice_convert, needs_libreoffice
 
@@ -56,7 +56,7 @@ def test_demo_has_a_year_of_orders_customers_products_and_marks(demo: Path) -> N
 
 
 def test_demo_shows_the_whole_order_cycle(demo: Path) -> None:
-    from neiqin.config import Settings
+    from neiqin.core.config import Settings
 
     statuses = {r["status"] for r in ledger_rows(demo, "orders") + ledger_rows(demo, "archive")}
     assert set(Settings().order_statuses) <= statuses  # every status, 待确认 … 已完成, 已取消, 暂停
@@ -115,7 +115,7 @@ def test_libreoffice_opens_the_demo_and_shows_the_marks(demo: Path, tmp_path: Pa
 
 
 def test_demo_has_a_clean_claim_a_faulty_one_and_a_sealed_copy(demo: Path) -> None:
-    from neiqin.seal import verify_file
+    from neiqin.core.seal import verify_file
 
     wb = openpyxl.load_workbook(demo)
     assert {"费用报销单", "费用报销单(2)", "报销登记", "报销标准", "城市级别", "报销进度"} <= set(wb.sheetnames)

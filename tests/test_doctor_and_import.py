@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from neiqin import doctor
-from neiqin.build import build
-from neiqin.cli import main
+from neiqin.app import doctor
+from neiqin.app.build import build
+from neiqin.app.cli import main
+from neiqin.app.importer import import_ledger
 from neiqin.engine import open_book
-from neiqin.importer import import_ledger
 from validators.orders import OrderRow
 
 from .conftest import TODAY, write_sheet

@@ -14,7 +14,7 @@ import xlwings as xw
 
 import neiqin
 from neiqin.engine import EngineError, headless_caller, is_headless, open_book
-from neiqin.ooxml import error_cells
+from neiqin.engine.ooxml import error_cells
 
 from .conftest import UI_REL, write_sheet
 
@@ -240,7 +240,7 @@ def test_theme_colours_read_as_rgb(tmp_path: Path) -> None:
 
 
 def test_prefetched_book_reads_the_same(book_file: Path) -> None:
-    from neiqin import prefetch
+    from neiqin.engine import prefetch
 
     direct = open_book(book_file).sheets[0].used_range.options(err_to_str=True).value
     for book in list(xw.engines["neiqin"].apps.active.books):
@@ -251,7 +251,7 @@ def test_prefetched_book_reads_the_same(book_file: Path) -> None:
 
 
 def test_file_changed_after_prefetch_is_read_fresh(book_file: Path) -> None:
-    from neiqin import prefetch
+    from neiqin.engine import prefetch
 
     prefetch.start(book_file)
     wb = openpyxl.load_workbook(book_file)

@@ -13,11 +13,11 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import PatternFill
 
 import macros
-from neiqin import seal
-from neiqin.cli import main
+from neiqin.app.cli import main
+from neiqin.core import seal
+from neiqin.core.rmb import to_upper
+from neiqin.core.store import open_store
 from neiqin.engine import open_book
-from neiqin.rmb import to_upper
-from neiqin.store import open_store
 
 from .expense_factory import TODAY, D, checked, expense_workbook, form_file, label_value, make_expense_form, make_line
 

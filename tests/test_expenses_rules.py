@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from neiqin.issues import Code
+from neiqin.core.issues import Code
 
 from .expense_factory import D, checked, form_file, make_expense_form, make_line
 
@@ -25,7 +25,7 @@ def found(tmp_path: Path, form: dict[str, Any], **kwargs: Any) -> set[tuple[str,
 
 def one_line_form(gross: float, **line: Any) -> dict[str, Any]:
     """A form with one 无发票 line of ``gross`` (no tax, no limit), totals consistent."""
-    from neiqin.rmb import to_upper
+    from neiqin.core.rmb import to_upper
 
     item = make_line(
         category="其他", kind="无发票", code=None, number=None, net=None, rate=None, tax=None, gross=gross, note="杂费"
@@ -190,7 +190,7 @@ def test_tax(tmp_path: Path, line: dict[str, Any], expected: set[tuple[str, str]
     ],
 )
 def test_upper_case_total(tmp_path: Path, amount: float, upper: str | None, expected: str | None) -> None:
-    from neiqin.rmb import to_upper
+    from neiqin.core.rmb import to_upper
 
     form = one_line_form(amount)
     form["total_upper"] = upper
@@ -246,7 +246,7 @@ def test_invoice_dates(tmp_path: Path, date: Any, expected: set[tuple[str, str]]
 
 
 def limit_form(*lines: dict[str, Any], rank: str = "员工") -> dict[str, Any]:
-    from neiqin.rmb import to_upper
+    from neiqin.core.rmb import to_upper
 
     total = round(sum(line["gross"] for line in lines), 2)
     return make_expense_form(

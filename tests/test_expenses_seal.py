@@ -12,10 +12,10 @@ import openpyxl
 import pytest
 
 import macros
-from neiqin import seal
-from neiqin.cli import main
+from neiqin.app.cli import main
+from neiqin.core import seal
+from neiqin.core.store import open_store
 from neiqin.engine import open_book
-from neiqin.store import open_store
 from validators.expenses import read_form
 
 from .conftest import libreoffice_convert, needs_libreoffice

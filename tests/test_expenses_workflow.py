@@ -13,9 +13,9 @@ import pytest
 
 import macros
 import neiqin
-from neiqin.cli import main
+from neiqin.app.cli import main
+from neiqin.core.store import open_store
 from neiqin.engine import open_book
-from neiqin.store import open_store
 from validators.expenses import TRANSITIONS, transition
 
 from .conftest import ledger_rows
@@ -86,7 +86,7 @@ def test_a_refused_status_change_says_why(old: str, new: str, why: str) -> None:
 
 
 def test_every_status_has_its_transitions() -> None:
-    from neiqin.config import Settings
+    from neiqin.core.config import Settings
 
     assert set(Settings().claim_statuses) == {s for s in TRANSITIONS if s}
 
@@ -162,7 +162,7 @@ def test_return_writes_the_reasons_for_the_claimant(tmp_path: Path) -> None:
 
 
 def test_submit_to_finance_seals_only_prereviewed_forms(tmp_path: Path) -> None:
-    from neiqin.seal import verify_file
+    from neiqin.core.seal import verify_file
 
     path = expense_workbook(tmp_path / "w.xlsx", [make_expense_form()])
     assert "没有处于这一环节" in run(path, "submit_to_finance").message  # not pre-reviewed yet
@@ -251,7 +251,7 @@ def test_workbook_calls_do_not_grow_with_lines(tmp_path: Path) -> None:
     def calls(n: int) -> int:
         lines = [make_line(category="其他", kind="无发票", code=None, number=None, net=None, rate=None, tax=None,
                            gross=10.0, note="杂费", days=None) for _ in range(n)]  # fmt: skip
-        from neiqin.rmb import to_upper
+        from neiqin.core.rmb import to_upper
 
         form = make_expense_form(
             claim_id=f"BX26110{n:02d}", lines=lines, attachments=0, total=10.0 * n, total_upper=to_upper(10 * n)

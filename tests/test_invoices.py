@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from neiqin.invoices import (
+from neiqin.core.invoices import (
     INVOICE_KINDS,
     KIND_DIGITAL,
     KIND_GENERAL,

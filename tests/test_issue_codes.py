@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from neiqin.issues import CODES, Code, Issue, docs_markdown, make_issue
+from neiqin.core.issues import CODES, Code, Issue, docs_markdown, make_issue
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "issue-codes.md"
 
@@ -28,7 +28,9 @@ def test_codes_are_unique() -> None:
 
 
 def test_docs_are_generated_from_the_table() -> None:
-    assert DOCS.read_text(encoding="utf-8") == docs_markdown(), "run: python -m neiqin.issues > docs/issue-codes.md"
+    assert DOCS.read_text(encoding="utf-8") == docs_markdown(), (
+        "run: python -m neiqin.core.issues > docs/issue-codes.md"
+    )
     for code in Code:
         assert f"`{code.value}`" in DOCS.read_text(encoding="utf-8")
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from neiqin.core.issues import Code
+from neiqin.core.ledger import CellProblem, LedgerError, norm_header, parse_date, parse_number, read_ledger
 from neiqin.engine import open_book
-from neiqin.issues import Code
-from neiqin.ledger import CellProblem, LedgerError, norm_header, parse_date, parse_number, read_ledger
 
 from .conftest import ORDER_HEADERS, make_order_row, order_values, write_orders, write_sheet
 

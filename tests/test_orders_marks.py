@@ -10,8 +10,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
 import macros
+from neiqin.core.marks import FILLS, NOTE_TITLE, REGISTRY_SHEET, RESULT_SHEET
 from neiqin.engine import headless_caller, open_book
-from neiqin.marks import FILLS, NOTE_TITLE, REGISTRY_SHEET, RESULT_SHEET
 
 from .conftest import TODAY, cells, make_order_row, write_orders
 

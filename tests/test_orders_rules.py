@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 import validators
-from neiqin.config import Settings
+from neiqin.core.config import Settings
+from neiqin.core.issues import Code
+from neiqin.core.ledger import parse_ledger
 from neiqin.engine import open_book
-from neiqin.issues import Code
-from neiqin.ledger import parse_ledger
 from validators.orders import OrderRow, check
 
 from .conftest import ORDER_HEADERS, TODAY, make_order_row, order_values, write_orders

@@ -11,9 +11,9 @@ import pytest
 
 import macros
 import neiqin
+from neiqin.core.issues import Code
+from neiqin.core.store import open_store
 from neiqin.engine import open_book
-from neiqin.issues import Code
-from neiqin.store import open_store
 from validators.orders import transition_problem
 
 from .conftest import TODAY, ledger_rows, make_order_row, order_workbook
@@ -379,7 +379,7 @@ def test_archive_moves_lines_without_losing_or_doubling(finished: Path) -> None:
 
 
 def test_tampering_with_an_archived_line_is_detected(finished: Path) -> None:
-    from neiqin.cli import main
+    from neiqin.app.cli import main
 
     run(finished, "archive_orders")
     assert main(["validate", str(finished), "--ledger", "archive"]) == 0
@@ -391,7 +391,7 @@ def test_tampering_with_an_archived_line_is_detected(finished: Path) -> None:
 
 
 def test_archive_is_safe_to_retry_after_a_failure(finished: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from neiqin.store import Store
+    from neiqin.core.store import Store
 
     def broken(self, *args, **kwargs):
         raise RuntimeError("database went away")

@@ -13,11 +13,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import GradientFill, PatternFill, Protection
 
 import macros
-from neiqin import ooxml
-from neiqin.cli import main
-from neiqin.engine import EngineError, open_book
-from neiqin.marks import NOTE_TITLE, REGISTRY_SHEET
-from neiqin.sheetio import as_text
+from neiqin.app.cli import main
+from neiqin.core.marks import NOTE_TITLE, REGISTRY_SHEET
+from neiqin.core.sheetio import as_text
+from neiqin.engine import EngineError, ooxml, open_book
 
 from .conftest import TODAY, XLWINGS_XLSM, make_order_row, order_workbook, write_orders
 
@@ -677,7 +676,7 @@ def test_a_clerks_own_sheet_named_like_a_report_is_not_wiped(tmp_path: Path) -> 
 
 
 def test_text_formatted_cells_get_text_as_written(tmp_path: Path) -> None:
-    from neiqin.sheetio import write_cells
+    from neiqin.core.sheetio import write_cells
 
     path = tmp_path / "t.xlsx"
     wb = openpyxl.Workbook()

@@ -15,11 +15,11 @@ import pytest
 from openpyxl.worksheet.table import TableColumn
 
 import macros
-from neiqin.cli import main
+from neiqin.app.cli import main
+from neiqin.core.issues import Code
+from neiqin.core.ledger import CellProblem, norm_header, parse_number, parse_text, read_ledger
+from neiqin.core.store import open_store
 from neiqin.engine import open_book
-from neiqin.issues import Code
-from neiqin.ledger import CellProblem, norm_header, parse_number, parse_text, read_ledger
-from neiqin.store import open_store
 
 from .conftest import ORDER_HEADERS, TODAY, ledger_rows, make_order_row, order_values, order_workbook, write_orders
 
@@ -396,7 +396,7 @@ def test_long_numeric_order_ids_are_reported_not_merged(tmp_path: Path) -> None:
     ],
 )
 def test_headers_with_a_unit_after_a_slash(header: str, field: str | None) -> None:
-    from neiqin.ledger import _lookup
+    from neiqin.core.ledger import _lookup
     from validators.orders import OrderRow
 
     assert _lookup(OrderRow.columns()).get(norm_header(header)) == field
@@ -489,7 +489,7 @@ def test_archiving_the_first_of_two_split_lines_moves_the_second_ones_memory(tmp
 
 
 def test_repeated_customer_and_product_keys_point_at_the_first_line() -> None:
-    from neiqin.ledger import parse_ledger
+    from neiqin.core.ledger import parse_ledger
     from validators import customers, products
 
     found = customers.check(

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from neiqin.rmb import parse_upper, same_amount, to_upper
+from neiqin.core.rmb import parse_upper, same_amount, to_upper
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SEED = 20240601

@@ -16,8 +16,7 @@ from oletools.olevba import VBA_Parser
 from openpyxl.utils import get_column_letter
 
 import macros
-from neiqin.addin import addin_root, templates_dir
-from neiqin.build import (
+from neiqin.app.build import (
     SOURCE_ONLY_VBA_PROJECT,
     UI_NS,
     UI_PART,
@@ -27,8 +26,9 @@ from neiqin.build import (
     build_all,
     check_ribbon,
 )
+from neiqin.base.addin import addin_root, templates_dir
+from neiqin.core.marks import RESULT_SHEET
 from neiqin.engine import open_book
-from neiqin.marks import RESULT_SHEET
 from validators.orders import OrderRow
 
 from .conftest import TODAY, libreoffice_convert, make_order_row, needs_libreoffice, order_values
@@ -168,8 +168,8 @@ def test_headless_actions_run_on_the_built_workbook(built: Path, tmp_path: Path)
     start = table.header_row_range.row + 1
     sheet.range((start, 1)).value = rows
     table.resize(sheet.range(table.header_row_range[0, 0], sheet.range((start + 1, WIDTH))))
-    from neiqin.ledger import read_ledger
-    from neiqin.sheetio import append_rows
+    from neiqin.core.ledger import read_ledger
+    from neiqin.core.sheetio import append_rows
 
     from .conftest import CUSTOMERS, PRODUCTS
 
@@ -205,7 +205,7 @@ def test_libreoffice_opens_sees_sheets_and_vba_and_exports_pdf(built: Path, tmp_
 
 
 def test_build_command_writes_both_files(tmp_path: Path) -> None:
-    from neiqin.cli import main
+    from neiqin.app.cli import main
 
     assert main(["build", "--out", str(tmp_path)]) == 0
     assert (tmp_path / "NeiQin.xlsm").exists() and (tmp_path / "NeiQin.xlam").exists()

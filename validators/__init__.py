@@ -6,17 +6,17 @@
 
 from __future__ import annotations
 
-__neiqin__ = True  # marks NeiQin's own package (see neiqin.addin)
+__neiqin__ = True  # marks NeiQin's own package (see neiqin.base.addin)
 
 import datetime as dt
 import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from neiqin.config import Settings
-from neiqin.issues import Issue
-from neiqin.ledger import Ledger, read_ledger
-from neiqin.schema import ledger_model
+from neiqin.core.config import Settings
+from neiqin.core.issues import Issue
+from neiqin.core.ledger import Ledger, read_ledger
+from neiqin.core.schema import ledger_model
 
 from . import archive, changes, customers, expenses, orders, products, tasks  # noqa: F401  (register the ledgers)
 
@@ -26,7 +26,7 @@ FORMS = ("expenses",)
 if TYPE_CHECKING:
     import xlwings as xw
 
-    from neiqin.store import Store
+    from neiqin.core.store import Store
 
 
 @dataclass

@@ -7,10 +7,10 @@ import hashlib
 import json
 from typing import Any, ClassVar
 
-from neiqin.config import Settings
-from neiqin.issues import Code, Issue, sort_issues
-from neiqin.ledger import Ledger
-from neiqin.schema import LedgerInfo, column, register_ledger
+from neiqin.core.config import Settings
+from neiqin.core.issues import Code, Issue, sort_issues
+from neiqin.core.ledger import Ledger
+from neiqin.core.schema import LedgerInfo, column, register_ledger
 
 from .orders import OrderRow
 

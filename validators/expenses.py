@@ -21,17 +21,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from neiqin import invoices, rmb
-from neiqin.checks import check_columns
-from neiqin.config import Settings
-from neiqin.issues import Code, Issue, make_issue, sort_issues
-from neiqin.ledger import CellProblem, Ledger, convert_cell, display, money, norm_header
-from neiqin.schema import LedgerInfo, LedgerRow, column, register_ledger
+from neiqin.core import invoices, rmb
+from neiqin.core.checks import check_columns
+from neiqin.core.config import Settings
+from neiqin.core.issues import Code, Issue, make_issue, sort_issues
+from neiqin.core.ledger import CellProblem, Ledger, convert_cell, display, money, norm_header
+from neiqin.core.schema import LedgerInfo, LedgerRow, column, register_ledger
 
 if TYPE_CHECKING:
     import xlwings as xw
 
-    from neiqin.store import Store
+    from neiqin.core.store import Store
 
 FORM_PREFIX = "费用报销单"
 RULES_VERSION = "费用报销规则 2026.1"
@@ -406,7 +406,7 @@ def form_sheet_names(book: xw.Book) -> list[str]:
 
 def read_form(book: xw.Book, name: str) -> ExpenseForm:
     """One form: its used range in one read."""
-    from neiqin.ledger import merged_areas
+    from neiqin.core.ledger import merged_areas
 
     sheet = book.sheets[name]
     used = sheet.used_range
@@ -1087,7 +1087,7 @@ def validate_forms(
     skip_blank: bool = True,
 ) -> FormsResult:
     """Read and check every 费用报销单 of ``book`` (or the ``sheets`` given); read-only."""
-    from neiqin.ledger import LedgerError
+    from neiqin.core.ledger import LedgerError
 
     settings = settings or Settings()
     today = today or dt.date.today()

@@ -17,12 +17,12 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from neiqin.checks import check_columns
-from neiqin.config import Settings
-from neiqin.issues import Code, Issue, sort_issues
-from neiqin.ledger import Ledger, display, money
-from neiqin.perf import gc_paused
-from neiqin.schema import LedgerInfo, LedgerRow, column, register_ledger
+from neiqin.base.perf import gc_paused
+from neiqin.core.checks import check_columns
+from neiqin.core.config import Settings
+from neiqin.core.issues import Code, Issue, sort_issues
+from neiqin.core.ledger import Ledger, display, money
+from neiqin.core.schema import LedgerInfo, LedgerRow, column, register_ledger
 
 DATE = "yyyy-mm-dd"
 MONEY = "¥#,##0.00"

@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import ClassVar
 
-from neiqin.checks import check_columns, check_unique
-from neiqin.config import Settings
-from neiqin.issues import Issue, sort_issues
-from neiqin.ledger import Ledger
-from neiqin.perf import gc_paused
-from neiqin.schema import LedgerInfo, LedgerRow, column, register_ledger
+from neiqin.base.perf import gc_paused
+from neiqin.core.checks import check_columns, check_unique
+from neiqin.core.config import Settings
+from neiqin.core.issues import Issue, sort_issues
+from neiqin.core.ledger import Ledger
+from neiqin.core.schema import LedgerInfo, LedgerRow, column, register_ledger
 
 MONEY = "¥#,##0.00"
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-__neiqin__ = True  # marks NeiQin's own package (see neiqin.addin)
+__neiqin__ = True  # marks NeiQin's own package (see neiqin.base.addin)
 
-from neiqin.addin import ensure_import_path
+from neiqin.base.addin import ensure_import_path
 
 ensure_import_path()  # NeiQin's validators/ before any look-alike package
 

@@ -16,9 +16,9 @@ from typing import Literal
 
 import xlwings as xw
 
-from . import headless
-from .calls import count_calls
-from .headless import ENGINE_NAME, EngineError
+from neiqin.engine import headless
+from neiqin.engine.calls import count_calls
+from neiqin.engine.headless import ENGINE_NAME, EngineError
 
 __all__ = [
     "ENGINE_NAME",

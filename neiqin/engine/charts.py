@@ -20,10 +20,10 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.utils import get_column_letter
 from xlwings import base_classes
 
-from .calls import instrumented
+from neiqin.engine.calls import instrumented
 
 if TYPE_CHECKING:
-    from .headless import Range, Sheet
+    from neiqin.engine.headless import Range, Sheet
 
 POINTS_PER_CM = 72 / 2.54
 DEFAULT_COLUMN_POINTS = 48.0  # 8.43 characters
@@ -46,7 +46,7 @@ def _new(chart_type: str) -> Any:
         return chart
     if chart_type == "pie":
         return PieChart()
-    from .headless import EngineError
+    from neiqin.engine.headless import EngineError
 
     raise EngineError(
         f"无界面模式暂不支持图表类型 {chart_type}"

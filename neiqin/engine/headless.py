@@ -32,11 +32,11 @@ from xlwings import base_classes
 from xlwings.utils import col_name as get_column_letter
 from xlwings.utils import column_to_number
 
-from .. import ooxml as package
-from .. import prefetch
-from ..errors import NeiQinError
-from ..perf import gc_paused
-from .calls import instrumented
+from neiqin.base.errors import NeiQinError
+from neiqin.base.perf import gc_paused
+from neiqin.engine import ooxml as package
+from neiqin.engine import prefetch
+from neiqin.engine.calls import instrumented
 
 log = logging.getLogger(__name__)
 
@@ -1168,7 +1168,7 @@ class Sheet(base_classes.Sheet):
 
     @property
     def charts(self) -> Any:
-        from .charts import Charts
+        from neiqin.engine.charts import Charts
 
         return Charts(self)
 
@@ -1244,7 +1244,7 @@ class Sheet(base_classes.Sheet):
         """NeiQin extension (not xlwings API, not counted): every merged area as (row1, col1, row2, col2), 1-based.
 
         Read from the sheet's XML (a byte search, no second parse) unless openpyxl already holds
-        the sheet; neiqin.ledger uses it to read a vertically merged 订单编号 on each of its rows.
+        the sheet; neiqin.core.ledger uses it to read a vertically merged 订单编号 on each of its rows.
         """
         st = self._st
         if st.ws is not None:

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils import get_column_letter
 
-from .issues import Issue, sort_issues
-from .sheetio import as_text, check_generated, joined_addresses, print_setup
+from neiqin.core.issues import Issue, sort_issues
+from neiqin.core.sheetio import as_text, check_generated, joined_addresses, print_setup
 
 if TYPE_CHECKING:
     import xlwings as xw

@@ -25,8 +25,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .config import Settings
-from .schema import ColumnSpec, LedgerRow
+from neiqin.core.config import Settings
+from neiqin.core.schema import ColumnSpec, LedgerRow
 
 HEADER_FILL = PatternFill("solid", fgColor="FFDDEBF7")
 TITLE_FONT = Font(bold=True, size=14)

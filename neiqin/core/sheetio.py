@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import xlwings as xw
 
-    from .ledger import Ledger
-    from .schema import LedgerRow
+    from neiqin.core.ledger import Ledger
+    from neiqin.core.schema import LedgerRow
 
 HEADER_COLOR = "#DDEBF7"
 log = logging.getLogger(__name__)
@@ -200,7 +200,7 @@ def check_generated(sheet: xw.Sheet, header: Sequence[str], row: int = 4) -> Non
     used = sheet.used_range
     if used.shape == (1, 1) and sheet.range("A1").value is None:
         return  # empty
-    from .errors import NeiQinError
+    from neiqin.base.errors import NeiQinError
 
     raise NeiQinError(
         f"工作簿里已有名为『{sheet.name}』的工作表，但它不是 NeiQin 生成的（第 {row} 行不是 NeiQin 的表头），"

@@ -37,12 +37,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import quote_sheetname
 
-from . import __version__
-from .addin import load_macros, templates_dir
-from .config import Settings
-from .errors import NeiQinError
-from .ooxml import CT_NS, REL_NS, WORKBOOK_CT
-from .sheets import fit_to_page_width
+from neiqin import __version__
+from neiqin.base.addin import load_macros, templates_dir
+from neiqin.base.errors import NeiQinError
+from neiqin.core.config import Settings
+from neiqin.core.sheets import fit_to_page_width
+from neiqin.engine.ooxml import CT_NS, REL_NS, WORKBOOK_CT
 
 UI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 UI_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
@@ -216,9 +216,9 @@ def write_ledger_sheets(
     The same layout serves NeiQin.xlsm (empty ledgers) and the demo (a company's data).
     Returns the sheet names in order.
     """
-    from .forms import FORM_SHEET, cities_range, write_expense_form
-    from .schema import ledger_model
-    from .sheets import load_layouts, write_ledger, write_lists, write_settings
+    from neiqin.core.forms import FORM_SHEET, cities_range, write_expense_form
+    from neiqin.core.schema import ledger_model
+    from neiqin.core.sheets import load_layouts, write_ledger, write_lists, write_settings
 
     settings = settings or Settings()
     layouts = load_layouts(templates_dir() / "sheets")
@@ -369,7 +369,7 @@ def build_all(folder: Path) -> list[Path]:
 
 def default_folder() -> Path:
     """``workbook/`` of the project (a checkout) or the current folder."""
-    from .addin import addin_root
+    from neiqin.base.addin import addin_root
 
     root = addin_root()
     return root / "workbook" if (root / "pyproject.toml").exists() else Path.cwd()

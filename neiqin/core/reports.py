@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from pydantic import create_model
 
-from .issues import Code, Issue, make_issue
-from .schema import LedgerInfo, LedgerRow, column
+from neiqin.core.issues import Code, Issue, make_issue
+from neiqin.core.schema import LedgerInfo, LedgerRow, column
 
 Period = Literal["day", "week", "month"]
 PERIODS: tuple[Period, ...] = ("day", "week", "month")
@@ -91,7 +91,7 @@ TOLERANCE = 0.005  # yuan: what "equal" means when money is compared
 
 def _report_model() -> type[LedgerRow]:
     """The report's row model: the order ledger's columns (headers and synonyms) plus 毛利."""
-    from .addin import load_validators
+    from neiqin.base.addin import load_validators
 
     OrderRow = load_validators().orders.OrderRow
 
@@ -401,7 +401,7 @@ def parse_period(value: Any, period: Period | None = None) -> tuple[Period, dt.d
         if period not in (None, "month"):
             raise ValueError(f"『{text}』是一个月份；{PERIOD_LABELS[period]}报请给出具体日期，如 {text}-01")
         return "month", start
-    from .ledger import parse_date
+    from neiqin.core.ledger import parse_date
 
     try:
         day = parse_date(text)

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from .errors import NeiQinError
+from neiqin.base.errors import NeiQinError
 
 metadata = MetaData()
 

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .issues import Code, Issue
-from .ledger import Ledger, display
+from neiqin.core.issues import Code, Issue
+from neiqin.core.ledger import Ledger, display
 
 if TYPE_CHECKING:
-    from .config import Settings
+    from neiqin.core.config import Settings
 
 FORMULA_TEXT = re.compile(r"^[\t\r]*([=+\-@])\s*[A-Za-z_(]")
 _STARTS = tuple("\x00" + c for c in "=+-@\t\r")

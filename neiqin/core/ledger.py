@@ -29,16 +29,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .errors import NeiQinError
-from .issues import CODES, Code, Issue, make_issue
-from .ooxml import ERROR_VALUES
-from .perf import gc_paused
-from .schema import ColumnSpec, LedgerRow, ledger_model
+from neiqin.base.errors import NeiQinError
+from neiqin.base.perf import gc_paused
+from neiqin.core.issues import CODES, Code, Issue, make_issue
+from neiqin.core.schema import ColumnSpec, LedgerRow, ledger_model
+from neiqin.engine.ooxml import ERROR_VALUES
 
 if TYPE_CHECKING:
     import xlwings as xw
 
-    from .config import Settings
+    from neiqin.core.config import Settings
 
 ERRORS = frozenset(ERROR_VALUES)
 log = logging.getLogger(__name__)
@@ -480,7 +480,7 @@ def find_sheet(book: xw.Book, model: type[LedgerRow], scan_rows: int = 20) -> xw
 
 
 def _other_ledger_sheets(name: str) -> set[str]:
-    from .schema import _LEDGERS
+    from neiqin.core.schema import _LEDGERS
 
     return {
         norm_header(n)

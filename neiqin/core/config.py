@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import NeiQinError
-from .issues import Issue
+from neiqin.base.errors import NeiQinError
+from neiqin.core.issues import Issue
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -203,7 +203,7 @@ def load_settings(book: xw.Book | None = None) -> tuple[Settings, list[Issue]]:
 def _apply_sheet(settings: Settings, book: xw.Book) -> list[Issue]:
     if SETTINGS_SHEET not in [s.name for s in book.sheets]:
         return []
-    from .issues import Code, make_issue
+    from neiqin.core.issues import Code, make_issue
 
     sheet = book.sheets[SETTINGS_SHEET]
     used = sheet.used_range

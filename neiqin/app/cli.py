@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__
+from neiqin import __version__
 
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 
@@ -255,19 +255,19 @@ def _fail(message: str, code: int = EXIT_UNUSABLE) -> int:
 
 
 def _bug(exc: BaseException) -> int:
-    from .logs import setup
+    from neiqin.base.logs import setup
 
     try:
         where = str(setup())
     except OSError:
         where = "（无法写日志文件）"
-    logging.getLogger("neiqin.cli").exception("unexpected error")
+    logging.getLogger("neiqin.app.cli").exception("unexpected error")
     return _fail(f"内部错误（{exc.__class__.__name__}），未完成；详细信息已写入 {where}", EXIT_BUG)
 
 
 def _open(path: str) -> Any:
-    from .engine import open_book
-    from .errors import NeiQinError
+    from neiqin.base.errors import NeiQinError
+    from neiqin.engine import open_book
 
     p = Path(path)
     if not p.exists():
@@ -278,10 +278,10 @@ def _open(path: str) -> Any:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from . import addin
-    from .config import load_settings
-    from .issues import has_errors, sort_issues
-    from .schema import ledger_model, ledger_names
+    from neiqin.base import addin
+    from neiqin.core.config import load_settings
+    from neiqin.core.issues import has_errors, sort_issues
+    from neiqin.core.schema import ledger_model, ledger_names
 
     addin.ensure_import_path()
     known = [*ledger_names(), "expenses"]  # expenses: the 费用报销单 forms
@@ -290,7 +290,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     book = _open(args.file)
     settings, setting_issues = load_settings(book)
     if args.sheet and args.mark and args.ledger != "expenses":
-        from .ledger import find_sheet
+        from neiqin.core.ledger import find_sheet
 
         found = find_sheet(book, ledger_model(args.ledger), settings.header_scan_rows).name
         if found != args.sheet:
@@ -327,7 +327,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _status_store(settings: Any) -> Any:
     """The store whose recorded statuses validation compares with; None when there is none yet (not created)."""
-    from .store import database_url, open_store
+    from neiqin.core.store import database_url, open_store
 
     url = database_url(settings.db)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
@@ -351,8 +351,8 @@ def _print_save_warnings(book: Any, source: str | None = None) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from . import addin
-    from .engine import headless_caller
+    from neiqin.base import addin
+    from neiqin.engine import headless_caller
 
     macros = addin.load_macros()
     macros.get(args.action)
@@ -374,8 +374,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from . import reports
-    from .report_sources import ReportInputError, read_file
+    from neiqin.core import reports
+    from neiqin.core.report_sources import ReportInputError, read_file
 
     try:
         by = reports.resolve_by(args.by)
@@ -425,7 +425,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _print_report(document: dict[str, Any], by: str | None) -> None:
-    from .reports import BY_FIELDS
+    from neiqin.core.reports import BY_FIELDS
 
     def money(v: Any) -> str:
         return "" if v is None else f"{v:,.2f}"
@@ -464,7 +464,7 @@ def _write_out(path: Path, report: Any) -> None:
 
     from openpyxl import Workbook
 
-    from .engine import open_book
+    from neiqin.engine import open_book
 
     if not path.exists():
         wb = Workbook()
@@ -473,7 +473,7 @@ def _write_out(path: Path, report: Any) -> None:
         wb.save(path)
     book = open_book(path, engine="headless")
     try:
-        from . import addin
+        from neiqin.base import addin
 
         addin.load_macros().reports.write_report(book, report, _dt.datetime.now().replace(microsecond=0))
         book.save()
@@ -483,7 +483,7 @@ def _write_out(path: Path, report: Any) -> None:
 
 
 def cmd_actions(args: argparse.Namespace) -> int:
-    from . import addin
+    from neiqin.base import addin
 
     macros = addin.load_macros()
     items = [{"id": a.id, "label": a.label, "group": a.group} for a in macros.actions()]
@@ -496,14 +496,14 @@ def cmd_actions(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
+    from neiqin.app.demo import run_demo
 
     return run_demo(Path(args.out), seed=args.seed, end=args.date)
 
 
 def cmd_log(args: argparse.Namespace) -> int:
-    from .config import load_settings
-    from .store import open_store
+    from neiqin.core.config import load_settings
+    from neiqin.core.store import open_store
 
     settings, _ = load_settings()
     rows = open_store(settings.db).actions(args.limit)
@@ -519,7 +519,7 @@ def cmd_log(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_all, default_folder
+    from neiqin.app.build import build_all, default_folder
 
     folder = Path(args.out) if args.out else default_folder()
     for path in build_all(folder):
@@ -528,8 +528,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from . import doctor
-    from .build import default_folder
+    from neiqin.app import doctor
+    from neiqin.app.build import default_folder
 
     workbook = Path(args.workbook) if args.workbook else default_folder() / "NeiQin.xlsm"
     if not workbook.exists():
@@ -538,7 +538,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(f"! 工作簿：没有找到 {workbook}，只检查本机安装")
         workbook = None
     else:
-        from .ooxml import is_zip_workbook
+        from neiqin.engine.ooxml import is_zip_workbook
 
         if not is_zip_workbook(workbook):
             return _fail(f"{workbook} 不是 .xlsm / .xlsx 工作簿；请给出 NeiQin.xlsm 的路径")
@@ -554,8 +554,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_import_ledger(args: argparse.Namespace) -> int:
-    from . import addin
-    from .importer import import_ledger
+    from neiqin.app.importer import import_ledger
+    from neiqin.base import addin
 
     addin.ensure_import_path()
     for path in (args.source, args.into):
@@ -567,9 +567,10 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
-    from . import addin, seal
-    from .config import load_settings
-    from .store import current_user
+    from neiqin.base import addin
+    from neiqin.core import seal
+    from neiqin.core.config import load_settings
+    from neiqin.core.store import current_user
 
     addin.ensure_import_path()
     expenses = addin.load_validators().expenses
@@ -587,7 +588,7 @@ def cmd_seal(args: argparse.Namespace) -> int:
         return _fail(f"FILE 中有 {len(found.forms)} 张报销单，--out 请给一个文件夹")
     # the same rule as 提交财务: only a form the store knows as passed by 费用初审, unchanged since;
     # the seal is recorded, and the claim is 已交财务 from then on
-    from .store import open_store
+    from neiqin.core.store import open_store
 
     store = open_store(settings.db)
     records = store.claims([str(f.claim_id) for f in found.forms if f.claim_id])
@@ -636,7 +637,8 @@ def cmd_seal(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from . import addin, seal
+    from neiqin.base import addin
+    from neiqin.core import seal
 
     addin.ensure_import_path()
     path = Path(args.path)
@@ -647,7 +649,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return _fail(f"文件夹 {args.path} 中没有 .xlsx / .xlsm 文件")
     key = seal.seal_key()
     results = [seal.verify_file(f, key) for f in files]
-    from .config import load_settings
+    from neiqin.core.config import load_settings
 
     store = _status_store(load_settings()[0])  # the seals NeiQin recorded, when this computer has the database
     ids = sorted({r.claim_id for r in results if r.claim_id})
@@ -700,17 +702,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_OK
     if args.command in ("validate", "run", "report"):
-        from . import prefetch
+        from neiqin.engine import prefetch
 
         # parse the workbook while the libraries below import (a mapped export is read without the engine)
         prefetch.start(args.file, errors=not (args.command == "report" and args.map))
-    from .errors import NeiQinError
-    from .logs import setup
+    from neiqin.base.errors import NeiQinError
+    from neiqin.base.logs import setup
 
     with contextlib.suppress(OSError):  # no writable log folder: run without a log file
         setup()
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
-    from .perf import gc_paused
+    from neiqin.base.perf import gc_paused
 
     try:
         with gc_paused():  # a batch command builds big tables and forms no cycles

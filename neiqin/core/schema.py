@@ -147,7 +147,7 @@ def register_ledger(model: type[LedgerRow]) -> type[LedgerRow]:
 
 def ledger_model(name: str) -> type[LedgerRow]:
     """The row model of a registered ledger ('orders', …)."""
-    from neiqin.addin import load_validators
+    from neiqin.base.addin import load_validators
 
     load_validators()
     try:
@@ -158,7 +158,7 @@ def ledger_model(name: str) -> type[LedgerRow]:
 
 
 def ledger_names() -> list[str]:
-    from neiqin.addin import load_validators
+    from neiqin.base.addin import load_validators
 
     load_validators()
     return sorted(_LEDGERS)

@@ -16,7 +16,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .config import Settings
+from neiqin.core.config import Settings
 
 FORM_SHEET = "费用报销单"
 LINE_HEADERS = [

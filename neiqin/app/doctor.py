@@ -28,7 +28,7 @@ from typing import Literal
 
 import xlwings
 
-from .addin import PACKAGES, addin_root, ensure_import_path
+from neiqin.base.addin import PACKAGES, addin_root, ensure_import_path
 
 PINNED_XLWINGS = "0.37.8"
 CONF_LABELS = {
@@ -89,7 +89,7 @@ def check_xlwings(workbook: Path | None, installed: str = xlwings.__version__) -
 def workbook_vba_version(workbook: Path) -> str | None:
     from pyopenvba import ExcelFile
 
-    from .build import vba_module_version
+    from neiqin.app.build import vba_module_version
 
     with ExcelFile(workbook) as book:
         if not book.has_vba_project() or "xlwings" not in [n.lower() for n in book.module_names()]:
@@ -124,7 +124,7 @@ def check_modules(root: Path | None = None) -> list[Check]:
 
 def read_conf(workbook: Path) -> dict[str, str] | None:
     """The workbook's xlwings.conf sheet as {KEY: value}, None when it has none."""
-    from .engine import open_book
+    from neiqin.engine import open_book
 
     book = open_book(workbook, engine="headless")
     if "xlwings.conf" not in [s.name for s in book.sheets]:
@@ -185,8 +185,8 @@ def check_conf(workbook: Path, root: Path | None = None) -> list[Check]:
 def check_ribbon(workbook: Path) -> Check:
     from xml.etree import ElementTree as ET
 
-    from .addin import load_macros
-    from .build import UI_NS, UI_PART
+    from neiqin.app.build import UI_NS, UI_PART
+    from neiqin.base.addin import load_macros
 
     with zipfile.ZipFile(workbook) as zf:
         if UI_PART not in zf.namelist():
@@ -205,9 +205,9 @@ def check_ribbon(workbook: Path) -> Check:
 
 
 def check_store() -> Check:
-    from .config import load_settings
-    from .errors import NeiQinError
-    from .store import open_store
+    from neiqin.base.errors import NeiQinError
+    from neiqin.core.config import load_settings
+    from neiqin.core.store import open_store
 
     try:
         settings, _ = load_settings()
@@ -238,8 +238,8 @@ def interpreter_paths() -> tuple[str, str]:
 
 def fix(workbook: Path) -> list[str]:
     """Write this installation's interpreter and PYTHONPATH into the workbook's xlwings.conf."""
-    from .engine import open_book
-    from .errors import NeiQinError
+    from neiqin.base.errors import NeiQinError
+    from neiqin.engine import open_book
 
     win, mac = interpreter_paths()
     wanted = {

@@ -445,10 +445,9 @@ def _workflow(data: dict[str, Any], rng: random.Random) -> None:
 
 def write_workbook(data: dict[str, Any], path: Path) -> Path:
     """The demo workbook: NeiQin.xlsm's layout (tables, dropdowns, notes) with the company's data."""
-    from neiqin.addin import load_macros
-
-    from . import demo_expenses
-    from .build import write_ledger_sheets
+    from neiqin.app import demo_expenses
+    from neiqin.app.build import write_ledger_sheets
+    from neiqin.base.addin import load_macros
 
     macros = load_macros()
     end: dt.date = data["end"]
@@ -514,8 +513,8 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
 
 def _earlier_claims(db: str, end: dt.date) -> None:
     """The store remembers the invoices of a claim paid in October (a duplicate to find)."""
-    from . import demo_expenses
-    from .store import open_store
+    from neiqin.app import demo_expenses
+    from neiqin.core.store import open_store
 
     when = dt.datetime.combine(end - dt.timedelta(days=35), dt.time(10))
     store = open_store(db)
@@ -525,8 +524,8 @@ def _earlier_claims(db: str, end: dt.date) -> None:
 
 def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     """Write the demo workbook into ``out``, run every registered action, print a summary."""
-    from neiqin.addin import load_macros
-    from neiqin.config import load_settings
+    from neiqin.base.addin import load_macros
+    from neiqin.core.config import load_settings
     from neiqin.engine import headless_caller
 
     end = end or DEFAULT_END

@@ -26,16 +26,16 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .errors import NeiQinError
-from .issues import Code, Issue, make_issue
-from .ledger import _series, convert_column, display, parse_ledger
-from .perf import gc_paused
-from .reports import FIELD_LABELS, REQUIRED_FIELDS, Sales, prepare, report_model
+from neiqin.base.errors import NeiQinError
+from neiqin.base.perf import gc_paused
+from neiqin.core.issues import Code, Issue, make_issue
+from neiqin.core.ledger import _series, convert_column, display, parse_ledger
+from neiqin.core.reports import FIELD_LABELS, REQUIRED_FIELDS, Sales, prepare, report_model
 
 if TYPE_CHECKING:
     import xlwings as xw
 
-    from .config import Settings
+    from neiqin.core.config import Settings
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".xltx", ".xltm")
 
@@ -123,7 +123,7 @@ def _read_grid(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
         else:
             raise ReportInputError(f"{path.name} 的编码无法识别；请另存为 UTF-8 编码的 CSV")
         return path.stem, frame.to_numpy().tolist()
-    from . import prefetch
+    from neiqin.engine import prefetch
 
     job = prefetch.take(path.resolve())
     names: list[str]
@@ -286,8 +286,8 @@ def _where(ledger: Any) -> dict[str, tuple[str, int]]:
 def read_workbook(book: xw.Book, settings: Settings | None = None) -> Sales:
     """Sales lines of a NeiQin workbook: 订单台账 plus 订单归档 (archived lines still count),
     with 成本单价/产品类别 filled from 产品目录 where a line has none."""
-    from .addin import load_validators
-    from .ledger import read_ledger
+    from neiqin.base.addin import load_validators
+    from neiqin.core.ledger import read_ledger
 
     read_optional = load_validators().read_optional
 
@@ -346,7 +346,7 @@ def read_file(
     p = Path(path)
     if p.suffix.lower() not in EXCEL_SUFFIXES:
         raise ReportInputError(f"{p.name} 不是 NeiQin 工作簿；报表需要 --map 映射文件说明各列含义")
-    from .engine import open_book
+    from neiqin.engine import open_book
 
     book = open_book(p, engine="headless")
     try:

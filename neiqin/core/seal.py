@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils import get_column_letter
 
-from .errors import NeiQinError
-from .sheetio import print_setup
+from neiqin.base.errors import NeiQinError
+from neiqin.core.sheetio import print_setup
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -149,7 +149,7 @@ def seal_key() -> bytes | None:
         return key.strip().encode("utf-8")
     path = os.environ.get("NEIQIN_SEAL_KEY_FILE")
     if not path:
-        from .config import user_config_path
+        from neiqin.core.config import user_config_path
 
         config = user_config_path()
         if config.is_file():
@@ -370,9 +370,8 @@ def seal_form(
     key: bytes | None = None,
 ) -> SealResult:
     """Write the sealed copy of ``form`` (a form of ``book``) to ``path``, through the xlwings API."""
+    from neiqin import __version__
     from validators.expenses import RULES_VERSION
-
-    from . import __version__
 
     src = book.sheets[form.sheet]
     used = src.used_range
@@ -626,7 +625,7 @@ def _cell_order(address: str) -> tuple[int, int]:
 
 def verify_file(path: Path, key: bytes | None = None) -> Verification:
     """Verify one file on disk (headless)."""
-    from .engine import open_book
+    from neiqin.engine import open_book
 
     try:
         book = open_book(path, engine="headless")

@@ -2,7 +2,7 @@
 
 Every check in NeiQin returns Issues; none raises on bad data. A code never changes
 meaning once released; ``docs/issue-codes.md`` is generated from :data:`CODES`
-(``python -m neiqin.issues``) and a test keeps the two in step.
+(``python -m neiqin.core.issues``) and a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -543,7 +543,7 @@ def docs_markdown() -> str:
     lines = [
         "# 问题代码 / Issue codes",
         "",
-        "由 `python -m neiqin.issues > docs/issue-codes.md` 生成，请勿手工编辑。",
+        "由 `python -m neiqin.core.issues > docs/issue-codes.md` 生成，请勿手工编辑。",
         "Generated from `neiqin/issues.py`; do not edit by hand.",
         "",
         "每条问题都有：工作表 `sheet`、Excel 行号 `row`、列名 `column`（表头原文）、代码 `code`、",

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .engine import open_book
-from .errors import NeiQinError
-from .ledger import LedgerError, find_sheet, read_ledger
-from .schema import ledger_model
+from neiqin.base.errors import NeiQinError
+from neiqin.core.ledger import LedgerError, find_sheet, read_ledger
+from neiqin.core.schema import ledger_model
+from neiqin.engine import open_book
 
 
 @dataclass

@@ -21,7 +21,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .perf import gc_paused
+from neiqin.base.perf import gc_paused
 
 _DATE = dt.date
 _DATETIME = dt.datetime
@@ -70,7 +70,7 @@ def parse_sheet(workbook: Any, name: str) -> list[list[Any]]:
 
 def error_scan(path: Path, sheet: str) -> Future[dict[tuple[int, int], str]]:
     """Start scanning one sheet for error cells; the result is {(row, col): '#N/A'}."""
-    from .ooxml import error_cells
+    from neiqin.engine.ooxml import error_cells
 
     return _POOL.submit(error_cells, path, sheet)
 

@@ -24,7 +24,7 @@ _MARKER = "__neiqin__"
 
 def addin_root() -> Path:
     """The folder that holds NeiQin's ``validators/``, ``macros/``, ``xlwings_udfs/``."""
-    package_dir = Path(__file__).resolve().parent
+    package_dir = Path(__file__).resolve().parent.parent  # neiqin/
     project = package_dir.parent
     if all((project / name / "__init__.py").exists() for name in PACKAGES):
         return project

@@ -1,0 +1,1 @@
+"""NeiQin base layer."""

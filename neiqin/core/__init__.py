@@ -1,0 +1,1 @@
+"""NeiQin core layer."""
