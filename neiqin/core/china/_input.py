@@ -37,6 +37,13 @@ class CellText:
 
 def cell_text(value: Any) -> CellText:
     """``value`` (str, int, float, Decimal, None, NaN …) as the text a clerk typed, never raising."""
+    if type(value) is str and len(value) <= MAX_TEXT:  # the common case, kept fast
+        text = value if unicodedata.is_normalized("NFKC", value) else unicodedata.normalize("NFKC", value)
+        controls = bool(_CONTROL.search(text))
+        if controls:
+            text = _CONTROL.sub("", text)
+        text = text.strip()
+        return CellText(text, not text, False, False, False, controls, value.strip())
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return CellText("", True, False, False, False, False)
     if isinstance(value, bool):

@@ -159,6 +159,11 @@ class _Index:
         self.county_names = self._names(self.counties)
         self.old_city_names = self._names([d for d in rows if d.level == 2 and not d.active])
         self.max_name = max(len(d.name) for d in rows)
+        # name lengths present in each table, longest first: prefix matching tries only these
+        self.lengths = {
+            id(table): sorted({len(k) for k in table if len(k) >= 2}, reverse=True)
+            for table in (self.province_names, self.city_names, self.county_names)
+        }
 
     @staticmethod
     def _names(divisions: list[Division]) -> dict[str, list[tuple[Division, bool]]]:
@@ -380,22 +385,27 @@ def _district_reason(district: str, city: Division | None, prov: Division | None
 def _longest_prefix(
     text: str, names: dict[str, list[tuple[Division, bool]]], prefix: str | None, *, full_only: bool
 ) -> tuple[list[tuple[Division, bool]], int]:
-    for n in range(min(len(text), _index().max_name), 1, -1):
-        hits = [(d, full) for d, full in names.get(text[:n], []) if prefix is None or d.code.startswith(prefix)]
-        if full_only:
-            hits = [(d, full) for d, full in hits if full]
+    for n in _index().lengths[id(names)]:
+        if n > len(text):
+            continue
+        found = names.get(text[:n])
+        if not found:
+            continue
+        hits = [(d, full) for d, full in found if (prefix is None or d.code.startswith(prefix)) and (full or not full_only)]
         if hits:
             return hits, n
     return [], 0
 
 
-def parse_address(address: Any) -> AddressParts:
+def parse_address(address: Any, *, loose: bool = False) -> AddressParts:
     """Split the division prefix (province, city, county) off a free-text address.
 
     ``浙江省杭州市西湖区文三路 90 号`` → 浙江省 / 杭州市 / 西湖区 / ``文三路90号``. Missing levels are
     inferred when unambiguous (``杭州市西湖区…`` gives 浙江省). Short forms count only after a
     recognised higher level or when the next level confirms them (``杭州西湖区``), so ``中山路 8 号``
     is not taken for 中山市. Nothing recognised → all None and ``rest`` is the whole address.
+    ``loose=True`` (for company names, which start with their region by rule) also accepts a bare
+    short form of a city or county (杭州明远机电 → 杭州市).
     """
     cell = cell_text(address)
     text = "".join(cell.text.split())
@@ -427,7 +437,7 @@ def parse_address(address: Any) -> AddressParts:
         if len(candidates) == 1:
             full = any(f for _, f in hits)
             cand = candidates[0]
-            confirmed = prov is not None or full
+            confirmed = prov is not None or full or loose
             if not confirmed:  # a bare short form: only when a county of that city follows
                 after, _ = _longest_prefix(key[pos + n :], index.county_names, _county_prefix(cand), full_only=False)
                 confirmed = bool(after)
@@ -438,7 +448,7 @@ def parse_address(address: Any) -> AddressParts:
                     prov = index.by_code.get(cand.province_code)
     scope = _county_prefix(city) if city else (prov.code[:2] if prov else None)
     if city is None or city.level != 3:
-        hits, n = _longest_prefix(key[pos:], index.county_names, scope, full_only=scope is None)
+        hits, n = _longest_prefix(key[pos:], index.county_names, scope, full_only=scope is None and not loose)
         candidates = list(dict.fromkeys(d for d, _ in hits))
         if len(candidates) == 1:
             dist, pos = candidates[0], pos + n

@@ -36,6 +36,7 @@ from neiqin.core.china._input import cell_text
 
 _OPEN = "([【〔〈《{<（［｛"
 _CLOSE = ")]】〕〉》}>）］｝"
+_NO_BRACKETS = {ord(c): None for c in _OPEN + _CLOSE}
 _BRACKETED = re.compile(r"[(\[【〔〈《{<]([^()\[\]【】〔〕〈〉《》{}<>]*)[)\]】〕〉》}>]")
 _LEGAL_NOTES = (
     "特殊普通合伙",
@@ -69,7 +70,7 @@ def _folded(value: Any) -> str:
 @lru_cache(maxsize=1 << 16)
 def _region_prefix(text: str) -> tuple[str, str, str]:
     """(short form of a leading province/city, its code, the rest) — ('', '', text) when none."""
-    parts = divisions.parse_address(text)
+    parts = divisions.parse_address(text, loose=True)
     if parts.province is None and parts.city is None:
         return "", "", text
     consumed = len(text) - len(parts.rest)
@@ -80,6 +81,7 @@ def _region_prefix(text: str) -> tuple[str, str, str]:
     return "".join(dict.fromkeys(short)), best.code if best else "", parts.rest
 
 
+@lru_cache(maxsize=8192)
 def short_name_cache(d: divisions.Division) -> str:
     """A division's short form (its name when it has none), as used in name keys."""
     forms = divisions.short_forms(d.name, d.level)
@@ -98,7 +100,7 @@ def _strip_brackets(text: str, *, drop_regions: bool) -> str:
     previous = None
     while previous != text:  # nested brackets: innermost first
         previous, text = text, _BRACKETED.sub(repl, text)
-    return text.translate({ord(c): None for c in _OPEN + _CLOSE})
+    return text.translate(_NO_BRACKETS)
 
 
 def _strip_leading_regions(text: str) -> str:
@@ -135,7 +137,18 @@ def _company_parts(folded: str) -> tuple[str, str, str]:
     core_text = _strip_brackets(folded, drop_regions=True)
     core_text = _drop_legal_form(_PUNCT.sub("", core_text)) or core_text
     core = _strip_leading_regions(core_text)
+    if not code:  # a region in brackets: 明远机电（杭州）有限公司
+        for inner in _BRACKETED.findall(folded):
+            d = divisions.find_city(inner) or divisions.find_province(inner)
+            if d is not None:
+                code = d.code
+                break
     return key, core, code
+
+
+def company_parts(name: Any) -> tuple[str, str, str]:
+    """(:func:`company_key`, :func:`company_core`, :func:`name_region_code`) of a name in one call."""
+    return _company_parts(_folded(name))
 
 
 def company_key(name: Any) -> str:
