@@ -32,21 +32,70 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from neiqin.core.china import divisions  # noqa: E402
-from neiqin.core.china.dupes import Customer, find_duplicates  # noqa: E402
-from neiqin.core.china.uscc import ALPHABET, make_uscc, org_code_check_char  # noqa: E402
+from neiqin.core.china import divisions
+from neiqin.core.china.dupes import Customer, find_duplicates
+from neiqin.core.china.uscc import ALPHABET, make_uscc, org_code_check_char
 
 TRADE_CHARS = (
     "华中新鑫源达泰恒盛隆兴昌宏远明博瑞祥通嘉丰信和安康宇海天金永长广利益诚德正东方联创汇科威凯旭晨阳光星辰云峰"
     "山川江河湖港龙凤鹏飞腾宝万佳美绿青蓝红亚欧环球力众合弘伟豪杰俊浩志思智慧捷迅精工锐铭鼎泽润澜禾秀雅晶鸿巨高"
     "锦绣辉煌顺发振邦宁平盈富贵祥和乐福寿喜庆春秋松柏竹梅兰菊荣耀卓越领航启航未来世纪时代"
 )
-TRADE_WORDS = (
-    "机电设备 电子科技 贸易 商贸 科技 信息技术 电气 机械制造 五金 建材 化工 食品 医疗器械 包装材料 自动化设备 物流 "
-    "环保科技 新材料 工程技术 网络科技 电力设备 仪器仪表 汽车配件 纺织 服装 印刷 家具 光电 软件 智能装备 实业 "
-    "投资 建筑工程 装饰工程 农业发展 生物科技 文化传媒 供应链管理 精密机械 塑胶制品 电线电缆 阀门 水处理设备"
-).split()
-LEGAL_FORMS = [("有限公司", 60), ("有限责任公司", 14), ("股份有限公司", 5), ("商行", 5), ("经营部", 5), ("厂", 6), ("工作室", 5)]
+TRADE_WORDS = [
+    "机电设备",
+    "电子科技",
+    "贸易",
+    "商贸",
+    "科技",
+    "信息技术",
+    "电气",
+    "机械制造",
+    "五金",
+    "建材",
+    "化工",
+    "食品",
+    "医疗器械",
+    "包装材料",
+    "自动化设备",
+    "物流",
+    "环保科技",
+    "新材料",
+    "工程技术",
+    "网络科技",
+    "电力设备",
+    "仪器仪表",
+    "汽车配件",
+    "纺织",
+    "服装",
+    "印刷",
+    "家具",
+    "光电",
+    "软件",
+    "智能装备",
+    "实业",
+    "投资",
+    "建筑工程",
+    "装饰工程",
+    "农业发展",
+    "生物科技",
+    "文化传媒",
+    "供应链管理",
+    "精密机械",
+    "塑胶制品",
+    "电线电缆",
+    "阀门",
+    "水处理设备",
+]
+LEGAL_FORMS = [
+    ("有限公司", 60),
+    ("有限责任公司", 14),
+    ("股份有限公司", 5),
+    ("商行", 5),
+    ("经营部", 5),
+    ("厂", 6),
+    ("工作室", 5),
+]
+MAIL_DOMAINS = ["163.com", "qq.com", "sina.com", "example.cn"]
 EQUIVALENT_FORMS = ("有限公司", "有限责任公司", "股份有限公司")
 SHORTER = {"机电设备": "机电", "电子科技": "电子", "信息技术": "信息", "自动化设备": "自动化", "环保科技": "环保"}
 FULL_WIDTH = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}
@@ -150,8 +199,14 @@ def generate(n: int, seed: int = 7, dup_share: float = 0.10) -> tuple[list[Custo
         elif r < 0.87:
             mobile = _mobile(rng, used_mobiles)
         phone = f"0{rng.randint(10, 999)}-{rng.randint(20000000, 89999999)}" if rng.random() < 0.5 else None
-        email = f"{rng.choice('abcdefghjkmnpqrstwxyz')}{rng.randint(100, 99999)}@{rng.choice(['163.com', 'qq.com', 'sina.com', 'example.cn'])}" if rng.random() < 0.4 else None
-        road = rng.choice("人民 解放 中山 建设 文化 新华 和平 胜利 长江 黄河".split()) + rng.choice(["路", "大道", "街"])
+        email = (
+            f"{rng.choice('abcdefghjkmnpqrstwxyz')}{rng.randint(100, 99999)}@{rng.choice(MAIL_DOMAINS)}"
+            if rng.random() < 0.4
+            else None
+        )
+        road = rng.choice(
+            ["人民", "解放", "中山", "建设", "文化", "新华", "和平", "胜利", "长江", "黄河"]
+        ) + rng.choice(["路", "大道", "街"])
         address = (
             f"{prov.name if not prov.is_municipality else ''}{city.name}{district.name if district else ''}"
             f"{road}{rng.randint(1, 999)}号"
@@ -221,7 +276,9 @@ def _variant(rng: random.Random, cid: str, company: Company, original: Customer)
     )
 
 
-def score(records: list[Customer], truth: dict[str, int], groups: list[tuple[str, ...]]) -> tuple[float, float, int, int]:
+def score(
+    records: list[Customer], truth: dict[str, int], groups: list[tuple[str, ...]]
+) -> tuple[float, float, int, int]:
     """(precision, recall, true pairs, reported pairs) over record pairs."""
     clusters: dict[int, list[str]] = {}
     for cid, number in truth.items():
@@ -267,7 +324,10 @@ def main() -> None:
     strong = [g.ids for g in report.groups if g.strength >= 60]
     p_strong, r_strong, _, _ = score(records, truth, strong)
     print(f"find_duplicates: median {statistics.median(times):.2f} s (runs: {', '.join(f'{t:.2f}' for t in times)})")
-    print(f"groups {len(report.groups):,}, near-name comparisons {report.candidates_compared:,}, too common {len(report.too_common)}")
+    print(
+        f"groups {len(report.groups):,}, near-name comparisons {report.candidates_compared:,}, "
+        f"too common {len(report.too_common)}"
+    )
     print(f"pairs: planted {true_pairs:,}, reported {reported:,}")
     print(f"all groups:            precision {precision:.3f}  recall {recall:.3f}")
     print(f"groups strength >= 60: precision {p_strong:.3f}  recall {r_strong:.3f}")

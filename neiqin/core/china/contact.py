@@ -89,7 +89,9 @@ def check_phone(value: Any, *, expect: PhoneKind | None = None) -> PhoneCheck:
     if not text:
         return PhoneCheck(False, reason="未填写电话号码", empty=True)
     if _TWO_NUMBERS.search(text):
-        return PhoneCheck(False, reason=f"「{text[:40]}」里像是有不止一个号码；一个单元格只填一个号码，其余的填在备注或另一列")
+        return PhoneCheck(
+            False, reason=f"「{text[:40]}」里像是有不止一个号码；一个单元格只填一个号码，其余的填在备注或另一列"
+        )
     extension = None
     match = _EXTENSION.search(text)
     if match:
@@ -100,7 +102,9 @@ def check_phone(value: Any, *, expect: PhoneKind | None = None) -> PhoneCheck:
             text, extension = match.group(1), match.group(2)
     compact = _SEPARATOR_RUN.sub("", text)
     if not compact or not re.fullmatch(r"\+?\d+", compact):
-        return PhoneCheck(False, reason=f"「{text[:40]}」不是电话号码（只能有数字、+、空格、横线、括号和分机号）；请核对")
+        return PhoneCheck(
+            False, reason=f"「{text[:40]}」不是电话号码（只能有数字、+、空格、横线、括号和分机号）；请核对"
+        )
     international = compact.startswith(("+", "00"))
     if not international and len(compact) <= 6:
         return PhoneCheck(False, reason=f"「{compact}」是短号或服务号，不是客户的电话；请填写手机号或带区号的固定电话")

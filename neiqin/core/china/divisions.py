@@ -32,11 +32,64 @@ from neiqin.core.china._input import cell_text
 MUNICIPALITIES = frozenset({"11", "12", "31", "50"})
 
 _ETHNIC = sorted(
-    (
-        "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 东乡 纳西 景颇 "
-        "柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 俄罗斯 鄂温克 德昂 保安 裕固 京 "
-        "塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各"
-    ).split(),
+    [
+        "蒙古",
+        "回",
+        "藏",
+        "维吾尔",
+        "苗",
+        "彝",
+        "壮",
+        "布依",
+        "朝鲜",
+        "满",
+        "侗",
+        "瑶",
+        "白",
+        "土家",
+        "哈尼",
+        "哈萨克",
+        "傣",
+        "黎",
+        "傈僳",
+        "佤",
+        "畲",
+        "高山",
+        "拉祜",
+        "水",
+        "东乡",
+        "纳西",
+        "景颇",
+        "柯尔克孜",
+        "土",
+        "达斡尔",
+        "仫佬",
+        "羌",
+        "布朗",
+        "撒拉",
+        "毛南",
+        "仡佬",
+        "锡伯",
+        "阿昌",
+        "普米",
+        "塔吉克",
+        "怒",
+        "乌孜别克",
+        "俄罗斯",
+        "鄂温克",
+        "德昂",
+        "保安",
+        "裕固",
+        "京",
+        "塔塔尔",
+        "独龙",
+        "鄂伦春",
+        "赫哲",
+        "门巴",
+        "珞巴",
+        "基诺",
+        "各",
+    ],
     key=len,
     reverse=True,
 )
@@ -247,7 +300,7 @@ def find_city(name: Any, province: Any = None) -> Division | None:
 
 
 def is_city_of(city: Any, province: Any) -> bool:
-    """True when ``city`` is a current city (or municipality, or province-governed county-level city) of ``province``."""
+    """True when ``city`` is a current city (municipality, province-governed county-level city) of ``province``."""
     return find_city(city, province) is not None and find_province(province) is not None
 
 
@@ -331,7 +384,10 @@ def check_region(province: Any, city: Any = None, district: Any = None) -> Regio
     if p_text:
         prov = find_province(p_text)
         if prov is None:
-            return RegionCheck(False, f"「{cell_text(province).text}」不是省级行政区名称；请填写如「浙江省」「广西壮族自治区」「上海市」")
+            return RegionCheck(
+                False,
+                f"「{cell_text(province).text}」不是省级行政区名称；请填写如「浙江省」「广西壮族自治区」「上海市」",
+            )
     if c_text:
         city_d = find_city(c_text, prov)
         if city_d is None:
@@ -391,7 +447,9 @@ def _longest_prefix(
         found = names.get(text[:n])
         if not found:
             continue
-        hits = [(d, full) for d, full in found if (prefix is None or d.code.startswith(prefix)) and (full or not full_only)]
+        hits = [
+            (d, full) for d, full in found if (prefix is None or d.code.startswith(prefix)) and (full or not full_only)
+        ]
         if hits:
             return hits, n
     return [], 0

@@ -185,7 +185,8 @@ class CommonValue:
     @property
     def text(self) -> str:
         """In Chinese, for the duplicates sheet."""
-        return f"{self.evidence.label.split('（')[0].replace('相同', '')}「{self.value}」出现 {self.count} 次，不作为重复依据"
+        what = self.evidence.label.split("（")[0].replace("相同", "")
+        return f"{what}「{self.value}」出现 {self.count} 次，不作为重复依据"
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,9 +371,9 @@ def find_duplicates(
                         if why:
                             continue
                     findings[pair][evidence] = Finding(evidence, value)
-                    if evidence is Evidence.SAME_NAME and prepared[i].uscc and prepared[j].uscc:
-                        if prepared[i].uscc != prepared[j].uscc:
-                            conflicts[pair].add("统一社会信用代码不同，请核实是否为同一单位")
+                    a_code, b_code = prepared[i].uscc, prepared[j].uscc
+                    if evidence is Evidence.SAME_NAME and a_code and b_code and a_code != b_code:
+                        conflicts[pair].add("统一社会信用代码不同，请核实是否为同一单位")
 
     compared = _near_names(prepared, findings, near_threshold, max_shared, max_block, bigrams_per_name)
 

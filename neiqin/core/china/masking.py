@@ -27,8 +27,44 @@ from neiqin.core.china.divisions import parse_address
 
 HIDDEN = "***"
 _COMPOUND_SURNAMES = frozenset(
-    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 澹台 "
-    "公冶 宗政 濮阳 太叔 申屠 钟离 闻人 万俟 赫连 呼延 拓跋 百里 东郭 南门 羊舌 微生".split()
+    [
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "端木",
+        "独孤",
+        "南宫",
+        "西门",
+        "澹台",
+        "公冶",
+        "宗政",
+        "濮阳",
+        "太叔",
+        "申屠",
+        "钟离",
+        "闻人",
+        "万俟",
+        "赫连",
+        "呼延",
+        "拓跋",
+        "百里",
+        "东郭",
+        "南门",
+        "羊舌",
+        "微生",
+    ]
 )
 
 
@@ -93,7 +129,7 @@ def mask_uscc(value: Any) -> str:
 
 
 def mask_address(value: Any) -> str:
-    """The address cut after its county (区/县), or after the last level it names; nothing recognised → :data:`HIDDEN`."""
+    """The address cut after its county (区/县) or the last level it names; none recognised → :data:`HIDDEN`."""
     cell = cell_text(value)
     if cell.empty:
         return ""

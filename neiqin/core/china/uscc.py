@@ -47,7 +47,14 @@ AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
     "2": ("外交", {"1": "外国常驻新闻机构", "9": "其他"}),
     "3": (
         "司法行政",
-        {"1": "律师执业机构", "2": "公证处", "3": "基层法律服务所", "4": "司法鉴定机构", "5": "仲裁委员会", "9": "其他"},
+        {
+            "1": "律师执业机构",
+            "2": "公证处",
+            "3": "基层法律服务所",
+            "4": "司法鉴定机构",
+            "5": "仲裁委员会",
+            "9": "其他",
+        },
     ),
     "4": ("文化", {"1": "外国在华文化中心", "9": "其他"}),
     "5": ("民政", {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"}),
@@ -137,13 +144,12 @@ def check_uscc(value: Any) -> UsccCheck:
         return UsccCheck(
             False, None, "未填写统一社会信用代码；请按营业执照或登记证书填写 18 位代码", "error", empty=True
         )
-    if cell.was_number:
-        if cell.lost_digits:
-            reason = (
-                "统一社会信用代码被存成了数字，Excel 只保留 15 位有效数字，后几位已经丢失；"
-                "请把单元格格式设为「文本」后按营业执照重新录入"
-            )
-            return UsccCheck(False, None, reason, "error")
+    if cell.was_number and cell.lost_digits:
+        reason = (
+            "统一社会信用代码被存成了数字，Excel 只保留 15 位有效数字，后几位已经丢失；"
+            "请把单元格格式设为「文本」后按营业执照重新录入"
+        )
+        return UsccCheck(False, None, reason, "error")
     typed = cell.text
     notes: list[str] = []
     text = typed
@@ -170,19 +176,18 @@ def check_uscc(value: Any) -> UsccCheck:
                 "校验位不符合国家标准，但这是福建早期试点发放的代码格式（第 9 位起为 M000），部分真实代码如此；"
                 "请与营业执照逐位核对，一致即可保留"
             )
-            return UsccCheck(
-                True, text, reason, "warning", authority=authority, kind=kind, division_code=division
-            )
-        reason = "最后一位校验码与前 17 位对不上，说明有一位或几位抄错（常见：相邻两位颠倒、0/D、8/B 混淆）；请对照营业执照逐位核对"
+            return UsccCheck(True, text, reason, "warning", authority=authority, kind=kind, division_code=division)
+        reason = (
+            "最后一位校验码与前 17 位对不上，说明有一位或几位抄错（常见：相邻两位颠倒、0/D、8/B 混淆）；"
+            "请对照营业执照逐位核对"
+        )
         return UsccCheck(False, text, reason, "error", authority=authority, kind=kind, division_code=division)
     if authority is None:
         notes.append(
             f"第 1 位「{text[0]}」不是 GB 32100 已知的登记管理部门代码（1–9、A、N、Y）；校验位正确，请与证书核对"
         )
     elif kind is None:
-        notes.append(
-            f"第 2 位「{text[1]}」不是{authority}部门已知的机构类别代码；校验位正确，请与证书核对"
-        )
+        notes.append(f"第 2 位「{text[1]}」不是{authority}部门已知的机构类别代码；校验位正确，请与证书核对")
     if text[16] != org_code_check_char(text[8:16]):
         notes.append("第 9–17 位（组织机构代码）自身的校验位不符合 GB 11714；请与营业执照核对")
     if text != (cell.raw or typed):
@@ -231,3 +236,47 @@ def _bad_characters(text: str, bad: list[tuple[int, str]]) -> UsccCheck:
 def make_uscc(first17: str) -> str:
     """``first17`` with its check character appended (for tests and sample data)."""
     return first17 + check_char(first17)
+
+
+@dataclass(frozen=True, slots=True)
+class RegionAgreement:
+    """Does the registering office in a credit code lie in the customer's 省/市? (warning level).
+
+    ``agrees`` — True / False, or None when it cannot be told (invalid code, unknown or since
+    changed division, province-level office and only a city to compare …). ``reason`` — Chinese,
+    '' when it agrees. ``registered_in`` — the office's region by name (浙江省杭州市西湖区).
+    """
+
+    agrees: bool | None
+    reason: str = ""
+    registered_in: str = ""
+
+
+def uscc_region_check(code: Any, province: Any = None, city: Any = None) -> RegionAgreement:
+    """Compare positions 3–8 of a credit code with the customer's 省 and 市 (a company may have moved: warn only)."""
+    from neiqin.core.china import divisions  # the division list loads on first use only
+
+    result = check_uscc(code)
+    if not result.ok or result.division_code is None:
+        return RegionAgreement(None, "")
+    div = result.division_code
+    names = divisions.region_names(div)
+    where = "".join(dict.fromkeys(n for n in (names.province, names.city, names.district) if n)) if names else ""
+    if div == "100000":
+        return RegionAgreement(True, "", "国家级登记机关")
+    verdict = divisions.agrees_with_code(div, province, city)
+    if verdict is None:
+        if names is None:
+            reason = f"信用代码中的登记机关区划码 {div} 不在民政部区划代码中（可能是开发区等功能区代码），无法核对省市"
+        elif not names.active:
+            reason = f"信用代码中的区划码 {div}（{where}）已撤销或调整，无法直接核对省市；请按现行区划确认客户所在地"
+        else:
+            reason = ""
+        return RegionAgreement(None, reason, where)
+    if verdict:
+        return RegionAgreement(True, "", where)
+    filled = "".join(cell_text(v).text for v in (province, city) if not cell_text(v).empty)
+    reason = (
+        f"信用代码显示在{where or div}登记，而客户所在地填的是{filled}；若客户已迁址属正常，否则请核对省市或信用代码"
+    )
+    return RegionAgreement(False, reason, where)

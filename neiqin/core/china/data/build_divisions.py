@@ -37,9 +37,7 @@ def build(result_csv: Path, updates: list[Path]) -> list[list[str]]:
     rows: list[list[str]] = []
     with result_csv.open(encoding="utf-8-sig", newline="") as fh:
         for rec in csv.DictReader(fh):
-            rows.append(
-                [rec["代码"], rec["名称"], str(_LEVELS[rec["级别"]]), rec["启用时间"], rec["变更/弃用时间"]]
-            )
+            rows.append([rec["代码"], rec["名称"], str(_LEVELS[rec["级别"]]), rec["启用时间"], rec["变更/弃用时间"]])
     last_year = max(int(r[3]) for r in rows)
     for path in sorted(updates):
         year = int(path.stem[:4])
