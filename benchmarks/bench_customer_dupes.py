@@ -178,7 +178,7 @@ def generate(n: int, seed: int = 7, dup_share: float = 0.10) -> tuple[list[Custo
     records: list[Customer] = []
     truth: dict[str, int] = {}
     companies: list[tuple[Company, Customer]] = []
-    salespeople = [_mobile(rng, used_mobiles) for _ in range(20)]
+    salespeople = [_mobile(rng, used_mobiles) for _ in range(max(1, n // 5000))]  # ~100 customers each
     while len(companies) < n_base:
         city, prov, counties = rng.choices(cities, weights)[0]
         trade_len = 3 if rng.random() < 0.25 else 2

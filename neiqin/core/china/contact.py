@@ -147,7 +147,10 @@ def check_phone(value: Any, *, expect: PhoneKind | None = None) -> PhoneCheck:
 
 
 def _invalid_reason(compact: str, number: phonenumbers.PhoneNumber) -> str:
-    digits = str(number.national_number)
+    digits = compact.lstrip("+")
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) > 11:
+            digits = digits[len(prefix) :]
     if number.country_code == 86 and digits.startswith("1"):
         return f"「{compact}」不是有效的手机号（号段不存在或位数不对）；请向客户核实"
     if number.country_code == 86:

@@ -406,7 +406,7 @@ def check_region(province: Any, city: Any = None, district: Any = None) -> Regio
 def _city_reason(city: str, prov: Division | None) -> str:
     index = _index()
     if prov is None:
-        if find_district(city) is not None:
+        if _text(city) in index.county_names:
             return f"「{city}」是区县，不是地级市；请在「市」填写它所属的城市，区县填在区县列"
         if _text(city) in index.old_city_names:
             return f"「{city}」已不是现行的地级行政区（已撤销或更名）；请按现行区划填写"

@@ -10,7 +10,7 @@ same_name           90        equal :func:`~neiqin.core.china.names.company_key`
 same_mobile         80        the same mobile number (any typed form)
 same_email          75        the same e-mail address (case-insensitive)
 same_core           60        equal :func:`~neiqin.core.china.names.company_core` (region dropped)
-near_name           50–59     rapidfuzz ``ratio`` of the cores ≥ ``near_threshold`` (default 90)
+near_name           50–59     rapidfuzz ``ratio`` of the cores ≥ ``near_threshold`` (default 85)
 same_phone          40        the same landline (switchboards are shared: weakest)
 ==================  ========  ================================================================
 
@@ -127,9 +127,9 @@ class Finding:
 
     @property
     def strength(self) -> int:
-        """Strength of this finding; a near name gains with its score above 90 (≤ 90 → 50, 100 → 59)."""
+        """Strength of this finding; a near name gains with its score above 85 (≤ 85 → 50, 100 → 59)."""
         if self.evidence is Evidence.NEAR_NAME and self.score is not None:
-            return 50 + min(9, max(0, int((self.score - 90) * 0.9)))
+            return 50 + min(9, max(0, int((self.score - 85) * 0.6)))
         return self.evidence.strength
 
     @property
@@ -320,7 +320,7 @@ def _blocks(cores: Sequence[str], per_name: int) -> dict[str, list[int]]:
 def find_duplicates(
     customers: Iterable[Customer],
     *,
-    near_threshold: float = 90.0,
+    near_threshold: float = 85.0,
     max_shared: int = 10,
     max_block: int = 400,
     bigrams_per_name: int = 2,
@@ -428,8 +428,8 @@ def _near_names(
                     continue
                 seen.add(key)
                 core_b = cores[b]
-                if abs(len(core_a) - len(core_b)) * 200 > (100 - threshold) * (len(core_a) + len(core_b)):
-                    continue  # ratio cannot reach the threshold with lengths this different
+                if 200 * min(len(core_a), len(core_b)) < threshold * (len(core_a) + len(core_b)):
+                    continue  # ratio = 2·matches / total length cannot reach the threshold
                 compared += 1
                 score = fuzz.ratio(core_a, core_b, score_cutoff=threshold)
                 if not score:

@@ -159,7 +159,7 @@ def check_uscc(value: Any) -> UsccCheck:
     if not text:
         return UsccCheck(False, None, f"「{typed[:40]}」不是统一社会信用代码；请按营业执照填写 18 位代码", "error")
     if len(text) != 18:
-        return UsccCheck(False, None, _length_reason(text), "error")
+        return UsccCheck(False, None, _length_reason(text, typed), "error")
     bad = [(i, c) for i, c in enumerate(text) if c not in _VALUE]
     if bad:
         return _bad_characters(text, bad)
@@ -206,14 +206,14 @@ def check_uscc(value: Any) -> UsccCheck:
     return UsccCheck(True, text, authority=authority, kind=kind, division_code=division)
 
 
-def _length_reason(text: str) -> str:
+def _length_reason(text: str, typed: str) -> str:
     n = len(text)
     if n == 15 and text.isdigit():
         return "这是 15 位的旧工商注册号，不是统一社会信用代码；请改填营业执照上的 18 位统一社会信用代码"
     if n in (9, 10) and re.fullmatch(r"[0-9A-Z]{8}-?[0-9X]", text):
         return "这是 9 位的组织机构代码，不是统一社会信用代码；请改填证书上的 18 位统一社会信用代码"
-    if n > 18 and len(re.findall(r"[0-9A-Z]{18}", text)) > 1:
-        return "一个单元格里填了不止一个代码；每家客户只填一个 18 位统一社会信用代码"
+    if n > 18 and len(re.findall(r"(?<![0-9A-Za-z])[0-9A-Za-z]{18}(?![0-9A-Za-z])", typed)) > 1:
+        return "一个单元格里填了不止一个代码；请每家客户只填一个 18 位统一社会信用代码"
     return f"统一社会信用代码应为 18 位，当前为 {n} 位；请对照营业执照核对是否漏填或多填"
 
 
