@@ -10,7 +10,7 @@ same_name           90        equal :func:`~neiqin.core.china.names.company_key`
 same_mobile         80        the same mobile number (any typed form)
 same_email          75        the same e-mail address (case-insensitive)
 same_core           60        equal :func:`~neiqin.core.china.names.company_core` (region dropped)
-near_name           50–59     rapidfuzz ``ratio`` of the cores ≥ ``near_threshold`` (default 85)
+near_name           50–59     rapidfuzz ``ratio`` of the cores ≥ ``near_threshold`` (default 90)
 same_phone          40        the same landline (switchboards are shared: weakest)
 ==================  ========  ================================================================
 
@@ -320,7 +320,7 @@ def _blocks(cores: Sequence[str], per_name: int) -> dict[str, list[int]]:
 def find_duplicates(
     customers: Iterable[Customer],
     *,
-    near_threshold: float = 85.0,
+    near_threshold: float = 90.0,
     max_shared: int = 10,
     max_block: int = 400,
     bigrams_per_name: int = 2,
