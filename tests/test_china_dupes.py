@@ -30,7 +30,7 @@ def _pairs(customers: list[Customer], **kw: object) -> dict[frozenset[str], set[
         (dict(email="Zhang@Example.com"), dict(email="zhang@example.com"), Evidence.SAME_EMAIL),
         (dict(phone="0571-88881234"), dict(phone="(0571)88881234转8"), Evidence.SAME_PHONE),
         (dict(name="杭州明远机电设备有限公司"), dict(name="明远机电设备（杭州）有限公司"), Evidence.SAME_CORE),
-        (dict(name="杭州明远精密机电设备制造有限公司"), dict(name="杭州明远精密机电没备制造有限公司"), Evidence.NEAR_NAME),
+        (dict(name="明远精密机电设备制造有限公司"), dict(name="明远精密机电没备制造有限公司"), Evidence.NEAR_NAME),
         (dict(name="杭州明远精密机电设备有限公司"), dict(name="杭州明远精密机电设有限公司"), Evidence.NEAR_NAME),
     ],
 )
