@@ -18,7 +18,7 @@ import xlwings as xw
 
 from neiqin.engine import headless
 from neiqin.engine.calls import count_calls
-from neiqin.engine.headless import ENGINE_NAME, EngineError
+from neiqin.engine.common import ENGINE_NAME, EngineError
 
 __all__ = [
     "ENGINE_NAME",
