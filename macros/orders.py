@@ -21,7 +21,7 @@ from neiqin.core.issues import Issue
 from neiqin.core.ledger import CellProblem, Ledger, convert_cell, display, norm_header, read_ledger
 from neiqin.core.marks import clear_marks, mark_issues
 from neiqin.core.schema import ledger_model
-from neiqin.core.sheetio import append_rows, delete_rows, ensure_ledger_sheet, output_sheet, row_runs, write_cells
+from neiqin.core.sheetio import append_rows, delete_rows, ensure_ledger_sheet, output_sheet, write_cells
 from validators.archive import DIGEST_FIELDS, digest, line_values
 from validators.orders import CLOSED_STATUSES, OrderRow, line_keys
 
@@ -833,22 +833,9 @@ def _delete_lines(sheet: xw.Sheet, rows: list[int]) -> int:
 
     Deleting only the columns NeiQin knows would leave the clerk's own columns (回款情况, 序号 …) in
     place, so each later line would sit beside the previous line's values; and Excel refuses to
-    shift part of a table up. NeiQin's headless engine gets the same cells as one block — every
-    used column and the full width of the tables (right of the used range there is nothing) —
-    so that it need not walk 16,384 columns.
+    shift part of a table up.
     """
-    runs = row_runs(rows)
-    if type(sheet.impl).__module__ != "neiqin.engine.headless":  # Excel: entire rows, bottom run first
-        for run in reversed(runs):
-            sheet.range(f"{run[0]}:{run[-1]}").delete()
-        return len(runs)
-    used = sheet.used_range
-    first, last = used.column, used.column + used.shape[1] - 1
-    for table in sheet.tables:
-        area = table.range
-        if area.row <= max(rows) and area.row + area.shape[0] - 1 >= min(rows):
-            first, last = min(first, area.column), max(last, area.column + area.shape[1] - 1)
-    return delete_rows(sheet, rows, first, last)
+    return delete_rows(sheet, rows)
 
 
 def _on_time(frame: pd.DataFrame, today: dt.date) -> tuple[int, int]:

@@ -132,12 +132,15 @@ def write_cells(sheet: xw.Sheet, cells: dict[tuple[int, int], Any]) -> int:
     return writes
 
 
-def delete_rows(sheet: xw.Sheet, rows: Sequence[int], first_col: int, last_col: int) -> int:
-    """Delete ledger lines (cells first_col..last_col, shifting up), bottom run first."""
-    runs = row_runs(rows)
-    for run in reversed(runs):
-        sheet.range((run[0], first_col), (run[-1], last_col)).delete(shift="up")
-    return len(runs)
+def delete_rows(sheet: xw.Sheet, rows: Sequence[int]) -> int:
+    """Delete whole sheet rows (ledger lines) at once; returns the workbook calls it took.
+
+    See :func:`neiqin.engine.delete_rows`: Excel gets one multi-area row range per 255
+    characters of address, the headless engine one call whatever the number of runs.
+    """
+    from neiqin.engine import delete_rows as engine_delete_rows
+
+    return engine_delete_rows(sheet, rows)
 
 
 def output_sheet(

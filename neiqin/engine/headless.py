@@ -296,7 +296,12 @@ class Books(base_classes.Books):
         return book
 
     def open(self, fullname: str | os.PathLike[str], *args: Any, **kwargs: Any) -> Book:
-        path = Path(fullname).resolve()
+        try:
+            path = Path(fullname).resolve()
+        except (RuntimeError, OSError) as exc:
+            raise EngineError(
+                f"无法打开『{Path(fullname).name}』：路径中的符号链接指向自身（{exc}）；请检查路径"
+            ) from None
         for book in self._books:
             if book._path == path:
                 return book
@@ -337,6 +342,7 @@ class Book(base_classes.Book):
         self.save_backup: Path | None = None  # copy of the original kept by the last save, if any
         self._disk: tuple[int, int] | None = None  # (mtime_ns, size) of the file as opened
         self._comments_loaded: int | None = None  # notes openpyxl read from the file
+        self._zip: bool | None = None  # an OOXML package (cached: is_zip_workbook opens the file)
         if path is None:
             self._xl = opx().openpyxl.Workbook()
             self._states = [SheetState(ws.title, in_file=False) for ws in self._xl.worksheets]
@@ -346,6 +352,10 @@ class Book(base_classes.Book):
             return
         if not path.exists():
             raise FileNotFoundError(path)
+        if not path.is_file():
+            raise EngineError(f"『{path.name}』不是文件（是文件夹或无法读取的链接）；请指定 Excel 工作簿")
+        if self._is_zip():
+            package.check_package(path)
         self._disk = saving.disk_stamp(path)
         self._prefetch = prefetch.take(path)
         try:
@@ -376,17 +386,31 @@ class Book(base_classes.Book):
     # ----------------------------------------------------------------- internals
 
     def _is_zip(self) -> bool:
-        return self._path is not None and package.is_zip_workbook(self._path)
+        if self._zip is None:
+            self._zip = self._path is not None and package.is_zip_workbook(self._path)
+        return self._zip
 
     def _load_xl(self) -> Any:
         if self._xl is None:
-            if self._path is None or not self._is_zip():
+            path = self._path
+            if path is None or not self._is_zip() or path.suffix.lower() not in package.WRITABLE_EXTENSIONS:
                 raise EngineError(
-                    f"无法写入 {self._path.name if self._path else '该文件'}：只能写入 .xlsx / .xlsm 文件，"
+                    f"无法写入 {path.name if path else '该文件'}：只能写入 .xlsx / .xlsm 文件，"
                     "请在 Excel 中另存为 .xlsx 后再试"
                 )
-            keep_vba = package.has_vba(self._path) or self._path.suffix.lower() in package.MACRO_EXTENSIONS
-            self._xl = opx().openpyxl.load_workbook(self._path, keep_vba=keep_vba, rich_text=True)
+            keep_vba = package.has_vba(path) or path.suffix.lower() in package.MACRO_EXTENSIONS
+            try:
+                package.check_package(path)
+                with open(path, "rb") as fh:  # a file object: openpyxl checks no extension (.xlam)
+                    self._xl = opx().openpyxl.load_workbook(fh, keep_vba=keep_vba, rich_text=True)
+            except EngineError:
+                raise
+            except Exception as exc:
+                log.info("openpyxl could not read %s", path, exc_info=True)
+                raise EngineError(
+                    f"无法读取『{path.name}』：文件已损坏或含有 Excel 不会写出的内容（{type(exc).__name__}）；"
+                    "请用 Excel 打开它并另存为 .xlsx 后再试"
+                ) from None
             # what openpyxl could read: a note it could not is lost, one NeiQin deletes is not
             # (a pass over every cell, so only when the file has notes at all)
             self._comments_loaded = (
@@ -423,9 +447,21 @@ class Book(base_classes.Book):
             else:
                 if st.errors is None and self._is_zip():
                     st.errors = prefetch.error_scan(self._path, name)  # overlaps the parse
-                if self._cal is None:
-                    self._cal = self._open_calamine()
-                grid = prefetch.parse_sheet(self._cal, name)
+                try:
+                    if self._cal is None:
+                        self._cal = self._open_calamine()
+                    grid = prefetch.parse_sheet(self._cal, name, self._path if self._is_zip() else None)
+                except Exception as exc:  # calamine cannot lay the sheet out: openpyxl reads it cell by cell
+                    log.info("reading sheet %s of %s with openpyxl: %s", name, self._path.name, exc)
+                    if not self._is_zip():
+                        raise EngineError(
+                            f"无法读取『{self._path.name}』的工作表『{st.name}』（{type(exc).__name__}）；"
+                            "请用 Excel 打开它并另存为 .xlsx 后再试"
+                        ) from None
+                    st.grid = []
+                    self._ws(st)
+                    st.dirty = True  # read from openpyxl from now on (formula results are not kept)
+                    return st.grid
             st.grid = grid
         return st.grid
 
@@ -684,7 +720,7 @@ class Sheet(base_classes.Sheet):
         """NeiQin extension (not xlwings API, not counted): every merged area as (row1, col1, row2, col2), 1-based.
 
         Read from the sheet's XML (a byte search, no second parse) unless openpyxl already holds
-        the sheet; neiqin.core.ledger uses it to read a vertically merged 订单编号 on each of its rows.
+        the sheet; :func:`neiqin.engine.merged_areas` gives it to business code.
         """
         st = self._st
         if st.ws is not None:
@@ -1012,21 +1048,27 @@ class Range(base_classes.Range):
 
         As in Excel: formulas that refer to moved cells follow them (a reference to a deleted cell
         becomes #REF!), tables, merged areas, conditional formats and data validation shrink or move
-        up, and shifting part of a table is refused. Entire rows (``sheet.range('5:6')``) are fast.
+        up, and shifting part of a table is refused. Entire rows (``sheet.range('5:6')``), also many
+        areas of them at once (``sheet.range('3:5,9:9,12:14')``), are deleted in one pass.
         """
         if shift not in (None, "up"):
             raise EngineError("无 Excel 环境时只能删除单元格并让下方单元格上移")
         book, st = self._sheet._book, self._sheet._st
         ws = book._ws(st)
+        width = max(ws.max_column, 1)
+        if all(c1 == 1 and c2 >= width for _, c1, _, c2 in self.areas):
+            self._delete_whole_rows(ws)
+            return
+        if len(self.areas) > 1:
+            raise EngineError("无 Excel 环境时一次只能删除一块单元格，或多处整行（如 sheet.range('3:5,9:9')）")
         r1, c1, r2, c2 = self.areas[0]
         check_protected(self._sheet, r1, c1, r2, c2, whole=True)
         n = r2 - r1 + 1
-        whole = c1 == 1 and c2 >= max(ws.max_column, 1)
         for table in ws.tables.values():
             t1, tc1, t2, tc2 = parse_area(table.ref)
             if t2 < r1 or tc2 < c1 or tc1 > c2:
                 continue
-            if not whole and (tc1 < c1 or tc2 > c2):
+            if tc1 < c1 or tc2 > c2:
                 raise EngineError(
                     f"不能只移动表格『{table.displayName}』的一部分（删除 {address(r1, c1, r2, c2)} 会让表格中"
                     "部分列的单元格上移）；请删除整行"
@@ -1038,13 +1080,30 @@ class Range(base_classes.Range):
         for key in [k for k in ws._cells if r1 <= k[0] <= r2 and c1 <= k[1] <= c2]:
             del ws._cells[key]
         last = ws.max_row
-        if whole:
-            ws.delete_rows(r1, n)
-        elif last > r2:
+        if last > r2:
             ws.move_range(f"{get_column_letter(c1)}{r2 + 1}:{get_column_letter(c2)}{last}", rows=-n)
-        rowshift.shift_rows_after_delete(book._load_xl(), ws, r1, r2, None if whole else (c1, c2))
+        rowshift.shift_rows_after_delete(book._load_xl(), ws, r1, r2, (c1, c2))
         st.dirty = True
-        st.touched.append((r1, 1 if whole else c1, MAX_ROWS, MAX_COLUMNS if whole else c2))
+        st.touched.append((r1, c1, MAX_ROWS, c2))
+
+    def _delete_whole_rows(self, ws: Any) -> None:
+        book, st = self._sheet._book, self._sheet._st
+        deletion = rowshift.RowDeletion((r1, r2) for r1, _, r2, _ in self.areas)
+        if not deletion:
+            return
+        check_protected(self._sheet, deletion.first, 1, deletion.last, MAX_COLUMNS, whole=True)
+        for table in ws.tables.values():
+            t1 = parse_area(table.ref)[0]
+            run = deletion.run_of(t1)
+            if run is not None:
+                raise EngineError(
+                    f"删除第 {run[0]}–{run[1]} 行会删掉表格『{table.displayName}』的表头（第 {t1} 行）；请先删除该表格"
+                    if run[0] != run[1]
+                    else f"删除第 {t1} 行会删掉表格『{table.displayName}』的表头；请先删除该表格"
+                )
+        rowshift.delete_whole_rows(book._load_xl(), ws, deletion)
+        st.dirty = True
+        st.touched.append((deletion.first, 1, MAX_ROWS, MAX_COLUMNS))
 
     def insert(self, shift: str | None = None, copy_origin: str | None = None) -> None:
         """Insert whole rows above this range (Excel's Range.Insert xlShiftDown on entire rows).

@@ -22,6 +22,11 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as _defused_fromstring
+
+from neiqin.engine.common import MAX_COLUMNS, MAX_ROWS, EngineError
+
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -38,6 +43,14 @@ WORKBOOK_CT = {
     ".xlam": "application/vnd.ms-excel.addin.macroEnabled.main+xml",
 }
 MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlam"}
+WRITABLE_EXTENSIONS = set(WORKBOOK_CT)
+# the most cells calamine may lay out densely for one sheet (it allocates every cell of the
+# sheet's extent: a value in XFD1048576 would ask for 17 billion); larger sheets are read sparsely
+GRID_LIMIT = 20_000_000
+# sheet parts this big are a real ledger: their <dimension> is trusted instead of scanning every cell
+_TRUSTED_PART_SIZE = 8 << 20
+# no part of a workbook NeiQin can handle is bigger (a zip bomb is refused before it is unpacked)
+MAX_PART_SIZE = 2 << 30
 
 # Package relationships openpyxl writes itself; any other one is restored.
 _OPENPYXL_PACKAGE_RELS = {
@@ -70,9 +83,110 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
+def parse_xml(data: bytes | str) -> ET.Element:
+    """An XML part of a package, parsed with entity expansion and external references refused.
+
+    Raises ``ET.ParseError`` for malformed XML and for forbidden constructs alike.
+    """
+    try:
+        return _defused_fromstring(data)
+    except DefusedXmlException as exc:
+        raise ET.ParseError(f"forbidden XML construct: {exc}") from None
+
+
 def is_zip_workbook(path: str | os.PathLike[str]) -> bool:
-    """True for an OOXML workbook (xlsx, xlsm, xltx, xltm, xlam)."""
-    return zipfile.is_zipfile(path)
+    """True for an OOXML workbook (xlsx, xlsm, xltx, xltm, xlam): a zip with a workbook part."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return "[Content_Types].xml" in names and "xl/workbook.xml" in names
+
+
+def check_package(path: str | os.PathLike[str]) -> None:
+    """Refuse, with a Chinese message, a package whose parts Excel would never write: entities or
+    DOCTYPEs in the package parts (billion laughs), a part that unpacks to more than 2 GB.
+
+    The package's own small parts are parsed here (defusedxml); openpyxl parses the rest with
+    defusedxml too, since it is installed.
+    """
+    name = Path(path).name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.file_size > MAX_PART_SIZE:
+                    raise EngineError(f"『{name}』中的 {info.filename} 解压后超过 2 GB，不像是 Excel 工作簿；未打开它")
+            for part in ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+                try:
+                    data = zf.read(part)
+                except KeyError:
+                    continue
+                if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                    raise EngineError(
+                        f"『{name}』的 {part} 含有 DOCTYPE/ENTITY 声明（Excel 不会写出），可能是伪造或损坏的文件；"
+                        "未打开它。请用 Excel 打开确认，另存为 .xlsx 后再试"
+                    )
+                parse_xml(data)
+    except EngineError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, ET.ParseError, RuntimeError) as exc:
+        raise EngineError(
+            f"无法读取『{name}』：文件已损坏（{type(exc).__name__}）；请用 Excel 打开确认，另存为 .xlsx 后再试"
+        ) from None
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
+_DIM_CORNER = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+_ANY_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Za-z]{1,4})(\d+)"')
+
+
+def _declared_extent(ref: str) -> tuple[int, int] | None:
+    """(last row, last column) of a well-formed ``<dimension ref="A1:T500">``, else None."""
+    corners = ref.split(":")
+    if not 1 <= len(corners) <= 2:
+        return None
+    found = [_DIM_CORNER.match(c.strip()) for c in corners]
+    if not all(found):
+        return None
+    rows = [int(m[2]) for m in found if m]
+    cols = [_col_number(m[1].upper().encode()) for m in found if m]
+    if max(rows) > MAX_ROWS or max(cols) > MAX_COLUMNS:
+        return None
+    return max(rows), max(cols)
+
+
+def sheet_extent(path: str | os.PathLike[str], sheet_name: str) -> tuple[int, int] | None:
+    """How far the cells of a sheet reach, as (rows, columns) from A1 — what a dense read lays out.
+
+    A big sheet part with a sane ``<dimension>`` is taken at its word (only the part's first
+    bytes are unpacked); a small part, or one with no, a malformed or a huge dimension, is
+    scanned for its real cells. None when the package or sheet cannot be read this way.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = sheet_parts(zf).get(sheet_name)
+            if not part:
+                return None
+            info = zf.getinfo(part)
+            if info.file_size > MAX_PART_SIZE:
+                return (MAX_ROWS, MAX_COLUMNS)
+            with zf.open(info) as fh:
+                head = fh.read(16384)
+            found = _DIMENSION.search(head)
+            declared = _declared_extent(found.group(1).decode("ascii", "replace")) if found else None
+            if declared is not None and info.file_size > _TRUSTED_PART_SIZE and declared[0] * declared[1] <= GRID_LIMIT:
+                return declared
+            data = zf.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, ET.ParseError, RuntimeError):
+        return None
+    rows = max((int(n) for n in _ROW_NUMBER.findall(data)), default=0)
+    cols = 0
+    for letters, number in _ANY_CELL_REF.findall(data):
+        cols = max(cols, _col_number(letters.upper()))
+        rows = max(rows, int(number))
+    return rows, cols
 
 
 def has_vba(path: str | os.PathLike[str]) -> bool:
@@ -93,8 +207,8 @@ def _col_number(letters: bytes) -> int:
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> part name inside the package."""
-    wb = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    wb = parse_xml(zf.read("xl/workbook.xml"))
+    rels = parse_xml(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{REL_NS}}}Relationship")}
     parts = {}
     for sheet in wb.iter(f"{{{MAIN_NS}}}sheet"):
@@ -173,7 +287,7 @@ def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int
 
 def _read_xml(zf: zipfile.ZipFile, name: str) -> ET.Element | None:
     try:
-        return ET.fromstring(zf.read(name))
+        return parse_xml(zf.read(name))
     except KeyError:
         return None
 
@@ -205,16 +319,16 @@ def restore_package(
             orig_parts = {n: old.read(n) for n in old.namelist()}
 
     changed = False
-    ct_root = ET.fromstring(new_parts["[Content_Types].xml"])
+    ct_root = parse_xml(new_parts["[Content_Types].xml"])
     overrides = {o.get("PartName"): o for o in ct_root.iter(f"{{{CT_NS}}}Override")}
     defaults = {d.get("Extension", "").lower() for d in ct_root.iter(f"{{{CT_NS}}}Default")}
 
     if orig_parts:
-        old_rels = ET.fromstring(orig_parts["_rels/.rels"]) if "_rels/.rels" in orig_parts else None
-        new_rels = ET.fromstring(new_parts["_rels/.rels"])
+        old_rels = parse_xml(orig_parts["_rels/.rels"]) if "_rels/.rels" in orig_parts else None
+        new_rels = parse_xml(new_parts["_rels/.rels"])
         have = {(r.get("Type"), r.get("Target", "").lstrip("/")) for r in new_rels}
         ids = {r.get("Id") for r in new_rels}
-        old_ct = ET.fromstring(orig_parts["[Content_Types].xml"])
+        old_ct = parse_xml(orig_parts["[Content_Types].xml"])
         old_overrides = {o.get("PartName"): o for o in old_ct.iter(f"{{{CT_NS}}}Override")}
         old_defaults = {d.get("Extension", "").lower(): d for d in old_ct.iter(f"{{{CT_NS}}}Default")}
         for rel in list(old_rels) if old_rels is not None else []:
@@ -305,8 +419,8 @@ def _sheet_note_parts(parts: dict[str, bytes]) -> dict[str, tuple[str, str]]:
     """Sheet name -> (comments part, legacy VML part) of sheets that have notes."""
     out: dict[str, tuple[str, str]] = {}
     try:
-        wb = ET.fromstring(parts["xl/workbook.xml"])
-        rels = ET.fromstring(parts["xl/_rels/workbook.xml.rels"])
+        wb = parse_xml(parts["xl/workbook.xml"])
+        rels = parse_xml(parts["xl/_rels/workbook.xml.rels"])
     except (KeyError, ET.ParseError):
         return out
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{REL_NS}}}Relationship")}
@@ -322,7 +436,7 @@ def _sheet_note_parts(parts: dict[str, bytes]) -> dict[str, tuple[str, str]]:
         part = resolve("xl", targets.get(sheet.get(f"{{{OFFICE_REL_NS}}}id"), ""))
         folder, base = part.rsplit("/", 1) if "/" in part else ("", part)
         try:
-            srels = ET.fromstring(parts[f"{folder}/_rels/{base}.rels"])
+            srels = parse_xml(parts[f"{folder}/_rels/{base}.rels"])
         except (KeyError, ET.ParseError):
             continue
         comments = vml = ""
@@ -339,7 +453,7 @@ def _sheet_note_parts(parts: dict[str, bytes]) -> dict[str, tuple[str, str]]:
 def _note_texts(data: bytes) -> dict[tuple[int, int], str]:
     out: dict[tuple[int, int], str] = {}
     try:
-        root = ET.fromstring(data)
+        root = parse_xml(data)
     except ET.ParseError:
         return out
     for comment in root.iter(f"{{{MAIN_NS}}}comment"):
@@ -405,8 +519,8 @@ def _put_cached_values(parts: dict[str, bytes], cached: dict[str, dict[tuple[int
 
     ``cached`` is {sheet name: {(row, col): (t, text)}} with ``t`` one of n, str, b, e.
     """
-    wb = ET.fromstring(parts["xl/workbook.xml"])
-    rels = ET.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    wb = parse_xml(parts["xl/workbook.xml"])
+    rels = parse_xml(parts["xl/_rels/workbook.xml.rels"])
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{REL_NS}}}Relationship")}
     changed = False
     for sheet in wb.iter(f"{{{MAIN_NS}}}sheet"):
@@ -453,7 +567,7 @@ def _restore_part_rels(
         if source not in new_parts or new_parts[source] != orig_parts.get(source):
             continue  # openpyxl rewrote that part: its own relationships are what it wrote
         try:
-            rels = ET.fromstring(rels_data)
+            rels = parse_xml(rels_data)
         except ET.ParseError:
             continue
         targets = []

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from xlwings.utils import column_to_number
@@ -267,3 +269,174 @@ def shift_rows_after_delete(wb: Any, ws: Any, d1: int, d2: int, cols: tuple[int,
             if r > d2:
                 dim.index = r - k
                 ws.row_dimensions[r - k] = dim
+
+
+class RowDeletion:
+    """Whole sheet rows deleted at once (Excel's ``Range("3:5,9:9").Delete``): where every other row goes."""
+
+    def __init__(self, runs: Iterable[tuple[int, int]]) -> None:
+        merged: list[list[int]] = []
+        for a, b in sorted((max(1, a), b) for a, b in runs if b >= max(1, a)):
+            if merged and a <= merged[-1][1] + 1:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self.runs = [(a, b) for a, b in merged]
+        self._starts = [a for a, _ in self.runs]
+        self._before = [0]  # rows deleted above each run
+        for a, b in self.runs:
+            self._before.append(self._before[-1] + b - a + 1)
+
+    def __bool__(self) -> bool:
+        return bool(self.runs)
+
+    @property
+    def first(self) -> int:
+        return self.runs[0][0]
+
+    @property
+    def last(self) -> int:
+        return self.runs[-1][1]
+
+    def run_of(self, row: int) -> tuple[int, int] | None:
+        """The deleted run holding ``row``, or None when the row stays."""
+        i = bisect.bisect_right(self._starts, row) - 1
+        return self.runs[i] if i >= 0 and self.runs[i][1] >= row else None
+
+    def deleted(self, row: int) -> bool:
+        return self.run_of(row) is not None
+
+    def new_row(self, row: int) -> int:
+        """Where a row that stays ends up."""
+        i = bisect.bisect_right(self._starts, row) - 1
+        if i < 0:
+            return row
+        a, b = self.runs[i]
+        return row - self._before[i] - (min(row - 1, b) - a + 1)
+
+    def bounds(self, lo: int, hi: int) -> tuple[int, int] | None:
+        """Rows lo..hi after the deletion, or None when every one of them was deleted."""
+        run = self.run_of(lo)
+        first = run[1] + 1 if run is not None else lo
+        run = self.run_of(hi)
+        last = run[0] - 1 if run is not None else hi
+        if first > last:
+            return None
+        return self.new_row(first), self.new_row(last)
+
+    def ref(self, ref: str) -> str:
+        """One A1 reference (``E5``, ``$E$5:$F9``, ``5:9``) after the deletion; ``#REF!`` when all of it went."""
+        parsed = _ref_parts(ref)
+        if parsed is None:
+            return ref
+        rows = [int(m[3]) if m[3] else None for m in parsed]
+        if any(r is None for r in rows):
+            return ref  # whole columns do not move
+        found = self.bounds(rows[0], rows[-1])
+        if found is None:
+            return "#REF!"
+        new = list(found) if len(parsed) == 2 else [found[0]]
+        if new == rows:
+            return ref
+        return ":".join(f"{m[1] or ''}{m[2]}{r}" for m, r in zip(parsed, new, strict=True))
+
+
+def delete_whole_rows(wb: Any, ws: Any, deletion: RowDeletion) -> None:
+    """Delete entire sheet rows in one pass, as Excel does with a multi-area row range.
+
+    Cells, notes and links below move up; formulas on every sheet that refer to moved cells
+    follow them (a reference to deleted cells only becomes #REF!); merged areas, tables,
+    conditional formats, data validation and row heights shrink or move up. The work is one
+    pass over the cells whatever the number of runs (deleting run by run is quadratic).
+    """
+    from openpyxl.formatting.formatting import ConditionalFormattingList
+    from openpyxl.formula.translate import Translator
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
+    if not deletion:
+        return
+    first = deletion.first
+    title = ws.title
+    cells = ws._cells
+    last_row = max((r for r, _ in cells), default=0)
+    target = list(range(last_row + 1))  # new row of each row that stays, 0 for a deleted one
+    runs, i, gone = deletion.runs, 0, 0
+    for r in range(first, last_row + 1):
+        while i < len(runs) and runs[i][1] < r:
+            gone += runs[i][1] - runs[i][0] + 1
+            i += 1
+        target[r] = 0 if i < len(runs) and runs[i][0] <= r else r - gone
+    moved: dict[tuple[int, int], Any] = {}
+    for (r, c), cell in cells.items():
+        if r < first:
+            moved[(r, c)] = cell
+            continue
+        nr = target[r]
+        if not nr:
+            continue
+        cell.row = nr
+        moved[(nr, c)] = cell
+        if cell.hyperlink is not None:
+            cell.hyperlink.ref = cell.coordinate
+    ws._cells = moved
+    ws._current_row = ws.max_row if moved else 0
+
+    lowered = title.lower()
+    for other in wb.worksheets:
+        own = other is ws
+        for cell in other._cells.values():
+            value = cell.value
+            if cell.data_type == "f" and isinstance(value, str) and (own or lowered in value.lower()):
+                cell.value = shift_formula(value, 0, 0, own, title, deletion.ref)
+
+    def moved_sqref(sqref: Any) -> MultiCellRange | None:
+        out = []
+        for rng in sqref.ranges:
+            b = deletion.bounds(rng.min_row, rng.max_row)
+            if b is not None:
+                out.append(CellRange(min_col=rng.min_col, min_row=b[0], max_col=rng.max_col, max_row=b[1]).coord)
+        return MultiCellRange(" ".join(out)) if out else None
+
+    for merged in list(ws.merged_cells.ranges):
+        b = deletion.bounds(merged.min_row, merged.max_row)
+        if b is None or (b[0] == b[1] and merged.min_col == merged.max_col):
+            ws.merged_cells.remove(merged)
+            continue
+        merged.shift(row_shift=b[0] - merged.min_row)
+        merged.expand(down=(b[1] - b[0]) - (merged.max_row - merged.min_row))
+    for table in ws.tables.values():
+        t1, tc1, t2, tc2 = parse_area(table.ref)
+        b = deletion.bounds(t1, t2)
+        if b is None:
+            continue
+        t1, t2 = b[0], max(b[1], b[0] + 1)  # a table keeps its header and one (empty) line
+        table.ref = address(t1, tc1, t2, tc2, row_abs=False, col_abs=False)
+        if table.autoFilter is not None:
+            end = t2 - (table.totalsRowCount or 0)
+            table.autoFilter.ref = address(t1, tc1, end, tc2, row_abs=False, col_abs=False)
+    kept = []
+    for dv in ws.data_validations.dataValidation:
+        sqref = moved_sqref(dv.sqref)
+        if sqref is not None:
+            dv.sqref = sqref
+            kept.append(dv)
+    ws.data_validations.dataValidation = kept
+    new_cf = ConditionalFormattingList()
+    for cf in ws.conditional_formatting:
+        sqref = moved_sqref(cf.sqref)
+        if sqref is None:
+            continue
+        first_old = min((r.min_row for r in cf.sqref.ranges), default=1)
+        first_new = min((r.min_row for r in sqref.ranges), default=1)
+        for rule in cf.rules:
+            if first_new != first_old and rule.formula:
+                rule.formula = [
+                    Translator("=" + f, f"A{first_old}").translate_formula(f"A{first_new}")[1:] for f in rule.formula
+                ]
+            new_cf.add(str(sqref), rule)
+    ws.conditional_formatting = new_cf
+    for r in sorted(r for r in list(ws.row_dimensions) if r >= first):
+        dim = ws.row_dimensions.pop(r)
+        if not deletion.deleted(r):
+            dim.index = deletion.new_row(r)
+            ws.row_dimensions[dim.index] = dim

@@ -46,6 +46,7 @@ def save(book: Book, path: str | os.PathLike[str] | None = None, password: str |
             package.replace_file(tmp, target)
             book._disk = disk_stamp(target)
         book._path = target
+        book._zip = None
         return
     if overwrite:
         check_unchanged(book, target)
@@ -75,6 +76,7 @@ def save(book: Book, path: str | os.PathLike[str] | None = None, password: str |
         if tmp.exists():
             tmp.unlink()
     book._path = target
+    book._zip = None
     book._disk = disk_stamp(target)
     for st in book._states:
         st.file_name = st.name  # the file on disk now has the current names
