@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import functools
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 from neiqin.base.errors import NeiQinError
@@ -37,3 +41,13 @@ def opx() -> SimpleNamespace:
 
 class EngineError(NeiQinError):
     """A request the headless engine cannot carry out (message in Chinese)."""
+
+
+@contextmanager
+def warnings_to_log(logger: logging.Logger) -> Iterator[None]:
+    """Library warnings (openpyxl's English ``UserWarning`` …) go to the log, not to the clerk's screen."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        logger.info("%s: %s", warning.category.__name__, warning.message)

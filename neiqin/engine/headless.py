@@ -37,7 +37,7 @@ from neiqin.engine import colors, prefetch, rowshift, saving
 from neiqin.engine import ooxml as package
 from neiqin.engine.addresses import A1_CELL, address, parse_area
 from neiqin.engine.calls import instrumented
-from neiqin.engine.common import ENGINE_NAME, MAX_COLUMNS, MAX_ROWS, NOTE_AUTHOR, EngineError, opx
+from neiqin.engine.common import ENGINE_NAME, MAX_COLUMNS, MAX_ROWS, NOTE_AUTHOR, EngineError, opx, warnings_to_log
 from neiqin.engine.formulas import in_spans, touched_in
 from neiqin.engine.layout import FreezePanes, PageSetup, Tables, text_width
 from neiqin.engine.notes import Note, make_comment
@@ -356,6 +356,7 @@ class Book(base_classes.Book):
             raise EngineError(f"『{path.name}』不是文件（是文件夹或无法读取的链接）；请指定 Excel 工作簿")
         if self._is_zip():
             package.check_package(path)
+            package.remove_stale_temps(path)
         self._disk = saving.disk_stamp(path)
         self._prefetch = prefetch.take(path)
         try:
@@ -401,7 +402,7 @@ class Book(base_classes.Book):
             keep_vba = package.has_vba(path) or path.suffix.lower() in package.MACRO_EXTENSIONS
             try:
                 package.check_package(path)
-                with open(path, "rb") as fh:  # a file object: openpyxl checks no extension (.xlam)
+                with open(path, "rb") as fh, warnings_to_log(log):  # a file object: no extension check (.xlam)
                     self._xl = opx().openpyxl.load_workbook(fh, keep_vba=keep_vba, rich_text=True)
             except EngineError:
                 raise

@@ -593,18 +593,21 @@ def _restore_part_rels(
     return changed
 
 
+# what a save can lose, counted by element whatever namespace prefix the writer chose
+# (Excel writes <c:chartSpace>, openpyxl <chartSpace xmlns="…">)
 _INVENTORY = {
-    "形状或文本框": (re.compile(rb"<xdr:sp[ >]"), "xl/drawings/"),
-    "图表": (re.compile(rb"<c:chartSpace"), "xl/charts/"),
+    "形状或文本框": (re.compile(rb"<(?:\w+:)?sp[ >]"), "xl/drawings/"),
+    "图表": (re.compile(rb"<(?:\w+:)?chartSpace\b"), "xl/charts/"),
     "图片": (None, "xl/media/"),
-    "批注": (re.compile(rb"<comment "), "xl/comments"),
-    "新式批注（含回复）": (re.compile(rb"<threadedComment "), "xl/threadedComments/"),
+    "批注": (re.compile(rb"<(?:\w+:)?comment "), "xl/comments"),
+    "新式批注（含回复）": (re.compile(rb"<(?:\w+:)?threadedComment "), "xl/threadedComments/"),
     "窗体控件": (re.compile(rb'ObjectType="(?!Note")'), "xl/drawings/vmlDrawing"),
     "ActiveX 控件": (None, "xl/activeX/"),
     "数据透视表": (None, "xl/pivotTables/"),
     "切片器": (None, "xl/slicers/"),
-    "迷你图": (re.compile(rb"<x14:sparkline>"), "xl/worksheets/"),
+    "迷你图": (re.compile(rb"<(?:\w+:)?sparkline>"), "xl/worksheets/"),
     "跨表下拉列表": (re.compile(rb"<x14:dataValidation "), "xl/worksheets/"),
+    "条件格式（数据条、图标集等扩展）": (re.compile(rb"<x14:conditionalFormatting[ >]"), "xl/worksheets/"),
     "宏代码": (None, "xl/vbaProject.bin"),
     "功能区": (None, "customUI/"),
 }
@@ -652,11 +655,47 @@ def lost_items(before: Counter[str], after: Counter[str]) -> list[str]:
     return [f"{k} {before[k] - after.get(k, 0)} 个" for k in before if before[k] > after.get(k, 0)]
 
 
+TEMP_MARK = "neiqin-tmp-"
+STALE_SECONDS = 15 * 60  # no save takes this long: an older temp file was left by a killed save
+
+
 def temp_beside(target: Path) -> Path:
-    """A temp file beside ``target`` (same folder, so the final rename is atomic)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    """A temp file beside ``target`` (same folder, so the final rename is atomic).
+
+    Its name (``.ledger.neiqin-tmp-1a2b3c4d.xlsx``) marks it as NeiQin's, so that one a killed
+    save left behind is removed by a later save (:func:`remove_stale_temps`).
+    """
+    remove_stale_temps(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{TEMP_MARK}", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     return Path(tmp)
+
+
+def remove_stale_temps(target: Path, now: float | None = None) -> list[Path]:
+    """Remove temp files of NeiQin's own saves of ``target`` that a killed save left (older than 15 minutes).
+
+    Only names NeiQin gives its temp files are touched (``.ledger.neiqin-tmp-XXXXXXXX.xlsx`` and the
+    ``.pkg`` beside it, and ``.ledger.XXXXXXXX.xlsx`` of earlier versions); a file being written now is not stale.
+    """
+    import time
+
+    pattern = re.compile(
+        rf"^\.{re.escape(target.stem)}\.(?:{TEMP_MARK})?[a-z0-9_]{{8}}{re.escape(target.suffix)}(?:\.pkg)?$"
+    )
+    limit = (time.time() if now is None else now) - STALE_SECONDS
+    removed = []
+    try:
+        candidates = [p for p in target.parent.iterdir() if pattern.match(p.name)]
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def replace_file(tmp: Path, target: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from neiqin.engine import ooxml as package
-from neiqin.engine.common import EngineError
+from neiqin.engine.common import EngineError, warnings_to_log
 from neiqin.engine.formulas import formula_cache
 
 if TYPE_CHECKING:
@@ -52,7 +52,8 @@ def save(book: Book, path: str | os.PathLike[str] | None = None, password: str |
         check_unchanged(book, target)
     tmp = package.temp_beside(target)
     try:
-        book._xl.save(tmp)
+        with warnings_to_log(log):
+            book._xl.save(tmp)
         try:
             cached = formula_cache(book)
         except Exception:  # the results are a convenience: never a reason not to save
