@@ -671,6 +671,8 @@ class Sheet(base_classes.Sheet):
 
     def _extent(self) -> tuple[int, int]:
         st = self._st
+        if st.in_file and not st.dirty:
+            self._book._grid(st)  # may find that openpyxl must read the sheet (then it is dirty)
         if st.dirty or not st.in_file:
             ws = self._book._ws(st)
             return ws.max_row, ws.max_column
@@ -894,12 +896,22 @@ class Range(base_classes.Range):
 
     # ---- values
     def _read(self, r1: int, c1: int, r2: int, c2: int, err_to_str: bool) -> list[list[Any]]:
+        cells = (r2 - r1 + 1) * (c2 - c1 + 1)
+        if cells > package.GRID_LIMIT:
+            raise EngineError(
+                f"工作表『{self._sheet.name}』要读取的区域 {address(r1, c1, r2, c2, False, False)} "
+                f"有 {cells:,} 个单元格，"
+                "超出一次能读取的范围（多半是远处有个不用的单元格有内容或格式）；"
+                "请在 Excel 中删除表格右侧和下方不用的行列后再试"
+            )
         with gc_paused():
             return self._read_values(r1, c1, r2, c2, err_to_str)
 
     def _read_values(self, r1: int, c1: int, r2: int, c2: int, err_to_str: bool) -> list[list[Any]]:
         book, st = self._sheet._book, self._sheet._st
         width = c2 - c1 + 1
+        if st.in_file and not st.dirty:
+            book._grid(st)  # may find that openpyxl must read the sheet (then it is dirty)
         if st.dirty or not st.in_file:
             ws = book._ws(st)
             nrows, ncols = ws.max_row, ws.max_column

@@ -157,8 +157,9 @@ def _declared_extent(ref: str) -> tuple[int, int] | None:
     return max(rows), max(cols)
 
 
-def sheet_extent(path: str | os.PathLike[str], sheet_name: str) -> tuple[int, int] | None:
-    """How far the cells of a sheet reach, as (rows, columns) from A1 — what a dense read lays out.
+def sheet_extent(path: str | os.PathLike[str], sheet_name: str) -> tuple[int, int, bool] | None:
+    """How far the cells of a sheet reach, as (rows, columns) from A1 — what a dense read lays out —
+    and whether the sheet XML declares a DOCTYPE (Excel never writes one).
 
     A big sheet part with a sane ``<dimension>`` is taken at its word (only the part's first
     bytes are unpacked); a small part, or one with no, a malformed or a huge dimension, is
@@ -171,9 +172,11 @@ def sheet_extent(path: str | os.PathLike[str], sheet_name: str) -> tuple[int, in
                 return None
             info = zf.getinfo(part)
             if info.file_size > MAX_PART_SIZE:
-                return (MAX_ROWS, MAX_COLUMNS)
+                return (MAX_ROWS, MAX_COLUMNS, False)
             with zf.open(info) as fh:
                 head = fh.read(16384)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                return (0, 0, True)
             found = _DIMENSION.search(head)
             declared = _declared_extent(found.group(1).decode("ascii", "replace")) if found else None
             if declared is not None and info.file_size > _TRUSTED_PART_SIZE and declared[0] * declared[1] <= GRID_LIMIT:
@@ -186,7 +189,7 @@ def sheet_extent(path: str | os.PathLike[str], sheet_name: str) -> tuple[int, in
     for letters, number in _ANY_CELL_REF.findall(data):
         cols = max(cols, _col_number(letters.upper()))
         rows = max(rows, int(number))
-    return rows, cols
+    return rows, cols, False
 
 
 def has_vba(path: str | os.PathLike[str]) -> bool:
@@ -315,8 +318,14 @@ def restore_package(
         new_parts = {n: new.read(n) for n in new_names}
     orig_parts: dict[str, bytes] = {}
     if original is not None and original.exists() and zipfile.is_zipfile(original):
-        with zipfile.ZipFile(original) as old:
-            orig_parts = {n: old.read(n) for n in old.namelist()}
+        try:
+            with zipfile.ZipFile(original) as old:
+                orig_parts = {n: old.read(n) for n in old.namelist()}
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+            raise EngineError(
+                f"原文件『{original.name}』已损坏（{exc}），NeiQin 无法保留其中的全部内容，结果未保存；"
+                "请用 Excel 打开它并另存为 .xlsx 后重新运行"
+            ) from None
 
     changed = False
     ct_root = parse_xml(new_parts["[Content_Types].xml"])

@@ -25,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import encodings.cp437  # noqa: F401 - zipfile decodes member names with it, lazily, on the reading thread
 import python_calamine
 
 from neiqin.base.perf import gc_paused
@@ -70,7 +71,8 @@ def normalize_rows(rows: list[list[Any]], c1: int, c2: int) -> list[list[Any]]:
 
 
 class SheetTooLarge(Exception):
-    """The sheet's cells reach too far for calamine's dense layout (see :data:`ooxml.GRID_LIMIT`)."""
+    """Not a sheet for calamine: its cells reach too far for a dense layout (see :data:`ooxml.GRID_LIMIT`),
+    or it declares a DOCTYPE (calamine does not refuse entities; openpyxl parses it with defusedxml)."""
 
 
 def parse_sheet(workbook: Any, name: str, path: Path | None = None) -> list[list[Any]]:
@@ -83,6 +85,8 @@ def parse_sheet(workbook: Any, name: str, path: Path | None = None) -> list[list
         extent = ooxml.sheet_extent(path, name)
         if extent is not None and extent[0] * extent[1] > ooxml.GRID_LIMIT:
             raise SheetTooLarge(f"{name}: {extent[0]} rows x {extent[1]} columns")
+        if extent is not None and extent[2]:
+            raise SheetTooLarge(f"{name}: DOCTYPE in the sheet XML")  # openpyxl (defusedxml) decides
     with gc_paused():
         return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
@@ -165,8 +169,11 @@ def start(path: str | os.PathLike[str], errors: bool = True) -> None:
     ``errors=False`` skips the scan for Excel error cells: a reader that takes
     calamine's values directly (a mapped sales export) has no use for it.
     """
-    p = Path(path).resolve()
-    if not p.is_file():
+    try:
+        p = Path(path).resolve()
+        if not p.is_file():
+            return
+    except (OSError, RuntimeError):  # a link loop …: the engine says so when it opens the file
         return
     job = _Job(p, errors)
     with _LOCK:
