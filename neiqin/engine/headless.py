@@ -476,6 +476,11 @@ class Book(base_classes.Book):
     def _ws(self, st: SheetState) -> Any:
         if st.ws is None:
             self._load_xl()
+            if st.ws is None:  # calamine listed a sheet openpyxl does not see (an odd workbook.xml)
+                raise EngineError(
+                    f"无法修改工作表『{st.name}』：openpyxl 读不到它（文件的工作表清单有误）；"
+                    "请用 Excel 打开并另存为 .xlsx 后再试"
+                )
         return st.ws
 
     def _state(self, name: str) -> SheetState:

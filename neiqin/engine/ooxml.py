@@ -31,9 +31,7 @@ CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 OFFICE_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-# serialise package parts with these as the default namespace, as Excel writes them
-ET.register_namespace("", CT_NS)
-ET.register_namespace("", REL_NS)
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 WORKBOOK_CT = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -92,6 +90,23 @@ def parse_xml(data: bytes | str) -> ET.Element:
         return _defused_fromstring(data)
     except DefusedXmlException as exc:
         raise ET.ParseError(f"forbidden XML construct: {exc}") from None
+
+
+def package_xml(root: ET.Element) -> bytes:
+    """A package part ([Content_Types].xml, a .rels) as Excel writes it: its namespace the default one, no ``ns0:``."""
+    if root.tag.startswith("{"):
+        # ET's default_namespace= refuses unqualified attributes: register the part's namespace instead
+        ET.register_namespace("", root.tag[1:].split("}", 1)[0])
+    return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8")
+
+
+def normalized_xml(data: bytes) -> bytes:
+    """An XML part in one canonical form (C14N 2.0 after Excel's declaration), whoever serialised it.
+
+    openpyxl writes other bytes when lxml is installed (``<v></v>`` for ``<v/>``, attribute quotes,
+    declarations): the build normalises every XML part so that its output depends on nothing else.
+    """
+    return XML_DECLARATION + ET.canonicalize(data.decode("utf-8")).encode("utf-8")
 
 
 def is_zip_workbook(path: str | os.PathLike[str]) -> bool:
@@ -369,7 +384,7 @@ def restore_package(
                         defaults.add(ext)
             changed = True
         if changed:
-            new_parts["_rels/.rels"] = ET.tostring(new_rels, xml_declaration=True, encoding="UTF-8")
+            new_parts["_rels/.rels"] = package_xml(new_rels)
         changed |= _restore_part_rels(orig_parts, new_parts, ct_root, overrides, defaults, old_overrides, old_defaults)
 
     has_project = any(n.lower() == "xl/vbaproject.bin" for n in new_parts)
@@ -398,7 +413,7 @@ def restore_package(
     counts = (_inventory(orig_parts, orig_parts.__getitem__), _inventory(new_parts, new_parts.__getitem__))
     if not changed:
         return counts
-    new_parts["[Content_Types].xml"] = ET.tostring(ct_root, xml_declaration=True, encoding="UTF-8")
+    new_parts["[Content_Types].xml"] = package_xml(ct_root)
     order = ["[Content_Types].xml", "_rels/.rels"]
     names = (
         order
@@ -520,7 +535,7 @@ def _restore_note_display(orig_parts: dict[str, bytes], new_parts: dict[str, byt
     return changed
 
 
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)><f>([^<]*)</f><v ?/></c>')
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)><f>([^<]*)</f>(?:<v ?/>|<v></v>)</c>')
 
 
 def _put_cached_values(parts: dict[str, bytes], cached: dict[str, dict[tuple[int, int], Any]]) -> bool:

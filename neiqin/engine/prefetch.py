@@ -19,13 +19,13 @@ initialised (``NameError: name 'sys' is not defined``), so the threads import no
 from __future__ import annotations
 
 import datetime as dt
+import encodings.cp437  # noqa: F401 - zipfile decodes member names with it, lazily, on the reading thread
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import encodings.cp437  # noqa: F401 - zipfile decodes member names with it, lazily, on the reading thread
 import python_calamine
 
 from neiqin.base.perf import gc_paused
