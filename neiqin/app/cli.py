@@ -346,11 +346,13 @@ def _status_store(settings: Any) -> Any:
 
 
 def _print_save_warnings(book: Any, source: str | None = None) -> None:
-    lost = getattr(book.impl, "save_warnings", []) or []
+    from neiqin.engine import save_backup, save_warnings
+
+    lost = save_warnings(book)
     if not lost:
         return
     items = "、".join(lost)
-    backup = getattr(book.impl, "save_backup", None)
+    backup = save_backup(book)
     if backup is not None:
         where = f"保存前已把原文件备份为 {backup}，需要这些内容请打开备份"
     elif source is not None:
