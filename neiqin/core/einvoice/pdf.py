@@ -40,9 +40,10 @@ _TITLES = (
 )
 
 
-def _label(text: str) -> str:
-    """A printed label as a pattern: any spaces between its characters (名 称), then an optional colon."""
-    return r"\s*".join(map(re.escape, text)) + r"\s*[:：]?\s*"
+def _label(text: str, colon: str = "?") -> str:
+    """A printed label as a pattern: spaces between its characters (名 称), a colon (optional by default),
+    then spaces or tabs on the same line."""
+    return r"[ ]*".join(map(re.escape, text)) + r"[ \t]*[:：]" + colon + r"[ \t]*"
 
 
 _MONEY = r"-?[0-9][0-9,]*\.[0-9]{2}"
@@ -52,8 +53,8 @@ _DATE = re.compile(
     _label("开票日期") + r"([0-9]{4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})"
 )
 _CHECK = re.compile(_label("校验码") + r"((?:[0-9] ?){20})")
-_NAME = re.compile(_label("名称") + r"([^\t\n]+)")
-_TAX_ID = re.compile(r"纳\s*税\s*人\s*识\s*别\s*号\s*[:：]?\s*([0-9A-Za-z]{15,20})(?![0-9A-Za-z])")
+_NAME = re.compile(_label("名称", colon="") + r"([^\t\n]+)")
+_TAX_ID = re.compile(_label("纳税人识别号", colon="") + r"([0-9A-Za-z]{15,20})(?![0-9A-Za-z])")
 _TOTALS = re.compile(r"^合\s*计\s*\t?[^\n]*?[¥￥]\s*(" + _MONEY + r")(?:[^\n]*?[¥￥]\s*(" + _MONEY + r"|\*+))?", re.M)
 _GROSS = re.compile(r"[(（]\s*小\s*写\s*[)）]\s*[¥￥]?\s*(" + _MONEY + ")")
 _RATE = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)?%|免税|不征税)$")
@@ -91,6 +92,7 @@ def read(data: bytes) -> Extract:
             else "PDF 中没有文字，也没有找到发票二维码（可能是很模糊的扫描件）；请提供发票原件"
         )
     out = printed
+    had_text = not printed.empty()
     if payloads:
         coded = from_payload(payloads[0])
         for what, mine, theirs in printed.disagreements(coded):
@@ -104,7 +106,7 @@ def read(data: bytes) -> Extract:
         if coded.kind is not None:
             out.kind = coded.kind  # the QR states the kind; the printed title is only recognised when standard
         out.fill_from(coded)
-        out.format = "PDF（票面文字 + 二维码）" if not printed.empty() else "PDF（二维码，无可读文字）"
+        out.format = "PDF（票面文字 + 二维码）" if had_text else "PDF（二维码，无可读文字）"
         if len(payloads) > 1:
             out.problems.append(_more_codes(payloads))
     else:

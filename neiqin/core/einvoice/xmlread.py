@@ -60,9 +60,15 @@ HEADER: dict[str, tuple[str, ...]] = {
     "tax": ("totaltaxam", "hjse", "taxtotalamount", "合计税额"),
     "gross": ("totaltaxincludedamount", "jshj", "jshjxx", "taxinclusivetotalamount", "价税合计", "价税合计小写"),
     "seller_name": ("sellername", "xsfmc", "xfmc", "销售方名称"),
-    "seller_tax_id": ("selleridnum", "sellertaxid", "xsfnsrsbh", "xfsh", "销售方纳税人识别号", "销售方信用代码"),
+    "seller_tax_id": (
+        *("selleridnum", "sellertaxid", "xsfnsrsbh", "xfsh"),
+        *("销售方纳税人识别号", "销售方统一社会信用代码", "销售方统一社会信用代码纳税人识别号"),
+    ),
     "buyer_name": ("buyername", "gmfmc", "gfmc", "购买方名称"),
-    "buyer_tax_id": ("buyeridnum", "buyertaxid", "gmfnsrsbh", "gfsh", "购买方纳税人识别号", "购买方信用代码"),
+    "buyer_tax_id": (
+        *("buyeridnum", "buyertaxid", "gmfnsrsbh", "gfsh"),
+        *("购买方纳税人识别号", "购买方统一社会信用代码", "购买方统一社会信用代码纳税人识别号"),
+    ),
     "check_code": ("invoicecheckcode", "jym", "校验码"),
     "kind_code": ("fplxdm", "发票类型代码"),
     "graph_code": ("graphcode",),
@@ -256,7 +262,7 @@ def _format(root: Element, found: dict[str, str], version: str) -> str:
     if name == "EInvoice":
         v = values.clean(version)
         return f"数电发票 XML（EInvoice，版本 {v}）" if v else "数电发票 XML（EInvoice）"
-    if name == "eInvoice" and "edrm.org.cn" in tag:
+    if name == "eInvoice":
         return "电子发票 XML（eInvoice 2019 版）"
     if any(k in found for k in ("fphm", "kprq", "hjje", "jshj")):
         return "发票 XML（拼音字段名）"
