@@ -441,11 +441,10 @@ def zip_bomb(member_mb: int = 40) -> bytes:
     """A small OFD whose one page decompresses to ``member_mb`` MB of zeros."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("OFD.xml", f'<ofd:OFD {_NS}><ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
-        z.writestr(
-            "Doc_0/Document.xml",
-            f'<ofd:Document {_NS}><ofd:Pages><ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/></ofd:Pages></ofd:Document>',
-        )
+        body = "<ofd:DocBody><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody>"
+        z.writestr("OFD.xml", f"<ofd:OFD {_NS}>{body}</ofd:OFD>")
+        page = '<ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/>'
+        z.writestr("Doc_0/Document.xml", f"<ofd:Document {_NS}><ofd:Pages>{page}</ofd:Pages></ofd:Document>")
         z.writestr("Doc_0/Pages/Page_0/Content.xml", b"<a>" + b" " * (member_mb * 1024 * 1024) + b"</a>")
     return out.getvalue()
 
@@ -518,17 +517,19 @@ def invoice_pdf(
             spaced = " ".join(inv.check_code[i : i + 5] for i in range(0, 20, 5))
             c.drawString(right, top - 10 * mm, f"校验码：{spaced}")
         label = "统一社会信用代码/纳税人识别号：" if inv.digital else "纳税人识别号："
+        buyer = (12 * mm, 100 * mm, inv.buyer_name, inv.buyer_id)
         if inv.digital:  # buyer left, seller right
-            blocks = ((12 * mm, 100 * mm, inv.buyer_name, inv.buyer_id), (125 * mm, 100 * mm, inv.seller_name, inv.seller_id))
+            blocks = (buyer, (125 * mm, 100 * mm, inv.seller_name, inv.seller_id))
         else:  # buyer above the items, seller below
-            blocks = ((12 * mm, 100 * mm, inv.buyer_name, inv.buyer_id), (12 * mm, 22 * mm, inv.seller_name, inv.seller_id))
+            blocks = (buyer, (12 * mm, 22 * mm, inv.seller_name, inv.seller_id))
         for x, y, name, tax_id in blocks:
             c.drawString(x, y, f"名称：{name}")
             c.drawString(x, y - 5 * mm, f"{label}{tax_id}")
         columns = {"name": 12 * mm, "unit": 80 * mm, "qty": 95 * mm, "price": 110 * mm, "amount": 135 * mm}
         columns |= {"rate": 165 * mm, "tax": 185 * mm}
         y = 84 * mm
-        for key, head in (("name", "项目名称"), ("unit", "单位"), ("qty", "数量"), ("price", "单价"), ("amount", "金额")):
+        heads = {"name": "项目名称", "unit": "单位", "qty": "数量", "price": "单价", "amount": "金额"}
+        for key, head in heads.items():
             c.drawString(columns[key], y, head)
         c.drawString(columns["rate"], y, "税率/征收率")
         c.drawString(columns["tax"], y, "税额")
@@ -564,7 +565,8 @@ def unrelated_pdf() -> bytes:
     buf = io.BytesIO()
     c = pdfcanvas.Canvas(buf, pagesize=(210 * mm, 297 * mm), invariant=True)
     c.setFont(font, 12)
-    for n, line in enumerate(("销售部周例会会议纪要", "时间：2025年03月07日 10:00", "参会人员：王芳、李雷", "决议：下周完成客户回访")):
+    lines = ("销售部周例会会议纪要", "时间：2025年03月07日 10:00", "参会人员：王芳、李雷", "决议：下周完成客户回访")
+    for n, line in enumerate(lines):
         c.drawString(20 * mm, (270 - n * 10) * mm, line)
     c.showPage()
     c.save()
