@@ -72,10 +72,11 @@ def read(data: bytes) -> Extract:
     try:
         if len(pdf) == 0:
             raise PdfUnreadable("PDF 没有页面；请重新下载发票")
-        lines: list[str] = []
-        for index in range(min(len(pdf), MAX_PAGES)):
+        first = pdf[0]
+        lines = _page_lines(first)
+        for index in range(1, min(len(pdf), MAX_PAGES)):
             lines.extend(_page_lines(pdf[index]))
-        texts = _qr_texts(pdf[0])
+        texts = _qr_texts(first)
     except pdfium.PdfiumError:
         raise PdfUnreadable("PDF 页面已损坏，无法读取；请重新下载发票") from None
     finally:

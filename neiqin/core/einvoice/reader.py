@@ -158,11 +158,12 @@ def files_in(folder: str | os.PathLike[str]) -> tuple[list[Path], list[Path]]:
     return files, hidden
 
 
-def read_paths(paths: Iterable[str | os.PathLike[str]], workers: int | None = None) -> Reading:
+def read_paths(paths: Iterable[str | os.PathLike[str]], workers: int | None = 1) -> Reading:
     """Read files and folders (recursively) and group the records of each invoice.
 
-    ``workers``: processes to read with; None = one per core (at most 4) when there are at least
-    :data:`PARALLEL_FROM` files, else this process.
+    ``workers``: processes to read with.  1 (the default) reads in this process — right inside Excel,
+    where starting Python processes is unwelcome; None = one per core (at most 4) when there are at
+    least :data:`PARALLEL_FROM` files (what the CLI does).
     """
     files: list[str] = []
     skipped: list[str] = []
@@ -177,18 +178,24 @@ def read_paths(paths: Iterable[str | os.PathLike[str]], workers: int | None = No
     return group(records, skipped)
 
 
-def read_files(files: Sequence[str], workers: int | None = None) -> list[InvoiceRecord]:
-    """The records of ``files``, in their order; several processes for a long list."""
+def read_files(files: Sequence[str], workers: int | None = 1) -> list[InvoiceRecord]:
+    """The records of ``files``, in their order; with ``workers`` > 1 (or None, see :func:`read_paths`)
+    in several processes, falling back to this one when processes cannot be started."""
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(files) >= PARALLEL_FROM else 1
     if workers <= 1 or len(files) < 2:
         return [read_file(f) for f in files]
-    chunk = max(1, len(files) // (workers * 4))
     import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool
 
-    # spawn: a fork would copy the caller's threads' locks (the CLI's prefetch, Excel's COM thread)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return list(pool.map(read_file, files, chunksize=chunk))
+    chunk = max(1, len(files) // (workers * 4))
+    try:
+        # spawn: a fork would copy the locks of the caller's threads (the CLI's prefetch thread)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return list(pool.map(read_file, files, chunksize=chunk))
+    except (BrokenProcessPool, OSError):
+        log.warning("reading invoices in %d processes failed; reading in this one", workers, exc_info=True)
+        return [read_file(f) for f in files]
 
 
 def group(records: Iterable[InvoiceRecord], skipped: Iterable[str] = ()) -> Reading:
