@@ -55,7 +55,9 @@ _DATE = re.compile(
 _CHECK = re.compile(_label("校验码") + r"((?:[0-9] ?){20})")
 _NAME = re.compile(_label("名称", colon="") + r"([^\t\n]+)")
 _TAX_ID = re.compile(_label("纳税人识别号", colon="") + r"([0-9A-Za-z]{15,20})(?![0-9A-Za-z])")
-_TOTALS = re.compile(r"^合\s*计\s*\t?[^\n]*?[¥￥]\s*(" + _MONEY + r")(?:[^\n]*?[¥￥]\s*(" + _MONEY + r"|\*+))?", re.M)
+_TOTALS = re.compile(
+    r"^合\s*计\s*[^\n]*?[¥￥]\s*(" + _MONEY + r")(?:[^\n]*?(?:[¥￥]\s*(" + _MONEY + r")|(\*{3,})))?", re.M
+)
 _GROSS = re.compile(r"[(（]\s*小\s*写\s*[)）]\s*[¥￥]?\s*(" + _MONEY + ")")
 _RATE = re.compile(r"^(?:[0-9]+(?:\.[0-9]+)?%|免税|不征税)$")
 _AMOUNT = re.compile(r"^" + _MONEY + "$")
@@ -207,8 +209,8 @@ def parse_text(text: str) -> Extract:
         out.seller_tax_id = ids[1] if len(ids) > 1 else ""
     if m := _TOTALS.search(text):
         out.net = values.money(m.group(1))
-        tax = m.group(2)
-        out.tax = values.money("0") if tax and set(tax) == {"*"} else values.money(tax) if tax else None
+        # a tax-free invoice prints *** as its tax
+        out.tax = values.money(m.group(2)) if m.group(2) else values.money("0") if m.group(3) else None
     if m := _GROSS.search(text):
         out.gross = values.money(m.group(1))
     out.items = [item for line in text.split("\n") if (item := _item(line)) is not None]
