@@ -112,4 +112,4 @@ def test_the_console_script_end_to_end(folder: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     (invoice,) = json.loads(done.stdout)
-    assert invoice["number"] == INV.number and invoice["sources"][0]["format"] == "PDF（票面文字 + 二维码）"
+    assert invoice["number"] == INV.number and invoice["sources"][0]["format"] == "PDF（文字 + 二维码）"

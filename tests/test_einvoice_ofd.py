@@ -21,26 +21,26 @@ LEGACY = F.legacy()
 @pytest.mark.parametrize(
     ("data", "format_", "kind", "items", "gross"),
     [
-        (F.ofd_package(INV), "OFD 发票（版式标签）", InvoiceKind.DIGITAL_GENERAL, 0, Decimal("2173.00")),
+        (F.ofd_package(INV), "OFD（版式标签）", InvoiceKind.DIGITAL_GENERAL, 0, Decimal("2173.00")),
         (
             F.ofd_package(INV, embed="einvoice"),
-            "OFD 发票（嵌入的发票 XML：数电发票 XML（EInvoice，版本 0.32））",
+            "OFD（嵌入的发票 XML）",
             InvoiceKind.DIGITAL_GENERAL,
             2,
             Decimal("2173.00"),
         ),
         (
             F.ofd_package(LEGACY, embed="legacy"),
-            "OFD 发票（嵌入的发票 XML：电子发票 XML（eInvoice 2019 版））",
+            "OFD（嵌入的发票 XML）",
             InvoiceKind.E_GENERAL,
             2,
             Decimal("2173.00"),
         ),
-        (F.ofd_package(LEGACY), "OFD 发票（版式标签）", InvoiceKind.E_GENERAL, 0, Decimal("2173.00")),
-        (F.ofd_package(INV, tags=False), "OFD 发票（文档属性）", InvoiceKind.DIGITAL_GENERAL, 0, None),
+        (F.ofd_package(LEGACY), "OFD（版式标签）", InvoiceKind.E_GENERAL, 0, Decimal("2173.00")),
+        (F.ofd_package(INV, tags=False), "OFD（文档属性）", InvoiceKind.DIGITAL_GENERAL, 0, None),
         (
             F.ofd_package(INV, custom_data=False, deflate=False),
-            "OFD 发票（版式标签）",
+            "OFD（版式标签）",
             InvoiceKind.DIGITAL_GENERAL,
             0,
             Decimal("2173.00"),
@@ -61,7 +61,7 @@ def test_ofd_packages(data: bytes, format_: str, kind: InvoiceKind, items: int, 
     assert len(record.items) == items
     assert record.check_code == inv.check_code
     assert record.problems == ()
-    if format_ != "OFD 发票（文档属性）":  # the names come from the tags (page text) or the XML
+    if format_ != "OFD（文档属性）":  # the names come from the tags (page text) or the XML
         assert (record.buyer_name, record.seller_name) == (F.BUYER_NAME, F.SELLER_NAME)
 
 

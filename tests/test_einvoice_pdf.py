@@ -32,7 +32,7 @@ def test_invoice_pdfs(inv: F.FakeInvoice, kind: InvoiceKind) -> None:
     record = einvoice.read_bytes(F.invoice_pdf(inv), "发票.pdf")
     assert record.error is None, record.error
     assert record.source is Source.PDF
-    assert record.format == "PDF（票面文字 + 二维码）"
+    assert record.format == "PDF（文字 + 二维码）"
     assert record.kind is kind
     assert (record.number, record.code, record.date, record.check_code) == (
         inv.number,
@@ -52,7 +52,7 @@ def test_invoice_pdfs(inv: F.FakeInvoice, kind: InvoiceKind) -> None:
 
 def test_a_scan_gives_the_qr_fields() -> None:
     record = einvoice.read_bytes(F.invoice_pdf(INV, text=False), "scan.pdf")
-    assert record.format == "PDF（二维码，无可读文字）"
+    assert record.format == "PDF（二维码，无文字）"
     assert (record.number, record.gross, record.buyer_name) == (INV.number, INV.gross, "")
     assert record.problems == ()
 

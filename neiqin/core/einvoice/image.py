@@ -8,7 +8,7 @@ from typing import Any
 
 from . import qr
 from .fields import Extract
-from .pdf import _more_codes, from_payload
+from .qr import from_payload, several_codes
 
 MAX_PIXELS = 50_000_000  # a 50-megapixel photo is already larger than any phone takes
 # a phone photo is decoded at half size first (JPEG's own downscaling, ~8× faster): an invoice's QR
@@ -34,9 +34,9 @@ def read(data: bytes) -> Extract:
             "图片中没有找到发票二维码；请拍清楚发票左上角的二维码（不要反光、不要太远），或提供 PDF/OFD 原件"
         )
     out = from_payload(payloads[0])
-    out.format = "图片（发票二维码）"
+    out.format = "图片（二维码）"
     if len(payloads) > 1:
-        out.problems.append(_more_codes(payloads))
+        out.problems.append(several_codes(payloads))
     return out
 
 

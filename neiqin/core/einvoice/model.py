@@ -9,12 +9,14 @@ Field names follow the expense claim form's line columns (``validators.expenses.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from neiqin.base.text import nfkc
 from neiqin.core import invoices
 
 from . import values
@@ -60,6 +62,20 @@ _TITLES = {
     InvoiceKind.DIGITAL_SPECIAL: "电子发票（增值税专用发票）",
     InvoiceKind.DIGITAL_GENERAL: "电子发票（普通发票）",
 }
+
+
+# most specific first: 电子发票（增值税专用发票） also contains 增值税专用发票
+_TITLE_ORDER = ("31", "32", "08", "10", "01", "04")
+
+
+def kind_from_title(text: str) -> InvoiceKind | None:
+    """The kind named by an invoice's printed title anywhere in ``text`` (spaces and bracket widths ignored)."""
+    compact = re.sub(r"\s+", "", nfkc(text))
+    for code in _TITLE_ORDER:
+        kind = InvoiceKind(code)
+        if nfkc(kind.title) in compact:
+            return kind
+    return None
 
 
 class Source(StrEnum):

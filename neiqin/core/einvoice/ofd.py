@@ -30,7 +30,7 @@ from xml.etree.ElementTree import Element
 
 from . import values, xmlread
 from .fields import Extract, shown
-from .model import InvoiceKind, Problem
+from .model import Problem, kind_from_title
 from .xmlread import XmlUnreadable, local
 
 MAX_MEMBERS = 1000
@@ -65,14 +65,6 @@ CUSTOM: dict[str, str] = {
     "taxtotalamount": "tax",
     "taxinclusivetotalamount": "gross",
 }
-_TITLES = (
-    ("电子发票（增值税专用发票）", InvoiceKind.DIGITAL_SPECIAL),
-    ("电子发票(增值税专用发票)", InvoiceKind.DIGITAL_SPECIAL),
-    ("电子发票（普通发票）", InvoiceKind.DIGITAL_GENERAL),
-    ("电子发票(普通发票)", InvoiceKind.DIGITAL_GENERAL),
-    ("增值税电子专用发票", InvoiceKind.E_SPECIAL),
-    ("增值税电子普通发票", InvoiceKind.E_GENERAL),
-)
 
 
 class OfdUnreadable(Exception):
@@ -163,7 +155,7 @@ def read(data: bytes) -> Extract:
 
     texts, page_text = _text_objects(pkg, doc_path, document)
     tags = _tags(pkg, doc_path, document, texts)
-    embedded, embedded_format = _attachments(pkg, doc_path, document)
+    embedded = _attachments(pkg, doc_path, document)
 
     result = Extract()
     labelled = (("嵌入的发票 XML", embedded), ("版式标签", tags), ("文档属性", custom))
@@ -185,8 +177,8 @@ def read(data: bytes) -> Extract:
     for _, part in parts:
         result.problems.extend(part.problems)
     if result.kind is None:
-        result.kind = _title_kind(page_text)
-    result.format = f"OFD 发票（{best_label}{'：' + embedded_format if best is embedded else ''}）"
+        result.kind = kind_from_title(page_text)
+    result.format = f"OFD（{best_label}）"
     return result
 
 
@@ -268,7 +260,7 @@ def _tags(pkg: _Package, doc_path: str, document: Element | None, texts: dict[st
     return out
 
 
-def _attachments(pkg: _Package, doc_path: str, document: Element | None) -> tuple[Extract | None, str]:
+def _attachments(pkg: _Package, doc_path: str, document: Element | None) -> Extract | None:
     """The embedded invoice XML (listed in Attachments, or any Attachs/*.xml), read by the XML reader."""
     candidates: list[str] = []
     if document is not None:
@@ -290,13 +282,5 @@ def _attachments(pkg: _Package, doc_path: str, document: Element | None) -> tupl
             continue
         found = xmlread.extract(root)
         if not found.empty():
-            return found, found.format
-    return None, ""
-
-
-def _title_kind(text: str) -> InvoiceKind | None:
-    compact = re.sub(r"\s+", "", text)
-    for title, kind in _TITLES:
-        if title in compact:
-            return kind
+            return found
     return None

@@ -19,7 +19,8 @@ from neiqin.base.text import nfkc
 
 from . import qr, values
 from .fields import Extract, shown
-from .model import InvoiceItem, InvoiceKind, Problem
+from .model import InvoiceItem, Problem, kind_from_title
+from .qr import from_payload, several_codes
 
 MAX_PAGES = 3
 MAX_RENDER_PIXELS = 3000  # the long side of a rendered page; a hostile page size cannot exhaust memory
@@ -28,16 +29,6 @@ QR_SCALES = (2.0, 3.5)
 
 class PdfUnreadable(Exception):
     """The PDF cannot be read as an invoice; the message (Chinese) says why."""
-
-
-_TITLES = (
-    ("电子发票（增值税专用发票）", InvoiceKind.DIGITAL_SPECIAL),
-    ("电子发票（普通发票）", InvoiceKind.DIGITAL_GENERAL),
-    ("增值税电子专用发票", InvoiceKind.E_SPECIAL),
-    ("增值税电子普通发票", InvoiceKind.E_GENERAL),
-    ("增值税专用发票", InvoiceKind.SPECIAL),
-    ("增值税普通发票", InvoiceKind.GENERAL),
-)
 
 
 def _label(text: str, colon: str = "?") -> str:
@@ -109,11 +100,11 @@ def read(data: bytes) -> Extract:
         if coded.kind is not None:
             out.kind = coded.kind  # the QR states the kind; the printed title is only recognised when standard
         out.fill_from(coded)
-        out.format = "PDF（票面文字 + 二维码）" if had_text else "PDF（二维码，无可读文字）"
+        out.format = "PDF（文字 + 二维码）" if had_text else "PDF（二维码，无文字）"
         if len(payloads) > 1:
-            out.problems.append(_more_codes(payloads))
+            out.problems.append(several_codes(payloads))
     else:
-        out.format = "PDF（票面文字，未找到二维码）"
+        out.format = "PDF（文字，无二维码）"
         out.problems.append(
             Problem(
                 code="no_qr",
@@ -122,28 +113,6 @@ def read(data: bytes) -> Extract:
             )
         )
     return out
-
-
-def from_payload(payload: qr.QrPayload) -> Extract:
-    """The fields a QR code gives."""
-    return Extract(
-        kind=payload.kind,
-        code=payload.code,
-        number=payload.number,
-        date=payload.date,
-        net=payload.net,
-        gross=payload.gross,
-        check_code=payload.check_code,
-    )
-
-
-def _more_codes(payloads: list[qr.QrPayload]) -> Problem:
-    others = "、".join(p.number for p in payloads[1:])
-    return Problem(
-        code="several_invoices",
-        message=f"文件中有 {len(payloads)} 张发票的二维码，只读取了第一张（{payloads[0].number}），"
-        f"另有 {others}；请每张发票单独提供一个文件",
-    )
 
 
 def _page_lines(page: Any) -> list[str]:
@@ -186,11 +155,7 @@ def parse_text(text: str) -> Extract:
     """The fields printed on an invoice, from its text laid out as lines of tab-separated runs."""
     text = nfkc(text)
     out = Extract()
-    compact = re.sub(r"\s+", "", text)
-    for title, kind in _TITLES:
-        if nfkc(title) in compact:
-            out.kind = kind
-            break
+    out.kind = kind_from_title(text)
     if m := _NUMBER.search(text):
         out.number = m.group(1)
     if m := _CODE.search(text):

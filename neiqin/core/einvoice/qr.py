@@ -22,7 +22,8 @@ from decimal import Decimal
 from typing import Any
 
 from . import values
-from .model import InvoiceKind
+from .fields import Extract
+from .model import InvoiceKind, Problem
 
 _VERSION = "01"
 _KINDS = {k.value: k for k in InvoiceKind}
@@ -128,3 +129,25 @@ def invoice_payloads(texts: list[str]) -> tuple[list[QrPayload], list[str]]:
         if all(p.text != payload.text for p in payloads):
             payloads.append(payload)
     return payloads, reasons
+
+
+def from_payload(payload: QrPayload) -> Extract:
+    """The fields a QR code gives."""
+    return Extract(
+        kind=payload.kind,
+        code=payload.code,
+        number=payload.number,
+        date=payload.date,
+        net=payload.net,
+        gross=payload.gross,
+        check_code=payload.check_code,
+    )
+
+
+def several_codes(payloads: list[QrPayload]) -> Problem:
+    others = "、".join(p.number for p in payloads[1:])
+    return Problem(
+        code="several_invoices",
+        message=f"文件中有 {len(payloads)} 张发票的二维码，只读取了第一张（{payloads[0].number}），"
+        f"另有 {others}；请每张发票单独提供一个文件",
+    )

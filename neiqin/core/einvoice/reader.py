@@ -13,7 +13,6 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from decimal import Decimal
 from pathlib import Path
 
 from . import checks, image, ofd, pdf, xmlread
@@ -230,8 +229,3 @@ def merge(records: Sequence[InvoiceRecord]) -> Invoice:
     problems += checks.check_sources(ordered)
     problems += checks.find_duplicates(records) if several else []
     return Invoice(**fields, sources=tuple(records), problems=tuple(_unique(problems)))  # type: ignore[arg-type]
-
-
-def total(invoices: Iterable[Invoice]) -> Decimal:
-    """The 价税合计 of ``invoices`` (those without one count 0)."""
-    return sum((inv.gross for inv in invoices if inv.gross is not None), Decimal(0))

@@ -261,11 +261,11 @@ def _format(root: Element, found: dict[str, str], version: str) -> str:
     name = tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
     if name == "EInvoice":
         v = values.clean(version)
-        return f"数电发票 XML（EInvoice，版本 {v}）" if v else "数电发票 XML（EInvoice）"
+        return f"数电 XML（EInvoice {v}）" if v else "数电 XML（EInvoice）"
     if name == "eInvoice":
-        return "电子发票 XML（eInvoice 2019 版）"
+        return "电子发票 XML（eInvoice 2019）"
     if any(k in found for k in ("fphm", "kprq", "hjje", "jshj")):
-        return "发票 XML（拼音字段名）"
+        return "XML（拼音字段名）"
     if any(k in found for k in ("发票号码", "价税合计")):
-        return "发票 XML（中文字段名）"
-    return f"发票 XML（{name[:30] or '未知根元素'}）"
+        return "XML（中文字段名）"
+    return f"XML（{name[:30] or '未知根元素'}）"
