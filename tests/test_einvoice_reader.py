@@ -190,3 +190,18 @@ def test_several_processes_give_the_same_records(tmp_path: Path) -> None:
     assert one == two
     assert len(two.invoices) == 30 and two.ok
     assert sum((inv.gross for inv in two.invoices if inv.gross), Decimal(0)) == 30 * INV.gross
+
+
+def test_the_package_imports_nothing_above_the_core() -> None:
+    import ast
+
+    folder = Path(einvoice.__file__).parent
+    imported: set[str] = set()
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    ours = {m for m in imported if m.split(".")[0] in ("neiqin", "validators", "macros", "xlwings_udfs")}
+    assert ours == {"neiqin.base.text", "neiqin.core"}  # neiqin.core: `from neiqin.core import invoices`

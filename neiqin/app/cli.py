@@ -724,6 +724,8 @@ def cmd_invoices(args: argparse.Namespace) -> int:
         return unusable("no_files", f"文件夹 {args.path} 中没有文件")
     if args.json:
         _print_json(reading.to_list())
+        if reading.skipped:
+            print(f"neiqin：已跳过 {len(reading.skipped)} 个隐藏文件（如 .DS_Store）", file=sys.stderr)
     else:
         _print_invoices(reading)
     return EXIT_OK if reading.ok else EXIT_ISSUES

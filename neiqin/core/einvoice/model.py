@@ -199,6 +199,7 @@ class InvoiceData(BaseModel):
             "buyer_name": self.buyer_name,
             "buyer_tax_id": self.buyer_tax_id,
             "check_code": self.check_code,
+            "check_code_last6": self.check_code_last6,
             "items": [
                 {
                     "name": i.name,
