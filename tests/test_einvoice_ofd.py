@@ -8,6 +8,8 @@ import zipfile
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from neiqin.core import einvoice
 from neiqin.core.einvoice import InvoiceKind, Source
@@ -125,3 +127,21 @@ def test_a_corrupted_member_is_named() -> None:
     data[at : at + 5] = b"XXXXX"  # stored member: the CRC no longer matches
     record = einvoice.read_bytes(bytes(data), "a.ofd")
     assert record.error is not None and "OFD.xml 已损坏" in record.error
+
+
+OFD_SAMPLES = [F.ofd_package(INV, embed="einvoice"), F.ofd_package(LEGACY), F.ofd_package(INV, deflate=False)]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_damaged_package_gives_a_reason_never_an_exception(data: st.DataObject) -> None:
+    package = bytearray(data.draw(st.sampled_from(OFD_SAMPLES)))
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(package) - 1))
+        if data.draw(st.booleans()):
+            package[at] = data.draw(st.integers(0, 255))
+        else:
+            del package[at : at + data.draw(st.integers(1, 64))]
+    record = einvoice.read_bytes(bytes(package), "a.ofd")
+    assert "内部错误" not in (record.error or "")
+    assert record.error is not None or record.number

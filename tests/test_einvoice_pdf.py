@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from neiqin.core import einvoice
 from neiqin.core.einvoice import InvoiceKind, Source
@@ -136,3 +138,20 @@ def test_item_lines() -> None:
         ("*住宿服务*住宿费", Decimal("600.00"), Decimal("0.06"), Decimal("36.00")),
         ("*图书*软件工程", Decimal("88.00"), Decimal("0"), Decimal("0")),
     ]
+
+
+PDF_SAMPLES = [F.invoice_pdf(INV), F.invoice_pdf(LEGACY)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_damaged_pdf_gives_a_reason_never_an_exception(data: st.DataObject) -> None:
+    pdf = bytearray(data.draw(st.sampled_from(PDF_SAMPLES)))
+    for _ in range(data.draw(st.integers(1, 6))):
+        at = data.draw(st.integers(0, len(pdf) - 1))
+        if data.draw(st.booleans()):
+            pdf[at] = data.draw(st.integers(0, 255))
+        else:
+            pdf[at:at] = data.draw(st.binary(min_size=1, max_size=20))
+    record = einvoice.read_bytes(bytes(pdf), "a.pdf")
+    assert "内部错误" not in (record.error or "")

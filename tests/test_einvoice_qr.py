@@ -247,3 +247,20 @@ def test_two_invoices_in_one_picture() -> None:
     record = einvoice.read_bytes(out.getvalue(), "two.png")
     assert record.number in (DIGITAL.number, other.number)
     assert [p.code for p in record.problems] == ["several_invoices"]
+
+
+PICTURES = [F.qr_photo(F.qr_payload(DIGITAL)), F.qr_photo("x", fmt="JPEG")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_damaged_picture_gives_a_reason_never_an_exception(data: st.DataObject) -> None:
+    picture = bytearray(data.draw(st.sampled_from(PICTURES)))
+    for _ in range(data.draw(st.integers(1, 6))):
+        at = data.draw(st.integers(0, len(picture) - 1))
+        if data.draw(st.booleans()):
+            picture[at] = data.draw(st.integers(0, 255))
+        else:
+            del picture[at : at + data.draw(st.integers(1, 200))]
+    record = einvoice.read_bytes(bytes(picture), "a.png")
+    assert "内部错误" not in (record.error or "")

@@ -235,3 +235,11 @@ def test_any_field_text_gives_a_value_or_a_named_problem(tag: str, text: str) ->
     record = einvoice.read_bytes(data, "a.xml")
     assert isinstance(record, einvoice.InvoiceRecord)
     assert record.error is None or "XML" in record.error
+
+
+def test_an_absurd_amount_is_a_bad_value_not_an_overflow() -> None:
+    huge = b"<TotalAmWithoutTax>99999999999999999999999877<"
+    data = F.einvoice_xml(INV).replace(b"<TotalAmWithoutTax>2050.00<", huge)
+    record = einvoice.read_bytes(data, "a.xml")
+    assert record.net is None
+    assert [p.code for p in record.problems] == ["bad_value"]

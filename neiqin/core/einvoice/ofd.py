@@ -26,6 +26,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from xml.etree.ElementTree import Element
 
 from . import values, xmlread
@@ -67,6 +68,11 @@ CUSTOM: dict[str, str] = {
 }
 
 
+# what zipfile raises on a damaged, truncated, encrypted or unsupported archive or member
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError)
+_ZIP_ERRORS += (NotImplementedError, RuntimeError)
+
+
 class OfdUnreadable(Exception):
     """The package cannot be read as an OFD invoice; the message (Chinese) says why."""
 
@@ -78,7 +84,7 @@ class _Package:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError):
+        except _ZIP_ERRORS:
             raise OfdUnreadable("OFD 文件不完整或已损坏（不是有效的压缩包）；请重新下载发票") from None
         if len(infos) > MAX_MEMBERS:
             raise OfdUnreadable(f"OFD 中有 {len(infos)} 个部件，远多于发票应有的数量（可能是恶意文件）；已拒绝读取")
@@ -99,7 +105,7 @@ class _Package:
         try:
             with self.zip.open(info) as member:
                 data = member.read(MAX_MEMBER_BYTES + 1)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError):
+        except _ZIP_ERRORS:
             raise OfdUnreadable(f"OFD 中的 {info.filename[:80]} 已损坏或加密，无法解压；请重新下载发票") from None
         if len(data) > MAX_MEMBER_BYTES:
             raise OfdUnreadable(

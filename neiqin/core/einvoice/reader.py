@@ -91,7 +91,7 @@ def read_bytes(data: bytes, path: str = "") -> InvoiceRecord:
             **base, error="不是发票文件：内容既不是 XML、OFD、PDF，也不是图片；请提供发票的 XML、OFD、PDF 文件或照片"
         )
     try:
-        found = _extract(source, data)
+        return _record(_extract(source, data), source, base)
     except (xmlread.XmlUnreadable, ofd.OfdUnreadable, pdf.PdfUnreadable, image.ImageUnreadable) as exc:
         return InvoiceRecord(**base, source=source, error=str(exc))
     except Exception:  # a bug, not a bad file: keep the traceback, say so, go on with the other files
@@ -99,7 +99,6 @@ def read_bytes(data: bytes, path: str = "") -> InvoiceRecord:
         return InvoiceRecord(
             **base, source=source, error="读取时发生内部错误（详细信息已写入日志）；请把文件交给 IT 检查"
         )
-    return _record(found, source, base)
 
 
 def _extract(source: Source, data: bytes) -> Extract:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from neiqin.base.text import nfkc
 
 FEN = Decimal("0.01")
+MAX_AMOUNT = Decimal(10) ** 13
 
 _SPACES = re.compile(r"\s+")
 _MONEY = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
@@ -61,7 +62,8 @@ def money(text: object) -> Decimal | None:
         value = Decimal(s)
     except InvalidOperation:  # pragma: no cover - the pattern only lets valid numbers through
         return None
-    return value if value.is_finite() else None
+    # no invoice reaches 10¹³ 元; larger "amounts" are garbage (and would overflow Decimal's 28 digits)
+    return value if value.is_finite() and abs(value) < MAX_AMOUNT else None
 
 
 def fen(value: Decimal) -> Decimal:
