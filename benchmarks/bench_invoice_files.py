@@ -85,8 +85,11 @@ def make_files(folder: Path, count: int) -> None:
 
 def run(cmd: list[str]) -> tuple[float, str]:
     start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    return time.perf_counter() - start, done.stdout
+    done = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", cwd=ROOT)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{cmd[:4]} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return seconds, done.stdout
 
 
 def main() -> None:

@@ -7,12 +7,13 @@ in reading order on both layouts (数电: buyer left, seller right; older invoic
 below).  This is a best effort on issuers' layouts; the QR code is the check on it: where the two
 disagree the record says so, and the XML or OFD of the same invoice (when in the same folder) wins.
 
-PDFium is not thread-safe: this module is called from one thread at a time per process.
+PDFium is not thread-safe: a lock keeps its calls to one thread at a time in a process.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 
 from neiqin.base.text import nfkc
@@ -25,6 +26,9 @@ from .qr import from_payload, several_codes
 MAX_PAGES = 3
 MAX_RENDER_PIXELS = 3000  # the long side of a rendered page; a hostile page size cannot exhaust memory
 QR_SCALES = (2.0, 3.5)
+
+
+_PDFIUM = threading.Lock()
 
 
 class PdfUnreadable(Exception):
@@ -56,25 +60,8 @@ _AMOUNT = re.compile(r"^" + _MONEY + "$")
 
 def read(data: bytes) -> Extract:
     """The invoice fields of a PDF; raises :class:`PdfUnreadable` with the reason."""
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError:
-        raise PdfUnreadable("PDF 文件已损坏、不完整或有密码保护，无法打开；请重新下载发票") from None
-    try:
-        if len(pdf) == 0:
-            raise PdfUnreadable("PDF 没有页面；请重新下载发票")
-        first = pdf[0]
-        lines = _page_lines(first)
-        for index in range(1, min(len(pdf), MAX_PAGES)):
-            lines.extend(_page_lines(pdf[index]))
-        texts = _qr_texts(first)
-    except pdfium.PdfiumError:
-        raise PdfUnreadable("PDF 页面已损坏，无法读取；请重新下载发票") from None
-    finally:
-        pdf.close()
-    text = "\n".join(lines)
+    with _PDFIUM:
+        text, texts = _read_pdf(data)
     printed = parse_text(text)
     payloads, reasons = qr.invoice_payloads(texts)
     if printed.empty() and not payloads:
@@ -113,6 +100,29 @@ def read(data: bytes) -> Extract:
             )
         )
     return out
+
+
+def _read_pdf(data: bytes) -> tuple[str, list[str]]:
+    """The text of the first pages as lines, and the QR texts of the first page."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        raise PdfUnreadable("PDF 文件已损坏、不完整或有密码保护，无法打开；请重新下载发票") from None
+    try:
+        if len(pdf) == 0:
+            raise PdfUnreadable("PDF 没有页面；请重新下载发票")
+        first = pdf[0]
+        lines = _page_lines(first)
+        for index in range(1, min(len(pdf), MAX_PAGES)):
+            lines.extend(_page_lines(pdf[index]))
+        texts = _qr_texts(first)
+    except pdfium.PdfiumError:
+        raise PdfUnreadable("PDF 页面已损坏，无法读取；请重新下载发票") from None
+    finally:
+        pdf.close()
+    return "\n".join(lines), texts
 
 
 def _page_lines(page: Any) -> list[str]:
