@@ -719,7 +719,7 @@ def cmd_invoices(args: argparse.Namespace) -> int:
 
     if not path.exists():
         return unusable("not_found", f"找不到 {args.path}；请检查路径")
-    reading = einvoice.read_paths([path], workers=None)  # several processes for a large folder
+    reading = einvoice.read_paths([path])
     if not reading.records:
         return unusable("no_files", f"文件夹 {args.path} 中没有文件")
     if args.json:

@@ -159,9 +159,9 @@ def files_in(folder: str | os.PathLike[str]) -> tuple[list[Path], list[Path]]:
 def read_paths(paths: Iterable[str | os.PathLike[str]], workers: int | None = 1) -> Reading:
     """Read files and folders (recursively) and group the records of each invoice.
 
-    ``workers``: processes to read with.  1 (the default) reads in this process — right inside Excel,
-    where starting Python processes is unwelcome; None = one per core (at most 4) when there are at
-    least :data:`PARALLEL_FROM` files (what the CLI does).
+    ``workers``: processes to read with.  1 (the default) reads in this process; None = one per core
+    (at most 4) when there are at least :data:`PARALLEL_FROM` files.  On the project's shared 2-core
+    machine two processes were no faster for 200 files (benchmarks/README.md), so the CLI reads in one.
     """
     files: list[str] = []
     skipped: list[str] = []
