@@ -13,6 +13,8 @@ Use::
     reading.unreadable                                # InvoiceRecord with .error = why, in Chinese
 
     record = einvoice.read_file("发票.pdf")            # one file -> one InvoiceRecord (never raises)
+    record = einvoice.read_bytes(data, "发票.pdf")     # the same from bytes (an upload, an e-mail attachment)
+    reading.to_list()                                 # the JSON list of ``neiqin invoices read --json``
 
 Nothing here raises on a bad file: the record's ``error`` says why it could not be read, and
 ``problems`` what is wrong with what was read.  This package imports nothing above ``neiqin.core``.
