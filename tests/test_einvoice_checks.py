@@ -244,14 +244,14 @@ def test_find_duplicates() -> None:
     assert einvoice.find_duplicates([a]) == []
     assert einvoice.find_duplicates([a, pdf_1]) == []  # one invoice, two kinds of file
     assert [p.message for p in einvoice.find_duplicates([a, same_file])] == [
-        "文件 发票.xml、发票.xml 内容完全相同：同一文件提交了两次，只能报销一次"
+        "文件 附件/发票.xml、附件/副本/发票.xml 内容完全相同：同一文件提交了两次，只能报销一次；请删去重复的文件"
     ]
     assert [p.message for p in einvoice.find_duplicates([pdf_1, pdf_2])] == [
-        "发票 25312000000123456789 的 PDF 文件有 2 份（a.pdf、b.pdf）：同一张发票只能报销一次"
+        "发票 25312000000123456789 的 PDF 文件有 2 份（a.pdf、b.pdf）：同一张发票只能报销一次；请删去重复的文件"
     ]
     first, second = einvoice.group([a]).invoices[0], einvoice.group([pdf_1]).invoices[0]
     assert [p.message for p in einvoice.find_duplicates([first, second])] == [
-        "发票 25312000000123456789 出现了 2 次，只能报销一次"
+        "发票 25312000000123456789 出现了 2 次，只能报销一次；请删去重复的发票"
     ]
 
 

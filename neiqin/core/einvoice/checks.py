@@ -34,11 +34,16 @@ def check_fields(x: InvoiceData) -> list[Problem]:
     """The fields every invoice has are there and well formed (number and code length, 数电 year)."""
     problems: list[Problem] = []
     if not x.number:
-        problems.append(Problem(code="missing_number", message="没有读到发票号码（文件不完整，或不是发票）"))
+        problems.append(
+            Problem(code="missing_number", message="没有读到发票号码（文件不完整，或不是发票）；请向开票方索取发票原件")
+        )
     elif x.digital:
         if not (x.number.isascii() and x.number.isdigit() and len(x.number) == 20):
             problems.append(
-                Problem(code="number_format", message=f"数电发票号码应为 20 位数字，读到的是“{x.number[:30]}”")
+                Problem(
+                    code="number_format",
+                    message=f"数电发票号码应为 20 位数字，读到的是“{x.number[:30]}”；请对照发票原件核对",
+                )
             )
         elif x.date is not None and x.number[:2] != f"{x.date.year % 100:02d}":
             problems.append(
@@ -53,21 +58,29 @@ def check_fields(x: InvoiceData) -> list[Problem]:
             problems.append(
                 Problem(
                     code="number_format",
-                    message=f"发票号码应为 8 位数字（数电发票为 20 位），读到的是“{x.number[:30]}”",
+                    message=f"发票号码应为 8 位数字（数电发票为 20 位），读到的是“{x.number[:30]}”；请对照发票原件核对",
                 )
             )
         if not x.code:
             problems.append(
-                Problem(code="missing_code", message="没有读到发票代码（专票、普票都有 10 位或 12 位代码）")
+                Problem(
+                    code="missing_code",
+                    message="没有读到发票代码（专票、普票都有 10 位或 12 位代码）；请对照发票原件核对",
+                )
             )
         elif not (x.code.isascii() and x.code.isdigit() and len(x.code) in (10, 12)):
             problems.append(
-                Problem(code="code_format", message=f"发票代码应为 10 位或 12 位数字，读到的是“{x.code[:30]}”")
+                Problem(
+                    code="code_format",
+                    message=f"发票代码应为 10 位或 12 位数字，读到的是“{x.code[:30]}”；请对照发票原件核对",
+                )
             )
     if x.date is None:
-        problems.append(Problem(code="missing_date", message="没有读到开票日期"))
+        problems.append(Problem(code="missing_date", message="没有读到开票日期；请对照发票原件核对"))
     if x.gross is None and x.net is None:
-        problems.append(Problem(code="missing_amount", message="没有读到金额（价税合计或合计金额）"))
+        problems.append(
+            Problem(code="missing_amount", message="没有读到金额（价税合计或合计金额）；请对照发票原件核对")
+        )
     return problems
 
 
@@ -241,9 +254,14 @@ def find_duplicates(items: Iterable[InvoiceRecord | Invoice]) -> list[Problem]:
             by_hash[r.sha256].append(r.path)
     same_files = {h for h, paths in by_hash.items() if len(paths) > 1}
     for h in sorted(same_files, key=lambda h: by_hash[h][0]):
-        names = "、".join(_name(p) for p in by_hash[h])
+        paths = by_hash[h]
+        short = [_name(p) for p in paths]
+        names = "、".join(short if len(set(short)) == len(short) else paths)  # same name in two folders: full paths
         problems.append(
-            Problem(code="duplicate_file", message=f"文件 {names} 内容完全相同：同一文件提交了两次，只能报销一次")
+            Problem(
+                code="duplicate_file",
+                message=f"文件 {names} 内容完全相同：同一文件提交了两次，只能报销一次；请删去重复的文件",
+            )
         )
     by_key: dict[tuple[str, Any], list[InvoiceRecord]] = defaultdict(list)
     invoices_by_key: dict[str, int] = defaultdict(int)
@@ -255,7 +273,11 @@ def find_duplicates(items: Iterable[InvoiceRecord | Invoice]) -> list[Problem]:
             by_key[(r.key, r.source)].append(r)
     for key, count in invoices_by_key.items():
         if count > 1:
-            problems.append(Problem(code="duplicate_invoice", message=f"发票 {key} 出现了 {count} 次，只能报销一次"))
+            problems.append(
+                Problem(
+                    code="duplicate_invoice", message=f"发票 {key} 出现了 {count} 次，只能报销一次；请删去重复的发票"
+                )
+            )
     for (key, source), group in by_key.items():
         if len(group) > 1 and invoices_by_key.get(key, 0) <= 1:
             names = "、".join(_name(r.path) for r in group)
@@ -263,7 +285,7 @@ def find_duplicates(items: Iterable[InvoiceRecord | Invoice]) -> list[Problem]:
                 Problem(
                     code="duplicate_invoice",
                     message=f"发票 {key} 的 {source.value.upper()} 文件有 {len(group)} 份（{names}）："
-                    "同一张发票只能报销一次",
+                    "同一张发票只能报销一次；请删去重复的文件",
                 )
             )
     return problems
