@@ -323,3 +323,18 @@ def test_verification_fields(fields: dict[str, Any], lines: list[str], missing: 
     v = einvoice.verification(record(**fields))
     assert v.lines() == lines
     assert list(v.missing) == missing
+
+
+def test_rate_lines_split_an_invoice_by_tax_rate() -> None:
+    items = (
+        InvoiceItem(name="*住宿服务*住宿费", amount=D("1000.00"), rate=D("0.06"), tax=D("60.00")),
+        InvoiceItem(name="*餐饮服务*早餐", amount=D("100.00"), rate=D("0.06"), tax=D("6.00")),
+        InvoiceItem(name="*日用品*洗漱用品", amount=D("50.00"), rate=D("0.13"), tax=D("6.50")),
+    )
+    lines = record(items=items, net=D("1150.00"), tax=D("72.50"), gross=D("1222.50")).rate_lines()
+    assert [(x.rate, x.net, x.tax, x.gross) for x in lines] == [
+        (D("0.06"), D("1100.00"), D("66.00"), D("1166.00")),
+        (D("0.13"), D("50.00"), D("6.50"), D("56.50")),
+    ]
+    qr_only = record(items=(), tax_rates=(), net=None, tax=None, gross=D("1060.00")).rate_lines()
+    assert [(x.rate, x.net, x.tax, x.gross) for x in qr_only] == [(None, None, None, D("1060.00"))]

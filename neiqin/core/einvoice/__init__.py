@@ -8,6 +8,7 @@ Use::
     for inv in reading.invoices:                      # einvoice.Invoice
         inv.kind_label, inv.code, inv.number, inv.date, inv.net, inv.tax, inv.gross, inv.tax_rates
         inv.problems                                  # the files' own problems + where they disagree
+        inv.rate_lines()                              # one (rate, net, tax, gross) per tax rate: the form's lines
         einvoice.check_buyer(inv, "上海某某有限公司", "91310000…")   # -> list[Problem]
         einvoice.verification(inv).lines()            # what to type into the 查验 page
     reading.unreadable                                # InvoiceRecord with .error = why, in Chinese
@@ -55,7 +56,18 @@ from .checks import (
     find_duplicates,
     verification,
 )
-from .model import Invoice, InvoiceData, InvoiceItem, InvoiceKind, InvoiceRecord, Problem, Reading, Source
+from .model import (
+    Invoice,
+    InvoiceData,
+    InvoiceItem,
+    InvoiceKind,
+    InvoiceRecord,
+    Problem,
+    RateLine,
+    Reading,
+    Source,
+    kind_from_title,
+)
 from .qr import PayloadError, QrPayload, parse_payload
 from .reader import group, merge, read_bytes, read_file, read_files, read_paths, sniff
 
@@ -68,6 +80,7 @@ __all__ = [
     "PayloadError",
     "Problem",
     "QrPayload",
+    "RateLine",
     "Reading",
     "Source",
     "Verification",
@@ -80,6 +93,7 @@ __all__ = [
     "company_key",
     "find_duplicates",
     "group",
+    "kind_from_title",
     "merge",
     "parse_payload",
     "read_bytes",

@@ -117,6 +117,17 @@ class InvoiceItem(BaseModel):
     tax: Decimal | None = None
 
 
+class RateLine(BaseModel):
+    """The part of an invoice at one tax rate: what one line of the expense form holds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rate: Decimal | None
+    net: Decimal | None
+    tax: Decimal | None
+    gross: Decimal | None
+
+
 class InvoiceData(BaseModel):
     """The fields of an invoice; shared by a file's record and the merged invoice."""
 
@@ -163,6 +174,22 @@ class InvoiceData(BaseModel):
     def rate(self) -> Decimal | None:
         """The tax rate when the invoice has exactly one."""
         return self.tax_rates[0] if len(self.tax_rates) == 1 else None
+
+    def rate_lines(self) -> tuple[RateLine, ...]:
+        """The invoice split by tax rate (the form takes one line per rate: 房费 6% + 餐饮 13%).
+
+        From the items when every item has its amount, rate and tax; otherwise one line with the
+        totals (and the rate when there is exactly one).
+        """
+        rows = [(i.rate, i.amount, i.tax) for i in self.items if None not in (i.rate, i.amount, i.tax)]
+        if rows and len(rows) == len(self.items):
+            sums: dict[Decimal, tuple[Decimal, Decimal]] = {}
+            for rate, amount, tax in rows:
+                assert rate is not None and amount is not None and tax is not None  # for the type checker
+                net_sum, tax_sum = sums.get(rate, (Decimal(0), Decimal(0)))
+                sums[rate] = (net_sum + values.fen(amount), tax_sum + values.fen(tax))
+            return tuple(RateLine(rate=r, net=n, tax=t, gross=n + t) for r, (n, t) in sorted(sums.items()))
+        return (RateLine(rate=self.rate, net=self.net, tax=self.tax, gross=self.gross),)
 
     @property
     def check_code_last6(self) -> str:
