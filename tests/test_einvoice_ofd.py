@@ -104,7 +104,7 @@ def _rezip(data: bytes, change: dict[str, bytes | None]) -> bytes:
         (F.ofd_package(INV)[: len(F.ofd_package(INV)) - 30], "不完整或已损坏"),
         (F.zip_bomb(40), "解压后超过 16 MB"),
         (F.many_members(1200), "有 1201 个部件"),
-        (_rezip(F.ofd_package(INV), {"OFD.xml": None}), "没有 OFD.xml"),
+        (_rezip(F.ofd_package(INV), {"OFD.xml": None}), "请先解压"),
         (_rezip(F.ofd_package(INV), {"OFD.xml": F.billion_laughs()}), "DTD 或实体声明"),
         (_rezip(F.ofd_package(INV, tags=False), {"OFD.xml": b"<ofd:OFD xmlns:ofd='x'/>"}), "没有找到发票数据"),
     ],

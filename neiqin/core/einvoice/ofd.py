@@ -145,7 +145,9 @@ def read(data: bytes) -> Extract:
     """The invoice fields of an OFD package; raises :class:`OfdUnreadable` with the reason."""
     pkg = _Package(data)
     if not pkg.has("OFD.xml"):
-        raise OfdUnreadable("压缩包中没有 OFD.xml，不是 OFD 发票；请确认文件")
+        raise OfdUnreadable(
+            "这是压缩包，不是 OFD 发票（没有 OFD.xml）；开票方发来的压缩包请先解压，再读取其中的发票文件"
+        )
     root = pkg.xml("OFD.xml")
     if root is None:  # pragma: no cover - has() was checked above
         raise OfdUnreadable("压缩包中没有 OFD.xml，不是 OFD 发票；请确认文件")
