@@ -23,14 +23,12 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
 
 def uscc(body: str) -> str:
-    """A 统一社会信用代码 (GB 32100-2015) from its first 17 characters, with the check character."""
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
-    return body + USCC_CHARS[(31 - total % 31) % 31]
+    """A 统一社会信用代码 from its first 17 characters, with the check character (NeiQin's own rule)."""
+    from neiqin.core.china.uscc import make_uscc
+
+    return make_uscc(body)
 
 
 BUYER_NAME = "杭州示例科技有限公司"
