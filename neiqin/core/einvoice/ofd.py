@@ -87,7 +87,9 @@ class _Package:
         except _ZIP_ERRORS:
             raise OfdUnreadable("OFD 文件不完整或已损坏（不是有效的压缩包）；请重新下载发票") from None
         if len(infos) > MAX_MEMBERS:
-            raise OfdUnreadable(f"OFD 中有 {len(infos)} 个部件，远多于发票应有的数量（可能是恶意文件）；已拒绝读取")
+            raise OfdUnreadable(
+                f"OFD 中有 {len(infos)} 个部件，远多于发票应有的数量（可能是恶意文件）；已拒绝读取，请向开票方索取原件"
+            )
         self.names = {self._norm(i.filename): i for i in infos if not i.is_dir()}
         self.total = 0
 
@@ -110,12 +112,13 @@ class _Package:
         if len(data) > MAX_MEMBER_BYTES:
             raise OfdUnreadable(
                 f"OFD 中的 {info.filename[:80]} 解压后超过 {MAX_MEMBER_BYTES // 1024 // 1024} MB"
-                "（可能是恶意构造的压缩包）；已拒绝读取"
+                "（可能是恶意构造的压缩包）；已拒绝读取，请向开票方索取原件"
             )
         self.total += len(data)
         if self.total > MAX_TOTAL_BYTES:
             raise OfdUnreadable(
-                f"OFD 解压后超过 {MAX_TOTAL_BYTES // 1024 // 1024} MB（可能是恶意构造的压缩包）；已拒绝读取"
+                f"OFD 解压后超过 {MAX_TOTAL_BYTES // 1024 // 1024} MB（可能是恶意构造的压缩包）；"
+                "已拒绝读取，请向开票方索取原件"
             )
         return data
 

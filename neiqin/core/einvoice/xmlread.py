@@ -101,7 +101,9 @@ def parse(data: bytes) -> Element:
     from defusedxml.ElementTree import fromstring
 
     if len(data) > MAX_XML_BYTES:
-        raise XmlUnreadable(f"XML 超过 {MAX_XML_BYTES // 1024 // 1024} MB，发票 XML 不会这么大；已拒绝读取")
+        raise XmlUnreadable(
+            f"XML 超过 {MAX_XML_BYTES // 1024 // 1024} MB，发票 XML 不会这么大；已拒绝读取，请向开票方索取原件"
+        )
     data = _utf8(data)
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
