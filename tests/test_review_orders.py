@@ -145,7 +145,9 @@ def order_lines(path: Path) -> list[dict[str, Any]]:
         # a per-line field without 产品编码 on a two-line order: refused, nothing changed
         (
             ["BG1", "SO1", None, "数量", None, "20", "同意", None],
-            "拒绝：订单 SO1 有 2 行（第 5、6 行），「数量」是每行各自的；请在「产品编码」填写要变更的产品后重新提交",
+            # lines named by 订单编号/产品编码: row numbers in a record go stale when lines are archived
+            "拒绝：订单 SO1 有 2 行（SO1/MT-2200、SO1/VF-0750），「数量」是每行各自的；"
+            "请在「产品编码」填写要变更的产品后重新提交",
             [10, 5, 3],
             None,
             None,
@@ -160,7 +162,7 @@ def order_lines(path: Path) -> list[dict[str, Any]]:
             "已执行",
             [10, 5, 3],
             [D(2026, 12, 20), D(2026, 12, 20)],
-            "第 5 行：2026-12-01；第 6 行：2026-12-08",
+            "SO1/MT-2200：2026-12-01；SO1/VF-0750：2026-12-08",
         ),
     ],
 )
