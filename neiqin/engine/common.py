@@ -55,7 +55,7 @@ def _exact_numbers() -> None:
 
     def safe_string(value: object) -> str:
         if isinstance(value, float) and math.isfinite(value):
-            return repr(value)
+            return float.__repr__(value)  # np.float64 is a float too: never "np.float64(560.0)"
         return original(value)
 
     safe_string.__neiqin__ = True  # type: ignore[attr-defined]
