@@ -7,7 +7,7 @@ import os
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +61,9 @@ def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
 
 
 @pytest.fixture
-def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A new, empty PostgreSQL database on the test server (``$NEIQIN_TEST_PG``, started by .ci/run);
-    dropped afterwards. Skips where no server is configured."""
+def postgres_databases() -> Iterator[Callable[[], str]]:
+    """Makes new, empty PostgreSQL databases on the test server (``$NEIQIN_TEST_PG``, started by
+    .ci/run) and drops them afterwards. Skips where no server is configured."""
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -72,17 +72,30 @@ def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
     server = os.environ.get("NEIQIN_TEST_PG")
     if not server:
         pytest.skip("no PostgreSQL test server (NEIQIN_TEST_PG is not set; .ci/run starts one)")
-    name = f"neiqin_t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
+    made: list[str] = []
+
+    def new_database() -> str:
+        name = f"neiqin_t_{uuid.uuid4().hex[:12]}"
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+        made.append(name)
+        return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+    try:
+        yield new_database
     finally:
         _forget_stores()
         with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            for name in made:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_databases: Callable[[], str]) -> str:
+    """A new, empty PostgreSQL database (see ``postgres_databases``)."""
+    return postgres_databases()
 
 
 def make_order_row(**overrides: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ T = TypeVar("T")
 
 # a write that loses a race is tried again this many times (the database decides who won)
 ATTEMPTS = 8
+UNIQUE_RETRIES = 3
 SQLITE_BUSY_MS = 15_000
 
 
@@ -144,6 +145,7 @@ def run_transaction(
     sees the winner's rows (the invoice another claim took, the status another clerk recorded).
     Any other database failure becomes a :class:`StoreError` that names the store without its password.
     """
+    conflicts = 0  # unique violations so far: the retry after one reads the winner's row
     for attempt in range(attempts):
         try:
             with engine.connect() as conn:
@@ -152,7 +154,9 @@ def run_transaction(
                 with conn.begin():
                     return work(conn)
         except SQLAlchemyError as exc:
-            if attempt + 1 < attempts and retryable(exc):
+            # a unique violation the next try does not resolve is a rule broken, not a race: stop soon
+            conflicts += isinstance(exc, IntegrityError)
+            if attempt + 1 < attempts and retryable(exc) and conflicts <= UNIQUE_RETRIES:
                 time.sleep(min(2.0, 0.02 * 2**attempt) * (0.5 + random.random()))
                 continue
             raise store_error(engine.url.render_as_string(hide_password=False), exc, what) from exc

@@ -59,6 +59,11 @@ class Domain:
     def revisions(self) -> list[Revision]:
         return _revisions(self.versions)
 
+    def head(self) -> str:
+        """The domain's newest revision (a domain's branch has one head)."""
+        (head,) = script_heads([self])
+        return head
+
 
 _DOMAINS: dict[str, Domain] = {}
 _generation = 0  # bumped on every registration: open stores check the new domain's schema
@@ -125,11 +130,21 @@ def _check(domain: Domain) -> None:
     for rev in revisions:
         if not rev.revision.startswith(f"{domain.name}_"):
             raise ValueError(f"revision {rev.revision!r} of domain {domain.name!r} must start with {domain.name}_")
+    if len(script_heads([domain])) != 1:
+        raise ValueError(f"domain {domain.name!r} has more than one head: merge its branches")
     roots = [r for r in revisions if not r.down_revision]
     if len(roots) != 1 or domain.name not in roots[0].branch_labels:
         raise ValueError(f"domain {domain.name!r}: one first revision with branch_labels=({domain.name!r},)")
     if domain.name != CORE and not roots[0].depends_on:
         raise ValueError(f"domain {domain.name!r}: its first revision must depend on a core revision (depends_on)")
+    known = {r.revision for d in _DOMAINS.values() if d.name != domain.name for r in d.revisions()}
+    known |= {r.revision for r in revisions}
+    for rev in revisions:
+        for needed in rev.depends_on:
+            if needed not in known:
+                raise ValueError(
+                    f"revision {rev.revision!r}: depends_on {needed!r} is no revision id of a registered domain"
+                )
 
 
 def _revisions(folder: Path) -> list[Revision]:
@@ -172,6 +187,23 @@ def _tuple(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     return tuple(str(v) for v in value)  # type: ignore[union-attr]
+
+
+def ancestors(selected: list[Domain]) -> dict[str, set[str]]:
+    """Every revision of these domains -> the revisions it builds on (down_revision and depends_on, transitively)."""
+    parents = {r.revision: set(r.down_revision) | set(r.depends_on) for d in selected for r in d.revisions()}
+    found: dict[str, set[str]] = {}
+
+    def walk(revision: str) -> set[str]:
+        if revision not in found:
+            found[revision] = set()
+            for parent in parents.get(revision, ()):
+                found[revision] |= {parent} | walk(parent)
+        return found[revision]
+
+    for revision in parents:
+        walk(revision)
+    return found
 
 
 def script_heads(selected: list[Domain]) -> set[str]:

@@ -183,32 +183,26 @@ def set_stage(conn: Connection, claim_id: str, stage: str, when: dt.datetime, **
 def record_seal(conn: Connection, claim_id: str, digest: str, file: str, when: dt.datetime, user: str) -> bool:
     """Record a sealed copy as the claim's next submission; False when this (claim, digest) was recorded before.
 
-    The claim is 已交财务 from now on either way."""
+    The claim is 已交财务 from now on either way. Its stage row is written first: on PostgreSQL that
+    row stays locked until the transaction ends, so two clerks sealing one claim number their
+    submissions one after the other (and the unique index catches any other way of doubling one)."""
+    set_stage(conn, claim_id, SUBMITTED, when)
     exists = conn.execute(
         select(sealed_forms.c.id).where(sealed_forms.c.claim_id == claim_id, sealed_forms.c.digest == digest)
     ).first()
-    if exists is None:
-        last = conn.execute(
-            select(func.max(sealed_forms.c.submission)).where(sealed_forms.c.claim_id == claim_id)
-        ).scalar()
-        # a second clerk numbering the same submission at once gets a unique violation and tries again
-        insert_ignoring(
-            conn,
-            sealed_forms,
-            [
-                {
-                    "claim_id": claim_id,
-                    "sealed_at": when,
-                    "digest": digest,
-                    "file": file,
-                    "user": user,
-                    "submission": int(last or 0) + 1,
-                }
-            ],
-            ["claim_id", "digest"],
-        )
-    set_stage(conn, claim_id, SUBMITTED, when)
-    return exists is None
+    if exists is not None:
+        return False
+    last = conn.execute(select(func.max(sealed_forms.c.submission)).where(sealed_forms.c.claim_id == claim_id)).scalar()
+    row = {
+        "claim_id": claim_id,
+        "sealed_at": when,
+        "digest": digest,
+        "file": file,
+        "user": user,
+        "submission": int(last or 0) + 1,
+    }
+    insert_ignoring(conn, sealed_forms, [row], ["claim_id", "digest"])
+    return True
 
 
 def claims(conn: Connection, claim_ids: list[str]) -> dict[str, dict[str, Any]]:

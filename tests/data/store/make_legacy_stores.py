@@ -32,13 +32,22 @@ ensure_import_path()
 WHEN = dt.datetime(2026, 10, 20, 9, 30)
 
 
-def old_store(rev: str, path: str) -> types.ModuleType:
+def git_source(rev: str, path: str) -> str:
+    """The store module of commit ``rev``, also kept beside the fixtures as ``store_<rev>.py.txt``."""
     source = subprocess.run(
         ["git", "-C", str(ROOT), "show", f"{rev}:{path}"], check=True, capture_output=True, text=True
     ).stdout
+    (HERE / f"store_{rev}.py.txt").write_text(source, encoding="utf-8")
+    return source
+
+
+def old_store(rev: str, source: str | None = None) -> types.ModuleType:
+    """The ``neiqin.store`` module of commit ``rev`` (from its kept source unless given), run as it was."""
+    if source is None:
+        source = (HERE / f"store_{rev}.py.txt").read_text(encoding="utf-8")
     source = source.replace("from .errors import NeiQinError", "from neiqin.base.errors import NeiQinError")
     module = types.ModuleType(f"neiqin_store_{rev}")
-    exec(compile(source, f"{rev}:{path}", "exec"), module.__dict__)
+    exec(compile(source, f"{rev}:store.py", "exec"), module.__dict__)
     return module
 
 
@@ -77,7 +86,7 @@ def race(*calls: object) -> None:
 
 def make_fd02737() -> None:
     url = fresh("neiqin-fd02737.db")
-    store = old_store("fd02737", "neiqin/store.py").Store(url)
+    store = old_store("fd02737", git_source("fd02737", "neiqin/store.py")).Store(url)
     store.log_action(
         "validate_orders",
         "D:/台账/订单.xlsx",
@@ -113,7 +122,7 @@ def make_fd02737() -> None:
 
 def make_d753945() -> None:
     url = fresh("neiqin-d753945.db")
-    old = old_store("d753945", "neiqin/core/store.py")
+    old = old_store("d753945", git_source("d753945", "neiqin/core/store.py"))
     store = old.Store(url)
     store.log_action(
         "validate_orders",
