@@ -48,3 +48,26 @@ def open_and_log(url: str) -> str:
 
     Store(url).log_action("validate_orders", "/w.xlsx", "ok")
     return "ok"
+
+
+def clerk_day(url: str, clerk: int, contested: int, when: Any) -> dict[str, Any]:
+    """One clerk's burst of work: action-log rows, own and contested invoices, order statuses."""
+    from neiqin.core.store import Store
+
+    store = Store(url)
+    for n in range(5):
+        store.log_action("validate_orders", f"/clerk{clerk}.xlsx", "ok", rows=n, user=f"clerk{clerk:02d}")
+    own = store.reserve_invoices(
+        f"BX{clerk:02d}", [{"key": f"OWN-{clerk:02d}-{n}", "amount": 10.0 + n} for n in range(3)], when
+    )
+    won = [
+        key
+        for key in (f"HOT-{k}" for k in range(contested))
+        if store.reserve_invoices(f"BX{clerk:02d}-{key}", [{"key": key, "amount": 1.0}], when) == []
+    ]
+    mine = {(f"SO{clerk:02d}", f"P{n}"): "已确认" for n in range(10)}
+    shared = {(f"SO-SHARED-{n}", "P"): "生产中" for n in range(10)}  # every clerk records the same lines
+    store.record_statuses({**mine, **shared}, f"/clerk{clerk}.xlsx")
+    store.record_statuses({(f"SO{clerk:02d}", "P0"): "暂停"})
+    store.dispose()
+    return {"own": own, "won": won}

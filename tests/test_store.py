@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from neiqin.core.store import (
@@ -256,3 +258,41 @@ def test_a_writer_waits_for_another_clerks_transaction(tmp_path: Path) -> None:
     assert time.perf_counter() - started >= 0.4
     timer.join()
     assert store.claim("BX9")["stage"] == "初审通过"
+
+
+@given(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.decimals(allow_nan=False).map(float),
+        st.dates(),
+        st.datetimes(),
+        st.text(),
+    )
+)
+def test_the_store_canonicalises_archived_values_as_the_archive_digest_does(value: Any) -> None:
+    from neiqin.core.store import canonical
+    from validators.archive import canonical as archive_canonical
+
+    assert canonical(value) == archive_canonical(value)
+
+
+def test_an_unreachable_server_is_named_without_its_password() -> None:
+    with pytest.raises(StoreError, match="无法打开数据库") as raised:
+        Store("postgresql+psycopg://neiqin:Geheim-Pw-42@127.0.0.1:1/neiqin")
+    message = str(raised.value)
+    assert "Geheim-Pw-42" not in message and "postgresql+psycopg://neiqin:***@127.0.0.1:1/neiqin" in message
+
+
+@pytest.mark.postgres
+def test_a_wrong_password_is_said_without_showing_it(postgres_url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    wrong = make_url(postgres_url).set(password="Falsch-Pw-17").render_as_string(hide_password=False)
+    with pytest.raises(StoreError, match="password authentication failed") as raised:
+        Store(wrong)
+    right = make_url(postgres_url).password
+    assert "Falsch-Pw-17" not in str(raised.value) and str(right) not in str(raised.value)
+    assert "请检查『数据库』设置或 NEIQIN_DB" in str(raised.value)
