@@ -314,8 +314,14 @@ def test_opening_a_current_store_does_not_import_alembic(tmp_path: Path) -> None
 @pytest.mark.slow
 def test_migrations_ship_in_the_wheel(tmp_path: Path) -> None:
     root = Path(__file__).parent.parent
+    source = tmp_path / "src"  # built from a copy: the build leaves build/ and egg-info behind
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / name, source / name)
+    for folder in ("neiqin", "validators", "macros", "xlwings_udfs", "templates"):
+        shutil.copytree(root / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
     built = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(source)],
         capture_output=True,
         text=True,
         cwd=tmp_path,

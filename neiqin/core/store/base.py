@@ -170,19 +170,19 @@ def store_error(url: str, exc: BaseException, what: str = "打开") -> StoreErro
     if orig is not None:
         first = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
         reason = f"{orig.__class__.__name__}: {first}" if first else orig.__class__.__name__
-    password = _password(url)
-    if password:
-        reason = reason.replace(password, "***")
+    reason = without_password(reason, url)
     busy = retryable(exc)
     hint = "其他同事正在大量写入，请稍后再试" if busy else "请检查『数据库』设置或 NEIQIN_DB，或联系管理员"
     return StoreError(f"无法{what}数据库 {safe_url(url)}（{reason[:300]}）；{hint}")
 
 
-def _password(url: str) -> str | None:
+def without_password(message: str, url: str) -> str:
+    """``message`` with the password of ``url`` (if it has one) replaced by ***."""
     try:
-        return make_url(url).password
+        password = make_url(url).password
     except ArgumentError:
-        return None
+        return message
+    return message.replace(str(password), "***") if password else message
 
 
 @contextmanager

@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from .base import StoreError, is_sqlite, safe_url, store_error
+from .base import StoreError, is_sqlite, safe_url, store_error, without_password
 from .domains import CORE, CORE_MIGRATIONS, Domain, ancestors
 
 LOCK_KEY = 0x4E_51_53_54_4F_52_45  # "NQSTORE": the advisory lock of NeiQin's migrations on PostgreSQL
@@ -114,7 +114,8 @@ def ensure_schema(engine: Engine, selected: list[Domain]) -> None:
         raise
     except Exception as exc:  # Alembic's CommandError and the like: a broken revision script
         raise StoreError(
-            f"数据库 {safe_url(url)} 升级失败（{exc.__class__.__name__}: {str(exc)[:300]}）；请联系管理员"
+            f"数据库 {safe_url(url)} 升级失败（{exc.__class__.__name__}: {without_password(str(exc), url)[:300]}）；"
+            "请联系管理员"
         ) from exc
 
 
