@@ -22,13 +22,12 @@ from sqlalchemy import (
     Table,
     Text,
     func,
-    insert,
     select,
     update,
 )
 
 from .base import chunks, metadata
-from .upsert import insert_ignoring, upsert
+from .upsert import insert_ignoring, insert_statement, upsert
 
 # a claim in one of these stages is with finance or finished: its 报销单号 and invoices are closed
 CLOSED_STAGES = ("已交财务", "财务已审核", "已支付")
@@ -131,8 +130,11 @@ def claimed_invoices(conn: Connection, keys: list[str]) -> dict[str, dict[str, A
 
 def _insert_invoices(
     conn: Connection, invoices: list[dict[str, Any]], claim_id: str, when: dt.datetime, user: str, workbook: str
-) -> None:
-    """Register invoices of a claim (a key twice on one form is registered once)."""
+) -> dict[str, str]:
+    """Register invoices of a claim (a key twice on one form once); the keys another claim got first -> that claim.
+
+    INSERT … ON CONFLICT DO NOTHING over the open-reservation index: on PostgreSQL a clerk reserving
+    the same invoice at this moment makes the statement wait for their commit, then skip the key."""
     rows: dict[str, dict[str, Any]] = {}
     for inv in invoices:
         rows.setdefault(
@@ -148,19 +150,33 @@ def _insert_invoices(
                 "workbook": workbook,
             },
         )
-    if rows:
-        conn.execute(insert(invoice_registry), list(rows.values()))
+    if not rows:
+        return {}
+    stmt = insert_statement(conn, invoice_registry).on_conflict_do_nothing(
+        index_elements=["invoice_key"], index_where=invoice_registry.c.released_at.is_(None)
+    )
+    added = set(conn.execute(stmt.returning(invoice_registry.c.invoice_key), list(rows.values())).scalars())
+    missing = [key for key in rows if key not in added]
+    return {r.invoice_key: r.claim_id for r in _held(conn, missing) if r.claim_id != claim_id}
 
 
 def reserve_invoices(
     conn: Connection, claim_id: str, invoices: list[dict[str, Any]], when: dt.datetime, user: str, workbook: str
 ) -> list[str]:
     """Reserve a claim's invoices, all or none; the keys another claim holds (then nothing is reserved)."""
-    held = {row.invoice_key: row.claim_id for row in _held(conn, [inv["key"] for inv in invoices])}
+    keys = [inv["key"] for inv in invoices]
+    held = {row.invoice_key: row.claim_id for row in _held(conn, keys)}
     taken = sorted(k for k, claim in held.items() if claim != claim_id)
     if taken:
         return taken
-    _insert_invoices(conn, [inv for inv in invoices if inv["key"] not in held], claim_id, when, user, workbook)
+    with conn.begin_nested() as attempt:
+        lost = _insert_invoices(
+            conn, [inv for inv in invoices if inv["key"] not in held], claim_id, when, user, workbook
+        )
+        if lost:  # another claim got one of them a moment ago: none of this claim's
+            attempt.rollback()
+    if lost:
+        return sorted({row.invoice_key for row in _held(conn, keys) if row.claim_id != claim_id})
     return []
 
 
@@ -270,7 +286,39 @@ def prereview_claim(
     if taken:
         return None, dict(sorted(taken.items()))
     own = {r.invoice_key for r in held}
-    on_form = set(keys)
+    with conn.begin_nested() as attempt:
+        lost = _write_prereview(conn, claim_id, invoices, own, when, user, workbook)
+        if lost:  # another claim reserved one of the invoices a moment ago: nothing of this pre-review
+            attempt.rollback()
+    if lost:
+        return None, dict(sorted(lost.items()))
+    set_stage(
+        conn,
+        claim_id,
+        PREREVIEWED,
+        when,
+        claimant=claimant,
+        total=total,
+        fingerprint=fingerprint,
+        months=json.dumps(months or {}, ensure_ascii=False, sort_keys=True),
+        prereviewed_at=when,
+        prereviewer=user,
+        workbook=workbook,
+    )
+    return None, {}
+
+
+def _write_prereview(
+    conn: Connection,
+    claim_id: str,
+    invoices: list[dict[str, Any]],
+    own: set[str],
+    when: dt.datetime,
+    user: str,
+    workbook: str,
+) -> dict[str, str]:
+    """The claim's invoices become exactly ``invoices``; the keys another claim got first -> that claim."""
+    on_form = {inv["key"] for inv in invoices}
     released = [
         r.id
         for r in conn.execute(
@@ -293,21 +341,7 @@ def prereview_claim(
                 )
                 .values(amount=inv.get("amount"))
             )
-    _insert_invoices(conn, [inv for inv in invoices if inv["key"] not in own], claim_id, when, user, workbook)
-    set_stage(
-        conn,
-        claim_id,
-        PREREVIEWED,
-        when,
-        claimant=claimant,
-        total=total,
-        fingerprint=fingerprint,
-        months=json.dumps(months or {}, ensure_ascii=False, sort_keys=True),
-        prereviewed_at=when,
-        prereviewer=user,
-        workbook=workbook,
-    )
-    return None, {}
+    return _insert_invoices(conn, [inv for inv in invoices if inv["key"] not in own], claim_id, when, user, workbook)
 
 
 def seals(conn: Connection, claim_id: str | None = None) -> list[dict[str, Any]]:

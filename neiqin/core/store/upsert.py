@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy import Connection, Table
 
 
-def _insert(conn: Connection, table: Table) -> Any:
+def insert_statement(conn: Connection, table: Table) -> Any:
+    """The dialect's INSERT (with ``on_conflict_do_nothing`` / ``on_conflict_do_update``)."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif conn.dialect.name == "sqlite":
@@ -22,10 +23,10 @@ def insert_ignoring(
 ) -> None:
     """Insert ``rows``, skipping those whose ``keys`` exist already (one executemany)."""
     if rows:
-        conn.execute(_insert(conn, table).on_conflict_do_nothing(index_elements=keys, index_where=where), rows)
+        conn.execute(insert_statement(conn, table).on_conflict_do_nothing(index_elements=keys, index_where=where), rows)
 
 
 def upsert(conn: Connection, table: Table, values: dict[str, Any], keys: list[str], update: dict[str, Any]) -> None:
     """Insert one row, or update ``update`` on the row with the same ``keys``."""
-    stmt = _insert(conn, table).values(**values)
+    stmt = insert_statement(conn, table).values(**values)
     conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update))
