@@ -16,7 +16,7 @@ import neiqin
 from neiqin.app.cli import main
 from neiqin.core.store import open_store
 from neiqin.engine import open_book
-from validators.expenses import TRANSITIONS, transition
+from validators.expenses.states import TRANSITIONS, ClaimStage, change_problem, stage
 
 from .conftest import ledger_rows
 from .expense_factory import TODAY, D, expense_workbook, label_value, make_expense_form, make_line
@@ -63,7 +63,7 @@ def claims(path: Path) -> dict[str, dict[str, Any]]:
     ],
 )
 def test_status_machine(old: str | None, new: str, allowed: bool) -> None:
-    why = transition(old, new)
+    why = change_problem(old, ClaimStage(new))
     assert (why is None) == allowed
     if not allowed:
         assert why and any("\u4e00" <= ch <= "\u9fff" for ch in why)
@@ -82,13 +82,14 @@ def test_status_machine(old: str | None, new: str, allowed: bool) -> None:
     ],
 )
 def test_a_refused_status_change_says_why(old: str, new: str, why: str) -> None:
-    assert transition(old, new) == why
+    assert change_problem(old, ClaimStage(new)) == why
 
 
 def test_every_status_has_its_transitions() -> None:
     from neiqin.core.config import Settings
 
-    assert set(Settings().claim_statuses) == {s for s in TRANSITIONS if s}
+    assert [stage(s) for s in Settings().claim_statuses] == list(ClaimStage)
+    assert set(TRANSITIONS) == {None, *ClaimStage}
 
 
 # --------------------------------------------------------------------------- 费用初审 / 退回

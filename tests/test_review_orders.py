@@ -20,6 +20,7 @@ from neiqin.core.issues import Code
 from neiqin.core.ledger import CellProblem, norm_header, parse_number, parse_text, read_ledger
 from neiqin.core.store import open_store
 from neiqin.engine import open_book
+from validators.orders import OrderCode
 
 from .conftest import ORDER_HEADERS, TODAY, ledger_rows, make_order_row, order_values, order_workbook, write_orders
 
@@ -245,13 +246,13 @@ def test_both_lines_of_a_split_delivery_are_dispatched_once(tmp_path: Path) -> N
 def test_the_status_memory_keeps_split_lines_apart(tmp_path: Path) -> None:
     path = order_workbook(tmp_path / "s.xlsx", [SPLIT[0] | {"status": "已确认"}, SPLIT[1] | {"status": "已下达"}])
     for _ in range(2):
-        assert not [i for i in run(path, "validate_orders").issues if i.code == Code.ORD_STATUS_TRANSITION]
+        assert not [i for i in run(path, "validate_orders").issues if i.code == OrderCode.ORD_STATUS_TRANSITION]
     wb = openpyxl.load_workbook(path)
     ws = wb["订单台账"]
     ws.cell(6, columns(ws)["状态"]).value = "已确认"  # the second line really goes back
     wb.save(path)
     found = [(i.row, i.code) for i in run(path, "validate_orders").issues if i.severity == "error"]
-    assert found == [(6, Code.ORD_STATUS_TRANSITION)]
+    assert found == [(6, OrderCode.ORD_STATUS_TRANSITION)]
 
 
 # --------------------------------------------------------------------------- B4 CLI validate
@@ -476,33 +477,37 @@ def test_archiving_the_first_of_two_split_lines_moves_the_second_ones_memory(tmp
     )
     run(path, "validate_orders")  # remembers 已完成 and 生产中
     assert run(path, "archive_orders").message.startswith("归档了 1 行")
-    assert not [i for i in run(path, "validate_orders").issues if i.code == Code.ORD_STATUS_TRANSITION]
+    assert not [i for i in run(path, "validate_orders").issues if i.code == OrderCode.ORD_STATUS_TRANSITION]
     assert open_store().statuses()[("SO1", "MT-2200")][0] == "生产中"
     wb = openpyxl.load_workbook(path)
     ws = wb["订单台账"]
     ws.cell(5, columns(ws)["状态"]).value = "已确认"  # the remaining line goes back: still caught
     wb.save(path)
-    assert [i.row for i in run(path, "validate_orders").issues if i.code == Code.ORD_STATUS_TRANSITION] == [5]
+    assert [i.row for i in run(path, "validate_orders").issues if i.code == OrderCode.ORD_STATUS_TRANSITION] == [5]
 
 
 # --------------------------------------------------------------------------- final review: bad input, plain messages
 
 
 def test_repeated_customer_and_product_keys_point_at_the_first_line() -> None:
+    from neiqin.core import kit
     from neiqin.core.ledger import parse_ledger
-    from validators import customers, products
 
-    found = customers.check(
+    from .conftest import check
+
+    found = check(
+        "customers",
         parse_ledger(
             [["客户编号", "客户名称"], ["C1", "甲公司"], ["C2", "乙公司"], ["C1", "丙公司"], ["C3", "乙公司"]],
-            customers.CustomerRow,
+            kit.ledger("customers"),
             "客户档案",
-        )
+        ),
     )
     assert [(i.row, i.column, i.code) for i in found] == [(4, "客户编号", "LED-018"), (5, "客户名称", "LED-018")]
     assert "第 2 行" in found[0].message and "第 3 行" in found[1].message
-    found = products.check(
-        parse_ledger([["产品编码", "产品名称"], ["P1", "电机"], ["P1", "电机"]], products.ProductRow, "产品目录")
+    found = check(
+        "products",
+        parse_ledger([["产品编码", "产品名称"], ["P1", "电机"], ["P1", "电机"]], kit.ledger("products"), "产品目录"),
     )
     assert [(i.row, i.code) for i in found] == [(3, "LED-018")] and "第 2 行" in found[0].message
 

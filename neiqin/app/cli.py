@@ -14,12 +14,12 @@ import json
 import logging
 import os
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from neiqin import __version__
+from neiqin.base.text import text_width
 
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 
@@ -208,6 +208,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help=JSON_HELP)
 
     p = new(
+        "docs",
+        "生成参考文档 / write the reference docs",
+        "由各台账的声明生成 docs/issue-codes.md、docs/ledgers.md、docs/settings.md。\n"
+        "Write the issue codes, ledgers and settings reference from the ledger declarations.",
+    )
+    p.add_argument("--out", help="输出文件夹（默认项目的 docs/）/ output folder (default: the project's docs/)")
+
+    p = new(
         "log",
         "查看操作日志 / show the action log",
         "查看最近的操作日志。\nShow the latest rows of the action log.",
@@ -225,7 +233,7 @@ def _date(text: str) -> dt.date:
 
 
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text_width(text)
 
 
 def _pad(text: str, width: int) -> str:
@@ -278,40 +286,42 @@ def _open(path: str) -> Any:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from neiqin.base import addin
+    from neiqin.app.plugins import load_macros
+    from neiqin.core import kit
     from neiqin.core.config import load_settings
     from neiqin.core.issues import has_errors, sort_issues
-    from neiqin.core.schema import ledger_model, ledger_names
 
-    addin.ensure_import_path()
-    known = [*ledger_names(), "expenses"]  # expenses: the 费用报销单 forms
+    macros = load_macros()  # every ledger and its 校验 action
+    known = kit.ledger_names()
     if args.ledger not in known:
         return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(known)}")
+    spec = kit.ledger(args.ledger)
     book = _open(args.file)
     settings, setting_issues = load_settings(book)
-    if args.sheet and args.mark and args.ledger != "expenses":
+    if args.sheet and args.mark and spec.form is None:
         from neiqin.core.ledger import find_sheet
 
-        found = find_sheet(book, ledger_model(args.ledger), settings.header_scan_rows).name
+        found = find_sheet(book, spec, settings.header_scan_rows).name
         if found != args.sheet:
             return _fail(
                 f"--mark 只标记自动找到的『{found}』；要标记『{args.sheet}』，请先把它改名为"
-                f"『{ledger_model(args.ledger).ledger.sheet}』，或去掉 --mark 只列出问题"
+                f"『{spec.sheet}』，或去掉 --mark 只列出问题"
             )
     if args.mark:
-        macros = addin.load_macros()
-        action_id = f"validate_{args.ledger}"
-        summary = macros.run(action_id, book, today=args.today)
+        summary = macros.run(spec.validate_action, book, today=args.today)
         if summary.outcome in ("failed", "error"):
             return _fail(summary.message, EXIT_UNUSABLE if summary.outcome == "failed" else EXIT_BUG)
         book.save()
         issues = summary.issues
         _print_save_warnings(book)
     else:
-        validators = addin.load_validators()
-        # the status memory is read as --mark reads it, so both give the same issues and exit code
-        result = validators.validate(book, args.ledger, settings, args.today, _status_store(settings), sheet=args.sheet)
-        issues = sort_issues(result.issues + setting_issues)
+        from macros.ledgers import check_ledger
+        from macros.registry import Context
+
+        # the store is read as --mark reads it, so both give the same issues and exit code
+        ctx = Context(settings, args.today or dt.date.today(), dt.datetime.now(), "", setting_issues)
+        checked = check_ledger(book, spec, ctx, sheet=args.sheet, store=_status_store(settings))
+        issues = sort_issues(checked.issues + setting_issues)
     if args.json:
         _print_json([i.to_dict() for i in issues])
     else:
@@ -351,10 +361,10 @@ def _print_save_warnings(book: Any, source: str | None = None) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from neiqin.base import addin
+    from neiqin.app.plugins import load_macros
     from neiqin.engine import headless_caller
 
-    macros = addin.load_macros()
+    macros = load_macros()
     macros.get(args.action)
     path = Path(args.file)
     if not path.is_file():
@@ -374,8 +384,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from neiqin.core import reports
-    from neiqin.core.report_sources import ReportInputError, read_file
+    from neiqin.app.plugins import load_validators
+
+    load_validators()
+    from validators.sales import reports
+    from validators.sales.sources import ReportInputError
 
     try:
         by = reports.resolve_by(args.by)
@@ -387,7 +400,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     try:
         # a summary reads only what it sums; a report tab (--out) reads every mapped column
-        sales = read_file(args.file, args.map, fields=None if args.out else reports.summary_fields(by))
+        sales = _read_sales(args.file, args.map, fields=None if args.out else reports.summary_fields(by))
     except ReportInputError as exc:
         if exc.issues:
             _print_issues(exc.issues, sys.stderr)
@@ -425,7 +438,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _print_report(document: dict[str, Any], by: str | None) -> None:
-    from neiqin.core.reports import BY_FIELDS
+    from validators.sales.reports import BY_FIELDS
 
     def money(v: Any) -> str:
         return "" if v is None else f"{v:,.2f}"
@@ -473,19 +486,39 @@ def _write_out(path: Path, report: Any) -> None:
         wb.save(path)
     book = open_book(path, engine="headless")
     try:
-        from neiqin.base import addin
+        from neiqin.app.plugins import load_macros
 
-        addin.load_macros().reports.write_report(book, report, _dt.datetime.now().replace(microsecond=0))
+        load_macros().reports.write_report(book, report, _dt.datetime.now().replace(microsecond=0))
         book.save()
         _print_save_warnings(book)
     finally:
         book.close()
 
 
-def cmd_actions(args: argparse.Namespace) -> int:
-    from neiqin.base import addin
+def _read_sales(path: str, mapping: str | None, fields: set[str] | None) -> Any:
+    """What ``neiqin report FILE [--map MAP]`` reads: a mapped export, or a NeiQin workbook's ledgers."""
+    from validators.sales.sources import EXCEL_SUFFIXES, ReportInputError, load_mapping, read_export
 
-    macros = addin.load_macros()
+    if mapping is not None:
+        return read_export(path, load_mapping(mapping), fields)
+    p = Path(path)
+    if p.suffix.lower() not in EXCEL_SUFFIXES:
+        raise ReportInputError(f"{p.name} 不是 NeiQin 工作簿；报表需要 --map 映射文件说明各列含义")
+    from macros.reports import read_sales
+    from neiqin.core.config import load_settings
+    from neiqin.engine import open_book
+
+    book = open_book(p, engine="headless")
+    try:
+        return read_sales(book, load_settings(book)[0])
+    finally:
+        book.close()
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    from neiqin.app.plugins import load_macros
+
+    macros = load_macros()
     items = [{"id": a.id, "label": a.label, "group": a.group} for a in macros.actions()]
     if args.json:
         _print_json(items)
@@ -515,6 +548,16 @@ def cmd_log(args: argparse.Namespace) -> int:
             f"{r['time']:%Y-%m-%d %H:%M:%S} {_pad(r['action'], 18)} {_pad(r['outcome'], 7)} "
             f"{r['rows']:>7} 行 {r['issues']:>5} 问题 {r['seconds']:>7.2f}s {r['user']}@{r['host']} {r['workbook']}"
         )
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from neiqin.app.docs import write
+    from neiqin.base.addin import addin_root
+
+    folder = Path(args.out) if args.out else addin_root() / "docs"
+    for path in write(folder):
+        print(f"已生成：{path}")
     return EXIT_OK
 
 
@@ -555,9 +598,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_import_ledger(args: argparse.Namespace) -> int:
     from neiqin.app.importer import import_ledger
-    from neiqin.base import addin
+    from neiqin.app.plugins import load_validators
 
-    addin.ensure_import_path()
+    load_validators()
     for path in (args.source, args.into):
         if not Path(path).is_file():
             return _fail(f"找不到文件 {path}；请检查路径")
@@ -567,52 +610,45 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
-    from neiqin.base import addin
-    from neiqin.core import seal
-    from neiqin.core.config import load_settings
-    from neiqin.core.store import current_user
+    from neiqin.app.plugins import load_macros
+    from neiqin.core import kit, seal
+    from neiqin.core.config import clerk_name, load_settings
+    from neiqin.core.store import open_store
 
-    addin.ensure_import_path()
-    expenses = addin.load_validators().expenses
+    load_macros()
+    from macros.ledgers import check_ledger
+    from macros.registry import Context
+    from validators.expenses import RULES_VERSION
+    from validators.expenses.planners import prereview_problem
+
     book = _open(args.file)
-    settings, _ = load_settings(book)
+    settings, setting_issues = load_settings(book)
+    clerk = clerk_name(settings)
     key = seal.seal_key()
-    found = expenses.validate_forms(
-        book, settings, args.today, _status_store(settings), sheets=[args.sheet] if args.sheet else None
-    )
-    if not found.forms:
+    now = dt.datetime.now().replace(microsecond=0)
+    ctx = Context(settings, args.today or now.date(), now, clerk, setting_issues)
+    checked = check_ledger(book, kit.ledger("expenses"), ctx, sheet=args.sheet, store=_status_store(settings))
+    if not checked.forms:
         return _fail("报销单都是空白模板，没有可封存的报销单")
     out = Path(args.out) if args.out else Path(args.file).resolve().parent
     single_file = out.suffix.lower() in (".xlsx", ".xlsm")
-    if single_file and len(found.forms) > 1:
-        return _fail(f"FILE 中有 {len(found.forms)} 张报销单，--out 请给一个文件夹")
+    if single_file and len(checked.forms) > 1:
+        return _fail(f"FILE 中有 {len(checked.forms)} 张报销单，--out 请给一个文件夹")
     # the same rule as 提交财务: only a form the store knows as passed by 费用初审, unchanged since;
     # the seal is recorded, and the claim is 已交财务 from then on
-    from neiqin.core.store import open_store
-
     store = open_store(settings.db)
-    records = store.claims([str(f.claim_id) for f in found.forms if f.claim_id])
+    records = store.claims([str(f.claim_id) for f in checked.forms if f.claim_id])
+    by_sheet = checked.by_sheet()
     refused = 0
-    now = dt.datetime.now().replace(microsecond=0)
-    for form in found.forms:
-        issues = found.by_sheet[form.sheet]
+    for form in checked.forms:
+        issues = by_sheet.get(form.sheet, [])
         errors = [i for i in issues if i.severity == "error"]
         if errors or not form.claim_id:
             refused += 1
             print(f"『{form.sheet}』有 {len(errors)} 个错误，未封存：")
             _print_issues(errors)
             continue
-        record = records.get(str(form.claim_id))
-        fingerprint = expenses.claim_fingerprint(form)
-        why = (
-            "没有费用初审的登记"
-            if record is None
-            else f"登记的环节是『{record.get('stage')}』"
-            if record.get("stage") != "初审通过"
-            else "初审后被改动过（报销人、合计或发票与初审时不同）"
-            if record.get("fingerprint") != fingerprint
-            else None
-        )
+        why = prereview_problem(form, records.get(str(form.claim_id)))
         if why:
             refused += 1
             print(
@@ -627,20 +663,20 @@ def cmd_seal(args: argparse.Namespace) -> int:
             continue
         warnings = [f"{i.cell or i.column}：{i.message}" for i in issues if i.severity == "warning"]
         try:
-            result = seal.seal_form(book, form, target, clerk=current_user(), when=now, warnings=warnings, key=key)
+            result = seal.seal_form(
+                book, form, target, clerk=clerk, when=now, warnings=warnings, key=key, rules_version=RULES_VERSION
+            )
         except OSError as exc:
             return _fail(f"封存副本无法写到 {target}（{exc.strerror or exc}）；请检查文件夹是否存在、能否写入")
-        store.record_seal(form.claim_id, result.digest, str(result.path), now, current_user())
+        store.record_seal(form.claim_id, result.digest, str(result.path), now, clerk)
         signed = "已签名" if result.signed else "未签名（未配置公司密钥）"
         print(f"已封存：{result.path}（报销单 {form.claim_id}，{result.cells} 个单元格，{signed}）")
     return EXIT_ISSUES if refused else EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from neiqin.base import addin
     from neiqin.core import seal
 
-    addin.ensure_import_path()
     path = Path(args.path)
     if not path.exists():
         return _fail(f"找不到 {args.path}；请检查路径")
@@ -678,6 +714,7 @@ COMMANDS = {
     "seal": cmd_seal,
     "verify": cmd_verify,
     "build": cmd_build,
+    "docs": cmd_docs,
     "doctor": cmd_doctor,
     "import-ledger": cmd_import_ledger,
     "validate": cmd_validate,

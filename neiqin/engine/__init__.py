@@ -24,6 +24,7 @@ __all__ = [
     "ENGINE_NAME",
     "EngineError",
     "count_calls",
+    "delete_rows",
     "headless_caller",
     "is_headless",
     "open_book",
@@ -111,3 +112,35 @@ def headless_caller(path: str | os.PathLike[str]) -> Iterator[xw.Book]:
             del xw.Book._mock_caller
         else:
             xw.Book._mock_caller = previous
+
+
+def delete_rows(sheet: xw.Sheet, rows: list[int]) -> int:
+    """Delete whole sheet rows (many runs of them), as a clerk deletes table rows in Excel.
+
+    Deleting only some columns would leave the clerk's own columns (回款情况, 序号 …) in place,
+    so each later line would sit beside the previous line's values; and Excel refuses to shift
+    part of a table up. The headless engine gets the same cells as one block — every used
+    column and the full width of the tables — so that it need not walk 16,384 columns.
+    Returns the number of runs deleted.
+    """
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    if not runs:
+        return 0
+    if not is_headless(sheet.book):  # Excel: entire rows, bottom run first
+        for run in reversed(runs):
+            sheet.range(f"{run[0]}:{run[-1]}").delete()
+        return len(runs)
+    used = sheet.used_range
+    first, last = used.column, used.column + used.shape[1] - 1
+    for table in sheet.tables:
+        area = table.range
+        if area.row <= runs[-1][-1] and area.row + area.shape[0] - 1 >= runs[0][0]:
+            first, last = min(first, area.column), max(last, area.column + area.shape[1] - 1)
+    for run in reversed(runs):
+        sheet.range((run[0], first), (run[-1], last)).delete(shift="up")
+    return len(runs)

@@ -12,7 +12,7 @@ plug-in ledgers add theirs with :func:`register_domain`. :class:`Store` is the f
 from __future__ import annotations
 
 from .actions import action_log, superseded_rows
-from .archive import archived_orders, canonical
+from .archive import archived_orders
 from .base import (
     StoreError,
     current_user,
@@ -36,7 +36,6 @@ __all__ = [
     "action_log",
     "all_domains",
     "archived_orders",
-    "canonical",
     "current_user",
     "database_url",
     "default_path",

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Column, Connection, DateTime, Index, Integer, String, Table, Text, select
 
+from neiqin.core.canonical import canonical
+
 from .base import chunks, metadata
 from .upsert import insert_ignoring
 
@@ -27,29 +29,6 @@ archived_orders = Table(
 )
 
 TABLES = (archived_orders,)
-
-
-def canonical(value: Any) -> str:
-    """A cell value as text that survives a save in any spreadsheet program.
-
-    Numbers rounded to 6 decimals (integers without a point), dates ``YYYY-MM-DD`` or
-    ``YYYY-MM-DD HH:MM:SS``, booleans TRUE/FALSE, text stripped, empty as "". The same output
-    as ``validators.archive.canonical`` (a test holds them together).
-    """
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        if (value.hour, value.minute, value.second) != (0, 0, 0):
-            return value.strftime("%Y-%m-%d %H:%M:%S")
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (int, float)):
-        number = round(float(value), 6)
-        return str(int(number)) if number.is_integer() else repr(number)
-    return str(value).strip()
 
 
 def archive_lines(

@@ -18,24 +18,21 @@ little more than calamine's own parse (benchmarks/bench_report.py).
 from __future__ import annotations
 
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from neiqin.base.errors import NeiQinError
 from neiqin.base.perf import gc_paused
+from neiqin.base.text import fold
 from neiqin.core.issues import Code, Issue, make_issue
-from neiqin.core.ledger import _series, convert_column, display, parse_ledger
-from neiqin.core.reports import FIELD_LABELS, REQUIRED_FIELDS, Sales, prepare, report_model
+from neiqin.core.ledger import Ledger, _series, convert_column, display, parse_ledger
 
-if TYPE_CHECKING:
-    import xlwings as xw
-
-    from neiqin.core.config import Settings
+from .codes import ReportCode
+from .reports import FIELD_LABELS, REQUIRED_FIELDS, Sales, prepare, report_model
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".xltx", ".xltm")
 
@@ -62,7 +59,7 @@ def load_mapping(path: str | Path) -> Mapping:
     p = Path(path)
 
     def bad(detail: str) -> ReportInputError:
-        issue = make_issue(Code.REP_MAP_FILE, p.name, 0, "", path=p, detail=detail)
+        issue = make_issue(ReportCode.REP_MAP_FILE, p.name, 0, "", path=p, detail=detail)
         return ReportInputError(issue.message, [issue])
 
     try:
@@ -77,7 +74,7 @@ def load_mapping(path: str | Path) -> Mapping:
     unknown = [k for k in columns if k not in FIELD_LABELS]
     if unknown:
         known = "、".join(f"{k}（{v}）" for k, v in FIELD_LABELS.items())
-        issues = [make_issue(Code.REP_MAP_FIELD, p.name, 0, "", field=k, known=known) for k in unknown]
+        issues = [make_issue(ReportCode.REP_MAP_FIELD, p.name, 0, "", field=k, known=known) for k in unknown]
         raise ReportInputError(issues[0].message, issues)
     if any(not isinstance(v, str) or not v.strip() for v in columns.values()):
         raise bad("[columns] 中每个字段都要对应一个列名（文字）")
@@ -99,7 +96,7 @@ def load_mapping(path: str | Path) -> Mapping:
 
 
 def _key(text: Any) -> str:
-    return unicodedata.normalize("NFKC", str(text)).strip().casefold()
+    return fold(text)
 
 
 def _read_grid(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
@@ -195,7 +192,7 @@ def read_export(path: str | Path, mapping: Mapping, fields: set[str] | None = No
             hint = f"；是否为「{match[0]}」？" if match and match[1] >= 70 else ""
             issues.append(
                 make_issue(
-                    Code.REP_MAP_COLUMN,
+                    ReportCode.REP_MAP_COLUMN,
                     sheet,
                     header_index + 1 if header_index >= 0 else 0,
                     mapping.columns[f],
@@ -267,7 +264,7 @@ def _columns(
 def read_values(values: list[list[Any]], sheet: str = "数据") -> Sales:
     """Sales lines from a 2-D block with a header row (a UDF's range argument)."""
     values = [[None if v == "" else v for v in row] for row in values]
-    ledger = parse_ledger(values, report_model(), sheet)
+    ledger = parse_ledger(values, report_model(), sheet, key=("order_id",))
     # a missing column makes the block unusable; a bad cell only leaves its line out (listed)
     missing = [i for i in ledger.issues if i.code == Code.LED_MISSING_COLUMN]
     if missing:
@@ -283,19 +280,12 @@ def _where(ledger: Any) -> dict[str, tuple[str, int]]:
     return {f: (c.header, c.col) for f, c in ledger.columns.items()}
 
 
-def read_workbook(book: xw.Book, settings: Settings | None = None) -> Sales:
-    """Sales lines of a NeiQin workbook: 订单台账 plus 订单归档 (archived lines still count),
+def sales_from_ledgers(orders: Ledger, archive: Ledger | None = None, products: Ledger | None = None) -> Sales:
+    """Sales lines of a NeiQin workbook's ledgers: 订单台账 plus 订单归档 (archived lines still count),
     with 成本单价/产品类别 filled from 产品目录 where a line has none."""
-    from neiqin.base.addin import load_validators
-    from neiqin.core.ledger import read_ledger
-
-    read_optional = load_validators().read_optional
-
-    orders = read_ledger(book, "orders", settings)
     sources = [(orders.sheet, _frame(orders))]
     headers = {orders.sheet: _where(orders)}
     issues = [i for i in orders.issues if i.severity == "error" and i.code != Code.LED_MISSING_COLUMN]
-    archive = read_optional(book, "archive", settings)
     if archive is not None and len(archive):
         sources.append((archive.sheet, _frame(archive)))
         headers[archive.sheet] = _where(archive)
@@ -307,7 +297,6 @@ def read_workbook(book: xw.Book, settings: Settings | None = None) -> Sales:
         raise ReportInputError(f"『{orders.sheet}』缺少报表需要的列：{labels}；请在表头行加上这些列")
     costs: dict[str, float] = {}
     categories: dict[str, str] = {}
-    products = read_optional(book, "products", settings)
     if products is not None and products.has("product_code"):
         p = products.frame
         if products.has("cost"):
@@ -332,24 +321,3 @@ def read_workbook(book: xw.Book, settings: Settings | None = None) -> Sales:
 
 def _frame(ledger: Any) -> pd.DataFrame:
     return ledger.frame[[c for c in ledger.frame.columns if c in FIELD_LABELS]]
-
-
-def read_file(
-    path: str | Path,
-    mapping_path: str | Path | None,
-    settings: Settings | None = None,
-    fields: set[str] | None = None,
-) -> Sales:
-    """What ``neiqin report FILE [--map MAP]`` reads."""
-    if mapping_path is not None:
-        return read_export(path, load_mapping(mapping_path), fields)
-    p = Path(path)
-    if p.suffix.lower() not in EXCEL_SUFFIXES:
-        raise ReportInputError(f"{p.name} 不是 NeiQin 工作簿；报表需要 --map 映射文件说明各列含义")
-    from neiqin.engine import open_book
-
-    book = open_book(p, engine="headless")
-    try:
-        return read_workbook(book, settings)
-    finally:
-        book.close()

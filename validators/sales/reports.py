@@ -29,34 +29,40 @@ import numpy as np
 import pandas as pd
 from pydantic import create_model
 
-from neiqin.core.issues import Code, Issue, make_issue
-from neiqin.core.schema import LedgerInfo, LedgerRow, column
+from neiqin.core.issues import Issue, make_issue
+from neiqin.core.money import TOLERANCE, close
+from neiqin.core.schema import LedgerRow, column
+from validators.orders import OrderRow
+from validators.orders.metrics import OnTime, on_time
+
+from .codes import ReportCode
 
 Period = Literal["day", "week", "month"]
 PERIODS: tuple[Period, ...] = ("day", "week", "month")
 PERIOD_LABELS = {"day": "日", "week": "周", "month": "月"}
 REPORT_NAMES = {"day": "日报", "week": "周报", "month": "月报"}
 
-# The fields a report reads; the names are the order ledger's (validators/orders.py),
+# The fields a report reads: the order ledger's (validators/orders), with its headers as labels,
 # plus `profit` which a sales export may give directly.
-FIELD_LABELS = {
-    "order_id": "订单编号",
-    "order_date": "接单日期",
-    "customer": "客户",
-    "region": "区域",
-    "category": "产品类别",
-    "product_code": "产品编码",
-    "product_name": "产品名称",
-    "sales_rep": "销售员",
-    "quantity": "数量",
-    "unit_price": "单价",
-    "amount": "金额",
-    "unit_cost": "成本单价",
-    "profit": "毛利",
-    "status": "状态",
-    "delivery_date": "交货日期",
-    "ship_date": "发货日期",
-}
+REPORT_FIELDS = (
+    "order_id",
+    "order_date",
+    "customer",
+    "region",
+    "category",
+    "product_code",
+    "product_name",
+    "sales_rep",
+    "quantity",
+    "unit_price",
+    "amount",
+    "unit_cost",
+    "status",
+    "delivery_date",
+    "ship_date",
+)
+PROFIT = column("毛利", "利润", "毛利额", "毛利润", description="这一行的毛利（已知时）")
+FIELD_LABELS = {name: OrderRow.column(name).header for name in REPORT_FIELDS} | {"profit": "毛利"}
 REQUIRED_FIELDS = ("order_id", "order_date")
 # --by: field name -> the prepared frame's column and its Chinese label
 BY_FIELDS = {
@@ -86,32 +92,21 @@ UNKNOWN = "（未填）"
 REASON_CANCELLED = "已取消"
 REASON_NO_DATE = "缺少日期"
 REASON_NO_AMOUNT = "金额无法确定"
-TOLERANCE = 0.005  # yuan: what "equal" means when money is compared
 
 
 def _report_model() -> type[LedgerRow]:
     """The report's row model: the order ledger's columns (headers and synonyms) plus 毛利."""
-    from neiqin.base.addin import load_validators
-
-    OrderRow = load_validators().orders.OrderRow
-
     fields: dict[str, Any] = {}
-    for name in FIELD_LABELS:
-        if name == "profit":
-            fields[name] = (
-                float | None,
-                column("毛利", "利润", "毛利额", "毛利润", description="这一行的毛利（已知时）"),
-            )
-            continue
+    for name in REPORT_FIELDS:
         spec = OrderRow.column(name)
         info = OrderRow.model_fields[name]
         fields[name] = (
             info.annotation | None,
             column(spec.header, *spec.synonyms, description=spec.description, required=name in REQUIRED_FIELDS),
         )
-    model = create_model("ReportRow", __base__=LedgerRow, **fields)
-    model.ledger = LedgerInfo(name="report", sheet="订单台账", title="销售报表数据", key=("order_id",))
-    return model
+        if name == "unit_cost":
+            fields["profit"] = (float | None, PROFIT)
+    return create_model("ReportRow", __base__=LedgerRow, **fields)
 
 
 _MODEL: type[LedgerRow] | None = None
@@ -213,6 +208,8 @@ def prepare(
     catalogue by 产品编码. ``headers`` (sheet -> field -> (header, column)) places the
     Issues for lines left out on the clerk's cells.
     """
+    # Long because every column is prepared in one vectorised pass over the lines (numpy arrays,
+    # no per-row Python); each step depends on the ones before it.
     parts = []
     found = list(issues or [])
     empty = pd.DataFrame(index=pd.Index([], name="row", dtype="int64"))
@@ -271,8 +268,8 @@ def prepare(
         # a cell the reader could not read already has its issue (不是日期 …): no second one saying it is empty
         flagged = {(i.row, i.col) for i in found if i.sheet == sheet and i.severity == "error"}
         for code, why, fields in (
-            (Code.REP_NO_AMOUNT, REASON_NO_AMOUNT, ("amount", "quantity", "unit_price")),
-            (Code.REP_NO_DATE, REASON_NO_DATE, ("order_date",)),
+            (ReportCode.REP_NO_AMOUNT, REASON_NO_AMOUNT, ("amount", "quantity", "unit_price")),
+            (ReportCode.REP_NO_DATE, REASON_NO_DATE, ("order_date",)),
         ):
             header, col = where.get(fields[0], (FIELD_LABELS[fields[0]], 0))
             cols = {where[f][1] for f in fields if f in where}
@@ -636,6 +633,8 @@ def explain(
     through: dt.date | None = None,
 ) -> list[str]:
     """The 波动说明 paragraph: what changed, why, and what to do — one sentence per finding."""
+    # Long because the written explanation is one paragraph built from many rules, each a few
+    # lines; they read best in the order the manager reads the text.
     word = {"day": "日", "week": "周", "month": "月"}[period]
     names = names or {}
     now, before, ago = measures(cur), measures(prev), measures(year_ago)
@@ -734,10 +733,6 @@ class Check:
     note: str = ""
 
 
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= TOLERANCE + 1e-9 * max(abs(a), abs(b))
-
-
 def reconcile(
     sales: Sales,
     start: dt.date,
@@ -776,25 +771,25 @@ def reconcile(
             "销售额",
             source_revenue,
             total["revenue"],
-            _close(source_revenue, total["revenue"]),
+            close(source_revenue, total["revenue"]),
             "数据源本期金额（不含已取消）= 报表合计",
         ),
         Check(
             "销量",
             source_quantity,
             total["quantity"] + left_out_quantity,
-            _close(source_quantity, total["quantity"] + left_out_quantity),
+            close(source_quantity, total["quantity"] + left_out_quantity),
             "数据源本期数量（不含已取消）= 报表合计 + 金额无法确定的行",
         ),
     ]
     for name, value in (parts or {}).items():
         checks.append(
-            Check(name, total["revenue"], value, _close(total["revenue"], value), "各分项销售额之和 = 报表合计")
+            Check(name, total["revenue"], value, close(total["revenue"], value), "各分项销售额之和 = 报表合计")
         )
     if pvm_result is not None:
         summed = sum(pvm_result.components.values())
         checks.append(
-            Check("波动分解", pvm_result.change, summed, _close(pvm_result.change, summed), "各因素之和 = 销售额变化")
+            Check("波动分解", pvm_result.change, summed, close(pvm_result.change, summed), "各因素之和 = 销售额变化")
         )
     return checks
 
@@ -885,6 +880,8 @@ def build_report(
     start of the previous period and of last year's — a half month against a whole
     one would look like a collapse.
     """
+    # Long because a report is assembled from every measure, comparison and check in one place,
+    # so that the tab, the JSON and the reconciliation cannot drift apart.
     start = period_start(start, period)
     end = period_end(start, period)
     cut = end
@@ -1072,13 +1069,9 @@ def resolve_by(value: str | None) -> str | None:
     return "product" if name == "product_code" else name
 
 
-def on_time_rate(sales: Sales, start: dt.date, end: dt.date) -> tuple[int, int, float | None]:
-    """按时交付率 of lines due in [start, end): (on time, due, rate).
-
-    A line is due when its 交货日期 falls in the range and it is not cancelled; it is
-    on time when it has a 发货日期 on or before its 交货日期.
-    """
-    a = sales.all[sales.all["reason"] != REASON_CANCELLED]
-    due = a[(a["delivery_date"] >= pd.Timestamp(start)) & (a["delivery_date"] < pd.Timestamp(end))]
-    on_time = int((due["ship_date"].notna() & (due["ship_date"] <= due["delivery_date"])).sum())
-    return on_time, len(due), (on_time / len(due) if len(due) else None)
+def on_time_rate(sales: Sales, start: dt.date, end: dt.date, today: dt.date | None = None) -> OnTime:
+    """按时交付率 of the lines due in [start, end] (the order ledger's one definition, ``metrics.on_time``)."""
+    a = sales.all
+    return on_time(
+        a["delivery_date"], a["ship_date"], a["reason"] == REASON_CANCELLED, today or dt.date.today(), start, end
+    )

@@ -1,35 +1,22 @@
-"""订单变更记录: change requests on order lines, reviewed, then executed by 『执行变更』."""
+"""订单变更记录 — change requests on order lines, reviewed, then executed by 『执行变更』 (制度三.1)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
 
-from neiqin.base.perf import gc_paused
-from neiqin.core.checks import check_columns
-from neiqin.core.config import Settings
-from neiqin.core.issues import Issue, sort_issues
-from neiqin.core.ledger import Ledger
-from neiqin.core.schema import LedgerInfo, LedgerRow, column, register_ledger
+from neiqin.core import fields as f
+from neiqin.core.kit import Button, LedgerSpec, template_path
+from neiqin.core.schema import LedgerRow, column
+from neiqin.core.sheets import load_layout
+from validators.orders import GROUP
 
 
-@register_ledger
 class ChangeRow(LedgerRow):
     """订单变更记录 one change request."""
 
-    ledger: ClassVar[LedgerInfo] = LedgerInfo(
-        name="changes",
-        sheet="订单变更记录",
-        sheet_synonyms=("订单变更", "变更记录", "变更单"),
-        title="订单变更记录",
-        key=("change_id",),
-    )
-
     change_id: str = column("变更单号", "变更编号", description="变更申请的编号，如 BG2611001", required=True, width=12)
-    order_id: str = column("订单编号", "订单号", description="要变更的订单", required=True, width=14)
-    product_code: str | None = column(
-        "产品编码", "物料编码", description="要变更的订单行；空 = 该订单的所有行（如整单改交期）", width=12
-    )
+    order_id: str = f.ORDER_ID(description="要变更的订单", required=True)
+    product_code: str | None = f.PRODUCT_CODE(description="要变更的订单行；空 = 该订单的所有行（如整单改交期）")
     field: str = column(
         "变更字段", "变更项目", description="订单台账的列名，如 数量、交货日期、单价、规格型号", required=True, width=10
     )
@@ -54,7 +41,23 @@ class ChangeRow(LedgerRow):
     result: str | None = column("执行结果", description="『执行变更』按钮填写：已执行，或拒绝的原因", width=30)
 
 
-def check(ledger: Ledger, settings: Settings | None = None, today: dt.date | None = None) -> list[Issue]:
-    settings = settings or Settings()
-    with gc_paused():
-        return sort_issues(list(ledger.issues) + check_columns(ledger, settings))
+LEDGER = LedgerSpec(
+    name="changes",
+    title="订单变更记录",
+    noun="变更",
+    doc="客户或内部提出的订单变更（数量、交货日期、单价、规格……），审核同意后由『执行变更』改到订单台账和任务单上，"
+    "原值留档，已发货或已归档的变更被拒绝并写明原因。",
+    row=ChangeRow,
+    sheet="订单变更记录",
+    sheet_synonyms=("订单变更", "变更记录", "变更单"),
+    key=("change_id",),
+    unique=("change_id",),
+    template=load_layout(template_path(__file__)),
+    group=GROUP,
+    button=Button(
+        "校验变更", "AcceptInvitation", "检查『订单变更记录』：必填项、变更单号重复、审核结果。", size="normal"
+    ),
+)
+LEDGERS = (LEDGER,)
+
+__all__ = ["LEDGER", "LEDGERS", "ChangeRow"]
