@@ -258,6 +258,16 @@ def test_a_writer_waits_for_another_clerks_transaction(tmp_path: Path) -> None:
     assert store.claim("BX9")["stage"] == "初审通过"
 
 
+def test_a_missing_driver_says_what_to_install() -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("pg8000") is not None:
+        pytest.skip("pg8000 is installed here")
+    with pytest.raises(StoreError, match=r"缺少数据库驱动 pg8000.*neiqin\[postgres\]") as raised:
+        Store("postgresql+pg8000://neiqin:Geheim-Pw-42@127.0.0.1:1/neiqin")
+    assert "Geheim-Pw-42" not in str(raised.value)
+
+
 def test_an_unreachable_server_is_named_without_its_password() -> None:
     with pytest.raises(StoreError, match="无法打开数据库") as raised:
         Store("postgresql+psycopg://neiqin:Geheim-Pw-42@127.0.0.1:1/neiqin")

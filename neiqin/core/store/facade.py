@@ -16,7 +16,7 @@ from . import archive as _archive
 from . import domains as _domains
 from . import expenses as _expenses
 from . import orders as _orders
-from .base import database_url, location_url, make_engine, reading, run_transaction, store_error
+from .base import StoreError, database_url, location_url, make_engine, reading, run_transaction, safe_url, store_error
 from .migrate import ensure_schema
 
 T = TypeVar("T")
@@ -37,6 +37,11 @@ class Store:
             self.engine: Engine = make_engine(url)
         except SQLAlchemyError as exc:
             raise store_error(url, exc) from exc
+        except ImportError as exc:  # the database's driver is not installed
+            raise StoreError(
+                f"无法打开数据库 {safe_url(url)}：缺少数据库驱动 {exc.name or exc}；"
+                '公司的 PostgreSQL 数据库请先安装：python -m pip install "neiqin[postgres]"'
+            ) from exc
         self._generation = -1
         self.upgrade()
 
