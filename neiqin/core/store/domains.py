@@ -22,6 +22,7 @@ existing database by themselves. Its code reads and writes through ``Store.read`
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -149,10 +150,16 @@ def _check(domain: Domain) -> None:
 
 def _revisions(folder: Path) -> list[Revision]:
     """Every revision script of a folder, read with ``ast`` (Alembic itself is imported only to migrate)."""
+    scripts = tuple(
+        (path, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.py")) if not path.name.startswith("__init__")
+    )
+    return list(_read_revisions(scripts))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_revisions(scripts: tuple[tuple[Path, int], ...]) -> tuple[Revision, ...]:
     found: list[Revision] = []
-    for path in sorted(folder.glob("*.py")):
-        if path.name.startswith("__init__"):
-            continue
+    for path, _mtime in scripts:
         values: dict[str, object] = {}
         for node in ast.parse(path.read_text(encoding="utf-8"), str(path)).body:
             target = value = None
@@ -178,7 +185,7 @@ def _revisions(folder: Path) -> list[Revision]:
                 path=path,
             )
         )
-    return found
+    return tuple(found)
 
 
 def _tuple(value: object) -> tuple[str, ...]:
