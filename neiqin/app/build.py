@@ -43,7 +43,7 @@ from neiqin.base.addin import templates_dir
 from neiqin.base.errors import NeiQinError
 from neiqin.core.config import Settings
 from neiqin.core.sheets import fit_to_page_width
-from neiqin.engine.ooxml import CT_NS, REL_NS, WORKBOOK_CT
+from neiqin.engine.ooxml import CT_NS, REL_NS, WORKBOOK_CT, normalized_xml, package_xml
 
 UI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 UI_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
@@ -324,7 +324,7 @@ def finish_package(src: Path, dest: Path, ribbon: str) -> None:
         if rel.get("Type") == UI_REL_TYPE:
             rels.remove(rel)
     ET.SubElement(rels, f"{{{REL_NS}}}Relationship", Id="rIdNeiQinRibbon", Type=UI_REL_TYPE, Target=UI_PART)
-    parts["_rels/.rels"] = ET.tostring(rels, xml_declaration=True, encoding="UTF-8")
+    parts["_rels/.rels"] = package_xml(rels)
 
     types = ET.fromstring(parts["[Content_Types].xml"])
     for override in types.iter(f"{{{CT_NS}}}Override"):
@@ -332,12 +332,16 @@ def finish_package(src: Path, dest: Path, ribbon: str) -> None:
             override.set("ContentType", WORKBOOK_CT[dest.suffix.lower()])
     if not any(d.get("Extension") == "bin" for d in types.iter(f"{{{CT_NS}}}Default")):
         ET.SubElement(types, f"{{{CT_NS}}}Default", Extension="bin", ContentType="application/vnd.ms-office.vbaProject")
-    parts["[Content_Types].xml"] = ET.tostring(types, xml_declaration=True, encoding="UTF-8")
+    parts["[Content_Types].xml"] = package_xml(types)
 
     stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     core = parts["docProps/core.xml"].decode("utf-8")
     core = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rf"\g<1>{stamp}\g<2>", core)
     parts["docProps/core.xml"] = core.encode("utf-8")
+
+    for name, data in parts.items():  # the same bytes whether openpyxl wrote them with lxml or without
+        if name.endswith((".xml", ".rels", ".vml")) and name not in ("[Content_Types].xml", "_rels/.rels"):
+            parts[name] = normalized_xml(data)
 
     names = [n for n in _ORDER if n in parts] + sorted(n for n in parts if n not in _ORDER)
     buffer = io.BytesIO()

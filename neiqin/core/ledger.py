@@ -35,6 +35,7 @@ from neiqin.base.text import nfkc
 from neiqin.core.issues import CODES, Code, Issue, make_issue
 from neiqin.core.kit import LedgerSpec, ledger, other_sheet_names
 from neiqin.core.schema import ColumnSpec, LedgerRow
+from neiqin.engine import merged_areas
 from neiqin.engine.ooxml import ERROR_VALUES
 
 if TYPE_CHECKING:
@@ -509,42 +510,6 @@ def read_optional(book: xw.Book, name: str | LedgerSpec, settings: Settings | No
 
 
 Area = tuple[int, int, int, int]  # row1, col1, row2, col2 (1-based, inclusive)
-
-
-def merged_areas(sheet: xw.Sheet, used: xw.Range, blanks: Sequence[tuple[int, int]] = ()) -> list[Area]:
-    """The merged areas that cover ``blanks`` (cells read as empty) — or every merged area.
-
-    NeiQin's headless engine lists them from the file in one go. In Excel one call tells
-    whether the range has merged cells at all (the usual answer, 'no', ends it); then each
-    column with merges is asked once, and only its blank cells for their merge area.
-    """
-    own = getattr(getattr(sheet, "impl", None), "_merged_areas", None)
-    if callable(own):
-        return list(own())
-    try:
-        if not blanks or used.merge_cells is False:
-            return []
-        areas: list[Area] = []
-        covered: set[tuple[int, int]] = set()
-        checked: dict[int, bool] = {}
-        for row, col in blanks:
-            if (row, col) in covered:
-                continue
-            if col not in checked:
-                column = sheet.range((used.row, col), (used.row + used.shape[0] - 1, col))
-                checked[col] = column.merge_cells is not False
-            if not checked[col]:
-                continue
-            area = sheet.range((row, col)).merge_area
-            if area.shape != (1, 1):
-                r1, c1 = area.row, area.column
-                r2, c2 = r1 + area.shape[0] - 1, c1 + area.shape[1] - 1
-                areas.append((r1, c1, r2, c2))
-                covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-        return areas
-    except Exception as exc:  # an engine without merge information: read the cells as they are
-        log.debug("merged areas unavailable: %s", exc)
-        return []
 
 
 def parse_ledger(
