@@ -334,3 +334,28 @@ def test_migrations_ship_in_the_wheel(tmp_path: Path) -> None:
     assert len([n for n in shipped if n.startswith("migrations/versions/core_")]) == len(
         list((root / "neiqin/core/store/migrations/versions").glob("core_*.py"))
     )
+
+
+def test_opening_while_another_clerk_writes_to_a_rollback_journal_file(tmp_path: Path) -> None:
+    """SQLite refuses a switch to WAL at once (no busy wait) while another connection writes: the
+    store waits for it instead of telling the clerk the database is locked."""
+    import threading
+
+    path = legacy("neiqin-fd02737.db", tmp_path)  # kept in rollback-journal mode
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    other.execute("BEGIN IMMEDIATE")
+    other.execute(
+        "INSERT INTO action_log VALUES (99, '2026-11-20 09:00:00', '王磊', 'pc2', 'validate_orders', "
+        "'/w.xlsx', 0, 0, 0, 0.0, 'ok', '')"
+    )
+    timer = threading.Timer(0.5, other.execute, args=("COMMIT",))
+    timer.start()
+    store = Store(f"sqlite:///{path}")
+    timer.join()
+    assert versions(store.url) == HEAD
+    assert {r["id"] for r in store.actions()} >= {1, 2, 3, 99}
+    other.close()
+    fresh = sqlite3.connect(path)
+    assert fresh.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # switched once the writer was done
+    fresh.close()

@@ -99,11 +99,24 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    import sqlite3
+
     dbapi_connection.isolation_level = None  # NeiQin emits BEGIN (see make_engine)
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
-    if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() not in ("wal", "memory"):
-        cursor.execute("PRAGMA journal_mode = WAL")
+    # WAL lets clerks read while one writes. Switching a file to it needs a moment when nobody else
+    # uses it, and SQLite refuses at once rather than wait when two connections would deadlock:
+    # try for a while, then go on in the file's current mode (it works, only with less concurrency).
+    for attempt in range(40):
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() in ("wal", "memory"):
+                break
+            if cursor.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() == "wal":
+                break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        time.sleep(0.01 * (attempt + 1))
     cursor.close()
 
 

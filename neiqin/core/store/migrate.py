@@ -24,6 +24,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
+import time
 from typing import Any
 
 from sqlalchemy import (
@@ -43,7 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from .base import StoreError, is_sqlite, safe_url, store_error, without_password
+from .base import ATTEMPTS, StoreError, is_sqlite, retryable, safe_url, store_error, without_password
 from .domains import CORE, CORE_MIGRATIONS, Domain, ancestors
 
 LOCK_KEY = 0x4E_51_53_54_4F_52_45  # "NQSTORE": the advisory lock of NeiQin's migrations on PostgreSQL
@@ -92,31 +94,40 @@ def _current(selected: list[Domain], record: dict[str, tuple[str, set[str]]] | N
 
 
 def ensure_schema(engine: Engine, selected: list[Domain]) -> None:
-    """Upgrade the database to the heads of ``selected`` domains if it is not there yet."""
+    """Upgrade the database to the heads of ``selected`` domains if it is not there yet.
+
+    Tried again when the database was busy: on a SQLite file in rollback-journal mode two processes
+    that both read and then want to write are told "locked" at once (SQLite's deadlock rule)."""
     url = engine.url.render_as_string(hide_password=False)
-    try:
-        with engine.connect() as conn:
-            if _current(selected, recorded(conn)):
-                return
-    except SQLAlchemyError as exc:
-        raise store_error(url, exc) from exc
-    try:
-        with engine.connect() as conn:
-            if is_sqlite(conn):
-                conn.execution_options(neiqin_begin="EXCLUSIVE")
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-                migrate(conn, selected)
-    except SQLAlchemyError as exc:
-        raise store_error(url, exc, "升级") from exc
-    except StoreError:
-        raise
-    except Exception as exc:  # Alembic's CommandError and the like: a broken revision script
-        raise StoreError(
-            f"数据库 {safe_url(url)} 升级失败（{exc.__class__.__name__}: {without_password(str(exc), url)[:300]}）；"
-            "请联系管理员"
-        ) from exc
+    for attempt in range(ATTEMPTS):
+        try:
+            _ensure(engine, selected)
+            return
+        except SQLAlchemyError as exc:
+            if attempt + 1 < ATTEMPTS and retryable(exc):
+                time.sleep(min(2.0, 0.05 * 2**attempt) * (0.5 + random.random()))
+                continue
+            raise store_error(url, exc) from exc
+        except StoreError:
+            raise
+        except Exception as exc:  # Alembic's CommandError and the like: a broken revision script
+            reason = without_password(str(exc), url)[:300]
+            raise StoreError(
+                f"数据库 {safe_url(url)} 升级失败（{exc.__class__.__name__}: {reason}）；请联系管理员"
+            ) from exc
+
+
+def _ensure(engine: Engine, selected: list[Domain]) -> None:
+    with engine.connect() as conn:
+        if _current(selected, recorded(conn)):
+            return
+    with engine.connect() as conn:
+        if is_sqlite(conn):
+            conn.execution_options(neiqin_begin="EXCLUSIVE")
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+            migrate(conn, selected)
 
 
 def migrate(conn: Connection, selected: list[Domain]) -> None:
