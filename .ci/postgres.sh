@@ -1,13 +1,15 @@
 # A throwaway PostgreSQL server for the store's tests (Debian's packages; never the machine's own cluster).
 #   source .ci/postgres.sh && pg_start && trap pg_stop EXIT   # exports NEIQIN_TEST_PG
 # As root the server runs as the `postgres` user (initdb refuses root); otherwise as the caller.
+# Tests run it with fsync off (a throwaway server); PG_DURABLE=1 keeps fsync on (benchmarks).
 
 pg_run() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
 pg_start() {
-    local bindir port password
+    local bindir port password fsync="-c fsync=off"
+    [ "${PG_DURABLE:-}" = 1 ] && fsync=""
     bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
     if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
         echo "warning: PostgreSQL is not installed; the postgres tests will be skipped" >&2
@@ -24,7 +26,7 @@ pg_start() {
         return 1
     }
     pg_run "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w \
-        -o "-k $PG_DIR -p $port -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off" start \
+        -o "-k $PG_DIR -p $port -c listen_addresses=127.0.0.1 -c max_connections=300 $fsync" start \
         >/dev/null || {
         echo "warning: PostgreSQL did not start (see $PG_DIR/server.log); the postgres tests will be skipped" >&2
         return 1
