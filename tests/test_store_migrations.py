@@ -315,7 +315,7 @@ def test_opening_a_current_store_does_not_import_alembic(tmp_path: Path) -> None
 def test_migrations_ship_in_the_wheel(tmp_path: Path) -> None:
     root = Path(__file__).parent.parent
     source = tmp_path / "src"  # built from a copy: the build leaves build/ and egg-info behind
-    for name in ("pyproject.toml", "README.md", "LICENSE"):
+    for name in ("pyproject.toml", "setup.py", "README.md", "LICENSE"):
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(root / name, source / name)
     for folder in ("neiqin", "validators", "macros", "xlwings_udfs", "templates"):

@@ -222,8 +222,12 @@ def generate(seed: int = 2026, end: dt.date = DEFAULT_END, mistakes: bool = True
         day += dt.timedelta(days=1)
     planted = _plant_mistakes(lines, rng, end) if mistakes else []
     return {
+        "company": COMPANY,
+        "seed": seed,
         "customers": customers,
         "products": PRODUCTS,
+        "reps": REPS,
+        "regions": REGIONS,
         "lines": lines,
         "mistakes": planted,
         "start": start,
@@ -446,6 +450,23 @@ def _workflow(data: dict[str, Any], rng: random.Random) -> None:
     data["changes"] = changes
 
 
+def ledger_demo_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The demo lines a ledger package adds itself: ``demo_rows(data) -> {ledger: rows}`` in its package.
+
+    ``data`` is the demo company (``generate``'s result after the workflow): its customers,
+    products, order lines, sales reps and regions, the last day (``end``) and the seed, so that a
+    ledger's demo lines belong to the same company. Found by the package scan, never listed here.
+    """
+    import validators
+
+    found: dict[str, list[dict[str, Any]]] = {}
+    for package in validators.PACKAGES:
+        make = getattr(package, "demo_rows", None)
+        if make is not None:
+            found.update(make(data))
+    return found
+
+
 def write_workbook(data: dict[str, Any], path: Path) -> Path:
     """The demo workbook: NeiQin.xlsm's layout (tables, dropdowns, notes) with the company's data."""
     from neiqin.app import demo_expenses
@@ -490,6 +511,7 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
         "expenses": demo_expenses.expense_forms(end),
         "claims": demo_expenses.claims(end),
     }
+    rows.update(ledger_demo_rows(data))
     titles = {
         name: f"{COMPANY} {title}"
         for name, title in (("orders", "订单台账"), ("customers", "客户档案"), ("products", "产品目录"))
