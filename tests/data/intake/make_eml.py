@@ -9,6 +9,7 @@ a PDF attachment, and a forward.
 from __future__ import annotations
 
 import base64
+import hashlib
 from email.charset import BASE64, QP, Charset
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
@@ -18,6 +19,7 @@ from email.utils import formataddr
 from pathlib import Path
 
 HERE = Path(__file__).parent / "eml"
+SIG = "-- "  # the RFC 3676 signature delimiter, trailing space included
 
 
 def _head(msg, *, date: str, sender: tuple[str, str], subject: str, charset: str = "utf-8") -> None:
@@ -26,7 +28,9 @@ def _head(msg, *, date: str, sender: tuple[str, str], subject: str, charset: str
     msg["To"] = formataddr(("王磊", "wanglei@hdjg-motor.com"), charset="utf-8")
     # as mail clients write it (Python's own Header would name gb2312 "euc-cn")
     msg["Subject"] = f"=?{charset}?B?{base64.b64encode(subject.encode(charset)).decode()}?="
-    msg["Message-ID"] = f"<{abs(hash(subject + date))}@example.invalid>"
+    msg["Message-ID"] = f"<{hashlib.sha1((subject + date).encode()).hexdigest()[:16]}@example.invalid>"
+    if msg.is_multipart():
+        msg.set_boundary("=_neiqin_" + hashlib.sha1(date.encode()).hexdigest()[:12])
 
 
 def mail_003() -> bytes:
@@ -51,8 +55,12 @@ SO2611025 的交货期麻烦推迟到12月18日，其余不变。
 华东精工机电销售有限公司 王磊
 """
     msg = MIMEText(body, "plain", "utf-8")
-    _head(msg, date="Thu, 03 Dec 2026 09:20:00 +0800", sender=("周杰", "zhoujie@hongda-elec.cn"),
-          subject="回复: 订单确认 SO2611025")
+    _head(
+        msg,
+        date="Thu, 03 Dec 2026 09:20:00 +0800",
+        sender=("周杰", "zhoujie@hongda-elec.cn"),
+        subject="回复: 订单确认 SO2611025",
+    )
     return msg.as_bytes()
 
 
@@ -69,8 +77,13 @@ def mail_004() -> bytes:
     cs = Charset("gbk")
     cs.body_encoding = BASE64
     msg = MIMEText(html, "html", cs)
-    _head(msg, date="Tue, 24 Nov 2026 14:02:00 +0800", sender=("吴敏", "wumin@jintai-nj.com"),
-          subject="订货", charset="gb2312")
+    _head(
+        msg,
+        date="Tue, 24 Nov 2026 14:02:00 +0800",
+        sender=("吴敏", "wumin@jintai-nj.com"),
+        subject="订货",
+        charset="gb2312",
+    )
     return msg.as_bytes()
 
 
@@ -90,20 +103,24 @@ On Dec 3, 2026, at 15:10, 王磊 <wanglei@hdjg-motor.com> wrote:
 > 华东精工机电销售有限公司 王磊
 """
     msg = MIMEText(body, "plain", "utf-8")
-    _head(msg, date="Mon, 07 Dec 2026 08:30:00 +0800", sender=("Gao Chao", "gaochao@lianchuang-sz.com"),
-          subject="Re: 报价单 BJ-1203")
+    _head(
+        msg,
+        date="Mon, 07 Dec 2026 08:30:00 +0800",
+        sender=("Gao Chao", "gaochao@lianchuang-sz.com"),
+        subject="Re: 报价单 BJ-1203",
+    )
     return msg.as_bytes()
 
 
 def mail_006() -> bytes:
-    plain = """您好，
+    plain = f"""您好，
 
 我司订单号 RF2612008，订购：
   三相异步电机 YE3-80M2-4 0.75kW  6台
   蜗轮蜗杆减速机 RV040 速比1:7.5   6台
 交货：12月25日前
 
--- 
+{SIG}
 徐涛 | 采购
 无锡瑞丰纺织机械有限公司
 T: 0510-82345678
@@ -115,8 +132,12 @@ T: 0510-82345678
     msg = MIMEMultipart("alternative")
     msg.attach(MIMEText(plain, "plain", cs))
     msg.attach(MIMEText(html, "html", cs))
-    _head(msg, date="Tue, 08 Dec 2026 10:15:00 +0800", sender=("Xu Tao", "xutao@ruifeng-tex.com"),
-          subject="订单 RF2612008")
+    _head(
+        msg,
+        date="Tue, 08 Dec 2026 10:15:00 +0800",
+        sender=("Xu Tao", "xutao@ruifeng-tex.com"),
+        subject="订单 RF2612008",
+    )
     return msg.as_bytes()
 
 
@@ -152,8 +173,13 @@ def mail_010() -> bytes:
     pdf = MIMEApplication(b"%PDF-1.4\n% not a real order form\n%%EOF\n", "pdf")
     pdf.add_header("Content-Disposition", "attachment", filename=("gb2312", "", "订单.pdf"))
     msg.attach(pdf)
-    _head(msg, date="Wed, 13 Jan 2027 09:00:00 +0800", sender=("何军", "hejun@dingsheng-tj.com"),
-          subject="订货", charset="gb2312")
+    _head(
+        msg,
+        date="Wed, 13 Jan 2027 09:00:00 +0800",
+        sender=("何军", "hejun@dingsheng-tj.com"),
+        subject="订货",
+        charset="gb2312",
+    )
     return msg.as_bytes()
 
 
