@@ -221,7 +221,8 @@ def _history_start(lines: list[str]) -> tuple[int, bool]:
         if (
             _HEADER_FROM.match(line)
             and any(_HEADER_NEXT.match(x) for x in lines[n + 1 : n + 5])
-            and any(x.strip() for x in lines[:n])  # a header block on top is the message's own (a fax cover)
+            # a header block on top is the message's own (a fax cover: To: … From: … 日期: …)
+            and any(x.strip() and not (_HEADER_FROM.match(x) or _HEADER_NEXT.match(x)) for x in lines[:n])
         ):
             return n, False
     return len(lines), False

@@ -58,8 +58,8 @@ _CHANGE = re.compile(
 )
 _SUBJECT_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|回复|答复|转发)\s*[:：]\s*)+", re.I)
 _PO_LABEL = re.compile(
-    r"(?:客户订单号|客户订单|采购订单号|采购单号|采购订单|采购单|订单编号|订单号|合同编号|合同号|单号|PO\s*NO\.?|PO号|PO#|P/O|PO|NO\.)"
-    r"\s*[:：#]?\s*(?P<v>[A-Z0-9][A-Z0-9\-_/]{2,}[A-Z0-9])"
+    r"(?<![A-Z])(?:客户订单号|客户订单|采购订单号|采购单号|采购订单|采购单|订单编号|订单号|合同编号|合同号|单号|PO\s*NO\.?|PO号|PO#|P/O|PO|NO(?=\s*[.:：#]))"
+    r"\s*[.:：#]?\s*(?P<v>[A-Z0-9][A-Z0-9\-_/]{2,}[A-Z0-9])"
 )
 _PO_TOKEN = re.compile(r"(?<![A-Z0-9\-])PO-[A-Z0-9][A-Z0-9\-]*[A-Z0-9]")
 _LOOSE_REF = re.compile(r"(?<![A-Z0-9\-.])[A-Z]{1,6}(?:-[A-Z0-9]+)+(?![A-Z0-9\-.])")
@@ -87,7 +87,8 @@ _PRICES: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"(?:含税单价|含税价|不含税价|单价|价格|价钱|售价|报价|按)[ \t]*(?:为|是)?[ \t]*[:：]?"
+            r"(?:含税单价|含税价|不含税价|单价|价格|价钱|售价|报价|按)"
+            r"[ \t]*(?:还是|也是|都是|仍是|仍按|还按|为|是|按)?[ \t]*[:：]?"
             rf"[ \t]*{_CUR}?[ \t]*(?P<num>{NUMBER})"
             rf"[ \t]*(?:元|块)?(?:[ \t]*(?:/|每|一)[ \t]*(?P<per>{UNIT}))?"
         ),
@@ -104,14 +105,18 @@ _QTY = re.compile(
     rf"(?P<num>{NUMBER})[ \t]*(?P<approx>多|来|余)?[ \t]*(?P<unit>{UNIT})"
     r"(?P<post>[ \t]*(?:左右|上下))?"
 )
+_VAGUE = re.compile(rf"(?:好几|几|若干)(?:十|百|千)?[ \t]*(?P<unit>{UNIT})")  # 几台, 几十个: no number to read
 _COUNT = re.compile(rf"(?:(?<![a-z0-9])[x×*][ \t]*|数量[ \t]*[:：]?[ \t]*)(?P<num>{NUMBER})(?![\d.]*[ \t]*[a-z0-9])")
 _BARE = re.compile(r"(?<![A-Za-z0-9.\-/:])(\d+(?:\.\d+)?)(?![A-Za-z0-9.\-/:%])")
 _SEP = re.compile(r"\n|[，,；;。！!？?:：]|、|和|及|与|跟|还有|另外|以及|另")
 _COORD = frozenset("、和及与跟，,") | {"还有", "另外", "以及", "另"}
 _HEADER_WORDS = ("序号", "品名", "名称", "型号", "规格", "数量", "单位", "单价", "金额", "备注")
-_SET = re.compile(r"(?:改为|改成|改到|改至|调整为|调整到|调整成|增加到|增至|加到|减少到|减到|减至|变为|变成)\s*$")
-_ADD = re.compile(r"(?:追加|加订|增订|再加|多要|增加|加)\s*$")
-_REDUCE = re.compile(r"(?:减少|少要|减掉|减去|减|取消)\s*$")
+# what a change does to a quantity: the last of these words in the clause before the quantity
+_ACTION = re.compile(
+    r"(?P<set>改为|改成|改到|改至|调整为|调整到|调整成|增加到|增至|加到|减少到|减到|减至|变为|变成)"
+    r"|(?P<add>追加|加订|增订|再加|多要|增加|加(?![急工班]))"
+    r"|(?P<reduce>减少|少要|减掉|减去|减|取消)"
+)
 _OLD = re.compile(r"(?:由|从|原来|原定|原)\s*$")
 
 
@@ -521,6 +526,12 @@ class Reader:
             events.append(Event(s, e, "Q", q))
             take(s, e)
         text = current()
+        for m in _VAGUE.finditer(text):
+            s, e = _span(m)
+            vague = Qty(s, e, None, unit_word(m.group("unit")), "unit", approx=True, text=fixed[s:e])
+            events.append(Event(s, e, "Q", vague))
+            take(s, e)
+        text = current()
         for m in _COUNT.finditer(text):
             s, e = _span(m)
             q = Qty(s, e, parse_number(m.group("num")), None, "count", text=fixed[s:e])
@@ -534,19 +545,17 @@ class Reader:
         events.sort(key=lambda ev: (ev.start, ev.type != "S"))
         for ev in events:
             if ev.type == "Q":
-                before = fixed[max(0, ev.start - 8) : ev.start]
+                before = fixed[max(0, ev.start - 30) : ev.start]
                 cut = [m.end() for m in re.finditer(r"[\n。，,；;]", before)]
                 before = before[cut[-1] :] if cut else before
                 q = ev.obj
                 assert isinstance(q, Qty)
                 if _OLD.search(before):
                     ev.type = "X"  # 由2台改为3台: the old quantity
-                elif _SET.search(before):
-                    q.action = "set"
-                elif _ADD.search(before):
-                    q.action = "add"
-                elif _REDUCE.search(before):
-                    q.action = "reduce"
+                    continue
+                words = list(_ACTION.finditer(before))
+                if words:
+                    q.action = words[-1].lastgroup  # type: ignore[assignment]
         return [ev for ev in events if ev.type != "X"]
 
     def _group(self, events: list[Event], body: str) -> list[Item]:
@@ -632,7 +641,7 @@ class Reader:
                 assert isinstance(hit, DateHit)
                 if cur is not None and not sep_between(cur.last_end, ev.start):
                     cur.dates.append(hit)
-        _inherit_names(items, seps)
+        _inherit_names(items, seps, self.catalogue)
         return items
 
     def _joins(self, cur: Item, tok: Tok, between: list[str], events: list[Event], k: int) -> bool:
@@ -701,7 +710,13 @@ class Reader:
             action = q.action
         if kind == "cancel" and q is not None and q.value is not None:
             action = "reduce"
-        if q is None or q.value is None:
+        if q is not None and q.approx:
+            questions.append(
+                Question(
+                    code=Ask.QUANTITY_APPROX, field="quantity", text=f"数量『{q.text}』不是确数，请与客户确认准确数量"
+                )
+            )
+        elif q is None or q.value is None:
             if kind == "order":
                 questions.append(
                     Question(
@@ -718,12 +733,6 @@ class Reader:
                         text=f"『{wording}』未写变更后的数量，请与客户确认要改什么",
                     )
                 )
-        elif q.approx:
-            questions.append(
-                Question(
-                    code=Ask.QUANTITY_APPROX, field="quantity", text=f"数量『{q.text}』是约数，请与客户确认准确数量"
-                )
-            )
         elif candidates:
             quantity, unit, problem = _convert(q, [ix.products[c] for c in candidates])
             if problem is not None:
@@ -834,8 +843,9 @@ def _table_header(body: str) -> tuple[int, list[str]] | None:
     return None
 
 
-def _inherit_names(items: list[Item], seps: list[tuple[int, str]]) -> None:
-    """An item that is only an attribute (1kW的一套) takes the product name of its neighbour."""
+def _inherit_names(items: list[Item], seps: list[tuple[int, str]], ix: ProductIndex) -> None:
+    """An item that is only an attribute (1kW的一套) takes the product name of its neighbour, or failing
+    that the category of the products its neighbour names (小电机10台，2.2kW的5台 → 电机)."""
     for i, item in enumerate(items):
         if not all(t.kind == "attr" for t in item.toks):
             continue
@@ -852,8 +862,13 @@ def _inherit_names(items: list[Item], seps: list[tuple[int, str]]) -> None:
             if not names:
                 continue
             pool = frozenset.intersection(*(t.codes for t in names))
+            categories = {ix.products[c].category for c in pool if ix.products[c].category}
+            by_category = frozenset(c for c, p in ix.products.items() if p.category in categories)
             if own & pool:
                 item.toks.append(Tok(names[0].start, names[0].start, "name", pool, names[0].score, ""))
+                break
+            if own & by_category:
+                item.toks.append(Tok(names[0].start, names[0].start, "name", by_category, names[0].score, ""))
                 break
 
 
