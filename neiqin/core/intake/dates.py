@@ -38,7 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from lunardate import LunarDate
+from lunar_python import Lunar
 
 from neiqin.core.intake.units import parse_number
 
@@ -76,7 +76,8 @@ class DateHit:
 def spring_festival_eve(after: dt.date) -> dt.date:
     """除夕 (the day before 春节) of the first Spring Festival after ``after``."""
     for year in (after.year, after.year + 1):
-        festival = LunarDate(year, 1, 1).to_solar_date()
+        solar = Lunar.fromYmd(year, 1, 1).getSolar()  # 正月初一
+        festival = dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
         if festival > after:
             return festival - dt.timedelta(days=1)
     raise AssertionError("unreachable: a Spring Festival falls in every Gregorian year")  # pragma: no cover
