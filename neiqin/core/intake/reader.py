@@ -80,8 +80,13 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 _CUR = r"(?:¥|￥|rmb)"
 _PRICES: list[tuple[re.Pattern[str], str]] = [
     (
+        re.compile(rf"(?:合计|总计|总价|总金额|金额)[ \t]*[:：]?[ \t]*{_CUR}?[ \t]*(?P<num>{NUMBER})[ \t]*(?:元|块)?"),
+        "total",
+    ),
+    # 共9250元 is a total, 共6只 a quantity
+    (
         re.compile(
-            rf"(?:共计|合计|总计|总价|总金额|金额|一共)[ \t]*[:：]?[ \t]*{_CUR}?[ \t]*(?P<num>{NUMBER})[ \t]*(?:元|块)?"
+            rf"(?:共计|一共|共)[ \t]*[:：]?[ \t]*(?:{_CUR}[ \t]*(?P<num>{NUMBER})|(?P<num2>{NUMBER})[ \t]*(?:元|块))"
         ),
         "total",
     ),
@@ -506,6 +511,12 @@ class Reader:
                 events.append(Event(s, e, "P", price))
                 take(s, e)
             text = current()
+        for m in _VAGUE.finditer(text):
+            s, e = _span(m)
+            vague = Qty(s, e, None, unit_word(m.group("unit")), "unit", approx=True, text=fixed[s:e])
+            events.append(Event(s, e, "Q", vague))
+            take(s, e)
+        text = current()
         for m in _QTY.finditer(text):
             pre, post = m.group("pre") or "", m.group("post") or ""
             s, e = _span(m)
@@ -524,12 +535,6 @@ class Reader:
                 text=fixed[s:e],
             )
             events.append(Event(s, e, "Q", q))
-            take(s, e)
-        text = current()
-        for m in _VAGUE.finditer(text):
-            s, e = _span(m)
-            vague = Qty(s, e, None, unit_word(m.group("unit")), "unit", approx=True, text=fixed[s:e])
-            events.append(Event(s, e, "Q", vague))
             take(s, e)
         text = current()
         for m in _COUNT.finditer(text):
