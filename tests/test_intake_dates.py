@@ -168,7 +168,12 @@ def test_spring_festival_eve(after: dt.date, eve: dt.date) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.text(alphabet=st.sampled_from(list("0123456789一二三四五六七八九十月日号周星期下本这上年前后天内底初中旬/.-: 个工作半礼拜今明急节")), max_size=40),
+    st.text(
+        alphabet=st.sampled_from(
+            list("0123456789一二三四五六七八九十月日号周星期下本这上年前后天内底初中旬/.-: 个工作半礼拜今明急节")
+        ),
+        max_size=40,
+    ),
     st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 12, 31)),
 )
 def test_any_text_gives_ordered_hits_inside_the_text(text: str, sent: dt.date) -> None:

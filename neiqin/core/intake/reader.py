@@ -188,6 +188,22 @@ class Event:
     obj: object = None
 
 
+def fold_chars(text: str) -> str:
+    """``text`` in NFKC character by character where that keeps one character (full-width ３ → 3, ，→ ,),
+    so every offset in the result is the same offset in ``text``."""
+    out = []
+    for ch in text:
+        folded = _FOLD_CACHE.get(ch)
+        if folded is None:
+            folded = nfkc(ch)
+            folded = _FOLD_CACHE.setdefault(ch, folded if len(folded) == 1 else ch)
+        out.append(folded)
+    return "".join(out)
+
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
 def china_date(sent: dt.datetime | dt.date) -> dt.date:
     """The calendar day of ``sent`` in China (an aware time is converted to UTC+8)."""
     if isinstance(sent, dt.datetime):
@@ -244,16 +260,22 @@ class Reader:
         if isinstance(sent, dt.date) and not isinstance(sent, dt.datetime):
             sent = dt.datetime.combine(sent, dt.time())
         day = china_date(sent)
-        parts = split_message(nfkc(text or ""))
-        body, head = parts.body, ""
+        parts = split_message((text or "").replace("\r\n", "\n").replace("\r", "\n"))
+        original, head = parts.body, ""
         subject = _SUBJECT_PREFIX.sub("", nfkc(subject or ""))
         notes = list(notes)
-        if parts.forwarded and not self._has_product(body):
-            body, head = parts.forwarded, parts.forwarded_head
+        if parts.forwarded and not self._has_product(fold_chars(original)):
+            original, head = parts.forwarded, parts.forwarded_head
             notes.append("正文只有转发的邮件，已按转发的原邮件读取")
+        body = fold_chars(original)  # offsets in body are offsets in original
+        head = nfkc(head)
 
         found_body = self.customers.find(body)
-        founds = [found_body, self.customers.find(parts.signature), self.customers.find(head, source="转发原邮件：")]
+        founds = [
+            found_body,
+            self.customers.find(nfkc(parts.signature)),
+            self.customers.find(head, source="转发原邮件："),
+        ]
         if customer_hint:
             founds.append(self.customers.find(nfkc(customer_hint), source="发件人："))
         customer, candidates = self.customers.decide(*founds)
@@ -281,7 +303,6 @@ class Reader:
         elif _CANCEL.search(kind_text):
             kind = "cancel"
 
-        lines_text = body
         fixed = fix_ocr_digits(body)
         low = lower(body)
         fixed_low = lower(fixed)
@@ -320,7 +341,7 @@ class Reader:
 
         events = self._events(_masked(fixed_low, mask), fixed, toks, dates)
         items = self._group(events, body)
-        lines = [self._line(item, body, lines_text, kind, customer) for item in items]
+        lines = [self._line(item, original, kind) for item in items]
         lines, date_questions, delivery = _dates(lines, items, dates, kind, day)
         questions += date_questions
         if kind in ("cancel", "change") and not order_ids and not pos:
@@ -347,7 +368,7 @@ class Reader:
             lines=tuple(lines),
             questions=tuple(questions),
             notes=tuple(notes),
-            text=body,
+            text=original,
         )
 
     # ------------------------------------------------------------------------------------ helpers
@@ -413,12 +434,13 @@ class Reader:
             value = Decimal(m.group(1)).normalize()
             if m.group(2) in ("w", "瓦"):
                 value = (value / 1000).normalize()
-            found.append(Tok(m.start(), m.end(), "attr", frozenset(ix.power.get(value, ())), 100.0, m.group()))
+            codes = frozenset(ix.power.get(value, ()))
+            found.append(Tok(m.start(), m.end(), "attr", codes, 100.0, text[m.start() : m.end()]))
         for m in _RATIO.finditer(low):
             raw = m.group("a") or m.group("b") or m.group("c")
             codes = frozenset(ix.ratio.get(Decimal(raw).normalize(), ()))
             if codes or m.group("b") is None:  # a bare 1:N only when some reducer has that ratio (not a time)
-                found.append(Tok(m.start(), m.end(), "attr", codes, 100.0, m.group()))
+                found.append(Tok(m.start(), m.end(), "attr", codes, 100.0, text[m.start() : m.end()]))
         chosen = _non_overlapping(found)
         taken = bytearray(len(low))
         for t in chosen:
@@ -454,7 +476,16 @@ class Reader:
                 inside = [f for f in ix.spec_full if len(f) >= 5 and f in k]
                 if inside:
                     best = max(inside, key=len)
-                    out.append(Tok(offset, offset + len(run), "spec", frozenset(ix.spec_full[best]), 90.0, run))
+                    out.append(
+                        Tok(
+                            offset,
+                            offset + len(run),
+                            "spec",
+                            frozenset(ix.spec_full[best]),
+                            90.0,
+                            text[offset : offset + len(run)],
+                        )
+                    )
         return out
 
     def _alnum_hit(self, s: str, parts: bool = False) -> tuple[str, frozenset[str], float] | None:
@@ -566,6 +597,7 @@ class Reader:
     def _group(self, events: list[Event], body: str) -> list[Item]:
         """Walk the message in order: evidence, quantities, prices and dates become lines."""
         items: list[Item] = []
+        orphans: list[Qty] = []  # quantities no product took: never dropped in silence
         cur: Item | None = None
         pending_q: Qty | None = None
         pending_p: Price | None = None
@@ -615,6 +647,8 @@ class Reader:
                     since_qty = []
                     cur.last_end, cur.touched = ev.end, False
                 else:
+                    if pending_q is not None:
+                        orphans.append(pending_q)
                     pending_q = q
             elif ev.type == "P":
                 p = ev.obj
@@ -646,6 +680,16 @@ class Reader:
                 assert isinstance(hit, DateHit)
                 if cur is not None and not sep_between(cur.last_end, ev.start):
                     cur.dates.append(hit)
+        if pending_q is not None:
+            orphans.append(pending_q)
+        for q in orphans:  # 西门子V20 5台: a line whose product is asked about
+            start = max([p + len(sep) for p, sep in seps if p < q.start] + [body.rfind("\n", 0, q.start) + 1])
+            words = body[start : q.start].strip() or q.text
+            s = body.index(words, start) if words in body[start : q.start] else q.start
+            orphan = Item([Tok(s, s + len(words), "none", frozenset(), 0.0, words)], line_of(q.start), qty=q)
+            orphan.last_end = q.end
+            items.append(orphan)
+        items.sort(key=lambda item: item.toks[0].start)
         _inherit_names(items, seps, self.catalogue)
         return items
 
@@ -672,7 +716,8 @@ class Reader:
             return False
         return any(e.type == "S" and e.start >= cur.last_end for e in events[:k])
 
-    def _line(self, item: Item, body: str, source: str, kind: Kind, customer: CustomerMatch | None) -> IntakeLine:
+    def _line(self, item: Item, body: str, kind: Kind) -> IntakeLine:
+        """One draft line from a grouped item; ``body`` is the message as written (for wording and text)."""
         ix = self.catalogue
         toks = item.toks
         start, end = toks[0].start, max(t.end for t in toks)
@@ -687,7 +732,7 @@ class Reader:
         score = min(t.score for t in toks)
         if {t.kind for t in toks} <= {"name", "attr", "fuzzy"}:
             score = min(score, 85.0)
-        evidence = tuple(f"{_KIND_LABEL[t.kind]}『{t.text}』" for t in toks)
+        evidence = tuple(f"{_KIND_LABEL[t.kind]}『{t.text}』" for t in toks if t.kind != "none")
         if not candidates:
             score = 0.0
             questions.append(
@@ -794,6 +839,7 @@ class Reader:
 
 
 _KIND_LABEL = {
+    "none": "原文",
     "alias": "客户叫法",
     "code": "产品编号",
     "spec": "规格",
