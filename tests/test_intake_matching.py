@@ -382,3 +382,13 @@ def test_any_message_is_read_without_guessing(text: str) -> None:
         if ln.product_code is not None and ln.quantity is not None:
             assert ln.unit is not None
         assert 0 <= ln.confidence <= 1
+
+
+def test_characters_nfkc_would_widen_keep_every_offset() -> None:
+    """㎡, ①, ™ and ½ become two or more characters under NFKC: the text is read around them, unshifted."""
+    text = "①㎡™½ 小电机 ２０台，下周五 ＹＥ３－１３２Ｓ－４ 两台"
+    lines = reader().parse(text, sent=SENT, customer_hint="恒通张伟").lines
+    assert [(ln.wording, ln.product_code, ln.quantity) for ln in lines] == [
+        ("小电机", "MT-0750", 20),
+        ("ＹＥ３－１３２Ｓ－４", "MT-5500", 2),
+    ]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import phonenumbers
 from rapidfuzz import fuzz
 
-from neiqin.base.text import fold, nfkc
+from neiqin.base.text import fold
 from neiqin.core.intake.models import Customer, CustomerMatch
 
 # mailboxes anyone can open: their domain says nothing about the company
@@ -109,7 +109,7 @@ class CustomerIndex:
     def find(self, text: str, *, source: str = "") -> Found:
         """Every piece of customer evidence in ``text`` (NFKC-folded); ``source`` prefixes the evidence."""
         found = Found()
-        low = _lower(text)
+        low = lower(text)
         named: set[int] = set()
         if self._words_re is not None:
             for m in self._words_re.finditer(low):
@@ -176,7 +176,7 @@ class CustomerIndex:
         return CustomerMatch(name=c.name, code=c.code, score=round(combined, 1), evidence=texts)
 
 
-def _lower(text: str) -> str:
+def lower(text: str) -> str:
     """``text`` lower-cased character by character, so offsets stay those of ``text``."""
     out = text.lower()
     if len(out) == len(text):
@@ -186,8 +186,3 @@ def _lower(text: str) -> str:
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(s < end and start < e for s, e in spans)
-
-
-def lower(text: str) -> str:
-    """NFKC and lower case with offsets kept (the text must already be NFKC for offsets to hold)."""
-    return _lower(nfkc(text))
