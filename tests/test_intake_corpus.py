@@ -79,3 +79,17 @@ def test_corpus_covers_the_brief() -> None:
     )
     full_width = sum(any("\uff10" <= c <= "\uff19" for c in m.get("text", "")) for m in corpus)
     assert full_width >= 1
+
+
+def test_every_question_code_is_documented() -> None:
+    """docs/intake.md has a row, with a Chinese example, for every question code (and no other)."""
+    from neiqin.core.intake import Ask
+
+    doc = (DATA.parent.parent.parent / "docs" / "intake.md").read_text(encoding="utf-8")
+    table = doc[doc.index("## Questions") : doc.index("## Known limits")]
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[3].strip() for line in table.splitlines() if line.startswith("| ")
+    }
+    rows.pop("code")
+    assert set(rows) == {a.value for a in Ask}
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in example) for example in rows.values())
