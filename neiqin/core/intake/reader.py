@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -63,6 +63,7 @@ _PO_LABEL = re.compile(
 )
 _PO_TOKEN = re.compile(r"(?<![A-Z0-9\-])PO-[A-Z0-9][A-Z0-9\-]*[A-Z0-9]")
 _LOOSE_REF = re.compile(r"(?<![A-Z0-9\-.])[A-Z]{1,6}(?:-[A-Z0-9]+)+(?![A-Z0-9\-.])")
+_S0 = re.compile(r"(?<![A-Z0-9])S0(\d+)(?![A-Z0-9])")
 _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _ORDINAL = re.compile(
@@ -230,7 +231,7 @@ class Reader:
         for a in aliases:
             if a.product_code in self.catalogue.products:
                 self.aliases[fold(a.customer)][fold(a.wording)].add(a.product_code)
-        self.order_id = re.compile(rf"(?<![A-Z0-9])(?:{order_id_pattern.replace('SO', 'S[O0]')})(?![0-9])")
+        self.order_id = re.compile(rf"(?<![A-Z0-9])(?:{order_id_pattern})(?![0-9])")
 
     # ------------------------------------------------------------------------------- entry points
 
@@ -317,8 +318,8 @@ class Reader:
             cover(*m.span())
         for m in _URL.finditer(body):
             cover(*m.span())
-        order_ids, pos = self._refs(fixed.upper(), cover)
-        sub_ids, sub_pos = self._refs(fix_ocr_digits(subject).upper(), lambda s, e: None)
+        order_ids, pos = self._refs(fixed, cover)
+        sub_ids, sub_pos = self._refs(fix_ocr_digits(subject), lambda s, e: None)
         order_ids = list(dict.fromkeys(order_ids + sub_ids))
         pos = list(dict.fromkeys(pos + sub_pos))
         dates = find_dates(fixed, day)
@@ -332,10 +333,10 @@ class Reader:
         for t in toks:
             cover(t.start, t.end)
         if kind in ("cancel", "change"):
-            loose = _masked(fixed.upper(), mask)
+            loose = _masked("".join(ch.upper() if len(ch.upper()) == 1 else ch for ch in fixed), mask)
             for m in _LOOSE_REF.finditer(loose):
                 value = m.group()
-                if sum(c.isdigit() for c in value) >= 4 and value not in pos and not _is_order_id(self.order_id, value):
+                if sum(c.isdigit() for c in value) >= 4 and value not in pos and not self.order_id.fullmatch(value):
                     pos.append(value)
                     cover(*m.span())
 
@@ -386,7 +387,11 @@ class Reader:
                 out.setdefault(wording, set()).update(codes)
         return out
 
-    def _refs(self, upper: str, cover) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-def]
+    def _refs(self, text: str, cover: Callable[[int, int], None]) -> tuple[list[str], list[str]]:
+        """Our order numbers and the customer's PO numbers in ``text``; their spans are ``cover``ed."""
+        upper = "".join(ch.upper() if len(ch.upper()) == 1 else ch for ch in text)
+        # S02611018: an OCR'd or mistyped zero for the O of our order number (only when the result is one)
+        upper = _S0.sub(lambda m: "SO" + m.group(1) if self.order_id.fullmatch("SO" + m.group(1)) else m.group(), upper)
         order_ids: list[str] = []
         pos: list[str] = []
         taken: list[tuple[int, int]] = []
@@ -396,8 +401,8 @@ class Reader:
                 continue
             taken.append(m.span())
             cover(*m.span())
-            if _is_order_id(self.order_id, value):
-                order_ids.append("SO" + value[2:])
+            if self.order_id.fullmatch(value):
+                order_ids.append(value)
             else:
                 pos.append(value)
         for m in _PO_TOKEN.finditer(upper):
@@ -406,7 +411,7 @@ class Reader:
                 cover(*m.span())
         for m in self.order_id.finditer(upper):
             cover(*m.span())
-            order_ids.append("SO" + m.group()[2:])
+            order_ids.append(m.group())
         return list(dict.fromkeys(order_ids)), list(dict.fromkeys(pos))
 
     def _product_tokens(self, low: str, aliases: dict[str, set[str]], text: str) -> list[Tok]:
@@ -868,10 +873,6 @@ def _masked(text: str, mask: bytearray) -> str:
     if not any(mask):
         return text
     return "".join(" " if mask[i] and ch != "\n" else ch for i, ch in enumerate(text))
-
-
-def _is_order_id(pattern: re.Pattern[str], value: str) -> bool:
-    return pattern.fullmatch(value) is not None
 
 
 def _non_overlapping(found: list[Tok]) -> list[Tok]:
