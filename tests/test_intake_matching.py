@@ -21,6 +21,7 @@ from neiqin.core.intake import (
     load_catalogue,
     parse_eml,
     parse_message,
+    split_message,
 )
 from tests.intake_corpus import DATA, reader
 
@@ -393,3 +394,28 @@ def test_characters_nfkc_would_widen_keep_every_offset() -> None:
         ("小电机", "MT-0750", 20),
         ("ＹＥ３－１３２Ｓ－４", "MT-5500", 2),
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1" + " " * 100_000 + "台",
+        "1O" * 50_000,
+        "9" * 100_000,
+        "x" * 200_000,
+        "a@" * 50_000,
+        "单价" + " " * 100_000 + "x",
+        "6205 " * 40_000,
+        "电机" * 50_000,
+        "发件人: a\n" * 20_000,
+        "1台" * 50_000,
+    ],
+    ids=lambda t: f"{t[:6]!r}x{len(t)}",
+)
+def test_hostile_text_is_read_in_bounded_time(text: str) -> None:
+    """Long runs that make naive patterns quadratic; only the first 20,000 characters are read, and said so."""
+    intake = reader().parse(text, sent=SENT)
+    long = len(split_message(text).body) > 20_000
+    assert any("只读取了前" in n for n in intake.notes) == long
+    assert len(intake.text) <= 20_000

@@ -45,7 +45,7 @@ PUBLIC_MAIL = frozenset(
         "msn.com",
     ]
 )
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _FUZZY_CUTOFF = 88.0
 
 

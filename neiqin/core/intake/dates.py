@@ -48,7 +48,7 @@ Status = Literal["ok", "past", "asap", "unclear", "ref"]
 _CN = "零〇一二两三四五六七八九十"
 MN = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"  # a month
 DN = rf"(?:3[01]|[12]\d|0?[1-9]|[{_CN}]{{1,3}})"  # a day
-NUM = rf"(?:\d+|[{_CN}]+)"
+NUM = rf"(?:(?<!\d)\d+|(?<![{_CN}])[{_CN}]+)"  # from the start of a run only (linear on long runs)
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "七": 6}
 _WEEKDAY.update({str(i + 1): i for i in range(7)})
 _PART_DAY = {"初": 5, "上旬": 10, "中": 15, "中旬": 20}  # 下旬, 底, 末: the month's last day
@@ -251,7 +251,7 @@ def _status(status: Status) -> Callable[[re.Match[str], dt.date], tuple[dt.date 
 
 _RULES: list[Rule] = [
     (re.compile(r"(?<!\d)(?P<y>20\d\d)\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})(?:\s*[日号])?"), _ymd),
-    (re.compile(rf"(?<![\d{_CN}])(?P<m>{MN})\s*月份?\s*(?P<part>初|上旬|中旬|下旬|底|末|中(?!\d))"), _md_part),
+    (re.compile(rf"(?<![\d{_CN}])(?P<m>{MN})\s*月(?:份\s*)?(?P<part>初|上旬|中旬|下旬|底|末|中(?!\d))"), _md_part),
     (re.compile(rf"(?<![\d{_CN}])(?P<m>{MN})\s*月\s*(?P<d>{DN})(?:\s*[日号])?"), _md),
     (
         re.compile(
@@ -267,18 +267,18 @@ _RULES: list[Rule] = [
         _rel_month_part,
     ),
     (re.compile(r"(?<![下本这当次个年])月(?P<part>初|中旬|底|末|中)"), _month_part),
-    (re.compile(rf"(?P<n>{NUM})\s*个?\s*(?P<unit>工作日|天|日|周|星期|礼拜|月)\s*(?:内|之内|以内)"), _within),
+    (re.compile(rf"(?P<n>{NUM})\s*(?:个\s*)?(?P<unit>工作日|天|日|周|星期|礼拜|月)\s*(?:内|之内|以内)"), _within),
     (re.compile(r"半个?月\s*(?:内|之内|以内)"), _half_month),
     (re.compile(rf"(?P<n>{NUM})\s*(?:天|日)\s*(?:后|以后|之后)"), _days_after),
     (re.compile(r"大后天|后天|明天|明日|今天|今日|当天|昨天|昨日|前天"), _relative_day),
     (re.compile(r"(?P<rel>本|这|下)个?(?:周|星期|礼拜)\s*(?:内|之内)"), _week_within),
     (re.compile(r"(?:本|这个?)?周末\s*(?:前|之前|以前)"), _before_weekend),
     (
-        re.compile(r"(?P<rel>下下个?|下个?|本|这个?|上个?)?\s*(?:周|星期|礼拜)\s*(?P<wd>[一二三四五六日天1-7])"),
+        re.compile(r"(?:(?P<rel>下下个?|下个?|本|这个?|上个?)\s*)?(?:周|星期|礼拜)\s*(?P<wd>[一二三四五六日天1-7])"),
         _weekday,
     ),
     (
-        re.compile(rf"(?<![\d{_CN}去今明往前])(?:春节|过年|年)\s*(?:前|之前|以前)|(?:春节|过年)\s*(?:放假)?\s*前"),
+        re.compile(rf"(?<![\d{_CN}去今明往前])(?:春节|过年|年)\s*(?:前|之前|以前)|(?:春节|过年)\s*(?:放假\s*)?前"),
         _festival,
     ),
     (re.compile(r"年底|年末"), _fixed(12, 31)),
@@ -295,7 +295,7 @@ _RULES: list[Rule] = [
     (re.compile(r"节前|节后|年后|过完年|春节后|元旦后|过节后|周末(?!前)"), _status("unclear")),
     (
         re.compile(
-            r"(?:交期|交货期|货期|交货时间|到货时间|交货日期)\s*[:：]?\s*(?:待定|另行通知|另定|再定|再议|未定|另议)"
+            r"(?:交期|交货期|货期|交货时间|到货时间|交货日期)\s*(?:[:：]\s*)?(?:待定|另行通知|另定|再定|再议|未定|另议)"
         ),
         _status("unclear"),
     ),

@@ -10,6 +10,7 @@ filled only when the message says it unambiguously.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import defaultdict
@@ -48,6 +49,8 @@ from neiqin.core.intake.units import (
 )
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
+MAX_CHARS = 20_000  # of a message's new text read for orders (a note says when more was left unread)
+MAX_SIDE = 2_000  # of a signature, forwarded header or customer hint read for the customer
 PRIORITY = {"alias": 6, "code": 5, "spec": 4, "name": 3, "part": 2, "attr": 1, "fuzzy": 0}
 _STRONG = frozenset({"alias", "code", "spec", "part"})
 
@@ -65,7 +68,7 @@ _PO_TOKEN = re.compile(r"(?<![A-Z0-9\-])PO-[A-Z0-9][A-Z0-9\-]*[A-Z0-9]")
 _LOOSE_REF = re.compile(r"(?<![A-Z0-9\-.])[A-Z]{1,6}(?:-[A-Z0-9]+)+(?![A-Z0-9\-.])")
 _S0 = re.compile(r"(?<![A-Z0-9])S0(\d+)(?![A-Z0-9])")
 _URL = re.compile(r"https?://\S+|www\.\S+", re.I)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 _ORDINAL = re.compile(
     rf"^[ \t]*(?:[(（]\d{{1,2}}[)）]|\d{{1,2}}[.、](?!\d)|\d{{1,2}}(?=[ \t]+[^\d\s]))(?![ \t]*{UNIT})", re.M
 )
@@ -79,40 +82,54 @@ _RATIO = re.compile(
 )
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]{3,}")
 _CUR = r"(?:¥|￥|rmb)"
+# every run of blanks follows something that must be there: masked text has long blank runs, and two
+# blank runs around an optional word would make a match attempt quadratic in the run's length
+_WS = r"[ \t]*"
+
+
+def _opt(pattern: str) -> str:
+    return rf"(?:{pattern}{_WS})?"
+
+
 _PRICES: list[tuple[re.Pattern[str], str]] = [
     (
-        re.compile(rf"(?:合计|总计|总价|总金额|金额)[ \t]*[:：]?[ \t]*{_CUR}?[ \t]*(?P<num>{NUMBER})[ \t]*(?:元|块)?"),
+        re.compile(
+            rf"(?:合计|总计|总价|总金额|金额){_WS}{_opt('[:：]')}{_opt(_CUR)}(?P<num>{NUMBER})(?:{_WS}(?:元|块))?"
+        ),
         "total",
     ),
     # 共9250元 is a total, 共6只 a quantity
     (
         re.compile(
-            rf"(?:共计|一共|共)[ \t]*[:：]?[ \t]*(?:{_CUR}[ \t]*(?P<num>{NUMBER})|(?P<num2>{NUMBER})[ \t]*(?:元|块))"
+            rf"(?:共计|一共|共){_WS}{_opt('[:：]')}"
+            rf"(?:{_CUR}{_WS}(?P<num>{NUMBER})|(?P<num2>{NUMBER}){_WS}(?:元|块))"
         ),
         "total",
     ),
     (
         re.compile(
-            r"(?:含税单价|含税价|不含税价|单价|价格|价钱|售价|报价|按)"
-            r"[ \t]*(?:还是|也是|都是|仍是|仍按|还按|为|是|按)?[ \t]*[:：]?"
-            rf"[ \t]*{_CUR}?[ \t]*(?P<num>{NUMBER})"
-            rf"[ \t]*(?:元|块)?(?:[ \t]*(?:/|每|一)[ \t]*(?P<per>{UNIT}))?"
+            rf"(?:含税单价|含税价|不含税价|单价|价格|价钱|售价|报价|按){_WS}"
+            rf"{_opt('(?:还是|也是|都是|仍是|仍按|还按|为|是|按)')}{_opt('[:：]')}{_opt(_CUR)}(?P<num>{NUMBER})"
+            rf"(?:{_WS}(?:元|块))?(?:{_WS}(?:/|每|一){_WS}(?P<per>{UNIT}))?"
         ),
         "unit",
     ),
-    (re.compile(rf"每[ \t]*(?P<per>{UNIT})[ \t]*{_CUR}?[ \t]*(?P<num>{NUMBER})[ \t]*(?:元|块)?"), "unit"),
-    (re.compile(rf"{_CUR}?[ \t]*(?P<num>{NUMBER})[ \t]*(?:元|块钱|块)[ \t]*(?:/|每|一)[ \t]*(?P<per>{UNIT})"), "unit"),
-    (re.compile(rf"{_CUR}[ \t]*(?P<num>{NUMBER})[ \t]*/[ \t]*(?P<per>{UNIT})"), "unit"),
-    (re.compile(rf"(?<![\d.])(?P<num>\d+(?:\.\d+)?)[ \t]*/[ \t]*(?P<per>{UNIT})"), "unit"),
-    (re.compile(rf"{_CUR}[ \t]*(?P<num>{NUMBER})|(?P<num2>{NUMBER})[ \t]*(?:元|块钱)"), "unclear"),
+    (re.compile(rf"每{_WS}(?P<per>{UNIT}){_WS}{_opt(_CUR)}(?P<num>{NUMBER})(?:{_WS}(?:元|块))?"), "unit"),
+    (
+        re.compile(rf"{_opt(_CUR)}(?P<num>{NUMBER}){_WS}(?:元|块钱|块){_WS}(?:/|每|一){_WS}(?P<per>{UNIT})"),
+        "unit",
+    ),
+    (re.compile(rf"{_CUR}{_WS}(?P<num>{NUMBER}){_WS}/{_WS}(?P<per>{UNIT})"), "unit"),
+    (re.compile(rf"(?<![\d.])(?P<num>\d+(?:\.\d+)?){_WS}/{_WS}(?P<per>{UNIT})"), "unit"),
+    (re.compile(rf"{_CUR}{_WS}(?P<num>{NUMBER})|(?P<num2>{NUMBER}){_WS}(?:元|块钱)"), "unclear"),
 ]
 _QTY = re.compile(
-    r"(?P<pre>各|约|大约|大概|差不多|估计|预计|左右)?[ \t]*"
-    rf"(?P<num>{NUMBER})[ \t]*(?P<approx>多|来|余)?[ \t]*(?P<unit>{UNIT})"
-    r"(?P<post>[ \t]*(?:左右|上下))?"
+    rf"{_opt('(?P<pre>各|约|大约|大概|差不多|估计|预计|左右)')}"
+    rf"(?P<num>{NUMBER}){_WS}{_opt('(?P<approx>多|来|余)')}(?P<unit>{UNIT})"
+    rf"(?P<post>{_WS}(?:左右|上下))?"
 )
-_VAGUE = re.compile(rf"(?:好几|几|若干)(?:十|百|千)?[ \t]*(?P<unit>{UNIT})")  # 几台, 几十个: no number to read
-_COUNT = re.compile(rf"(?:(?<![a-z0-9])[x×*][ \t]*|数量[ \t]*[:：]?[ \t]*)(?P<num>{NUMBER})(?![\d.]*[ \t]*[a-z0-9])")
+_VAGUE = re.compile(rf"(?:好几|几|若干)(?:十|百|千)?{_WS}(?P<unit>{UNIT})")  # 几台, 几十个: no number to read
+_COUNT = re.compile(rf"(?:(?<![a-z0-9])[x×*]{_WS}|数量{_WS}{_opt('[:：]')})(?P<num>{NUMBER})(?![\d.]*[ \t]*[a-z0-9])")
 _BARE = re.compile(r"(?<![A-Za-z0-9.\-/:])(\d+(?:\.\d+)?)(?![A-Za-z0-9.\-/:%])")
 _SEP = re.compile(r"\n|[，,；;。！!？?:：]|、|和|及|与|跟|还有|另外|以及|另")
 _COORD = frozenset("、和及与跟，,") | {"还有", "另外", "以及", "另"}
@@ -172,13 +189,33 @@ class Item:
     columns: list[str] = field(default_factory=list)
     last_end: int = 0
     touched: bool = False  # a separator came after its last event
+    codes: frozenset[str] | None = None  # the products every piece of evidence fits
 
-    @property
-    def codes(self) -> frozenset[str] | None:
-        out: frozenset[str] | None = None
-        for t in self.toks:
-            out = t.codes if out is None else out & t.codes
-        return out
+    def __post_init__(self) -> None:
+        toks, self.toks = self.toks, []
+        for t in toks:
+            self.add(t)
+
+    def add(self, tok: Tok) -> None:
+        self.toks.append(tok)
+        self.codes = tok.codes if self.codes is None else self.codes & tok.codes
+
+
+class _Seps:
+    """The separators of a message (，、和 …, newlines) by position, for range questions in log time."""
+
+    def __init__(self, seps: list[tuple[int, str]]) -> None:
+        seps.sort()
+        self.starts = [p for p, _ in seps]
+        self.texts = [t for _, t in seps]
+
+    def between(self, a: int, b: int) -> list[str]:
+        return self.texts[bisect.bisect_left(self.starts, a) : bisect.bisect_left(self.starts, b)]
+
+    def end_before(self, pos: int) -> int:
+        """Where the last separator before ``pos`` ends (0 when there is none)."""
+        i = bisect.bisect_left(self.starts, pos)
+        return self.starts[i - 1] + len(self.texts[i - 1]) if i else 0
 
 
 @dataclass(slots=True)
@@ -268,17 +305,21 @@ class Reader:
         if parts.forwarded and not self._has_product(fold_chars(original)):
             original, head = parts.forwarded, parts.forwarded_head
             notes.append("正文只有转发的邮件，已按转发的原邮件读取")
+        if len(original) > MAX_CHARS:  # no order is that long: a pasted report or a hostile file
+            cut = original.rfind("\n", 0, MAX_CHARS)
+            original = original[: cut if cut > 0 else MAX_CHARS]
+            notes.append(f"正文很长，只读取了前 {len(original)} 个字，请核对其余部分是否另有订货内容")
         body = fold_chars(original)  # offsets in body are offsets in original
-        head = nfkc(head)
+        head = nfkc(head[:MAX_SIDE])
 
         found_body = self.customers.find(body)
         founds = [
             found_body,
-            self.customers.find(nfkc(parts.signature)),
+            self.customers.find(nfkc(parts.signature[:MAX_SIDE])),
             self.customers.find(head, source="转发原邮件："),
         ]
         if customer_hint:
-            founds.append(self.customers.find(nfkc(customer_hint), source="发件人："))
+            founds.append(self.customers.find(nfkc(customer_hint[:MAX_SIDE]), source="发件人："))
         customer, candidates = self.customers.decide(*founds)
         questions: list[Question] = []
         if customer is None and candidates:
@@ -342,7 +383,8 @@ class Reader:
 
         events = self._events(_masked(fixed_low, mask), fixed, toks, dates)
         items = self._group(events, body)
-        lines = [self._line(item, original, kind) for item in items]
+        newlines = [i for i, ch in enumerate(original) if ch == "\n"]
+        lines = [self._line(item, original, kind, newlines) for item in items]
         lines, date_questions, delivery = _dates(lines, items, dates, kind, day)
         questions += date_questions
         if kind in ("cancel", "change") and not order_ids and not pos:
@@ -603,30 +645,31 @@ class Reader:
         """Walk the message in order: evidence, quantities, prices and dates become lines."""
         items: list[Item] = []
         orphans: list[Qty] = []  # quantities no product took: never dropped in silence
+        orphan_from: dict[int, int] = {}  # where the words before a pending quantity start
+        prev_end = 0
         cur: Item | None = None
         pending_q: Qty | None = None
         pending_p: Price | None = None
         since_qty: list[Item] = []  # items made since a quantity was last given (各 gives to all of them)
-        seps: list[tuple[int, str]] = []
+        seps = _Seps([(ev.start, str(ev.obj)) for ev in events if ev.type == "S"])
+        sep_between = seps.between
+        newlines = [i for i, ch in enumerate(body) if ch == "\n"]
         header = _table_header(body)
 
         def line_of(pos: int) -> int:
-            return body.count("\n", 0, pos)
-
-        def sep_between(a: int, b: int) -> list[str]:
-            return [s for p, s in seps if a <= p < b]
+            return bisect.bisect_left(newlines, pos)
 
         for k, ev in enumerate(events):
             if ev.type == "S":
-                seps.append((ev.start, str(ev.obj)))
                 if cur is not None:
                     cur.touched = True
                 continue
+            before_ev, prev_end = prev_end, max(prev_end, ev.end)
             if ev.type == "T":
                 tok = ev.obj
                 assert isinstance(tok, Tok)
                 if cur is not None and self._joins(cur, tok, sep_between(cur.last_end, tok.start), events, k):
-                    cur.toks.append(tok)
+                    cur.add(tok)
                 else:
                     cur = Item([tok], line_of(tok.start))
                     if header is not None and header[0] < cur.line:
@@ -647,7 +690,7 @@ class Reader:
                         if item.qty is None:
                             item.qty = q
                     since_qty = []
-                elif cur is not None and cur.qty is None and not self._qty_first(cur, ev, events, k):
+                elif cur is not None and cur.qty is None and not self._qty_first(cur, ev, events, k, seps):
                     cur.qty = q
                     since_qty = []
                     cur.last_end, cur.touched = ev.end, False
@@ -655,6 +698,7 @@ class Reader:
                     if pending_q is not None:
                         orphans.append(pending_q)
                     pending_q = q
+                    orphan_from[id(q)] = before_ev
             elif ev.type == "P":
                 p = ev.obj
                 assert isinstance(p, Price)
@@ -688,7 +732,8 @@ class Reader:
         if pending_q is not None:
             orphans.append(pending_q)
         for q in orphans:  # 西门子V20 5台: a line whose product is asked about
-            start = max([p + len(sep) for p, sep in seps if p < q.start] + [body.rfind("\n", 0, q.start) + 1])
+            nl = bisect.bisect_left(newlines, q.start)
+            start = max(seps.end_before(q.start), newlines[nl - 1] + 1 if nl else 0, orphan_from.get(id(q), 0))
             words = body[start : q.start].strip() or q.text
             s = body.index(words, start) if words in body[start : q.start] else q.start
             orphan = Item([Tok(s, s + len(words), "none", frozenset(), 0.0, words)], line_of(q.start), qty=q)
@@ -700,7 +745,7 @@ class Reader:
 
     def _joins(self, cur: Item, tok: Tok, between: list[str], events: list[Event], k: int) -> bool:
         prev = events[k - 1] if k > 0 else None
-        adjacent = not between and prev is not None and prev.type == "T" and prev.obj in cur.toks
+        adjacent = not between and prev is not None and prev.type == "T" and prev.obj is cur.toks[-1]
         if adjacent:
             return True  # one product phrase: 三相异步电机 YE3-132S-4 5.5kW
         if cur.qty is not None:
@@ -714,22 +759,24 @@ class Reader:
                 return False  # 电机、变频电机: a list of two products
         return True
 
-    def _qty_first(self, cur: Item, ev: Event, events: list[Event], k: int) -> bool:
+    def _qty_first(self, cur: Item, ev: Event, events: list[Event], k: int, seps: _Seps) -> bool:
         """Whether a quantity belongs to the product that follows it (…，要5台变频器) rather than to ``cur``."""
         nxt = events[k + 1] if k + 1 < len(events) else None
         if nxt is None or nxt.type != "T" or nxt.start - ev.end > 3:
             return False
-        return any(e.type == "S" and e.start >= cur.last_end for e in events[:k])
+        return bool(seps.between(cur.last_end, ev.start))
 
-    def _line(self, item: Item, body: str, kind: Kind) -> IntakeLine:
+    def _line(self, item: Item, body: str, kind: Kind, newlines: list[int]) -> IntakeLine:
         """One draft line from a grouped item; ``body`` is the message as written (for wording and text)."""
         ix = self.catalogue
         toks = item.toks
         start, end = toks[0].start, max(t.end for t in toks)
         wording = body[start:end].strip()
-        line_start = body.rfind("\n", 0, start) + 1
-        line_end = body.find("\n", end)
-        text = body[line_start : line_end if line_end >= 0 else len(body)].strip()
+        i = bisect.bisect_left(newlines, start)
+        line_start = newlines[i - 1] + 1 if i else 0
+        j = bisect.bisect_left(newlines, end)
+        line_end = newlines[j] if j < len(newlines) else len(body)
+        text = body[line_start:line_end].strip()
         codes = item.codes or frozenset()
         questions: list[Question] = []
         candidates = sorted(codes)
@@ -876,11 +923,16 @@ def _masked(text: str, mask: bytearray) -> str:
 
 
 def _non_overlapping(found: list[Tok]) -> list[Tok]:
+    """The strongest evidence first (an alias over a code over a spec over a name …), longer before shorter;
+    evidence overlapping what is already taken is dropped."""
     found.sort(key=lambda t: (-PRIORITY[t.kind], -(t.end - t.start), t.start))
+    size = max((t.end for t in found), default=0)
+    covered = bytearray(size)
     taken: list[Tok] = []
     for t in found:
-        if all(t.end <= o.start or o.end <= t.start for o in taken):
+        if not any(covered[t.start : t.end]):
             taken.append(t)
+            covered[t.start : t.end] = b"\x01" * (t.end - t.start)
     return taken
 
 
@@ -895,7 +947,7 @@ def _table_header(body: str) -> tuple[int, list[str]] | None:
     return None
 
 
-def _inherit_names(items: list[Item], seps: list[tuple[int, str]], ix: ProductIndex) -> None:
+def _inherit_names(items: list[Item], seps: _Seps, ix: ProductIndex) -> None:
     """An item that is only an attribute (1kW的一套) takes the product name of its neighbour, or failing
     that the category of the products its neighbour names (小电机10台，2.2kW的5台 → 电机)."""
     for i, item in enumerate(items):
@@ -904,7 +956,7 @@ def _inherit_names(items: list[Item], seps: list[tuple[int, str]], ix: ProductIn
         own = item.codes or frozenset()
         donors = []
         if i + 1 < len(items):
-            between = [s for p, s in seps if item.toks[-1].end <= p < items[i + 1].toks[0].start]
+            between = seps.between(item.toks[-1].end, items[i + 1].toks[0].start)
             if between and all(s in _COORD for s in between) and (item.qty is None or item.qty is items[i + 1].qty):
                 donors.append(items[i + 1])
         if i > 0:
@@ -917,10 +969,10 @@ def _inherit_names(items: list[Item], seps: list[tuple[int, str]], ix: ProductIn
             categories = {ix.products[c].category for c in pool if ix.products[c].category}
             by_category = frozenset(c for c, p in ix.products.items() if p.category in categories)
             if own & pool:
-                item.toks.append(Tok(names[0].start, names[0].start, "name", pool, names[0].score, ""))
+                item.add(Tok(names[0].start, names[0].start, "name", pool, names[0].score, ""))
                 break
             if own & by_category:
-                item.toks.append(Tok(names[0].start, names[0].start, "name", by_category, names[0].score, ""))
+                item.add(Tok(names[0].start, names[0].start, "name", by_category, names[0].score, ""))
                 break
 
 
@@ -1051,7 +1103,8 @@ def _dates(
             questions.append(why())
         return lines, questions, delivery
     per_line: list[dt.date | None] = []
-    loose = [h.value for h in ok if not any(h in item.dates for item in items)]
+    attached = {id(h) for item in items for h in item.dates}
+    loose = [h.value for h in ok if id(h) not in attached]
     loose_values = list(dict.fromkeys(loose))
     for item in items:
         if len(values) == 1:

@@ -20,9 +20,10 @@ import cn2an
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 # an Arabic number (thousands commas, decimals, 1万5 / 1.5万) or a Chinese one (十二, 一万五千, 三点五)
+# a match starts only where a run of digits starts: trying every digit of a long run would be quadratic
 NUMBER = (
-    r"(?:\d+(?:,\d{3})*(?:\.\d+)?(?:\s?[万千](?:\d(?![\d.]))?)?"
-    rf"|[{CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
+    r"(?:(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?(?:\s?[万千](?:\d(?![\d.]))?)?"
+    rf"|(?<![{CN_DIGITS}])[{CN_DIGITS}]+(?:点[零〇一二三四五六七八九]+)?)"
 )
 
 PIECES = frozenset("个只台套支根条把片颗件块") | {"pcs"}
@@ -72,7 +73,7 @@ def fix_ocr_digits(text: str) -> str:
 def parse_number(text: str) -> Decimal | None:
     """The value of a number as written (12, 1,200, 十二, 一万五, 1万5, 1.5万, 三点五), or None."""
     s = text.replace(",", "").replace(" ", "").strip()
-    if not s:
+    if not s or len(s) > 20:  # no quantity or price has more digits than that
         return None
     if _ARABIC.fullmatch(s):
         value = Decimal(s)
