@@ -21,6 +21,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
+from neiqin.base.errors import NeiQinError
 from neiqin.base.text import code_key, fold, nfkc
 from neiqin.core.intake.catalogue import ProductIndex, key
 from neiqin.core.intake.customers import CustomerIndex, lower
@@ -274,8 +275,6 @@ class Reader:
 
     def parse_eml(self, data: bytes, *, sent: dt.datetime | None = None) -> Intake:
         """Read an ``.eml`` file's bytes: its Date is the sent time (or ``sent``), its From the customer hint."""
-        from neiqin.base.errors import NeiQinError
-
         mail = read_eml(data)
         when = sent or mail.sent
         if when is None:
@@ -436,19 +435,19 @@ class Reader:
         upper = _S0.sub(lambda m: "SO" + m.group(1) if self.order_id.fullmatch("SO" + m.group(1)) else m.group(), upper)
         order_ids: list[str] = []
         pos: list[str] = []
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(upper))
         for m in _PO_LABEL.finditer(upper):
             value = m.group("v")
             if not any(c.isdigit() for c in value):
                 continue
-            taken.append(m.span())
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
             cover(*m.span())
             if self.order_id.fullmatch(value):
                 order_ids.append(value)
             else:
                 pos.append(value)
         for m in _PO_TOKEN.finditer(upper):
-            if not any(s < m.end() and m.start() < e for s, e in taken):
+            if not any(taken[m.start() : m.end()]):
                 pos.append(m.group())
                 cover(*m.span())
         for m in self.order_id.finditer(upper):
