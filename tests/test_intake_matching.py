@@ -321,6 +321,13 @@ def test_records_from_ledger_cells() -> None:
     )
     with pytest.raises(ValueError, match="客户名称不能为空"):
         Customer(name="  ")
+    # numbers and empty cells as a workbook gives them
+    assert Customer(code=1, name="恒通", phones=13912345678.0, short_names=None).phones == ("13912345678",)
+    p = Product(code=2200, name="电机", unit="台", spec=None, category=None, packs=None, list_price=18.5)
+    assert (p.code, p.spec, p.packs, p.list_price) == ("2200", "", {}, Decimal("18.5"))
+    assert Alias(customer="德力", wording=63, product_code="GR-0630").wording == "63"
+    with pytest.raises(ValueError, match="产品编号、名称和单位不能为空"):
+        Product(code="X", name="电机", unit=None)
     with pytest.raises(ValueError, match="看不懂"):
         Product(code="X", name="电机", unit="台", packs="一箱四台")
 

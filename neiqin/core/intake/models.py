@@ -20,10 +20,42 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _cell(value: Any) -> Any:
+    """A workbook cell as text: 13912345678.0 → "13912345678", 2200 → "2200", None → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+class _Record(_Frozen):
+    """An input record, as read from a ledger sheet: numbers in text columns are taken as their text."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _cells(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        out = dict(data)
+        for name, f in cls.model_fields.items():
+            key = name if name in out else f.alias
+            if key not in out:
+                continue
+            value = out[key]
+            if f.annotation is str or f.annotation == str | None:
+                out[key] = _cell(value) if value is not None or f.annotation is str else None
+            elif isinstance(value, int | float) and not isinstance(value, bool) and name != "list_price":
+                out[key] = _cell(value)
+        return out
+
+
 # --------------------------------------------------------------------------------------- inputs
 
 
-class Customer(_Frozen):
+class Customer(_Record):
     """客户档案 one customer: the names, people and numbers a message may mention."""
 
     code: str | None = None
@@ -44,14 +76,14 @@ class Customer(_Frozen):
     @classmethod
     def _listish(cls, value: Any) -> Any:
         """A cell may hold several entries separated by 、，,;； or spaces (phones: no spaces inside)."""
-        if value is None:
+        if value is None or value == "":
             return ()
         if isinstance(value, str):
             return tuple(part for part in _split_cell(value) if part)
-        return tuple(str(v).strip() for v in value if v is not None and str(v).strip())
+        return tuple(str(_cell(v)).strip() for v in value if v is not None and str(_cell(v)).strip())
 
 
-class Product(_Frozen):
+class Product(_Record):
     """产品目录 one product. ``packs`` maps a packing unit to catalogue units: {"箱": 4} for 1箱=4台."""
 
     code: str
@@ -66,9 +98,9 @@ class Product(_Frozen):
     @classmethod
     def _packs_text(cls, data: Any) -> Any:
         """``packs`` may be the catalogue's text, 「1箱=4台；1盒=10只」 (see :func:`parse_packs`)."""
-        if isinstance(data, dict) and isinstance(data.get("packs"), str):
+        if isinstance(data, dict) and (data.get("packs") is None or isinstance(data.get("packs"), str)):
             data = dict(data)
-            data["packs"] = parse_packs(data["packs"], data.get("unit", ""))
+            data["packs"] = parse_packs(data.get("packs") or "", str(data.get("unit") or ""))
         return data
 
     @field_validator("code", "name", "unit")
@@ -79,7 +111,7 @@ class Product(_Frozen):
         return str(value).strip()
 
 
-class Alias(_Frozen):
+class Alias(_Record):
     """产品别名 what one customer calls a product, learned when the clerk corrected a line."""
 
     customer: str  # the customer's name (or code) as in 客户档案
