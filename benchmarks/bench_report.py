@@ -33,7 +33,7 @@ rows = wb.get_sheet_by_index(0).to_python()
 COMPUTE = """
 import time, datetime as dt
 from neiqin.core import reports
-from neiqin.core.report_sources import load_mapping, read_export
+from validators.sales.sources import load_mapping, read_export
 sales = read_export({path!r}, load_mapping({map!r}))
 best = []
 for _ in range(5):

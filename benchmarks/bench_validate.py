@@ -42,7 +42,7 @@ def engine_calls(rows: int, folder: Path) -> int:
     from make_ledger import make
 
     import neiqin
-    from neiqin.base.addin import load_macros
+    from neiqin.app.plugins import load_macros
 
     macros = load_macros()
     line = generate_line()

@@ -25,16 +25,16 @@ from typing import TYPE_CHECKING, Literal
 import xlwings as xw
 
 from neiqin.base.errors import NeiQinError
-from neiqin.core.config import Settings, load_settings
+from neiqin.core import kit
+from neiqin.core.config import Settings, clerk_name, load_settings
 from neiqin.core.issues import Issue
-from neiqin.core.store import Store, current_user, open_store
+from neiqin.core.store import Store, open_store
 
 if TYPE_CHECKING:
     from neiqin.core.marks import MarkResult
 
 log = logging.getLogger("neiqin.actions")
 
-GROUPS = ("订单", "报表", "费用", "通用")
 # imageMso names seen working in published Excel ribbons: an unknown name makes Excel
 # drop the whole ribbon silently (unless "show add-in UI errors" is on), so only these.
 KNOWN_IMAGE_MSO = frozenset(
@@ -138,6 +138,7 @@ class Action:
     image: str
     screentip: str
     supertip: str
+    size: str = "large"
 
 
 _REGISTRY: dict[str, Action] = {}
@@ -147,32 +148,39 @@ def action(
     id: str,
     *,
     label: str,
-    group: str,
+    group: kit.Group,
     image: str = "HappyFace",
     screentip: str = "",
     supertip: str = "",
+    size: str = "large",
 ) -> Callable[[Callable[[xw.Book, Context], Summary]], Callable[[xw.Book, Context], Summary]]:
-    """Register ``func(book, ctx) -> Summary`` as the ribbon button ``id``."""
+    """Register ``func(book, ctx) -> Summary`` as the ribbon button ``id`` in ``group`` (declared by a ledger)."""
     if not _ID.match(id):
         raise ValueError(f"action id must be a lower-case identifier: {id!r}")
-    if group not in GROUPS:
-        raise ValueError(f"unknown ribbon group {group!r}; one of {GROUPS}")
     if image not in KNOWN_IMAGE_MSO:
         raise ValueError(f"imageMso {image!r} is not in KNOWN_IMAGE_MSO (verify it, then add it)")
+    if size not in ("large", "normal"):
+        raise ValueError(f"button size must be large or normal: {size!r}")
+    kit.register_group(group)
 
     def register(func: Callable[[xw.Book, Context], Summary]) -> Callable[[xw.Book, Context], Summary]:
         if id in _REGISTRY and _REGISTRY[id].func is not func:
             raise ValueError(f"action {id!r} registered twice")
-        _REGISTRY[id] = Action(id, label, group, func, image, screentip or label, supertip or screentip or label)
+        tip = screentip or label
+        _REGISTRY[id] = Action(id, label, group.label, func, image, tip, supertip or tip, size)
         return func
 
     return register
 
 
 def actions() -> list[Action]:
-    """Registered actions, by ribbon group, then in registration order."""
-    order = {g: i for i, g in enumerate(GROUPS)}
-    return sorted(_REGISTRY.values(), key=lambda a: order[a.group])
+    """Registered actions, by ribbon group (left to right), then in registration order."""
+    order = {g.label: i for i, g in enumerate(kit.groups())}
+    return sorted(_REGISTRY.values(), key=lambda a: order.get(a.group, len(order)))
+
+
+def has(action_id: str) -> bool:
+    return action_id in _REGISTRY
 
 
 def get(action_id: str) -> Action:
@@ -219,7 +227,7 @@ def run(
             settings=settings or loaded,
             today=today or now.date(),
             now=now,
-            user=user or current_user(),
+            user=user or clerk_name(settings or loaded),
             setting_issues=setting_issues,
         )
         with book.app.properties(screen_updating=False, calculation="manual", status_bar=f"NeiQin：{act.label}…"):

@@ -1,6 +1,6 @@
 """Periodic sales reports (regulation 二.3 / 三.3 / 四.3): 日报、周报、月报 tabs.
 
-The figures come from :mod:`neiqin.core.reports` (one engine for the tabs, ``neiqin report``
+The figures come from :mod:`validators.sales.reports` (one engine for the tabs, ``neiqin report``
 and the worksheet functions); this module only lays them out for a manager: headline
 figures against the previous period and last year, 波动说明, breakdowns, top 10s, a
 12-period trend and revenue by region as native charts, and 数据核对 — a report that
@@ -20,20 +20,24 @@ import pandas as pd
 import xlwings as xw
 
 from neiqin.base.errors import NeiQinError
-from neiqin.core.report_sources import ReportInputError, read_workbook
-from neiqin.core.reports import (
+from neiqin.base.text import text_width
+from neiqin.core.ledger import read_ledger, read_optional
+from neiqin.core.sheetio import joined_addresses, print_setup
+from validators.sales import GROUP
+from validators.sales.reports import (
     MEASURES,
     PERIOD_LABELS,
     REPORT_NAMES,
     Period,
     Report,
+    Sales,
     build_report,
     period_start,
     period_title,
     period_words,
     ratio,
 )
-from neiqin.core.sheetio import joined_addresses, print_setup
+from validators.sales.sources import ReportInputError, sales_from_ledgers
 
 from .registry import Context, Summary, action, get
 
@@ -128,24 +132,20 @@ class _Grid:
         return first, last
 
     def paragraph(self, text: str) -> None:
-        lines = max(1, math.ceil(_text_width(text) / (sum(WIDTHS) * 1.05)))
+        lines = max(1, math.ceil(text_width(text) / (sum(WIDTHS) * 1.05)))
         self.paragraphs.append((self.add(text), lines))
 
 
 def _fit(text: str | None, width: float) -> str | None:
     """Shorten a name to a column's width with a visible "…" (the next cell holds a number)."""
-    if text is None or _text_width(text) <= width:
+    if text is None or text_width(text) <= width:
         return text
     out = ""
     for ch in text:
-        if _text_width(out + ch) > width - 1:
+        if text_width(out + ch) > width - 1:
             break
         out += ch
     return out + "…"
-
-
-def _text_width(text: str) -> float:
-    return sum(1.8 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
 def _v(value: Any) -> Any:
@@ -164,6 +164,8 @@ def _none_if_nan(series: pd.Series) -> list[Any]:
 
 
 def _layout(report: Report, generated: dt.datetime) -> _Grid:
+    # Long because a report tab is one page read top to bottom: each block below is a section
+    # of it, in order; splitting it would scatter the row bookkeeping they share.
     g = _Grid()
     word = PERIOD_LABELS[report.period]
     name = REPORT_NAMES[report.period]
@@ -598,10 +600,19 @@ def _charts(sheet: xw.Sheet, report: Report, g: _Grid) -> None:
 # --------------------------------------------------------------------------- actions
 
 
+def read_sales(book: xw.Book, settings: Any) -> Sales:
+    """Sales lines of a NeiQin workbook: 订单台账 and 订单归档, costs and categories from 产品目录."""
+    return sales_from_ledgers(
+        read_ledger(book, "orders", settings),
+        read_optional(book, "archive", settings),
+        read_optional(book, "products", settings),
+    )
+
+
 def _report(book: xw.Book, ctx: Context, period: Period) -> Summary:
     act = get(f"report_{period}")
     try:
-        sales = read_workbook(book, ctx.settings)
+        sales = read_sales(book, ctx.settings)
     except ReportInputError as exc:
         return Summary(act.id, act.label, "failed", str(exc), issues=exc.issues)
     day = ctx.settings.report_date or ctx.today
@@ -637,7 +648,7 @@ def _report(book: xw.Book, ctx: Context, period: Period) -> Summary:
 @action(
     "report_day",
     label="日报",
-    group="报表",
+    group=GROUP,
     image="CalendarInsert",
     screentip="生成销售日报",
     supertip="按『订单台账』和『订单归档』生成当天的销售日报（与前一天、去年同日比较，含波动说明和数据核对）。"
@@ -650,7 +661,7 @@ def report_day(book: xw.Book, ctx: Context) -> Summary:
 @action(
     "report_week",
     label="周报",
-    group="报表",
+    group=GROUP,
     image="ChartTrendline",
     screentip="生成销售周报",
     supertip="生成本周（周一至周日）的销售周报：与上周、去年同周比较，按区域/类别/销售员分解，前十大客户和产品，趋势图。",
@@ -662,7 +673,7 @@ def report_week(book: xw.Book, ctx: Context) -> Summary:
 @action(
     "report_month",
     label="月报",
-    group="报表",
+    group=GROUP,
     image="ChartTypeColumnInsertGallery",
     screentip="生成销售月报",
     supertip="生成本月的销售月报：销售额、销量、毛利、客户分布，环比和同比，价格-销量-结构分解，"

@@ -36,6 +36,34 @@ def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
     return home
 
 
+def check(
+    ledger: str,
+    data: Any,
+    settings: Any = None,
+    today: dt.date = TODAY,
+    companions: dict[str, Any] | None = None,
+    snapshot: Any = None,
+) -> list[Any]:
+    """Every issue of ``data`` (a Ledger, or a list of forms) by the declaration of ``ledger`` (pure)."""
+    from neiqin.core import kit
+    from neiqin.core.config import Settings
+
+    ctx = kit.CheckContext(settings or Settings(), today, companions or {}, snapshot)
+    return kit.ledger(ledger).check(data, ctx)
+
+
+def validate_file(path: Path, ledger: str = "orders", settings: Any = None, today: dt.date = TODAY) -> Any:
+    """What ``neiqin validate`` finds in a file (read-only, no store): a ``macros.ledgers.Checked``."""
+    from macros.ledgers import check_ledger
+    from macros.registry import Context
+    from neiqin.core import kit
+    from neiqin.core.config import Settings
+    from neiqin.engine import open_book
+
+    ctx = Context(settings or Settings(), today, dt.datetime.combine(today, dt.time(9)), "测试", [])
+    return check_ledger(open_book(path), kit.ledger(ledger), ctx, store=None)
+
+
 def make_order_row(**overrides: Any) -> dict[str, Any]:
     """A valid 订单台账 line by field name; override any field (ERPNext-style factory)."""
     row: dict[str, Any] = {

@@ -105,7 +105,7 @@ def expense_workbook(path: Path, forms: list[dict[str, Any]], **ledgers: list[di
     from neiqin.app.build import write_ledger_sheets
 
     wb = openpyxl.Workbook()
-    write_ledger_sheets(wb, macros.actions(), data={"expense_forms": forms, **ledgers})
+    write_ledger_sheets(wb, macros.actions(), data={"expenses": forms, **ledgers})
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -133,19 +133,18 @@ def form_file(path: Path, form: dict[str, Any], *, standards: bool = True, inser
 
     ``insert_rows`` inserts blank rows above the form's header fields, as a clerk might.
     """
-    from neiqin.base.addin import templates_dir
-    from neiqin.core.forms import cities_range, write_expense_form
-    from neiqin.core.schema import ledger_model
-    from neiqin.core.sheets import load_layouts, write_ledger
+    from neiqin.core import kit
+    from neiqin.core.sheets import write_ledger
+    from validators.expenses.template import cities_range, write_expense_form
 
     wb = openpyxl.Workbook()
     ws = write_expense_form(wb, form, name=form.get("sheet", "费用报销单"), cities_ref=cities_range(5))
     if insert_rows:
         ws.insert_rows(3, insert_rows)
     if standards:
-        for layout in load_layouts(templates_dir() / "sheets"):
-            if layout.ledger in ("expense_limits", "city_tiers"):
-                write_ledger(wb, ledger_model(layout.ledger), layout.defaults, layout=layout)
+        for name in ("expense_limits", "city_tiers"):
+            spec = kit.ledger(name)
+            write_ledger(wb, spec, spec.template.defaults)
     del wb["Sheet"]
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -154,8 +153,11 @@ def form_file(path: Path, form: dict[str, Any], *, standards: bool = True, inser
 
 def checked(path: Path, today: dt.date = TODAY, store: Any = None) -> list[Any]:
     """Every issue of every form of a file (read through the headless engine)."""
+    from macros.ledgers import check_ledger
+    from macros.registry import Context
+    from neiqin.core import kit
     from neiqin.core.config import Settings
     from neiqin.engine import open_book
-    from validators.expenses import validate_forms
 
-    return validate_forms(open_book(path, engine="headless"), Settings(), today, store).issues
+    ctx = Context(Settings(), today, dt.datetime.combine(today, dt.time(9)), "测试", [])
+    return check_ledger(open_book(path, engine="headless"), kit.ledger("expenses"), ctx, store=store).issues

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from neiqin.app import plugins
 from neiqin.base import addin
 from neiqin.core.store import Store, StoreError, database_url, open_store
 
@@ -31,7 +32,7 @@ def test_foreign_validators_package_does_not_break_the_cli(tmp_path: Path) -> No
 def test_ensure_import_path_replaces_a_lookalike_module(monkeypatch: pytest.MonkeyPatch) -> None:
     impostor = types.ModuleType("validators")
     monkeypatch.setitem(sys.modules, "validators", impostor)
-    module = addin.load_validators()
+    module = plugins.load_validators()
     assert module is not impostor and getattr(module, "__neiqin__", False)
     assert Path(module.__file__).parent.parent == addin.addin_root()
 
@@ -77,7 +78,7 @@ def test_failed_and_buggy_actions_are_logged_not_raised(tmp_path: Path, monkeypa
     def boom(*args, **kwargs):
         raise ZeroDivisionError("bug")
 
-    monkeypatch.setattr("validators.validate", boom)
+    monkeypatch.setattr("macros.ledgers.check_ledger", boom)
     summary = macros.run("validate_orders", open_book(notes))
     assert summary.outcome == "error" and "内部错误" in summary.message
     assert "ZeroDivisionError" in log_file().read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from neiqin.core.issues import Code
+from validators.expenses import ExpenseCode
 
 from .expense_factory import D, checked, form_file, make_expense_form, make_line
 
@@ -318,4 +318,4 @@ def test_over_limit_message_states_the_limit_and_the_excess(tmp_path: Path) -> N
 
 def test_without_the_standards_sheet_limits_are_not_checked_but_said(tmp_path: Path) -> None:
     got = found(tmp_path, limit_form(hotel(2000.0)), standards=False)
-    assert got == {(str(Code.EXP_NO_STANDARDS), "")}
+    assert got == {(str(ExpenseCode.EXP_NO_STANDARDS), "")}

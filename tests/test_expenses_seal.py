@@ -13,10 +13,11 @@ import pytest
 
 import macros
 from neiqin.app.cli import main
-from neiqin.core import seal
+from neiqin.core import kit, seal
+from neiqin.core.forms import read_form
 from neiqin.core.store import open_store
 from neiqin.engine import open_book
-from validators.expenses import read_form
+from validators.expenses import RULES_VERSION
 
 from .conftest import libreoffice_convert, needs_libreoffice
 from .expense_factory import D, expense_workbook, make_expense_form
@@ -39,9 +40,11 @@ def prereview(path: Path) -> None:
 def sealed(tmp_path: Path, key: bytes | None = None, **overrides: object) -> Path:
     source = expense_workbook(tmp_path / "source.xlsx", [make_expense_form(status="初审通过", **overrides)])
     book = open_book(source)
-    form = read_form(book, "费用报销单")
+    form = read_form(book, kit.ledger("expenses"), "费用报销单")
     target = tmp_path / "sealed" / seal.sealed_name(form.claim_id or "")
-    seal.seal_form(book, form, target, clerk="李娜", when=WHEN, warnings=["L9：示例警告"], key=key)
+    seal.seal_form(
+        book, form, target, clerk="李娜", when=WHEN, warnings=["L9：示例警告"], key=key, rules_version=RULES_VERSION
+    )
     return target
 
 

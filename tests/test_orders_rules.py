@@ -8,14 +8,13 @@ from typing import Any
 
 import pytest
 
-import validators
+from neiqin.core import kit
 from neiqin.core.config import Settings
 from neiqin.core.issues import Code
 from neiqin.core.ledger import parse_ledger
-from neiqin.engine import open_book
-from validators.orders import OrderRow, check
+from validators.orders import OrderCode
 
-from .conftest import ORDER_HEADERS, TODAY, make_order_row, order_values, write_orders
+from .conftest import ORDER_HEADERS, TODAY, check, make_order_row, order_values, validate_file, write_orders
 
 D = dt.datetime
 
@@ -23,8 +22,8 @@ D = dt.datetime
 def issues_for(*rows: dict[str, Any], settings: Settings | None = None, headers: list[str] | None = None):
     """Issues of a ledger whose header is on row 1 and lines on rows 2, 3, …"""
     values = [headers or ORDER_HEADERS, *order_values(rows)]
-    ledger = parse_ledger(values, OrderRow, "订单台账")
-    return check(ledger, settings or Settings(), TODAY)
+    ledger = parse_ledger(values, kit.ledger("orders"), "订单台账")
+    return check("orders", ledger, settings or Settings(), TODAY)
 
 
 @pytest.mark.parametrize(
@@ -44,25 +43,28 @@ def issues_for(*rows: dict[str, Any], settings: Settings | None = None, headers:
         # dates
         ({"order_date": "2026-02-30"}, {(Code.LED_IMPOSSIBLE_DATE, "接单日期")}),
         ({"delivery_date": "月底"}, {(Code.LED_BAD_DATE, "交货日期")}),
-        ({"delivery_date": D(2026, 11, 2)}, {(Code.ORD_DELIVERY_BEFORE_ORDER, "交货日期")}),
+        ({"delivery_date": D(2026, 11, 2)}, {(OrderCode.ORD_DELIVERY_BEFORE_ORDER, "交货日期")}),
         ({"delivery_date": D(2026, 11, 3)}, set()),  # same day is fine
-        ({"ship_date": D(2026, 11, 1)}, {(Code.ORD_SHIP_BEFORE_ORDER, "发货日期")}),
+        ({"ship_date": D(2026, 11, 1)}, {(OrderCode.ORD_SHIP_BEFORE_ORDER, "发货日期")}),
         ({"ship_date": D(2026, 11, 5)}, set()),
-        ({"order_date": D(2026, 11, 30), "delivery_date": D(2026, 12, 9)}, {(Code.ORD_ORDER_DATE_FUTURE, "接单日期")}),
+        (
+            {"order_date": D(2026, 11, 30), "delivery_date": D(2026, 12, 9)},
+            {(OrderCode.ORD_ORDER_DATE_FUTURE, "接单日期")},
+        ),
         # quantity, price, amount
-        ({"quantity": 0, "amount": 0}, {(Code.ORD_QTY_ZERO, "数量")}),
-        ({"quantity": -2, "amount": -3700}, {(Code.ORD_QTY_NEGATIVE, "数量")}),
+        ({"quantity": 0, "amount": 0}, {(OrderCode.ORD_QTY_ZERO, "数量")}),
+        ({"quantity": -2, "amount": -3700}, {(OrderCode.ORD_QTY_NEGATIVE, "数量")}),
         ({"quantity": "十来个", "amount": None}, {(Code.LED_BAD_NUMBER, "数量")}),
         ({"quantity": "１０"}, set()),
         ({"unit_price": "¥1,850.00"}, set()),
         ({"unit_price": -1, "amount": -10}, {(Code.LED_OUT_OF_RANGE, "单价")}),
-        ({"unit_price": 0, "amount": 0}, {(Code.ORD_BELOW_COST, "单价")}),  # a free sample needs its approval too
+        ({"unit_price": 0, "amount": 0}, {(OrderCode.ORD_BELOW_COST, "单价")}),  # a free sample needs its approval too
         ({"amount": 18500.01}, set()),  # within 0.01
-        ({"amount": 18500.02}, {(Code.ORD_AMOUNT_MISMATCH, "金额")}),
-        ({"amount": 18050}, {(Code.ORD_AMOUNT_MISMATCH, "金额")}),
+        ({"amount": 18500.02}, {(OrderCode.ORD_AMOUNT_MISMATCH, "金额")}),
+        ({"amount": 18050}, {(OrderCode.ORD_AMOUNT_MISMATCH, "金额")}),
         ({"amount": None}, set()),  # NeiQin computes it
         ({"quantity": 3, "unit_price": 19.99, "amount": 59.97, "unit_cost": 9.5}, set()),  # no float noise
-        ({"unit_price": 1200, "amount": 12000}, {(Code.ORD_BELOW_COST, "单价")}),
+        ({"unit_price": 1200, "amount": 12000}, {(OrderCode.ORD_BELOW_COST, "单价")}),
         ({"unit_cost": -5}, {(Code.LED_OUT_OF_RANGE, "成本单价")}),
         ({"unit_cost": "#N/A"}, {(Code.LED_EXCEL_ERROR, "成本单价")}),
         # closed lists
@@ -95,8 +97,8 @@ def test_duplicate_key_and_exact_duplicate_lines_are_warnings_with_the_other_row
     same_key = make_order_row(quantity=5, amount=9250)
     found = issues_for(first, make_order_row(order_id="SO2"), same_key, dict(first))
     assert [(i.row, i.code, i.severity) for i in found] == [
-        (4, Code.ORD_DUPLICATE_KEY, "warning"),
-        (5, Code.ORD_DUPLICATE_LINE, "warning"),
+        (4, OrderCode.ORD_DUPLICATE_KEY, "warning"),
+        (5, OrderCode.ORD_DUPLICATE_LINE, "warning"),
     ]
     assert "第 2 行" in found[0].message and "第 2 行" in found[1].message
 
@@ -107,8 +109,8 @@ def test_all_problems_of_a_row_are_reported_at_once() -> None:
     assert codes == {
         Code.LED_REQUIRED,
         Code.LED_IMPOSSIBLE_DATE,
-        Code.ORD_QTY_ZERO,
-        Code.ORD_AMOUNT_MISMATCH,
+        OrderCode.ORD_QTY_ZERO,
+        OrderCode.ORD_AMOUNT_MISMATCH,
         Code.LED_NOT_IN_LIST,
     }
 
@@ -134,6 +136,6 @@ def test_header_synonyms_are_used_in_messages() -> None:
 def test_end_to_end_on_a_real_file_reports_excel_rows(tmp_path: Path) -> None:
     rows = [make_order_row(), make_order_row(order_id="SO2", customer=None), make_order_row(order_id="SO3", amount=1)]
     path = write_orders(tmp_path / "l.xlsx", rows)  # title row 1, blank row 2, header row 3
-    result = validators.validate(open_book(path), "orders", Settings(), TODAY)
+    result = validate_file(path, "orders", Settings(), TODAY)
     assert result.rows == 3
     assert [(i.row, i.column) for i in result.issues] == [(5, "客户名称"), (6, "金额")]

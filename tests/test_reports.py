@@ -35,9 +35,9 @@ from openpyxl import Workbook, load_workbook
 
 import macros
 from neiqin.app.cli import main
-from neiqin.core import reports
-from neiqin.core.report_sources import ReportInputError, load_mapping, read_export, read_values
 from neiqin.engine import count_calls, open_book
+from validators.sales import reports
+from validators.sales.sources import ReportInputError, load_mapping, read_export, read_values
 
 from .conftest import TODAY, libreoffice_convert, needs_libreoffice
 
@@ -482,7 +482,7 @@ def test_unreconciled_report_says_so_at_the_top(tmp_path: Path, monkeypatch: pyt
         return sales
 
     with monkeypatch.context() as m:
-        m.setattr("neiqin.core.report_sources.prepare", lossy)
+        m.setattr("validators.sales.sources.prepare", lossy)
         summary = macros.run("report_month", book, today=TODAY)
     assert summary.outcome == "issues"
     assert "数据核对未通过" in summary.text()

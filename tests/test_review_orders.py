@@ -20,6 +20,7 @@ from neiqin.core.issues import Code
 from neiqin.core.ledger import CellProblem, norm_header, parse_number, parse_text, read_ledger
 from neiqin.core.store import open_store
 from neiqin.engine import open_book
+from validators.orders import OrderCode
 
 from .conftest import ORDER_HEADERS, TODAY, ledger_rows, make_order_row, order_values, order_workbook, write_orders
 
@@ -144,7 +145,9 @@ def order_lines(path: Path) -> list[dict[str, Any]]:
         # a per-line field without 产品编码 on a two-line order: refused, nothing changed
         (
             ["BG1", "SO1", None, "数量", None, "20", "同意", None],
-            "拒绝：订单 SO1 有 2 行（第 5、6 行），「数量」是每行各自的；请在「产品编码」填写要变更的产品后重新提交",
+            # lines named by 订单编号/产品编码: row numbers in a record go stale when lines are archived
+            "拒绝：订单 SO1 有 2 行（SO1/MT-2200、SO1/VF-0750），「数量」是每行各自的；"
+            "请在「产品编码」填写要变更的产品后重新提交",
             [10, 5, 3],
             None,
             None,
@@ -159,7 +162,7 @@ def order_lines(path: Path) -> list[dict[str, Any]]:
             "已执行",
             [10, 5, 3],
             [D(2026, 12, 20), D(2026, 12, 20)],
-            "第 5 行：2026-12-01；第 6 行：2026-12-08",
+            "SO1/MT-2200：2026-12-01；SO1/VF-0750：2026-12-08",
         ),
     ],
 )
@@ -245,13 +248,13 @@ def test_both_lines_of_a_split_delivery_are_dispatched_once(tmp_path: Path) -> N
 def test_the_status_memory_keeps_split_lines_apart(tmp_path: Path) -> None:
     path = order_workbook(tmp_path / "s.xlsx", [SPLIT[0] | {"status": "已确认"}, SPLIT[1] | {"status": "已下达"}])
     for _ in range(2):
-        assert not [i for i in run(path, "validate_orders").issues if i.code == Code.ORD_STATUS_TRANSITION]
+        assert not [i for i in run(path, "validate_orders").issues if i.code == OrderCode.ORD_STATUS_TRANSITION]
     wb = openpyxl.load_workbook(path)
     ws = wb["订单台账"]
     ws.cell(6, columns(ws)["状态"]).value = "已确认"  # the second line really goes back
     wb.save(path)
     found = [(i.row, i.code) for i in run(path, "validate_orders").issues if i.severity == "error"]
-    assert found == [(6, Code.ORD_STATUS_TRANSITION)]
+    assert found == [(6, OrderCode.ORD_STATUS_TRANSITION)]
 
 
 # --------------------------------------------------------------------------- B4 CLI validate
@@ -476,33 +479,37 @@ def test_archiving_the_first_of_two_split_lines_moves_the_second_ones_memory(tmp
     )
     run(path, "validate_orders")  # remembers 已完成 and 生产中
     assert run(path, "archive_orders").message.startswith("归档了 1 行")
-    assert not [i for i in run(path, "validate_orders").issues if i.code == Code.ORD_STATUS_TRANSITION]
+    assert not [i for i in run(path, "validate_orders").issues if i.code == OrderCode.ORD_STATUS_TRANSITION]
     assert open_store().statuses()[("SO1", "MT-2200")][0] == "生产中"
     wb = openpyxl.load_workbook(path)
     ws = wb["订单台账"]
     ws.cell(5, columns(ws)["状态"]).value = "已确认"  # the remaining line goes back: still caught
     wb.save(path)
-    assert [i.row for i in run(path, "validate_orders").issues if i.code == Code.ORD_STATUS_TRANSITION] == [5]
+    assert [i.row for i in run(path, "validate_orders").issues if i.code == OrderCode.ORD_STATUS_TRANSITION] == [5]
 
 
 # --------------------------------------------------------------------------- final review: bad input, plain messages
 
 
 def test_repeated_customer_and_product_keys_point_at_the_first_line() -> None:
+    from neiqin.core import kit
     from neiqin.core.ledger import parse_ledger
-    from validators import customers, products
 
-    found = customers.check(
+    from .conftest import check
+
+    found = check(
+        "customers",
         parse_ledger(
             [["客户编号", "客户名称"], ["C1", "甲公司"], ["C2", "乙公司"], ["C1", "丙公司"], ["C3", "乙公司"]],
-            customers.CustomerRow,
+            kit.ledger("customers"),
             "客户档案",
-        )
+        ),
     )
     assert [(i.row, i.column, i.code) for i in found] == [(4, "客户编号", "LED-018"), (5, "客户名称", "LED-018")]
     assert "第 2 行" in found[0].message and "第 3 行" in found[1].message
-    found = products.check(
-        parse_ledger([["产品编码", "产品名称"], ["P1", "电机"], ["P1", "电机"]], products.ProductRow, "产品目录")
+    found = check(
+        "products",
+        parse_ledger([["产品编码", "产品名称"], ["P1", "电机"], ["P1", "电机"]], kit.ledger("products"), "产品目录"),
     )
     assert [(i.row, i.code) for i in found] == [(3, "LED-018")] and "第 2 行" in found[0].message
 
@@ -541,3 +548,29 @@ def test_late_split_lines_are_named_by_their_product_not_by_an_internal_key(tmp_
     assert late.startswith("预计晚于交货日期 2 行（『订单台账』）：") and "#" not in late
     assert "SO1/MT-2200（第 5 行，预计 2026-12-20，交货 2026-12-01）" in late
     assert "SO1/MT-2200（第 6 行，预计 2027-02-01，交货 2027-01-15）" in late
+
+
+@pytest.mark.parametrize(
+    ("field", "new", "task_field", "expected"),
+    [("数量", "20", "quantity", 20.0), ("交货日期", "2026-12-20", "delivery_date", D(2026, 12, 20))],
+)
+def test_an_approved_change_reaches_the_task_sheet(
+    tmp_path: Path, field: str, new: str, task_field: str, expected: Any
+) -> None:
+    """Issue 12: production works from the new quantity and date, and the record says it was passed on."""
+    path = changes_workbook(
+        tmp_path / "c.xlsx",
+        [*CHANGE_HEADERS, "执行时间", "执行结果"],
+        [["BG1", "SO1", "MT-2200", field, None, new, "同意", None]],
+        orders=[make_order_row(order_id="SO1", status="已确认", delivery_date=D(2026, 12, 1))],
+    )
+    run(path, "dispatch_orders")
+    task = next(r for name in ("production_tasks", "purchase_tasks") for r in ledger_rows(path, name))
+    assert task[task_field] != expected
+    summary = run(path, "apply_changes")
+    (record,) = change_records(path)
+    assert record["执行结果"].startswith("已执行；已同步到") and "请通知部门按新值执行" in record["执行结果"]
+    task = next(r for name in ("production_tasks", "purchase_tasks") for r in ledger_rows(path, name))
+    assert task[task_field] == expected
+    assert order_lines(path)[0][task_field] == expected
+    assert any("任务单" in d for d in summary.details)

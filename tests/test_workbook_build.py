@@ -27,6 +27,7 @@ from neiqin.app.build import (
     check_ribbon,
 )
 from neiqin.base.addin import addin_root, templates_dir
+from neiqin.core import kit
 from neiqin.core.marks import RESULT_SHEET
 from neiqin.engine import open_book
 from validators.orders import OrderRow
@@ -133,7 +134,7 @@ def test_build_fails_when_buttons_and_actions_differ() -> None:
     with pytest.raises(BuildError, match="不一致"):
         check_ribbon(xml, ["validate_orders"])
     with pytest.raises(ValueError, match="KNOWN_IMAGE_MSO"):
-        macros.action("demo_x", label="x", group="通用", image="NoSuchIcon")
+        macros.action("demo_x", label="x", group=kit.Group("orders", "订单", 10), image="NoSuchIcon")
 
 
 def test_workbook_sheets_tables_lists_and_settings(built: Path) -> None:

@@ -3,7 +3,7 @@
 Each function takes ``data``: a range whose first row holds the order ledger's headers
 (订单编号, 接单日期, 客户名称, 金额 … — the same names and synonyms the ledger reader
 accepts, e.g. ``订单台账!A3:W2000`` or a whole Excel table ``tbl_orders[#全部]``). They
-are thin wrappers of :mod:`neiqin.core.reports`, so a cell shows exactly what the report
+are thin wrappers of :mod:`validators.sales.reports`, so a cell shows exactly what the report
 tabs show. A problem comes back as a readable cell value starting with 「错误：」,
 never a stack trace.
 """
@@ -19,8 +19,7 @@ from typing import Any
 import xlwings as xw
 
 from neiqin.base.errors import NeiQinError
-from neiqin.core.report_sources import read_values
-from neiqin.core.reports import (
+from validators.sales.reports import (
     MEASURES,
     PVM_LABELS,
     REASON_CANCELLED,
@@ -35,6 +34,7 @@ from neiqin.core.reports import (
     resolve_by,
     summarize,
 )
+from validators.sales.sources import read_values
 
 Table = list[list[Any]]
 
@@ -119,7 +119,7 @@ def NQ_SALES(data: Any, period: str = "month", by: Any = None, date: Any = None)
         _k, start = parse_period(date, kind)
         lines = in_period(lines, start, period_end(start, kind))
     table = summarize(lines, kind, group)
-    from neiqin.core.reports import BY_FIELDS
+    from validators.sales.reports import BY_FIELDS
 
     header = ["期间", *([BY_FIELDS[group][1]] if group else []), "销售额", "销量", "毛利", "订单数", "行数", "客户数"]
     out: Table = [header]
@@ -167,7 +167,7 @@ def _period(value: Any) -> Any:
 @_safe(table=False)
 def NQ_TOTAL(data: Any, measure: str, start: Any, end: Any, field: Any = None, value: Any = None) -> Any:
     """一段日期内（含首尾两天）的一个指标，可按一个字段筛选；毛利未知时返回空。"""
-    from neiqin.core.reports import BY_FIELDS, MEASURE_ALIASES
+    from validators.sales.reports import BY_FIELDS, MEASURE_ALIASES
 
     key = MEASURE_ALIASES.get(str(measure).strip(), str(measure).strip().lower())
     if key not in MEASURES:
@@ -240,7 +240,7 @@ def NQ_ONTIME(data: Any, start: Any, end: Any) -> Any:
     if last < first:
         raise ValueError("结束日期早于开始日期")
     sales = _sales(data)
-    _on_time, _due, rate = on_time_rate(sales, first, last + dt.timedelta(days=1))
+    rate = on_time_rate(sales, first, last).rate
     if rate is None:
         return "（这段时间没有到期的订单行）"
     return rate

@@ -38,18 +38,18 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import quote_sheetname
 
 from neiqin import __version__
-from neiqin.base.addin import load_macros, templates_dir
+from neiqin.app.plugins import load_macros
+from neiqin.base.addin import templates_dir
 from neiqin.base.errors import NeiQinError
 from neiqin.core.config import Settings
 from neiqin.core.sheets import fit_to_page_width
-from neiqin.engine.ooxml import CT_NS, REL_NS, WORKBOOK_CT
+from neiqin.engine.ooxml import CT_NS, REL_NS, WORKBOOK_CT, normalized_xml, package_xml
 
 UI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 UI_REL_TYPE = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 UI_PART = "customUI/customUI14.xml"
 VBA_PART = "xl/vbaProject.bin"
 CONF_SHEET = "xlwings.conf"
-GROUP_IDS = {"订单": "grpOrders", "报表": "grpReports", "费用": "grpExpenses", "通用": "grpGeneral"}
 # _VBA_PROJECT with no performance cache: "compile from source on open" ([MS-OVBA] 2.3.4.1).
 SOURCE_ONLY_VBA_PROJECT = bytes.fromhex("cc61ffff000300")
 DEFAULT_EPOCH = 1767225600  # 2026-01-01T00:00:00Z, when SOURCE_DATE_EPOCH is not set
@@ -95,13 +95,16 @@ def ribbon_xml(actions: Sequence[Any], tab_id: str = "tabNeiQin") -> str:
         if act.image not in KNOWN_IMAGE_MSO:
             raise BuildError(f"操作 {act.id} 的图标 {act.image!r} 不在已核实的 imageMso 列表中")
         groups.setdefault(act.group, []).append(act)
+    from neiqin.core import kit
+
+    ids = {g.label: f"grp_{g.id}" for g in kit.groups()}
     parts = []
     for group, members in groups.items():
-        gid = GROUP_IDS.get(group)
+        gid = ids.get(group)
         if gid is None:
-            raise BuildError(f"功能区分组『{group}』没有对应的编号")
+            raise BuildError(f"功能区分组『{group}』没有在任何台账中声明")
         buttons = [
-            f'          <button id="{act.id}" label={quoteattr(act.label)} size="large" '
+            f'          <button id="{act.id}" label={quoteattr(act.label)} size="{act.size}" '
             f"imageMso={quoteattr(act.image)} screentip={quoteattr(act.screentip)} "
             f'supertip={quoteattr(act.supertip)} onAction="NeiQinAction"/>'
             for act in members
@@ -211,52 +214,54 @@ def write_ledger_sheets(
     subtitles: dict[str, str] | None = None,
     settings: Settings | None = None,
 ) -> list[str]:
-    """首页, every ledger of templates/sheets (with ``data`` rows if given), 设置 and 列表.
+    """首页, the template sheet of every registered ledger (with ``data`` rows if given), 设置 and 列表.
 
-    The same layout serves NeiQin.xlsm (empty ledgers) and the demo (a company's data).
-    Returns the sheet names in order.
+    The same layout serves NeiQin.xlsm (empty ledgers) and the demo (a company's data). A table
+    ledger's sheet comes from its schema and its ``sheet.toml``; a form ledger's template is a
+    function (a blank form, or one sheet per form in ``data[<ledger>]``). Returns the sheet names in order.
     """
-    from neiqin.core.forms import FORM_SHEET, cities_range, write_expense_form
-    from neiqin.core.schema import ledger_model
-    from neiqin.core.sheets import load_layouts, write_ledger, write_lists, write_settings
+    from neiqin.core import kit
+    from neiqin.core.sheets import write_ledger, write_lists, write_settings
 
     settings = settings or Settings()
-    layouts = load_layouts(templates_dir() / "sheets")
-    ledger_sheets = [ledger_model(layout.ledger).ledger.sheet for layout in layouts]
-    # 费用报销单: a blank template, or the given forms (one sheet each)
-    forms = (data or {}).get("expense_forms") or [{"sheet": FORM_SHEET}]
-    form_sheets = [f.get("sheet", FORM_SHEET) for f in forms]
-    at = ledger_sheets.index("报销登记") if "报销登记" in ledger_sheets else len(ledger_sheets)
-    order = ["首页", *ledger_sheets[:at], *form_sheets, *ledger_sheets[at:], "设置", "列表"]
-    _home(wb, actions, order[1:], addin=False)
+    data = data or {}
+    specs = [s for s in kit.ledgers() if s.template is not None]
+
+    # by the templates' order (a form goes where its group's ledgers are)
+    def order(spec: Any) -> tuple[int, str]:
+        template = spec.template
+        return (getattr(template, "order", None) or 75, spec.name)
+
+    specs.sort(key=order)
     lists = write_lists(wb, settings)
-    for layout in layouts:
-        model = ledger_model(layout.ledger)
+    names: list[str] = []
+    for spec in specs:
+        if spec.form is not None:
+            forms = data.get(spec.name) or [{"sheet": spec.sheet}]
+            for form in forms:
+                sheet = form.get("sheet", spec.sheet)
+                spec.template(wb, form, name=sheet, title=form.get("title", spec.title), lists=lists, settings=settings)
+                names.append(sheet)
+            continue
+        layout = spec.template
         write_ledger(
             wb,
-            model,
-            (data or {}).get(layout.ledger) or layout.defaults,
+            spec,
+            data.get(spec.name) or layout.defaults,
             settings,
             layout=layout,
             lists=lists,
-            title=(titles or {}).get(layout.ledger),
-            subtitle=(subtitles or {}).get(layout.ledger),
+            title=(titles or {}).get(spec.name),
+            subtitle=(subtitles or {}).get(spec.name),
         )
-    for form in forms:
-        write_expense_form(
-            wb,
-            form,
-            name=form.get("sheet", FORM_SHEET),
-            title=form.get("title", "费用报销单"),
-            lists=lists,
-            settings=settings,
-            cities_ref=cities_range(first_data_row=5),
-        )
+        names.append(spec.sheet)
     write_settings(wb, settings)
-    for position, name in enumerate(order):
+    order_names = ["首页", *names, "设置", "列表"]
+    _home(wb, actions, order_names[1:], addin=False)
+    for position, name in enumerate(order_names):
         wb.move_sheet(name, offset=position - wb.sheetnames.index(name))
     wb.active = 0
-    return order
+    return order_names
 
 
 def write_sheets(path: Path, actions: Sequence[Any], *, addin: bool) -> None:
@@ -319,7 +324,7 @@ def finish_package(src: Path, dest: Path, ribbon: str) -> None:
         if rel.get("Type") == UI_REL_TYPE:
             rels.remove(rel)
     ET.SubElement(rels, f"{{{REL_NS}}}Relationship", Id="rIdNeiQinRibbon", Type=UI_REL_TYPE, Target=UI_PART)
-    parts["_rels/.rels"] = ET.tostring(rels, xml_declaration=True, encoding="UTF-8")
+    parts["_rels/.rels"] = package_xml(rels)
 
     types = ET.fromstring(parts["[Content_Types].xml"])
     for override in types.iter(f"{{{CT_NS}}}Override"):
@@ -327,12 +332,16 @@ def finish_package(src: Path, dest: Path, ribbon: str) -> None:
             override.set("ContentType", WORKBOOK_CT[dest.suffix.lower()])
     if not any(d.get("Extension") == "bin" for d in types.iter(f"{{{CT_NS}}}Default")):
         ET.SubElement(types, f"{{{CT_NS}}}Default", Extension="bin", ContentType="application/vnd.ms-office.vbaProject")
-    parts["[Content_Types].xml"] = ET.tostring(types, xml_declaration=True, encoding="UTF-8")
+    parts["[Content_Types].xml"] = package_xml(types)
 
     stamp = source_date().strftime("%Y-%m-%dT%H:%M:%SZ")
     core = parts["docProps/core.xml"].decode("utf-8")
     core = re.sub(r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rf"\g<1>{stamp}\g<2>", core)
     parts["docProps/core.xml"] = core.encode("utf-8")
+
+    for name, data in parts.items():  # the same bytes whether openpyxl wrote them with lxml or without
+        if name.endswith((".xml", ".rels", ".vml")) and name not in ("[Content_Types].xml", "_rels/.rels"):
+            parts[name] = normalized_xml(data)
 
     names = [n for n in _ORDER if n in parts] + sorted(n for n in parts if n not in _ORDER)
     buffer = io.BytesIO()

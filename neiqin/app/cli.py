@@ -14,12 +14,12 @@ import json
 import logging
 import os
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from neiqin import __version__
+from neiqin.base.text import text_width
 
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 
@@ -208,6 +208,47 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help=JSON_HELP)
 
     p = new(
+        "docs",
+        "生成参考文档 / write the reference docs",
+        "由各台账的声明生成 docs/issue-codes.md、docs/ledgers.md、docs/settings.md。\n"
+        "Write the issue codes, ledgers and settings reference from the ledger declarations.",
+    )
+    p.add_argument("--out", help="输出文件夹（默认项目的 docs/）/ output folder (default: the project's docs/)")
+
+    p = new(
+        "invoices",
+        "发票文件 / invoice files",
+        "读取发票文件（数电发票 XML、OFD、PDF，发票二维码照片）。\n"
+        "Read invoice files (数电 XML, OFD, PDF, photos of the QR code).\n\n"
+        "例 / example:  neiqin invoices read 报销附件/ --json",
+    )
+    invoice_commands = p.add_subparsers(dest="invoices_command", title="命令 / commands", metavar="COMMAND")
+    invoice_commands.required = True
+    p = invoice_commands.add_parser(
+        "read",
+        help="读取发票文件 / read invoice files",
+        description=(
+            "读取发票文件或文件夹（含子文件夹）：每个文件得到一张发票的信息，或一句无法读取的原因；\n"
+            "同一张发票的 XML、OFD、PDF 合并为一张，并核对它们是否一致、金额是否相符；列出查验平台要填的项目。\n"
+            "Read invoice files or folders (recursively): one record per file, or why it cannot be read;\n"
+            "the files of one invoice are merged and compared; prints what to type into the 查验 page.\n\n"
+            "退出码 / exit codes: 0 全部读取且无问题 all read, no problem · 1 有文件无法读取或有问题 "
+            "some file unreadable or with a problem · 2 无法使用的输入 unusable input (missing path …)"
+        ),
+        formatter_class=_Formatter,
+        add_help=False,
+    )
+    _common(p)
+    p.add_argument(
+        "path", metavar="FILE|DIR", help="发票文件或文件夹 / invoice file or folder (.xml .ofd .pdf .png .jpg)"
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="输出 JSON 列表：每张发票一个对象，无法读取的文件各一个 / print a JSON list, one object per invoice",
+    )
+
+    p = new(
         "log",
         "查看操作日志 / show the action log",
         "查看最近的操作日志。\nShow the latest rows of the action log.",
@@ -225,7 +266,7 @@ def _date(text: str) -> dt.date:
 
 
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text_width(text)
 
 
 def _pad(text: str, width: int) -> str:
@@ -278,40 +319,42 @@ def _open(path: str) -> Any:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from neiqin.base import addin
+    from neiqin.app.plugins import load_macros
+    from neiqin.core import kit
     from neiqin.core.config import load_settings
     from neiqin.core.issues import has_errors, sort_issues
-    from neiqin.core.schema import ledger_model, ledger_names
 
-    addin.ensure_import_path()
-    known = [*ledger_names(), "expenses"]  # expenses: the 费用报销单 forms
+    macros = load_macros()  # every ledger and its 校验 action
+    known = kit.ledger_names()
     if args.ledger not in known:
         return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(known)}")
+    spec = kit.ledger(args.ledger)
     book = _open(args.file)
     settings, setting_issues = load_settings(book)
-    if args.sheet and args.mark and args.ledger != "expenses":
+    if args.sheet and args.mark and spec.form is None:
         from neiqin.core.ledger import find_sheet
 
-        found = find_sheet(book, ledger_model(args.ledger), settings.header_scan_rows).name
+        found = find_sheet(book, spec, settings.header_scan_rows).name
         if found != args.sheet:
             return _fail(
                 f"--mark 只标记自动找到的『{found}』；要标记『{args.sheet}』，请先把它改名为"
-                f"『{ledger_model(args.ledger).ledger.sheet}』，或去掉 --mark 只列出问题"
+                f"『{spec.sheet}』，或去掉 --mark 只列出问题"
             )
     if args.mark:
-        macros = addin.load_macros()
-        action_id = f"validate_{args.ledger}"
-        summary = macros.run(action_id, book, today=args.today)
+        summary = macros.run(spec.validate_action, book, today=args.today)
         if summary.outcome in ("failed", "error"):
             return _fail(summary.message, EXIT_UNUSABLE if summary.outcome == "failed" else EXIT_BUG)
         book.save()
         issues = summary.issues
         _print_save_warnings(book)
     else:
-        validators = addin.load_validators()
-        # the status memory is read as --mark reads it, so both give the same issues and exit code
-        result = validators.validate(book, args.ledger, settings, args.today, _status_store(settings), sheet=args.sheet)
-        issues = sort_issues(result.issues + setting_issues)
+        from macros.ledgers import check_ledger
+        from macros.registry import Context
+
+        # the store is read as --mark reads it, so both give the same issues and exit code
+        ctx = Context(settings, args.today or dt.date.today(), dt.datetime.now(), "", setting_issues)
+        checked = check_ledger(book, spec, ctx, sheet=args.sheet, store=_status_store(settings))
+        issues = sort_issues(checked.issues + setting_issues)
     if args.json:
         _print_json([i.to_dict() for i in issues])
     else:
@@ -336,11 +379,13 @@ def _status_store(settings: Any) -> Any:
 
 
 def _print_save_warnings(book: Any, source: str | None = None) -> None:
-    lost = getattr(book.impl, "save_warnings", []) or []
+    from neiqin.engine import save_backup, save_warnings
+
+    lost = save_warnings(book)
     if not lost:
         return
     items = "、".join(lost)
-    backup = getattr(book.impl, "save_backup", None)
+    backup = save_backup(book)
     if backup is not None:
         where = f"保存前已把原文件备份为 {backup}，需要这些内容请打开备份"
     elif source is not None:
@@ -351,10 +396,10 @@ def _print_save_warnings(book: Any, source: str | None = None) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from neiqin.base import addin
+    from neiqin.app.plugins import load_macros
     from neiqin.engine import headless_caller
 
-    macros = addin.load_macros()
+    macros = load_macros()
     macros.get(args.action)
     path = Path(args.file)
     if not path.is_file():
@@ -374,8 +419,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from neiqin.core import reports
-    from neiqin.core.report_sources import ReportInputError, read_file
+    from neiqin.app.plugins import load_validators
+
+    load_validators()
+    from validators.sales import reports
+    from validators.sales.sources import ReportInputError
 
     try:
         by = reports.resolve_by(args.by)
@@ -387,7 +435,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     try:
         # a summary reads only what it sums; a report tab (--out) reads every mapped column
-        sales = read_file(args.file, args.map, fields=None if args.out else reports.summary_fields(by))
+        sales = _read_sales(args.file, args.map, fields=None if args.out else reports.summary_fields(by))
     except ReportInputError as exc:
         if exc.issues:
             _print_issues(exc.issues, sys.stderr)
@@ -425,7 +473,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _print_report(document: dict[str, Any], by: str | None) -> None:
-    from neiqin.core.reports import BY_FIELDS
+    from validators.sales.reports import BY_FIELDS
 
     def money(v: Any) -> str:
         return "" if v is None else f"{v:,.2f}"
@@ -473,19 +521,39 @@ def _write_out(path: Path, report: Any) -> None:
         wb.save(path)
     book = open_book(path, engine="headless")
     try:
-        from neiqin.base import addin
+        from neiqin.app.plugins import load_macros
 
-        addin.load_macros().reports.write_report(book, report, _dt.datetime.now().replace(microsecond=0))
+        load_macros().reports.write_report(book, report, _dt.datetime.now().replace(microsecond=0))
         book.save()
         _print_save_warnings(book)
     finally:
         book.close()
 
 
-def cmd_actions(args: argparse.Namespace) -> int:
-    from neiqin.base import addin
+def _read_sales(path: str, mapping: str | None, fields: set[str] | None) -> Any:
+    """What ``neiqin report FILE [--map MAP]`` reads: a mapped export, or a NeiQin workbook's ledgers."""
+    from validators.sales.sources import EXCEL_SUFFIXES, ReportInputError, load_mapping, read_export
 
-    macros = addin.load_macros()
+    if mapping is not None:
+        return read_export(path, load_mapping(mapping), fields)
+    p = Path(path)
+    if p.suffix.lower() not in EXCEL_SUFFIXES:
+        raise ReportInputError(f"{p.name} 不是 NeiQin 工作簿；报表需要 --map 映射文件说明各列含义")
+    from macros.reports import read_sales
+    from neiqin.core.config import load_settings
+    from neiqin.engine import open_book
+
+    book = open_book(p, engine="headless")
+    try:
+        return read_sales(book, load_settings(book)[0])
+    finally:
+        book.close()
+
+
+def cmd_actions(args: argparse.Namespace) -> int:
+    from neiqin.app.plugins import load_macros
+
+    macros = load_macros()
     items = [{"id": a.id, "label": a.label, "group": a.group} for a in macros.actions()]
     if args.json:
         _print_json(items)
@@ -515,6 +583,16 @@ def cmd_log(args: argparse.Namespace) -> int:
             f"{r['time']:%Y-%m-%d %H:%M:%S} {_pad(r['action'], 18)} {_pad(r['outcome'], 7)} "
             f"{r['rows']:>7} 行 {r['issues']:>5} 问题 {r['seconds']:>7.2f}s {r['user']}@{r['host']} {r['workbook']}"
         )
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from neiqin.app.docs import write
+    from neiqin.base.addin import addin_root
+
+    folder = Path(args.out) if args.out else addin_root() / "docs"
+    for path in write(folder):
+        print(f"已生成：{path}")
     return EXIT_OK
 
 
@@ -555,9 +633,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def cmd_import_ledger(args: argparse.Namespace) -> int:
     from neiqin.app.importer import import_ledger
-    from neiqin.base import addin
+    from neiqin.app.plugins import load_validators
 
-    addin.ensure_import_path()
+    load_validators()
     for path in (args.source, args.into):
         if not Path(path).is_file():
             return _fail(f"找不到文件 {path}；请检查路径")
@@ -567,52 +645,45 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
-    from neiqin.base import addin
-    from neiqin.core import seal
-    from neiqin.core.config import load_settings
-    from neiqin.core.store import current_user
+    from neiqin.app.plugins import load_macros
+    from neiqin.core import kit, seal
+    from neiqin.core.config import clerk_name, load_settings
+    from neiqin.core.store import open_store
 
-    addin.ensure_import_path()
-    expenses = addin.load_validators().expenses
+    load_macros()
+    from macros.ledgers import check_ledger
+    from macros.registry import Context
+    from validators.expenses import RULES_VERSION
+    from validators.expenses.planners import prereview_problem
+
     book = _open(args.file)
-    settings, _ = load_settings(book)
+    settings, setting_issues = load_settings(book)
+    clerk = clerk_name(settings)
     key = seal.seal_key()
-    found = expenses.validate_forms(
-        book, settings, args.today, _status_store(settings), sheets=[args.sheet] if args.sheet else None
-    )
-    if not found.forms:
+    now = dt.datetime.now().replace(microsecond=0)
+    ctx = Context(settings, args.today or now.date(), now, clerk, setting_issues)
+    checked = check_ledger(book, kit.ledger("expenses"), ctx, sheet=args.sheet, store=_status_store(settings))
+    if not checked.forms:
         return _fail("报销单都是空白模板，没有可封存的报销单")
     out = Path(args.out) if args.out else Path(args.file).resolve().parent
     single_file = out.suffix.lower() in (".xlsx", ".xlsm")
-    if single_file and len(found.forms) > 1:
-        return _fail(f"FILE 中有 {len(found.forms)} 张报销单，--out 请给一个文件夹")
+    if single_file and len(checked.forms) > 1:
+        return _fail(f"FILE 中有 {len(checked.forms)} 张报销单，--out 请给一个文件夹")
     # the same rule as 提交财务: only a form the store knows as passed by 费用初审, unchanged since;
     # the seal is recorded, and the claim is 已交财务 from then on
-    from neiqin.core.store import open_store
-
     store = open_store(settings.db)
-    records = store.claims([str(f.claim_id) for f in found.forms if f.claim_id])
+    records = store.claims([str(f.claim_id) for f in checked.forms if f.claim_id])
+    by_sheet = checked.by_sheet()
     refused = 0
-    now = dt.datetime.now().replace(microsecond=0)
-    for form in found.forms:
-        issues = found.by_sheet[form.sheet]
+    for form in checked.forms:
+        issues = by_sheet.get(form.sheet, [])
         errors = [i for i in issues if i.severity == "error"]
         if errors or not form.claim_id:
             refused += 1
             print(f"『{form.sheet}』有 {len(errors)} 个错误，未封存：")
             _print_issues(errors)
             continue
-        record = records.get(str(form.claim_id))
-        fingerprint = expenses.claim_fingerprint(form)
-        why = (
-            "没有费用初审的登记"
-            if record is None
-            else f"登记的环节是『{record.get('stage')}』"
-            if record.get("stage") != "初审通过"
-            else "初审后被改动过（报销人、合计或发票与初审时不同）"
-            if record.get("fingerprint") != fingerprint
-            else None
-        )
+        why = prereview_problem(form, records.get(str(form.claim_id)))
         if why:
             refused += 1
             print(
@@ -627,20 +698,20 @@ def cmd_seal(args: argparse.Namespace) -> int:
             continue
         warnings = [f"{i.cell or i.column}：{i.message}" for i in issues if i.severity == "warning"]
         try:
-            result = seal.seal_form(book, form, target, clerk=current_user(), when=now, warnings=warnings, key=key)
+            result = seal.seal_form(
+                book, form, target, clerk=clerk, when=now, warnings=warnings, key=key, rules_version=RULES_VERSION
+            )
         except OSError as exc:
             return _fail(f"封存副本无法写到 {target}（{exc.strerror or exc}）；请检查文件夹是否存在、能否写入")
-        store.record_seal(form.claim_id, result.digest, str(result.path), now, current_user())
+        store.record_seal(form.claim_id, result.digest, str(result.path), now, clerk)
         signed = "已签名" if result.signed else "未签名（未配置公司密钥）"
         print(f"已封存：{result.path}（报销单 {form.claim_id}，{result.cells} 个单元格，{signed}）")
     return EXIT_ISSUES if refused else EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from neiqin.base import addin
     from neiqin.core import seal
 
-    addin.ensure_import_path()
     path = Path(args.path)
     if not path.exists():
         return _fail(f"找不到 {args.path}；请检查路径")
@@ -674,10 +745,72 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.valid for r in results) else EXIT_ISSUES
 
 
+def cmd_invoices(args: argparse.Namespace) -> int:
+    from neiqin.core import einvoice
+
+    path = Path(args.path)
+
+    def unusable(code: str, message: str) -> int:
+        if args.json:
+            _print_json({"error": {"code": code, "message": message, "file": args.path}})
+        return _fail(message)
+
+    if not path.exists():
+        return unusable("not_found", f"找不到 {args.path}；请检查路径")
+    reading = einvoice.read_paths([path])
+    if not reading.records:
+        return unusable("no_files", f"文件夹 {args.path} 中没有文件")
+    if args.json:
+        _print_json(reading.to_list())
+        if reading.skipped:
+            print(f"neiqin：已跳过 {len(reading.skipped)} 个隐藏文件（如 .DS_Store）", file=sys.stderr)
+    else:
+        _print_invoices(reading)
+    return EXIT_OK if reading.ok else EXIT_ISSUES
+
+
+def _print_invoices(reading: Any) -> None:
+    from neiqin.core.einvoice import verification
+    from neiqin.core.einvoice.values import money_text, percent
+
+    for inv in reading.invoices:
+        kind = inv.kind.title if inv.kind else (inv.kind_label or "种类未知")
+        head = f"{inv.title}  {kind}  {inv.date or '（无日期）'}"
+        amounts = [f"价税合计 {money_text(inv.gross)}"] if inv.gross is not None else []
+        if inv.net is not None:
+            amounts.append(f"金额 {money_text(inv.net)}")
+        if inv.tax is not None:
+            amounts.append(f"税额 {money_text(inv.tax)}")
+        if inv.tax_rates:
+            amounts.append("税率 " + "、".join(percent(r) for r in inv.tax_rates))
+        print(head + ("  " + "  ".join(amounts) if amounts else ""))
+        parties = (("销售方", inv.seller_name, inv.seller_tax_id), ("购买方", inv.buyer_name, inv.buyer_tax_id))
+        for role, name, tax_id in parties:
+            if name or tax_id:
+                print(f"  {role}：{name or '（无名称）'}" + (f"（{tax_id}）" if tax_id else ""))
+        print("  文件：" + "、".join(f"{Path(r.path).name}（{r.format}）" for r in inv.sources))
+        print("  查验：" + "  ".join(verification(inv).lines()[1:]))
+        for problem in inv.problems:
+            print(f"  {'错误' if problem.severity == 'error' else '警告'} {problem.message}")
+    if reading.unreadable:
+        print("无法读取：")
+        for r in reading.unreadable:
+            print(f"  {r.path}：{r.error}")
+    problems = sum(len(inv.problems) for inv in reading.invoices)
+    summary = f"共 {len(reading.records)} 个文件：{len(reading.invoices)} 张发票"
+    summary += f"，{len(reading.unreadable)} 个无法读取" if reading.unreadable else ""
+    summary += f"，{problems} 条问题。" if problems else "，未发现问题。" if not reading.unreadable else "。"
+    if reading.skipped:
+        summary += f"已跳过 {len(reading.skipped)} 个隐藏文件（如 .DS_Store）。"
+    print(summary)
+
+
 COMMANDS = {
+    "invoices": cmd_invoices,
     "seal": cmd_seal,
     "verify": cmd_verify,
     "build": cmd_build,
+    "docs": cmd_docs,
     "doctor": cmd_doctor,
     "import-ledger": cmd_import_ledger,
     "validate": cmd_validate,

@@ -447,7 +447,7 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
     """The demo workbook: NeiQin.xlsm's layout (tables, dropdowns, notes) with the company's data."""
     from neiqin.app import demo_expenses
     from neiqin.app.build import write_ledger_sheets
-    from neiqin.base.addin import load_macros
+    from neiqin.app.plugins import load_macros
 
     macros = load_macros()
     end: dt.date = data["end"]
@@ -484,7 +484,7 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
         "products": products,
         "changes": data.get("changes", []),
         **data.get("tasks", {}),
-        "expense_forms": demo_expenses.expense_forms(end),
+        "expenses": demo_expenses.expense_forms(end),
         "claims": demo_expenses.claims(end),
     }
     titles = {
@@ -524,7 +524,7 @@ def _earlier_claims(db: str, end: dt.date) -> None:
 
 def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     """Write the demo workbook into ``out``, run every registered action, print a summary."""
-    from neiqin.base.addin import load_macros
+    from neiqin.app.plugins import load_macros
     from neiqin.core.config import load_settings
     from neiqin.engine import headless_caller
 

@@ -186,7 +186,7 @@ def check_ribbon(workbook: Path) -> Check:
     from xml.etree import ElementTree as ET
 
     from neiqin.app.build import UI_NS, UI_PART
-    from neiqin.base.addin import load_macros
+    from neiqin.app.plugins import load_macros
 
     with zipfile.ZipFile(workbook) as zf:
         if UI_PART not in zf.namelist():

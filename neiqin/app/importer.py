@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from neiqin.base.errors import NeiQinError
+from neiqin.core import kit
 from neiqin.core.ledger import LedgerError, find_sheet, read_ledger
-from neiqin.core.schema import ledger_model
 from neiqin.engine import open_book
 
 
@@ -38,15 +38,13 @@ def import_ledger(source: Path, target: Path, ledger: str, sheet: str | None = N
     """Append the ledger rows of ``source`` to the ledger sheet of ``target`` and save ``target``."""
     if Path(source).resolve() == Path(target).resolve():
         raise NeiQinError("源文件和目标工作簿是同一个文件；--into 请给出 NeiQin.xlsm（源文件不会改动）")
-    model = ledger_model(ledger)
+    spec = kit.ledger(ledger)
     src = read_ledger(open_book(source, engine="headless"), ledger, sheet=sheet)
     book = open_book(target, engine="headless")
     try:
-        target_sheet = find_sheet(book, model)
+        target_sheet = find_sheet(book, spec)
     except LedgerError:
-        raise NeiQinError(
-            f"目标工作簿中没有『{model.ledger.sheet}』工作表；请用 neiqin build 生成的 NeiQin.xlsm"
-        ) from None
+        raise NeiQinError(f"目标工作簿中没有『{spec.sheet}』工作表；请用 neiqin build 生成的 NeiQin.xlsm") from None
     existing = read_ledger(book, ledger, sheet=target_sheet.name)
     unmatched = [c.header for c in src.extra_columns]
     missing = [f for f in src.columns if f not in existing.columns]

@@ -13,7 +13,6 @@ install ships copies under ``neiqin/_addin/``.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -56,15 +55,3 @@ def ensure_import_path() -> Path:
             for key in [k for k in sys.modules if k == name or k.startswith(name + ".")]:
                 del sys.modules[key]
     return root
-
-
-def load_validators() -> ModuleType:
-    """Import NeiQin's ``validators`` package (which registers every ledger)."""
-    ensure_import_path()
-    return importlib.import_module("validators")
-
-
-def load_macros() -> ModuleType:
-    """Import NeiQin's ``macros`` package (which registers every action)."""
-    ensure_import_path()
-    return importlib.import_module("macros")

@@ -42,6 +42,11 @@ def fold(text: Any) -> str:
     return _SPACES.sub("", nfkc(text)).casefold()
 
 
+def label_key(text: Any) -> str:
+    """A form label as matched: :func:`fold` without colons and marks (合计(小写)： = 合计（小写）)."""
+    return _NOISE.sub("", nfkc(text)).casefold()
+
+
 def header_key(text: Any) -> str:
     """A column header or form label as matched: :func:`fold` without units in brackets or after a slash."""
     s = _BRACKETS.sub("", nfkc(text))

@@ -20,7 +20,6 @@ import logging
 import math
 import operator
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,8 +30,12 @@ import pandas as pd
 
 from neiqin.base.errors import NeiQinError
 from neiqin.base.perf import gc_paused
+from neiqin.base.text import header_key as norm_header
+from neiqin.base.text import nfkc
 from neiqin.core.issues import CODES, Code, Issue, make_issue
-from neiqin.core.schema import ColumnSpec, LedgerRow, ledger_model
+from neiqin.core.kit import LedgerSpec, ledger, other_sheet_names
+from neiqin.core.schema import ColumnSpec, LedgerRow
+from neiqin.engine import merged_areas
 from neiqin.engine.ooxml import ERROR_VALUES
 
 if TYPE_CHECKING:
@@ -48,27 +51,10 @@ _HAS_DIGIT = re.compile(r"\d")
 _TOTAL_ROW = re.compile(
     r"^(本页|本月|本期|本年|全部|总)?(合计|总计|小计|共计|汇总)[:：]?([(（][^)）]*[)）])?[\d.,，行元¥￥]*$"
 )
-_BRACKETS = re.compile(r"[(\[【〔<《].*?[)\]】〕>》]")
-_NOISE = re.compile(r"[\s*:：※#№]+")
-# a unit after a slash: 单价/元, 数量/台, 金额/元/台 (but not 生产/采购周期)
-_UNIT_SUFFIX = re.compile(
-    r"(?:/(?:人民币|rmb|万元|千元|元|台|件|个|套|箱|吨|千克|公斤|kg|克|g|米|m|平方米|㎡|天|日|月|小时|h|pcs|pc|只|支|条|张|把|"
-    r"包|瓶|桶|卷|块|组|批|次|%))+$",
-    re.I,
-)
 
 
 class LedgerError(NeiQinError):
     """A workbook or sheet that cannot be read as the ledger (unusable input)."""
-
-
-def norm_header(text: Any) -> str:
-    """Header text as compared: NFKC, no spaces, no units in brackets or after a slash, lower case."""
-    s = unicodedata.normalize("NFKC", str(text))
-    s = _BRACKETS.sub("", s)
-    s = _NOISE.sub("", s)
-    s = _UNIT_SUFFIX.sub("", s) or s
-    return s.lower()
 
 
 def display(value: Any) -> str:
@@ -87,13 +73,6 @@ def display(value: Any) -> str:
         return f"{value:.10g}"
     text = str(value)
     return text if len(text) <= 40 else text[:39] + "…"
-
-
-def money(value: float) -> str:
-    """A number as money in messages: 1,234.50."""
-    if abs(value) < 0.005:
-        value = 0.0
-    return f"{value:,.2f}"
 
 
 # --------------------------------------------------------------------------- cells
@@ -156,7 +135,7 @@ def parse_date(value: Any) -> dt.datetime | None:
         if _SERIAL_MIN <= v <= _SERIAL_MAX:
             return _EXCEL_EPOCH + dt.timedelta(days=v)
         raise CellProblem(Code.LED_BAD_DATE, value=shown)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = nfkc(value).strip()
     text = _WEEKDAY_RE.sub("", text)
     m = _DATE_RE.match(text)
     if m:
@@ -192,7 +171,7 @@ def parse_number(value: Any) -> float | None:
     if t is bool or isinstance(value, (dt.date, dt.time)):
         raise CellProblem(Code.LED_BAD_NUMBER, value=display(value))
     shown = display(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
+    text = nfkc(value).strip()
     negative = False
     if len(text) > 2 and text[0] == "(" and text[-1] == ")":  # accounting style (1,200)
         negative, text = True, text[1:-1].strip()
@@ -429,7 +408,7 @@ class Ledger:
         column = self.columns.get(field_name)
         return column.col if column else 0
 
-    def issue(self, code: Code, row: int, field_name: str, **values: Any) -> Issue:
+    def issue(self, code: str, row: int, field_name: str, **values: Any) -> Issue:
         """An Issue at (row, the field's column) of this ledger."""
         return make_issue(code, self.sheet, row, self.header(field_name), col=self.col(field_name), **values)
 
@@ -451,17 +430,16 @@ def _score(row: list[Any], table: dict[str, str], required: set[str]) -> tuple[i
     return len(fields), len(fields & required)
 
 
-def find_sheet(book: xw.Book, model: type[LedgerRow], scan_rows: int = 20) -> xw.Sheet:
+def find_sheet(book: xw.Book, spec: LedgerSpec, scan_rows: int = 20) -> xw.Sheet:
     """The sheet holding the ledger: by its name, else by the best matching header row."""
-    info = model.ledger
-    names = {norm_header(n) for n in (info.sheet, *info.sheet_synonyms)}
+    names = {norm_header(n) for n in spec.sheet_names}
     sheets = list(book.sheets)
     for sheet in sheets:
         if norm_header(sheet.name) in names:
             return sheet
-    table = _lookup(model.columns())
-    required = {c.field for c in model.columns() if c.required}
-    others = _other_ledger_sheets(info.name)
+    table = _lookup(spec.columns())
+    required = {c.field for c in spec.columns() if c.required}
+    others = {norm_header(n) for n in other_sheet_names(spec.name)}
     best, best_score = None, (0, 0)
     for sheet in sheets:
         if norm_header(sheet.name) in others:
@@ -473,21 +451,16 @@ def find_sheet(book: xw.Book, model: type[LedgerRow], scan_rows: int = 20) -> xw
                 best, best_score = sheet, score
     if best is None:
         raise LedgerError(
-            f"工作簿中没有『{info.sheet}』工作表，也没有哪张工作表的表头像{info.title or info.sheet}；"
-            f"请把台账所在的工作表命名为『{info.sheet}』"
+            f"工作簿中没有『{spec.sheet}』工作表，也没有哪张工作表的表头像{spec.title}；"
+            f"请把台账所在的工作表命名为『{spec.sheet}』"
         )
     return best
 
 
-def _other_ledger_sheets(name: str) -> set[str]:
-    from neiqin.core.schema import _LEDGERS
-
-    return {
-        norm_header(n)
-        for other in _LEDGERS.values()
-        if other.ledger.name != name
-        for n in (other.ledger.sheet, *other.ledger.sheet_synonyms)
-    }
+def sheet_of(book: xw.Book, spec: LedgerSpec) -> str | None:
+    """The name of the ledger's sheet when the workbook has it by one of its names; None otherwise."""
+    by_key = {norm_header(s.name): s.name for s in book.sheets}
+    return next((by_key[k] for k in (norm_header(n) for n in spec.sheet_names) if k in by_key), None)
 
 
 def _head(sheet: xw.Sheet, rows: int) -> list[list[Any]]:
@@ -502,24 +475,25 @@ def _head(sheet: xw.Sheet, rows: int) -> list[list[Any]]:
 
 def read_ledger(
     book: xw.Book,
-    name: str,
+    name: str | LedgerSpec,
     settings: Settings | None = None,
     sheet: str | None = None,
 ) -> Ledger:
-    """Read the ledger ``name`` ('orders', …) from ``book``; raises LedgerError if unusable."""
-    model = ledger_model(name)
+    """Read the table ledger ``name`` ('orders', …) from ``book``; raises LedgerError if unusable."""
+    spec = name if isinstance(name, LedgerSpec) else ledger(name)
+    assert spec.row is not None, f"{spec.name} is a form, not a table"
     scan_rows = settings.header_scan_rows if settings else 20
     if sheet is not None:
         if sheet not in [s.name for s in book.sheets]:
             raise LedgerError(f"工作簿中没有名为『{sheet}』的工作表")
         target = book.sheets[sheet]
     else:
-        target = find_sheet(book, model, scan_rows)
+        target = find_sheet(book, spec, scan_rows)
     used = target.used_range
     values = used.options(ndim=2, err_to_str=True).value or [[]]
     return parse_ledger(
         values,
-        model,
+        spec,
         target.name,
         first_row=used.row,
         first_col=used.column,
@@ -528,53 +502,25 @@ def read_ledger(
     )
 
 
+def read_optional(book: xw.Book, name: str | LedgerSpec, settings: Settings | None = None) -> Ledger | None:
+    """A companion ledger, when the workbook has its sheet (by one of its names); None otherwise."""
+    spec = name if isinstance(name, LedgerSpec) else ledger(name)
+    found = sheet_of(book, spec)
+    return read_ledger(book, spec, settings, sheet=found) if found else None
+
+
 Area = tuple[int, int, int, int]  # row1, col1, row2, col2 (1-based, inclusive)
-
-
-def merged_areas(sheet: xw.Sheet, used: xw.Range, blanks: Sequence[tuple[int, int]] = ()) -> list[Area]:
-    """The merged areas that cover ``blanks`` (cells read as empty) — or every merged area.
-
-    NeiQin's headless engine lists them from the file in one go. In Excel one call tells
-    whether the range has merged cells at all (the usual answer, 'no', ends it); then each
-    column with merges is asked once, and only its blank cells for their merge area.
-    """
-    own = getattr(getattr(sheet, "impl", None), "_merged_areas", None)
-    if callable(own):
-        return list(own())
-    try:
-        if not blanks or used.merge_cells is False:
-            return []
-        areas: list[Area] = []
-        covered: set[tuple[int, int]] = set()
-        checked: dict[int, bool] = {}
-        for row, col in blanks:
-            if (row, col) in covered:
-                continue
-            if col not in checked:
-                column = sheet.range((used.row, col), (used.row + used.shape[0] - 1, col))
-                checked[col] = column.merge_cells is not False
-            if not checked[col]:
-                continue
-            area = sheet.range((row, col)).merge_area
-            if area.shape != (1, 1):
-                r1, c1 = area.row, area.column
-                r2, c2 = r1 + area.shape[0] - 1, c1 + area.shape[1] - 1
-                areas.append((r1, c1, r2, c2))
-                covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-        return areas
-    except Exception as exc:  # an engine without merge information: read the cells as they are
-        log.debug("merged areas unavailable: %s", exc)
-        return []
 
 
 def parse_ledger(
     values: list[list[Any]],
-    model: type[LedgerRow],
+    spec: LedgerSpec | type[LedgerRow],
     sheet: str,
     first_row: int = 1,
     first_col: int = 1,
     scan_rows: int = 20,
     merged: Callable[[list[tuple[int, int]]], Iterable[Area]] | None = None,
+    key: tuple[str, ...] = (),
 ) -> Ledger:
     """Build a Ledger from a sheet's values (a list of rows starting at first_row/first_col).
 
@@ -582,8 +528,13 @@ def parse_ledger(
     is empty, and a vertically merged cell (订单编号 over the lines of one order) is then
     read as its value on every row of the merge.
     """
+    if isinstance(spec, LedgerSpec):
+        assert spec.row is not None
+        model, name, key = spec.row, spec.name, spec.key
+    else:  # a schema without a declaration (a report's mapping of an export)
+        model, name = spec, ""
     with gc_paused():
-        return _parse_ledger(values, model, sheet, first_row, first_col, scan_rows, merged)
+        return _parse_ledger(values, model, sheet, first_row, first_col, scan_rows, merged, name, key)
 
 
 def _unmerge(
@@ -637,6 +588,8 @@ def _parse_ledger(
     first_col: int,
     scan_rows: int,
     merged: Callable[[list[tuple[int, int]]], Iterable[Area]] | None = None,
+    name: str = "",
+    key: tuple[str, ...] = (),
 ) -> Ledger:
     specs = {c.field: c for c in model.columns()}
     table = _lookup(specs.values())
@@ -690,7 +643,7 @@ def _parse_ledger(
         else:
             columns[field_name] = LedgerColumn(field_name, header, col)
     for spec in specs.values():
-        if spec.required and spec.field not in columns:
+        if (spec.required or spec.expected) and spec.field not in columns:
             issues.append(
                 make_issue(
                     Code.LED_MISSING_COLUMN,
@@ -701,7 +654,7 @@ def _parse_ledger(
                 )
             )
 
-    key_field = model.ledger.key[0] if model.ledger.key else None
+    key_field = key[0] if key else None
     key_pos = columns[key_field].col - first_col if key_field in columns else None
     body = values[header_index + 1 :]
     width = len(values[header_index])
@@ -766,7 +719,7 @@ def _parse_ledger(
         frame_columns[field_name] = _series(converted.values, spec.kind, index)
     frame = pd.DataFrame(frame_columns, index=index)
     return Ledger(
-        name=model.ledger.name,
+        name=name,
         model=model,
         sheet=sheet,
         header_row=header_row,

@@ -5,6 +5,9 @@ synonyms a clerk's sheet may use instead, what goes in it (description, shown as
 the header note in the workbook), whether the ledger requires it, its closed list
 of values (a key into the settings), and numeric bounds. The ledger reader, the
 vectorised checks, the workbook build and the docs all read this one declaration.
+Fields that several ledgers share (订单编号, 产品编码, 客户名称 …) are declared once, with
+their synonyms, in :mod:`neiqin.core.fields`. Where a ledger lives (sheet names, key,
+rules …) is its declaration in the ledger kit (:mod:`neiqin.core.kit`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import datetime as dt
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.fields import FieldInfo
@@ -26,14 +29,25 @@ def column(
     *synonyms: str,
     description: str,
     required: bool = False,
+    expected: bool = False,
+    raw: bool = False,
     choices: str | None = None,
     ge: float | None = None,
     gt: float | None = None,
     width: float | None = None,
     number_format: str | None = None,
 ) -> Any:
-    """Declare one ledger column (a pydantic Field whose alias is the header)."""
+    """Declare one ledger column (a pydantic Field whose alias is the header).
+
+    ``required``: the column must be there and filled on every line; ``expected``: the column
+    must be there (its cells may be empty); ``raw``: keep the cell as typed (invoice numbers,
+    amounts in words), no conversion.
+    """
     extra: dict[str, Any] = {"synonyms": list(synonyms), "required": required}
+    if expected:
+        extra["expected"] = True
+    if raw:
+        extra["raw"] = True
     if choices:
         extra["choices"] = choices
     if width:
@@ -65,28 +79,18 @@ class ColumnSpec:
     required: bool
     description: str
     choices: str | None = None
+    expected: bool = False  # the column must be present (values may be empty)
+    raw: bool = False  # cells kept as typed
     ge: float | None = None
     gt: float | None = None
     width: float | None = None
     number_format: str | None = None
 
 
-@dataclass(frozen=True)
-class LedgerInfo:
-    """Where a ledger lives: its registry name, sheet name and the sheet's other names."""
-
-    name: str
-    sheet: str
-    sheet_synonyms: tuple[str, ...] = ()
-    title: str = ""
-    key: tuple[str, ...] = ()
-
-
 class LedgerRow(BaseModel):
     """Base of every ledger row model."""
 
     model_config = ConfigDict(populate_by_name=True, extra="ignore", str_strip_whitespace=True)
-    ledger: ClassVar[LedgerInfo]
 
     @classmethod
     def columns(cls) -> list[ColumnSpec]:
@@ -128,37 +132,11 @@ def _spec(name: str, info: FieldInfo) -> ColumnSpec:
         kind=_kind(info.annotation),
         required=bool(extra.get("required", False)),
         description=info.description or "",
+        expected=bool(extra.get("expected", False)),
+        raw=bool(extra.get("raw", False)),
         choices=extra.get("choices"),  # type: ignore[arg-type]
         ge=_bound(info, "ge"),
         gt=_bound(info, "gt"),
         width=extra.get("width"),  # type: ignore[arg-type]
         number_format=extra.get("number_format"),  # type: ignore[arg-type]
     )
-
-
-_LEDGERS: dict[str, type[LedgerRow]] = {}
-
-
-def register_ledger(model: type[LedgerRow]) -> type[LedgerRow]:
-    """Class decorator: make a ledger known to the reader and to ``--ledger``."""
-    _LEDGERS[model.ledger.name] = model
-    return model
-
-
-def ledger_model(name: str) -> type[LedgerRow]:
-    """The row model of a registered ledger ('orders', …)."""
-    from neiqin.base.addin import load_validators
-
-    load_validators()
-    try:
-        return _LEDGERS[name]
-    except KeyError:
-        known = "、".join(sorted(_LEDGERS)) or "无"
-        raise KeyError(f"没有名为 {name} 的台账（可选：{known}）") from None
-
-
-def ledger_names() -> list[str]:
-    from neiqin.base.addin import load_validators
-
-    load_validators()
-    return sorted(_LEDGERS)

@@ -21,26 +21,25 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import math
 import os
 import re
 import tomllib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils import get_column_letter
 
 from neiqin.base.errors import NeiQinError
+from neiqin.core.canonical import canonical_value
 from neiqin.core.sheetio import print_setup
 
 if TYPE_CHECKING:
     import xlwings as xw
 
-    from validators.expenses import ExpenseForm
+    from neiqin.core.forms import Form
 
 RECORD_SHEET = "校验记录"
 RECORD_VERSION = 1
@@ -93,31 +92,6 @@ class SealError(NeiQinError):
 
 
 # --------------------------------------------------------------------------- canonical values
-
-
-def canonical_value(value: Any) -> str | None:
-    """A cell value as the seal compares it; None for an empty cell."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, dt.datetime):
-        value = (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
-        if (value.hour, value.minute, value.second) == (0, 0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.replace(microsecond=0).isoformat()
-    if isinstance(value, (int, float, Decimal)):
-        number = float(value)
-        if math.isnan(number) or math.isinf(number):
-            return str(number)
-        text = format(Decimal(repr(round(number, 10))).normalize(), "f")
-        return "0" if text in ("-0", "0") else text
-    text = unicodedata.normalize("NFC", str(value)).strip()
-    return text or None
 
 
 def canonical_cells(values: Sequence[Sequence[Any]], first_row: int = 1, first_col: int = 1) -> list[list[str]]:
@@ -205,7 +179,7 @@ def _addresses(cells: Sequence[tuple[int, int]]) -> list[str]:
     return chunks
 
 
-def _merges(form: ExpenseForm) -> list[tuple[int, int, int]]:
+def _merges(form: Form) -> list[tuple[int, int, int]]:
     """(row, first col, last col) to merge: a title alone in its row, and each header value over the
     empty cells up to the next label — the template's layout, found from the values alone."""
     out: list[tuple[int, int, int]] = []
@@ -224,32 +198,28 @@ def _merges(form: ExpenseForm) -> list[tuple[int, int, int]]:
     return out
 
 
-def _format_form(sheet: xw.Sheet, form: ExpenseForm, widths: dict[int, float]) -> None:
-    """The sealed form's look: widths, merges, ¥ and date formats, bold labels, header fill, A4 landscape."""
-    from validators.expenses import FORM_LABELS
-
+def _format_form(sheet: xw.Sheet, form: Form, widths: dict[int, float]) -> None:
+    """The sealed form's look: widths, merges, the schema's number formats, bold labels, header fill, A4 landscape."""
     for row, first, last in _merges(form):
         sheet.range((row, first), (row, last)).merge()
     for col, width in widths.items():
         if width:
             sheet.range((1, col)).column_width = width
-    money_cols = [form.columns[n][1] for n in ("net", "tax", "gross") if n in form.columns]
     if form.lines:
         first, last = form.lines[0].row, form.lines[-1].row
-        for col in money_cols:
-            sheet.range((first, col), (last, col)).number_format = "¥#,##0.00"
-        rates = [ln.value.get("rate") for ln in form.lines]
-        if "rate" in form.columns and all(not isinstance(r, (int, float)) or r <= 1 for r in rates):
-            # a rate typed as 13 (read as 13%) is shown as typed, not as 1300%
-            sheet.range((first, form.columns["rate"][1]), (last, form.columns["rate"][1])).number_format = "0%"
-        if "date" in form.columns:
-            sheet.range((first, form.columns["date"][1]), (last, form.columns["date"][1])).number_format = "yyyy-mm-dd"
-    kinds = {spec.field: spec.kind for spec in FORM_LABELS}
+        for name, spec in form.schema.line_specs().items():
+            if name not in form.columns or not spec.number_format:
+                continue
+            values = [ln.value.get(name) for ln in form.lines]
+            if spec.number_format.endswith("%") and any(isinstance(v, (int, float)) and v > 1 for v in values):
+                continue  # a rate typed as 13 (read as 13%) is shown as typed, not as 1300%
+            col = form.columns[name][1]
+            sheet.range((first, col), (last, col)).number_format = spec.number_format
+    labels_spec = form.schema.label_specs()
     for name, ff in form.fields.items():
-        if name == "total":
-            sheet.range((ff.row, ff.col)).number_format = "¥#,##0.00"
-        elif kinds.get(name) == "date" and ff.value is not None:
-            sheet.range((ff.row, ff.col)).number_format = "yyyy-mm-dd"
+        spec = labels_spec[name]
+        if spec.number_format and (ff.value is not None or spec.kind == "number"):
+            sheet.range((ff.row, ff.col)).number_format = spec.number_format
     labels = [(ff.row, ff.col - 1) for ff in form.fields.values()]
     for address in _addresses(labels):
         sheet.range(address).font.bold = True
@@ -361,17 +331,19 @@ def _write_record(
 
 def seal_form(
     book: xw.Book,
-    form: ExpenseForm,
+    form: Form,
     path: Path,
     *,
     clerk: str,
     when: dt.datetime,
     warnings: Sequence[str] = (),
     key: bytes | None = None,
+    rules_version: str = "",
 ) -> SealResult:
-    """Write the sealed copy of ``form`` (a form of ``book``) to ``path``, through the xlwings API."""
+    """Write the sealed copy of ``form`` (a form of ``book``) to ``path``, through the xlwings API.
+
+    ``rules_version`` names the rules the form was checked by (recorded in 校验记录)."""
     from neiqin import __version__
-    from validators.expenses import RULES_VERSION
 
     src = book.sheets[form.sheet]
     used = src.used_range
@@ -407,7 +379,7 @@ def seal_form(
         meta = {
             "claim_id": form.claim_id or "",
             "sheet": form.sheet,
-            "rules": RULES_VERSION,
+            "rules": rules_version,
             "time": when.strftime("%Y-%m-%d %H:%M:%S"),
             "clerk": clerk,
             "version": __version__,

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import xlwings as xw
 
+    from neiqin.core.kit import LedgerSpec
     from neiqin.core.ledger import Ledger
-    from neiqin.core.schema import LedgerRow
 
 HEADER_COLOR = "#DDEBF7"
 log = logging.getLogger(__name__)
@@ -132,12 +132,16 @@ def write_cells(sheet: xw.Sheet, cells: dict[tuple[int, int], Any]) -> int:
     return writes
 
 
-def delete_rows(sheet: xw.Sheet, rows: Sequence[int], first_col: int, last_col: int) -> int:
-    """Delete ledger lines (cells first_col..last_col, shifting up), bottom run first."""
-    runs = row_runs(rows)
-    for run in reversed(runs):
-        sheet.range((run[0], first_col), (run[-1], last_col)).delete(shift="up")
-    return len(runs)
+def formula_rows(sheet: xw.Sheet, ledger: Ledger, field_name: str) -> set[int]:
+    """Rows whose cell of ``field_name`` holds a formula (one range read for the whole column)."""
+    if not ledger.has(field_name) or not ledger.rows:
+        return set()
+    first, last = ledger.rows[0], ledger.rows[-1]
+    col = ledger.col(field_name)
+    formulas = sheet.range((first, col), (last, col)).options(ndim=2).formula
+    if isinstance(formulas, str):  # one cell
+        formulas = ((formulas,),)
+    return {first + i for i, row in enumerate(formulas or ()) if isinstance(row[0], str) and row[0].startswith("=")}
 
 
 def output_sheet(
@@ -208,17 +212,22 @@ def check_generated(sheet: xw.Sheet, header: Sequence[str], row: int = 4) -> Non
     )
 
 
-def ensure_ledger_sheet(book: xw.Book, model: type[LedgerRow], after: str | None = None) -> xw.Sheet:
-    """The ledger's sheet; created with a title and the schema's header row when missing."""
-    info = model.ledger
+def ensure_ledger_sheet(book: xw.Book, ledger: str | LedgerSpec, after: str | None = None) -> xw.Sheet:
+    """The ledger's sheet (by any of its names); created with a title and the schema's header row when missing."""
+    from neiqin.core.kit import LedgerSpec
+    from neiqin.core.kit import ledger as ledger_spec
+    from neiqin.core.ledger import sheet_of
+
+    spec = ledger if isinstance(ledger, LedgerSpec) else ledger_spec(ledger)
+    existing = sheet_of(book, spec)
+    if existing is not None:
+        return book.sheets[existing]
     names = [s.name for s in book.sheets]
-    if info.sheet in names:
-        return book.sheets[info.sheet]
     anchor = book.sheets[after] if after in names else book.sheets[len(names) - 1]
-    sheet = book.sheets.add(info.sheet, after=anchor)
-    specs = model.columns()
+    sheet = book.sheets.add(spec.sheet, after=anchor)
+    specs = spec.columns()
     blank = [None] * (len(specs) - 1)
-    sheet.range("A1").value = [[info.title, *blank], [None, *blank], [None, *blank], [s.header for s in specs]]
+    sheet.range("A1").value = [[spec.title, *blank], [None, *blank], [None, *blank], [s.header for s in specs]]
     sheet.range("A1").font.bold = True
     sheet.range("A1").font.size = 14
     head = sheet.range((4, 1), (4, len(specs)))

@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
@@ -26,7 +26,11 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from neiqin.core.config import Settings
-from neiqin.core.schema import ColumnSpec, LedgerRow
+from neiqin.core.config import fields as setting_fields
+from neiqin.core.schema import ColumnSpec
+
+if TYPE_CHECKING:
+    from neiqin.core.kit import LedgerSpec
 
 HEADER_FILL = PatternFill("solid", fgColor="FFDDEBF7")
 TITLE_FONT = Font(bold=True, size=14)
@@ -40,9 +44,8 @@ BLANK_ROWS_WITH_DROPDOWNS = 2000  # dropdowns and formats also cover the rows a 
 
 @dataclass
 class SheetLayout:
-    """What ``templates/sheets/<ledger>.toml`` says about a ledger's sheet."""
+    """A table ledger's sheet template (``sheet.toml`` in the ledger's package): what is only layout."""
 
-    ledger: str
     title: str
     table: str | None = None
     subtitle: str | None = None
@@ -52,29 +55,23 @@ class SheetLayout:
     defaults: list[dict[str, Any]] = field(default_factory=list)  # rows of a fresh workbook (报销标准 …)
 
 
-def load_layouts(folder: Path) -> list[SheetLayout]:
-    """Every sheet layout in ``folder``, in their ``order``."""
-    layouts = []
-    for path in sorted(folder.glob("*.toml")):
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-        sheet = data["sheet"]
-        layouts.append(
-            SheetLayout(
-                ledger=sheet["ledger"],
-                title=sheet.get("title", ""),
-                table=sheet.get("table"),
-                subtitle=sheet.get("subtitle"),
-                tab_color=sheet.get("tab_color"),
-                order=sheet.get("order", 100),
-                formats=data.get("format", []),
-                defaults=[
-                    {k: (None if v == "" else v) for k, v in zip(data["defaults"]["fields"], row, strict=True)}
-                    for row in data.get("defaults", {}).get("rows", [])
-                ],
-            )
-        )
-    return sorted(layouts, key=lambda layout: (layout.order, layout.ledger))
+def load_layout(path: Path) -> SheetLayout:
+    """The sheet template at ``path`` (TOML: [sheet], [[format]], [defaults])."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    sheet = data["sheet"]
+    return SheetLayout(
+        title=sheet.get("title", ""),
+        table=sheet.get("table"),
+        subtitle=sheet.get("subtitle"),
+        tab_color=sheet.get("tab_color"),
+        order=sheet.get("order", 100),
+        formats=data.get("format", []),
+        defaults=[
+            {k: (None if v == "" else v) for k, v in zip(data["defaults"]["fields"], row, strict=True)}
+            for row in data.get("defaults", {}).get("rows", [])
+        ],
+    )
 
 
 def header_note(spec: ColumnSpec) -> str:
@@ -166,12 +163,13 @@ def write_lists(wb: Workbook, settings: Settings) -> dict[str, str]:
     """The 列表 sheet: one column per closed list of the settings; returns key -> defined name."""
     ws = wb.create_sheet(LISTS_SHEET)
     names: dict[str, str] = {}
-    keys = [name for name, info in Settings.model_fields.items() if info.annotation == list[str]]
+    infos = {name: info for _section, name, info in setting_fields() if info.annotation == list[str]}
+    keys = list(infos)
     ws.cell(1, 1, "下拉列表的可选值（由『设置』生成；修改请改『设置』后重新生成，或直接在此增删）").font = Font(
         color="FF7F7F7F"
     )
     for j, key in enumerate(keys, start=1):
-        info = Settings.model_fields[key]
+        info = infos[key]
         values = settings.choices(key)
         ws.cell(2, j, (info.alias or key).removesuffix("选项")).font = HEADER_FONT
         ws.cell(2, j).fill = HEADER_FILL
@@ -190,7 +188,7 @@ def write_lists(wb: Workbook, settings: Settings) -> dict[str, str]:
 
 def write_ledger(
     wb: Workbook,
-    model: type[LedgerRow],
+    spec: LedgerSpec,
     rows: Iterable[dict[str, Any]],
     settings: Settings | None = None,
     *,
@@ -208,8 +206,9 @@ def write_ledger(
     formats; with ``lists`` the dropdowns read the 列表 sheet instead of inline lists.
     """
     settings = settings or Settings()
-    specs = [model.column(f) for f in fields] if fields else model.columns()
-    ws = wb.create_sheet(model.ledger.sheet)
+    layout = layout if layout is not None else spec.template
+    specs = [spec.column(f) for f in fields] if fields else spec.columns()
+    ws = wb.create_sheet(spec.sheet)
     data = [[r.get(s.field) for s in specs] for r in rows]
     header_row, last = write_table(
         ws,
@@ -266,7 +265,11 @@ def write_settings(wb: Workbook, settings: Settings | None = None) -> Worksheet:
     settings = settings or Settings()
     ws = wb.create_sheet("设置")
     rows = []
-    for name, info in Settings.model_fields.items():
+    section = None
+    for model, name, info in setting_fields():
+        if model is not section:  # a heading row per section (订单管理、费用报销 …)
+            section = model
+            rows.append([f"【{model.title}】", None, None])
         value = getattr(settings, name)
         if isinstance(value, list):
             value = "、".join(value)

@@ -293,7 +293,7 @@ class Store:
         """Keep archived order lines (all of them, or none: one transaction; a line kept before is skipped)."""
         import json
 
-        from validators.archive import canonical
+        from neiqin.core.canonical import canonical
 
         with self.engine.begin() as conn:
             known = {

@@ -46,7 +46,7 @@ def _new(chart_type: str) -> Any:
         return chart
     if chart_type == "pie":
         return PieChart()
-    from neiqin.engine.headless import EngineError
+    from neiqin.engine.common import EngineError
 
     raise EngineError(
         f"无界面模式暂不支持图表类型 {chart_type}"

@@ -22,13 +22,16 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as _defused_fromstring
+
+from neiqin.engine.common import MAX_COLUMNS, MAX_ROWS, EngineError
+
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 OFFICE_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-# serialise package parts with these as the default namespace, as Excel writes them
-ET.register_namespace("", CT_NS)
-ET.register_namespace("", REL_NS)
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
 
 WORKBOOK_CT = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -38,6 +41,14 @@ WORKBOOK_CT = {
     ".xlam": "application/vnd.ms-excel.addin.macroEnabled.main+xml",
 }
 MACRO_EXTENSIONS = {".xlsm", ".xltm", ".xlam"}
+WRITABLE_EXTENSIONS = set(WORKBOOK_CT)
+# the most cells calamine may lay out densely for one sheet (it allocates every cell of the
+# sheet's extent: a value in XFD1048576 would ask for 17 billion); larger sheets are read sparsely
+GRID_LIMIT = 20_000_000
+# sheet parts this big are a real ledger: their <dimension> is trusted instead of scanning every cell
+_TRUSTED_PART_SIZE = 8 << 20
+# no part of a workbook NeiQin can handle is bigger (a zip bomb is refused before it is unpacked)
+MAX_PART_SIZE = 2 << 30
 
 # Package relationships openpyxl writes itself; any other one is restored.
 _OPENPYXL_PACKAGE_RELS = {
@@ -70,9 +81,130 @@ _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
+def parse_xml(data: bytes | str) -> ET.Element:
+    """An XML part of a package, parsed with entity expansion and external references refused.
+
+    Raises ``ET.ParseError`` for malformed XML and for forbidden constructs alike.
+    """
+    try:
+        return _defused_fromstring(data)
+    except DefusedXmlException as exc:
+        raise ET.ParseError(f"forbidden XML construct: {exc}") from None
+
+
+def package_xml(root: ET.Element) -> bytes:
+    """A package part ([Content_Types].xml, a .rels) as Excel writes it: its namespace the default one, no ``ns0:``."""
+    if root.tag.startswith("{"):
+        # ET's default_namespace= refuses unqualified attributes: register the part's namespace instead
+        ET.register_namespace("", root.tag[1:].split("}", 1)[0])
+    return XML_DECLARATION + ET.tostring(root, encoding="unicode").encode("utf-8")
+
+
+def normalized_xml(data: bytes) -> bytes:
+    """An XML part in one canonical form (C14N 2.0 after Excel's declaration), whoever serialised it.
+
+    openpyxl writes other bytes when lxml is installed (``<v></v>`` for ``<v/>``, attribute quotes,
+    declarations): the build normalises every XML part so that its output depends on nothing else.
+    """
+    return XML_DECLARATION + ET.canonicalize(data.decode("utf-8")).encode("utf-8")
+
+
 def is_zip_workbook(path: str | os.PathLike[str]) -> bool:
-    """True for an OOXML workbook (xlsx, xlsm, xltx, xltm, xlam)."""
-    return zipfile.is_zipfile(path)
+    """True for an OOXML workbook (xlsx, xlsm, xltx, xltm, xlam): a zip with a workbook part."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return "[Content_Types].xml" in names and "xl/workbook.xml" in names
+
+
+def check_package(path: str | os.PathLike[str]) -> None:
+    """Refuse, with a Chinese message, a package whose parts Excel would never write: entities or
+    DOCTYPEs in the package parts (billion laughs), a part that unpacks to more than 2 GB.
+
+    The package's own small parts are parsed here (defusedxml); openpyxl parses the rest with
+    defusedxml too, since it is installed.
+    """
+    name = Path(path).name
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for info in zf.infolist():
+                if info.file_size > MAX_PART_SIZE:
+                    raise EngineError(f"『{name}』中的 {info.filename} 解压后超过 2 GB，不像是 Excel 工作簿；未打开它")
+            for part in ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+                try:
+                    data = zf.read(part)
+                except KeyError:
+                    continue
+                if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+                    raise EngineError(
+                        f"『{name}』的 {part} 含有 DOCTYPE/ENTITY 声明（Excel 不会写出），可能是伪造或损坏的文件；"
+                        "未打开它。请用 Excel 打开确认，另存为 .xlsx 后再试"
+                    )
+                parse_xml(data)
+    except EngineError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, ET.ParseError, RuntimeError) as exc:
+        raise EngineError(
+            f"无法读取『{name}』：文件已损坏（{type(exc).__name__}）；请用 Excel 打开确认，另存为 .xlsx 后再试"
+        ) from None
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
+_DIM_CORNER = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+_ANY_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Za-z]{1,4})(\d+)"')
+
+
+def _declared_extent(ref: str) -> tuple[int, int] | None:
+    """(last row, last column) of a well-formed ``<dimension ref="A1:T500">``, else None."""
+    corners = ref.split(":")
+    if not 1 <= len(corners) <= 2:
+        return None
+    found = [_DIM_CORNER.match(c.strip()) for c in corners]
+    if not all(found):
+        return None
+    rows = [int(m[2]) for m in found if m]
+    cols = [_col_number(m[1].upper().encode()) for m in found if m]
+    if max(rows) > MAX_ROWS or max(cols) > MAX_COLUMNS:
+        return None
+    return max(rows), max(cols)
+
+
+def sheet_extent(path: str | os.PathLike[str], sheet_name: str) -> tuple[int, int, bool] | None:
+    """How far the cells of a sheet reach, as (rows, columns) from A1 — what a dense read lays out —
+    and whether the sheet XML declares a DOCTYPE (Excel never writes one).
+
+    A big sheet part with a sane ``<dimension>`` is taken at its word (only the part's first
+    bytes are unpacked); a small part, or one with no, a malformed or a huge dimension, is
+    scanned for its real cells. None when the package or sheet cannot be read this way.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = sheet_parts(zf).get(sheet_name)
+            if not part:
+                return None
+            info = zf.getinfo(part)
+            if info.file_size > MAX_PART_SIZE:
+                return (MAX_ROWS, MAX_COLUMNS, False)
+            with zf.open(info) as fh:
+                head = fh.read(16384)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                return (0, 0, True)
+            found = _DIMENSION.search(head)
+            declared = _declared_extent(found.group(1).decode("ascii", "replace")) if found else None
+            if declared is not None and info.file_size > _TRUSTED_PART_SIZE and declared[0] * declared[1] <= GRID_LIMIT:
+                return declared
+            data = zf.read(info)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, ET.ParseError, RuntimeError):
+        return None
+    rows = max((int(n) for n in _ROW_NUMBER.findall(data)), default=0)
+    cols = 0
+    for letters, number in _ANY_CELL_REF.findall(data):
+        cols = max(cols, _col_number(letters.upper()))
+        rows = max(rows, int(number))
+    return rows, cols, False
 
 
 def has_vba(path: str | os.PathLike[str]) -> bool:
@@ -93,8 +225,8 @@ def _col_number(letters: bytes) -> int:
 
 def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> part name inside the package."""
-    wb = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    wb = parse_xml(zf.read("xl/workbook.xml"))
+    rels = parse_xml(zf.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{REL_NS}}}Relationship")}
     parts = {}
     for sheet in wb.iter(f"{{{MAIN_NS}}}sheet"):
@@ -173,7 +305,7 @@ def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int
 
 def _read_xml(zf: zipfile.ZipFile, name: str) -> ET.Element | None:
     try:
-        return ET.fromstring(zf.read(name))
+        return parse_xml(zf.read(name))
     except KeyError:
         return None
 
@@ -201,20 +333,26 @@ def restore_package(
         new_parts = {n: new.read(n) for n in new_names}
     orig_parts: dict[str, bytes] = {}
     if original is not None and original.exists() and zipfile.is_zipfile(original):
-        with zipfile.ZipFile(original) as old:
-            orig_parts = {n: old.read(n) for n in old.namelist()}
+        try:
+            with zipfile.ZipFile(original) as old:
+                orig_parts = {n: old.read(n) for n in old.namelist()}
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, RuntimeError) as exc:
+            raise EngineError(
+                f"原文件『{original.name}』已损坏（{exc}），NeiQin 无法保留其中的全部内容，结果未保存；"
+                "请用 Excel 打开它并另存为 .xlsx 后重新运行"
+            ) from None
 
     changed = False
-    ct_root = ET.fromstring(new_parts["[Content_Types].xml"])
+    ct_root = parse_xml(new_parts["[Content_Types].xml"])
     overrides = {o.get("PartName"): o for o in ct_root.iter(f"{{{CT_NS}}}Override")}
     defaults = {d.get("Extension", "").lower() for d in ct_root.iter(f"{{{CT_NS}}}Default")}
 
     if orig_parts:
-        old_rels = ET.fromstring(orig_parts["_rels/.rels"]) if "_rels/.rels" in orig_parts else None
-        new_rels = ET.fromstring(new_parts["_rels/.rels"])
+        old_rels = parse_xml(orig_parts["_rels/.rels"]) if "_rels/.rels" in orig_parts else None
+        new_rels = parse_xml(new_parts["_rels/.rels"])
         have = {(r.get("Type"), r.get("Target", "").lstrip("/")) for r in new_rels}
         ids = {r.get("Id") for r in new_rels}
-        old_ct = ET.fromstring(orig_parts["[Content_Types].xml"])
+        old_ct = parse_xml(orig_parts["[Content_Types].xml"])
         old_overrides = {o.get("PartName"): o for o in old_ct.iter(f"{{{CT_NS}}}Override")}
         old_defaults = {d.get("Extension", "").lower(): d for d in old_ct.iter(f"{{{CT_NS}}}Default")}
         for rel in list(old_rels) if old_rels is not None else []:
@@ -246,7 +384,7 @@ def restore_package(
                         defaults.add(ext)
             changed = True
         if changed:
-            new_parts["_rels/.rels"] = ET.tostring(new_rels, xml_declaration=True, encoding="UTF-8")
+            new_parts["_rels/.rels"] = package_xml(new_rels)
         changed |= _restore_part_rels(orig_parts, new_parts, ct_root, overrides, defaults, old_overrides, old_defaults)
 
     has_project = any(n.lower() == "xl/vbaproject.bin" for n in new_parts)
@@ -275,7 +413,7 @@ def restore_package(
     counts = (_inventory(orig_parts, orig_parts.__getitem__), _inventory(new_parts, new_parts.__getitem__))
     if not changed:
         return counts
-    new_parts["[Content_Types].xml"] = ET.tostring(ct_root, xml_declaration=True, encoding="UTF-8")
+    new_parts["[Content_Types].xml"] = package_xml(ct_root)
     order = ["[Content_Types].xml", "_rels/.rels"]
     names = (
         order
@@ -305,8 +443,8 @@ def _sheet_note_parts(parts: dict[str, bytes]) -> dict[str, tuple[str, str]]:
     """Sheet name -> (comments part, legacy VML part) of sheets that have notes."""
     out: dict[str, tuple[str, str]] = {}
     try:
-        wb = ET.fromstring(parts["xl/workbook.xml"])
-        rels = ET.fromstring(parts["xl/_rels/workbook.xml.rels"])
+        wb = parse_xml(parts["xl/workbook.xml"])
+        rels = parse_xml(parts["xl/_rels/workbook.xml.rels"])
     except (KeyError, ET.ParseError):
         return out
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{REL_NS}}}Relationship")}
@@ -322,7 +460,7 @@ def _sheet_note_parts(parts: dict[str, bytes]) -> dict[str, tuple[str, str]]:
         part = resolve("xl", targets.get(sheet.get(f"{{{OFFICE_REL_NS}}}id"), ""))
         folder, base = part.rsplit("/", 1) if "/" in part else ("", part)
         try:
-            srels = ET.fromstring(parts[f"{folder}/_rels/{base}.rels"])
+            srels = parse_xml(parts[f"{folder}/_rels/{base}.rels"])
         except (KeyError, ET.ParseError):
             continue
         comments = vml = ""
@@ -339,7 +477,7 @@ def _sheet_note_parts(parts: dict[str, bytes]) -> dict[str, tuple[str, str]]:
 def _note_texts(data: bytes) -> dict[tuple[int, int], str]:
     out: dict[tuple[int, int], str] = {}
     try:
-        root = ET.fromstring(data)
+        root = parse_xml(data)
     except ET.ParseError:
         return out
     for comment in root.iter(f"{{{MAIN_NS}}}comment"):
@@ -397,7 +535,7 @@ def _restore_note_display(orig_parts: dict[str, bytes], new_parts: dict[str, byt
     return changed
 
 
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)><f>([^<]*)</f><v ?/></c>')
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)><f>([^<]*)</f>(?:<v ?/>|<v></v>)</c>')
 
 
 def _put_cached_values(parts: dict[str, bytes], cached: dict[str, dict[tuple[int, int], Any]]) -> bool:
@@ -405,8 +543,8 @@ def _put_cached_values(parts: dict[str, bytes], cached: dict[str, dict[tuple[int
 
     ``cached`` is {sheet name: {(row, col): (t, text)}} with ``t`` one of n, str, b, e.
     """
-    wb = ET.fromstring(parts["xl/workbook.xml"])
-    rels = ET.fromstring(parts["xl/_rels/workbook.xml.rels"])
+    wb = parse_xml(parts["xl/workbook.xml"])
+    rels = parse_xml(parts["xl/_rels/workbook.xml.rels"])
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{REL_NS}}}Relationship")}
     changed = False
     for sheet in wb.iter(f"{{{MAIN_NS}}}sheet"):
@@ -453,7 +591,7 @@ def _restore_part_rels(
         if source not in new_parts or new_parts[source] != orig_parts.get(source):
             continue  # openpyxl rewrote that part: its own relationships are what it wrote
         try:
-            rels = ET.fromstring(rels_data)
+            rels = parse_xml(rels_data)
         except ET.ParseError:
             continue
         targets = []
@@ -479,18 +617,21 @@ def _restore_part_rels(
     return changed
 
 
+# what a save can lose, counted by element whatever namespace prefix the writer chose
+# (Excel writes <c:chartSpace>, openpyxl <chartSpace xmlns="…">)
 _INVENTORY = {
-    "形状或文本框": (re.compile(rb"<xdr:sp[ >]"), "xl/drawings/"),
-    "图表": (re.compile(rb"<c:chartSpace"), "xl/charts/"),
+    "形状或文本框": (re.compile(rb"<(?:\w+:)?sp[ >]"), "xl/drawings/"),
+    "图表": (re.compile(rb"<(?:\w+:)?chartSpace\b"), "xl/charts/"),
     "图片": (None, "xl/media/"),
-    "批注": (re.compile(rb"<comment "), "xl/comments"),
-    "新式批注（含回复）": (re.compile(rb"<threadedComment "), "xl/threadedComments/"),
+    "批注": (re.compile(rb"<(?:\w+:)?comment "), "xl/comments"),
+    "新式批注（含回复）": (re.compile(rb"<(?:\w+:)?threadedComment "), "xl/threadedComments/"),
     "窗体控件": (re.compile(rb'ObjectType="(?!Note")'), "xl/drawings/vmlDrawing"),
     "ActiveX 控件": (None, "xl/activeX/"),
     "数据透视表": (None, "xl/pivotTables/"),
     "切片器": (None, "xl/slicers/"),
-    "迷你图": (re.compile(rb"<x14:sparkline>"), "xl/worksheets/"),
+    "迷你图": (re.compile(rb"<(?:\w+:)?sparkline>"), "xl/worksheets/"),
     "跨表下拉列表": (re.compile(rb"<x14:dataValidation "), "xl/worksheets/"),
+    "条件格式（数据条、图标集等扩展）": (re.compile(rb"<x14:conditionalFormatting[ >]"), "xl/worksheets/"),
     "宏代码": (None, "xl/vbaProject.bin"),
     "功能区": (None, "customUI/"),
 }
@@ -538,11 +679,47 @@ def lost_items(before: Counter[str], after: Counter[str]) -> list[str]:
     return [f"{k} {before[k] - after.get(k, 0)} 个" for k in before if before[k] > after.get(k, 0)]
 
 
+TEMP_MARK = "neiqin-tmp-"
+STALE_SECONDS = 15 * 60  # no save takes this long: an older temp file was left by a killed save
+
+
 def temp_beside(target: Path) -> Path:
-    """A temp file beside ``target`` (same folder, so the final rename is atomic)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=target.suffix, dir=target.parent)
+    """A temp file beside ``target`` (same folder, so the final rename is atomic).
+
+    Its name (``.ledger.neiqin-tmp-1a2b3c4d.xlsx``) marks it as NeiQin's, so that one a killed
+    save left behind is removed by a later save (:func:`remove_stale_temps`).
+    """
+    remove_stale_temps(target)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.{TEMP_MARK}", suffix=target.suffix, dir=target.parent)
     os.close(fd)
     return Path(tmp)
+
+
+def remove_stale_temps(target: Path, now: float | None = None) -> list[Path]:
+    """Remove temp files of NeiQin's own saves of ``target`` that a killed save left (older than 15 minutes).
+
+    Only names NeiQin gives its temp files are touched (``.ledger.neiqin-tmp-XXXXXXXX.xlsx`` and the
+    ``.pkg`` beside it, and ``.ledger.XXXXXXXX.xlsx`` of earlier versions); a file being written now is not stale.
+    """
+    import time
+
+    pattern = re.compile(
+        rf"^\.{re.escape(target.stem)}\.(?:{TEMP_MARK})?[a-z0-9_]{{8}}{re.escape(target.suffix)}(?:\.pkg)?$"
+    )
+    limit = (time.time() if now is None else now) - STALE_SECONDS
+    removed = []
+    try:
+        candidates = [p for p in target.parent.iterdir() if pattern.match(p.name)]
+    except OSError:
+        return removed
+    for path in candidates:
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_mtime < limit:
+                path.unlink()
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
 
 
 def replace_file(tmp: Path, target: Path) -> None:

@@ -10,18 +10,26 @@ a run faster, never different.
 
 The same module scans sheets for Excel error values (:func:`error_scan`): that is a
 zip decompression, which also runs outside the GIL, so it overlaps the parse.
+
+Everything the background threads use is imported here, by the thread that imports this
+module: a thread that imports while the main thread imports too can see a module half
+initialised (``NameError: name 'sys' is not defined``), so the threads import nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import encodings.cp437  # noqa: F401 - zipfile decodes member names with it, lazily, on the reading thread
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import python_calamine
+
 from neiqin.base.perf import gc_paused
+from neiqin.engine import ooxml
 
 _DATE = dt.date
 _DATETIME = dt.datetime
@@ -62,17 +70,30 @@ def normalize_rows(rows: list[list[Any]], c1: int, c2: int) -> list[list[Any]]:
         ]
 
 
-def parse_sheet(workbook: Any, name: str) -> list[list[Any]]:
-    """All values of one sheet from A1, as calamine gives them ('' for empty, dates as date)."""
+class SheetTooLarge(Exception):
+    """Not a sheet for calamine: its cells reach too far for a dense layout (see :data:`ooxml.GRID_LIMIT`),
+    or it declares a DOCTYPE (calamine does not refuse entities; openpyxl parses it with defusedxml)."""
+
+
+def parse_sheet(workbook: Any, name: str, path: Path | None = None) -> list[list[Any]]:
+    """All values of one sheet from A1, as calamine gives them ('' for empty, dates as date).
+
+    With the workbook's ``path``, a sheet whose cells reach too far (a value in XFD1048576)
+    raises :class:`SheetTooLarge` before calamine would try to allocate all of its cells.
+    """
+    if path is not None:
+        extent = ooxml.sheet_extent(path, name)
+        if extent is not None and extent[0] * extent[1] > ooxml.GRID_LIMIT:
+            raise SheetTooLarge(f"{name}: {extent[0]} rows x {extent[1]} columns")
+        if extent is not None and extent[2]:
+            raise SheetTooLarge(f"{name}: DOCTYPE in the sheet XML")  # openpyxl (defusedxml) decides
     with gc_paused():
         return workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
 
 
 def error_scan(path: Path, sheet: str) -> Future[dict[tuple[int, int], str]]:
     """Start scanning one sheet for error cells; the result is {(row, col): '#N/A'}."""
-    from neiqin.engine.ooxml import error_cells
-
-    return _POOL.submit(error_cells, path, sheet)
+    return _POOL.submit(ooxml.error_cells, path, sheet)
 
 
 def _key(path: Path) -> tuple[float, int]:
@@ -98,8 +119,6 @@ class _Job:
 
     def run(self) -> None:
         try:
-            import python_calamine
-
             self.workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
             # read here: calamine objects must not be touched from two threads at once
             self.metadata = list(self.workbook.sheets_metadata)
@@ -119,7 +138,7 @@ class _Job:
             if zipped and self.scan_errors:
                 self.errors[name] = error_scan(self.path, name)
             try:
-                self.grids[name] = parse_sheet(self.workbook, name)
+                self.grids[name] = parse_sheet(self.workbook, name, self.path if zipped else None)
             except Exception:
                 pass
             finally:
@@ -150,8 +169,11 @@ def start(path: str | os.PathLike[str], errors: bool = True) -> None:
     ``errors=False`` skips the scan for Excel error cells: a reader that takes
     calamine's values directly (a mapped sales export) has no use for it.
     """
-    p = Path(path).resolve()
-    if not p.is_file():
+    try:
+        p = Path(path).resolve()
+        if not p.is_file():
+            return
+    except (OSError, RuntimeError):  # a link loop …: the engine says so when it opens the file
         return
     job = _Job(p, errors)
     with _LOCK:

@@ -1,0 +1,53 @@
+"""What every part of the headless engine shares: its name, Excel's limits, its error, openpyxl on demand."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+from neiqin.base.errors import NeiQinError
+
+ENGINE_NAME = "neiqin"
+MAX_ROWS = 1_048_576
+MAX_COLUMNS = 16_384
+NOTE_AUTHOR = "NeiQin"
+
+
+@functools.cache
+def opx() -> SimpleNamespace:
+    """openpyxl, imported on the first write or format: reading never needs it."""
+    import openpyxl
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles.colors import COLOR_INDEX
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    return SimpleNamespace(
+        openpyxl=openpyxl,
+        MergedCell=MergedCell,
+        Comment=Comment,
+        Alignment=Alignment,
+        Font=Font,
+        PatternFill=PatternFill,
+        COLOR_INDEX=COLOR_INDEX,
+        Hyperlink=Hyperlink,
+    )
+
+
+class EngineError(NeiQinError):
+    """A request the headless engine cannot carry out (message in Chinese)."""
+
+
+@contextmanager
+def warnings_to_log(logger: logging.Logger) -> Iterator[None]:
+    """Library warnings (openpyxl's English ``UserWarning`` …) go to the log, not to the clerk's screen."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for warning in caught:
+        logger.info("%s: %s", warning.category.__name__, warning.message)
