@@ -19,6 +19,7 @@ import phonenumbers
 from rapidfuzz import fuzz
 
 from neiqin.base.text import fold
+from neiqin.core.china.contact import phone_key  # one meaning of "the same phone" with the archive checks
 from neiqin.core.intake.models import Customer, CustomerMatch
 
 # mailboxes anyone can open: their domain says nothing about the company
@@ -64,15 +65,6 @@ class Found:
 
     by_customer: dict[int, list[Evidence]] = field(default_factory=lambda: defaultdict(list))
     spans: list[tuple[int, int]] = field(default_factory=list)
-
-
-def phone_key(number: str) -> str | None:
-    """A phone number as compared: the national number (0512-65881234, +86 512 6588 1234 → 51265881234)."""
-    try:
-        parsed = phonenumbers.parse(number, "CN")
-    except phonenumbers.NumberParseException:
-        return None
-    return str(parsed.national_number)
 
 
 class CustomerIndex:
@@ -130,8 +122,10 @@ class CustomerIndex:
                     Evidence(hit.score, f"{source}名称近似『{part}』（{hit.score:.0f}分）", name)
                 )
         for m in phonenumbers.PhoneNumberMatcher(text, "CN"):
-            key = str(m.number.national_number)
+            key = phone_key(m.raw_string)
             found.spans.append((m.start, m.end))
+            if key is None:
+                continue
             for i in self.phones.get(key, ()):
                 found.by_customer[i].append(Evidence(100.0, f"{source}电话 {m.raw_string}", key))
         for m in _EMAIL.finditer(text):
