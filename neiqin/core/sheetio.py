@@ -4,7 +4,8 @@
   call per run of consecutive changed rows in a column — never a rewrite of cells
   the action did not change (Excel would turn the text "001" into the number 1);
 - :func:`output_sheet` (re)writes a generated sheet (逾期预警, 订单看板 …): a title,
-  a note, a table, formats — a constant number of calls whatever the row count;
+  a note, a table, formats — a constant number of calls whatever the row count; a text
+  too long for one row (Excel's rows stop at 409.5 pt) continues on the rows below;
 - :func:`ensure_ledger_sheet` creates a missing ledger sheet (a task sheet …) with
   its schema's headers, and :func:`append_rows` adds lines under a ledger's last
   line, growing its Excel table.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from neiqin.core.ledger import Ledger
 
 HEADER_COLOR = "#DDEBF7"
+CONTINUED = "（续）"  # starts the rest of a text that did not fit in the row above
 log = logging.getLogger(__name__)
 
 
@@ -169,6 +171,8 @@ def output_sheet(
         sheet = book.sheets.add(name, after=anchor)
     width = len(header)
     body = [list(r) + [None] * (width - len(r)) for r in rows] or [[empty] + [None] * (width - 1)]
+    if wrap:
+        body = continued_rows(body, wrap, widths)
     block = [[title] + [None] * (width - 1), [note] + [None] * (width - 1), [None] * width, list(header), *body]
     sheet.range("A1").value = block
     sheet.range("A1").font.bold = True
@@ -189,6 +193,75 @@ def output_sheet(
         body_range.rows.autofit()
     print_setup(sheet, title_row=4)
     return sheet
+
+
+def continued_rows(
+    rows: Sequence[Sequence[Any]], wrap: Sequence[int], widths: Sequence[float] | None = None
+) -> list[list[Any]]:
+    """``rows`` with every wrapped text that needs a row taller than Excel allows (409.5 pt) continued below.
+
+    Such a text is cut at line ends — a single line longer than a row holds, at the column's width —
+    into pieces that fit; each further piece goes in the same column of a new row right below the
+    row, starting with 「（续）」, the new row's other cells empty (nothing is counted twice). The
+    estimate is the one AutoFit uses (:func:`neiqin.engine.layout.wrapped_lines`).
+    """
+    out: list[list[Any]] = []
+    for row in rows:
+        pieces = {
+            col: fit_text(row[col - 1], widths[col - 1] if widths and col <= len(widths) else None)
+            for col in wrap
+            if col <= len(row) and isinstance(row[col - 1], str)
+        }
+        extra = max((len(p) for p in pieces.values()), default=1) - 1
+        line = list(row)
+        for col, parts in pieces.items():
+            line[col - 1] = parts[0]
+        out.append(line)
+        for i in range(1, extra + 1):
+            more: list[Any] = [None] * len(row)
+            for col, parts in pieces.items():
+                if i < len(parts):
+                    more[col - 1] = CONTINUED + parts[i]
+            out.append(more)
+    return out
+
+
+def fit_text(text: str, column_width: float | None, max_lines: int | None = None) -> list[str]:
+    """``text`` in pieces of at most ``max_lines`` wrapped lines in a column ``column_width`` wide (one
+    piece when it fits); every piece after the first has room for the 「（续）」 it will start with."""
+    from neiqin.base.text import text_width
+    from neiqin.engine.layout import DEFAULT_COLUMN_WIDTH, MAX_WRAPPED_LINES, wrapped_lines
+
+    limit = max_lines or MAX_WRAPPED_LINES
+    if wrapped_lines(text, column_width) <= limit:
+        return [text]
+    per_line = int(max((column_width or DEFAULT_COLUMN_WIDTH) - 1, 1))
+    pieces: list[str] = []
+    current: list[str] = []
+
+    def fits(lines: list[str]) -> bool:
+        return wrapped_lines(("" if not pieces else CONTINUED) + "\n".join(lines), column_width) <= limit
+
+    for line in text.split("\n"):
+        if fits([*current, line]):
+            current.append(line)
+            continue
+        if current:
+            pieces.append("\n".join(current))
+            current = []
+        while not fits([line]):  # one line longer than a row holds: cut it at the column's width
+            budget = limit * per_line - (text_width(CONTINUED) if pieces else 0)
+            used = cut = 0
+            for ch in line:
+                used += text_width(ch)
+                if used > budget:
+                    break
+                cut += 1
+            pieces.append(line[: max(cut, 1)])
+            line = line[max(cut, 1) :]
+        current = [line]
+    pieces.append("\n".join(current))
+    return pieces
 
 
 def check_generated(sheet: xw.Sheet, header: Sequence[str], row: int = 4) -> None:

@@ -14,6 +14,9 @@ from neiqin.base.errors import NeiQinError
 ENGINE_NAME = "neiqin"
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
+MAX_ROW_HEIGHT = 409.5  # points: Excel refuses a taller row (RowHeight), and repairs a file that has one
+MAX_COLUMN_WIDTH = 255.0  # characters: the same for ColumnWidth
+MAX_CELL_TEXT = 32_767  # characters a cell holds
 NOTE_AUTHOR = "NeiQin"
 
 
