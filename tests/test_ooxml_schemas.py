@@ -65,7 +65,8 @@ MAX_COLUMN_WIDTH = 255  # characters
 MAX_CELL_TEXT = 32_767  # characters
 MAX_FORMULA = 8_192  # characters of a cell formula
 MAX_VALIDATION_FORMULA = 255
-ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+ERROR_VALUES |= {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!"}
 SHEET_NAME_CHARS = re.compile(r"[\[\]:*?/\\]")
 BUILTIN_NAMES = {
     "Print_Area",
@@ -223,7 +224,8 @@ def _text(element: ET.Element | None) -> str:
     """The text of a string item (``<si>``, ``<is>``): its runs, without phonetic hints."""
     if element is None:
         return ""
-    return "".join(t.text or "" for t in element.iter(f"{M}t") if t not in set(element.iter(f"{M}rPh")))
+    phonetic = {t for hint in element.iter(f"{M}rPh") for t in hint.iter(f"{M}t")}
+    return "".join(t.text or "" for t in element.iter(f"{M}t") if t not in phonetic)
 
 
 def _part(folder: str, target: str) -> str:
