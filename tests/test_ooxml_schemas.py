@@ -512,7 +512,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-LONG_PROBLEM = "；".join(f"第 {i} 批物料延期到货，供应商承诺 12 月初补齐，车间改排其他订单" for i in range(60))
+LONG_PROBLEM = "缺料：" + "；".join(f"第 {i} 批轴承延期到货，供应商承诺 12 月初补齐" for i in range(80))
 
 
 def _marked_ledger(tmp: Path, built: Path) -> list[Path]:
@@ -526,26 +526,18 @@ def _marked_ledger(tmp: Path, built: Path) -> list[Path]:
 
 
 def _macro_workbook(tmp: Path, built: Path) -> list[Path]:
-    """The built NeiQin.xlsm with orders, after the actions that add sheets, charts and long texts."""
-    from neiqin.core.ledger import read_ledger
-    from neiqin.core.sheetio import append_rows
-    from neiqin.engine import open_book
-
-    from .conftest import CUSTOMERS, PRODUCTS
-
+    """The built NeiQin.xlsm after ``neiqin doctor --fix``, ``neiqin import-ledger`` and the actions that add
+    sheets, charts and long texts (``neiqin validate --mark``, ``neiqin run``)."""
     path = Path(shutil.copyfile(built / "NeiQin.xlsm", tmp / "内勤.xlsm"))
-    book = open_book(path)
-    for name, lines in (("customers", CUSTOMERS), ("products", PRODUCTS)):
-        ledger = read_ledger(book, name)
-        append_rows(book.sheets[ledger.sheet], ledger, lines)
+    assert main(["doctor", "--fix", str(path)]) == 0
     orders = [
         make_order_row(order_id=f"SO26{i:05d}", status="生产中", problem=LONG_PROBLEM if i < 3 else None)
         for i in range(120)
     ]
     orders[5]["quantity"] = -2
-    ledger = read_ledger(book, "orders")
-    append_rows(book.sheets[ledger.sheet], ledger, orders)
-    book.save()
+    existing = write_orders(tmp / "旧台账.xlsx", orders)
+    for ledger in ("orders", "customers", "products"):
+        assert main(["import-ledger", str(existing), "--ledger", ledger, "--into", str(path)]) == 0, ledger
     assert main(["validate", str(path), "--mark", "--today", "2026-11-26"]) == 1
     for action in ("progress_messages", "overdue_alert", "report_month", "order_dashboard"):
         assert main(["run", action, str(path), "--today", "2026-11-26"]) == 0, action
