@@ -12,6 +12,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from neiqin.core.sheetio import CONTINUED, fit_text, output_sheet
@@ -87,14 +89,30 @@ def test_row_height_and_column_width_are_refused_beyond_excel_limits_as_excel_do
         ("\n".join(ORDER_LINE.format(i) for i in range(200)), 100, 8),
         ("长" * 5_000, 100, 4),  # one line with no break: cut at the column's width
         ("长" * 5_000, None, 55),  # the standard width: 94 characters, then 91 after （续）
+        ("王磊您好：\n" + "长" * 3_000 + "\n——销售内勤", 100, 3),  # the long line fills the first piece
     ],
 )
 def test_fit_text_cuts_at_line_ends_into_pieces_a_row_can_show(text: str, width: float | None, pieces: int) -> None:
     parts = fit_text(text, width)
     assert len(parts) == pieces
     assert all(wrapped_lines(CONTINUED + p if i else p, width) <= 27 for i, p in enumerate(parts))
-    joined = "\n".join(parts) if "\n" in text else "".join(parts)
-    assert joined == text
+    if "长" * 200 not in text:  # only line ends cut
+        assert "\n".join(parts) == text
+    assert "".join(p.replace("\n", "") for p in parts) == text.replace("\n", "")
+    assert pieces == 1 or wrapped_lines(parts[0], width) >= 26  # no piece but the last is left half empty
+
+
+@given(
+    lines=st.lists(st.text(alphabet="甲乙 ab·，1", max_size=600), min_size=1, max_size=80),
+    width=st.one_of(st.none(), st.floats(min_value=0.5, max_value=255)),
+)
+@settings(max_examples=200, deadline=None)
+def test_fit_text_never_gives_a_piece_taller_than_a_row_nor_loses_text(lines: list[str], width: float | None) -> None:
+    text = "\n".join(lines)
+    parts = fit_text(text, width)
+    assert all(wrapped_lines(CONTINUED + p if i else p, width) <= 27 for i, p in enumerate(parts))
+    assert "".join(p.replace("\n", "") for p in parts) == text.replace("\n", "")
+    assert parts == [text] or all(parts)
 
 
 def test_a_text_too_long_for_one_row_continues_on_the_rows_below(tmp_path: Path) -> None:

@@ -56,6 +56,7 @@ PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 TABLE_REL = f"{REL}/table"
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 M = f"{{{MAIN}}}"
 XML_PARTS = (".xml", ".rels", ".vml")
 # Excel's limits, stated here and not taken from the code under test
@@ -116,6 +117,10 @@ class Schemas:
         for _event, (prefix, uri) in ET.iterparse(io.BytesIO(data), events=("start-ns",)):
             namespaces.setdefault(prefix, uri)
         root = understood(ET.fromstring(data), namespaces, self.namespaces)
+        for text in root.iter(f"{M}t"):
+            # Excel writes (and needs) xml:space="preserve" on text with leading or trailing spaces;
+            # the schema's ST_Xstring, a simple type, has no room for the attribute
+            text.attrib.pop(XML_SPACE, None)
         if root.tag == f"{M}worksheet":
             distinct_rows(root)
         ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
@@ -632,6 +637,7 @@ def _workbook(tmp: Path, macro: bool = False) -> Path:
     ws.row_dimensions[2].height = 30
     ws.column_dimensions["A"].width = 20
     ws.merge_cells("D1:E1")
+    ws["D3"] = " 前后有空格 "  # written with xml:space="preserve", as Excel writes it
     chart = BarChart()
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -692,6 +698,7 @@ BROKEN = [
     ("chart axis hidden", "xl/charts/chart1.xml", '<delete val="0"', '<delete val="1"', "is not shown"),
     ("element not in schema", SHEET, "<sheetData>", "<sheetData><bogus/>", "bogus"),
     ("attribute value refused", SHEET, 'ht="30"', 'ht="tall"', "tall"),
+    ("attribute not in schema", SHEET, "<t>华南</t>", '<t xml:lang="zh">华南</t>', "attribute not allowed"),
 ]
 
 

@@ -228,39 +228,47 @@ def continued_rows(
 
 def fit_text(text: str, column_width: float | None, max_lines: int | None = None) -> list[str]:
     """``text`` in pieces of at most ``max_lines`` wrapped lines in a column ``column_width`` wide (one
-    piece when it fits); every piece after the first has room for the 「（续）」 it will start with."""
-    from neiqin.base.text import text_width
-    from neiqin.engine.layout import DEFAULT_COLUMN_WIDTH, MAX_WRAPPED_LINES, wrapped_lines
+    piece when it fits); every piece after the first has room for the 「（续）」 it will start with.
+
+    Pieces end at line ends; a line longer than a row holds fills the rest of its piece and goes on
+    in the next (cut at the column's width), so no piece is left nearly empty.
+    """
+    from neiqin.engine.layout import MAX_WRAPPED_LINES, wrapped_lines
 
     limit = max_lines or MAX_WRAPPED_LINES
     if wrapped_lines(text, column_width) <= limit:
         return [text]
-    per_line = int(max((column_width or DEFAULT_COLUMN_WIDTH) - 1, 1))
     pieces: list[str] = []
     current: list[str] = []
 
-    def fits(lines: list[str]) -> bool:
-        return wrapped_lines(("" if not pieces else CONTINUED) + "\n".join(lines), column_width) <= limit
+    def fits(lines: list[str], first: bool | None = None) -> bool:
+        """Whether ``lines`` fit in one piece: the one being filled, or (``first=False``) a new one after it."""
+        first = not pieces if first is None else first
+        return wrapped_lines(("" if first else CONTINUED) + "\n".join(lines), column_width) <= limit
 
     for line in text.split("\n"):
         if fits([*current, line]):
             current.append(line)
             continue
-        if current:
+        if fits([line], first=False):  # a new piece starts with this line
             pieces.append("\n".join(current))
-            current = []
-        while not fits([line]):  # one line longer than a row holds: cut it at the column's width
-            budget = limit * per_line - (text_width(CONTINUED) if pieces else 0)
-            used = cut = 0
-            for ch in line:
-                used += text_width(ch)
-                if used > budget:
-                    break
-                cut += 1
-            pieces.append(line[: max(cut, 1)])
-            line = line[max(cut, 1) :]
-        current = [line]
-    pieces.append("\n".join(current))
+            current = [line]
+            continue
+        while not fits([*current, line]):  # longer than a row: fill this piece with its head
+            lo, hi = 0, len(line)  # the longest head that fits (fits() only grows false with the head)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                lo, hi = (mid, hi) if fits([*current, line[:mid]]) else (lo, mid - 1)
+            if lo == 0 and current:  # no room left here: the line starts the next piece
+                pieces.append("\n".join(current))
+                current = []
+                continue
+            cut = max(lo, 1)
+            pieces.append("\n".join([*current, line[:cut]]))
+            current, line = [], line[cut:]
+        current.append(line)
+    if any(current) or not pieces:  # a last piece of nothing but a line break is left out
+        pieces.append("\n".join(current))
     return pieces
 
 
