@@ -587,9 +587,12 @@ def _sealed(tmp: Path, built: Path) -> list[Path]:
 
 
 def _demo(tmp: Path, built: Path) -> list[Path]:
-    """``neiqin demo --out``: the demo company's workbook after every action (and its sealed claim)."""
+    """``neiqin demo --out``: the demo company's workbook after every action, and the claim its
+    『提交财务』 (submit_to_finance) sealed."""
     assert main(["demo", "--out", str(tmp)]) == 0
-    return [tmp / "neiqin-demo.xlsx"]
+    sealed = sorted(tmp.glob("报销单_*.xlsx"))
+    assert len(sealed) == 1
+    return [tmp / "neiqin-demo.xlsx", *sealed]
 
 
 KINDS: dict[str, Callable[[Path, Path], list[Path]]] = {
