@@ -121,7 +121,7 @@ def state_of(ledger: Ledger, settings: Settings) -> list[OrderStatus | None]:
     """Each line's state (None: no status, or one that is not a state — the closed-list check reports it)."""
     if not ledger.has("status"):
         return [None] * len(ledger)
-    return [MACHINE.state(v, settings) for v in ledger.frame["status"]]
+    return MACHINE.states_of(ledger.frame["status"], settings)
 
 
 def open_lines(ledger: Ledger, settings: Settings) -> list[bool]:
@@ -713,8 +713,9 @@ def plan_dashboard(ledger: Ledger, archive: Ledger | None, today: dt.date, setti
         ["状态", s, int(counts.get(s, 0)), None, None, None, None] for s in MACHINE.label_map(settings).values()
     ]
     rows.append(["逾期", "过了交货日期仍未发货", overdue, None, None, None, None])
-    cancelled = f["status"].map(lambda v: MACHINE.state(v, settings) == S.CANCELLED) if "status" in f else None
-    if cancelled is None:
+    if "status" in f:
+        cancelled = pd.Series([s == S.CANCELLED for s in MACHINE.states_of(f["status"], settings)], index=f.index)
+    else:
         cancelled = pd.Series(False, index=f.index)
 
     def rate(mask: Any) -> tuple[int, int]:
