@@ -285,3 +285,31 @@ def test_plain_workbooks_get_no_code_names(tmp_path: Path) -> None:
     book.sheets.add("校验结果")
     book.save()
     assert set(_code_names(Path(book.fullname)).values()) == {None}
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def test_numbers_are_stored_as_excel_stores_them(tmp_path: Path) -> None:
+    """numpy's float64 (what pandas gives) and whole numbers too: ``<v>560</v>``, never ``np.float64(560.0)``."""
+    import numpy as np
+
+    book = open_book(_book(tmp_path))
+    book.sheets[0].range("A3").value = [[np.float64(560.0), 10.0, 0.1 + 0.2, 1.3510798882111102e16]]
+    book.save()
+    with zipfile.ZipFile(book.fullname) as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml").decode()
+    assert re.findall(r'<c r="[A-D]3"[^>]*><v>([^<]*)</v>', xml) == [
+        "560",
+        "10",
+        "0.30000000000000004",
+        "1.3510798882111102e+16",
+    ]
+
+
+def test_the_build_does_not_depend_on_the_engine_having_been_used(tmp_path: Path) -> None:
+    from neiqin.app.build import build
+    from neiqin.engine.common import opx
+
+    opx()  # the engine's number writing is in place, as in any process that opened a workbook
+    assert build(tmp_path / "NeiQin.xlsm").read_bytes() == (ROOT / "workbook" / "NeiQin.xlsm").read_bytes()

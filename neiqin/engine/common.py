@@ -58,7 +58,11 @@ def _exact_numbers() -> None:
 
     def safe_string(value: object) -> str:
         if isinstance(value, float) and math.isfinite(value):
-            return repr(value)
+            # float(): numpy's float64 is a float whose repr is "np.float64(560.0)"; a whole number
+            # as openpyxl and Excel write it ("10", not "10.0"), so other bytes change only where
+            # %.16g lost a digit (the build's output does not depend on the engine being loaded)
+            text = repr(float(value))
+            return text[:-2] if text.endswith(".0") else text
         return original(value)
 
     safe_string.__neiqin__ = True  # type: ignore[attr-defined]
