@@ -58,10 +58,9 @@ def _exact_numbers() -> None:
 
     def safe_string(value: object) -> str:
         if isinstance(value, float) and math.isfinite(value):
-            # float(): numpy's float64 is a float whose repr is "np.float64(560.0)"; a whole number
-            # as openpyxl and Excel write it ("10", not "10.0"), so other bytes change only where
-            # %.16g lost a digit (the build's output does not depend on the engine being loaded)
-            text = repr(float(value))
+            text = float.__repr__(value)  # np.float64 is a float too: never "np.float64(560.0)"
+            # a whole number as openpyxl and Excel write it ("10", not "10.0"): other bytes change only
+            # where %.16g lost a digit, so the build's output does not depend on the engine being loaded
             return text[:-2] if text.endswith(".0") else text
         return original(value)
 
