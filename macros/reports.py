@@ -23,6 +23,7 @@ from neiqin.base.errors import NeiQinError
 from neiqin.base.text import text_width
 from neiqin.core.ledger import read_ledger, read_optional
 from neiqin.core.sheetio import joined_addresses, print_setup
+from neiqin.engine import MAX_ROW_HEIGHT
 from validators.sales import GROUP
 from validators.sales.reports import (
     MEASURES,
@@ -526,7 +527,7 @@ def write_report(book: xw.Book, report: Report, generated: dt.datetime, after: s
         row = sheet.range((r, 1), (r, WIDTH))
         row.merge()
         row.wrap_text = True
-        row.row_height = 16 * lines + 2
+        row.row_height = min(16 * lines + 2, MAX_ROW_HEIGHT)  # Excel refuses a taller row
     _charts(sheet, report, g)
     _freeze_top(sheet, 2)
     print_setup(sheet, landscape=False)  # portrait: the tab is 8 columns wide

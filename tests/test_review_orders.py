@@ -415,7 +415,16 @@ def test_long_progress_messages_are_split_not_cut(tmp_path: Path) -> None:
     path = order_workbook(tmp_path / "m.xlsx", rows)
     run(path, "progress_messages")
     body = sheet_rows(path, "进度通知")
-    rep = [r[3] for r in body if r[0] == "销售员"]
+    rep: list[str] = []
+    target = None
+    for r in body:  # a part taller than a row continues on the rows below it, marked （续）
+        if r[0] is None and target is not None and str(r[3]).startswith("（续）"):
+            target[-1] += "\n" + r[3].removeprefix("（续）")
+        elif r[0] == "销售员":
+            rep.append(r[3])
+            target = rep
+        else:
+            target = None
     assert len(rep) > 1 and all(len(text) <= 32_767 for text in rep)
     assert rep[0].startswith("（1/") and "王磊您好" in rep[0] and rep[-1].endswith("——销售内勤")
     text = "\n".join(rep)

@@ -4,7 +4,8 @@
   call per run of consecutive changed rows in a column — never a rewrite of cells
   the action did not change (Excel would turn the text "001" into the number 1);
 - :func:`output_sheet` (re)writes a generated sheet (逾期预警, 订单看板 …): a title,
-  a note, a table, formats — a constant number of calls whatever the row count;
+  a note, a table, formats — a constant number of calls whatever the row count; a text
+  too long for one row (Excel's rows stop at 409.5 pt) continues on the rows below;
 - :func:`ensure_ledger_sheet` creates a missing ledger sheet (a task sheet …) with
   its schema's headers, and :func:`append_rows` adds lines under a ledger's last
   line, growing its Excel table.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from neiqin.core.ledger import Ledger
 
 HEADER_COLOR = "#DDEBF7"
+CONTINUED = "（续）"  # starts the rest of a text that did not fit in the row above
 log = logging.getLogger(__name__)
 
 
@@ -169,6 +171,8 @@ def output_sheet(
         sheet = book.sheets.add(name, after=anchor)
     width = len(header)
     body = [list(r) + [None] * (width - len(r)) for r in rows] or [[empty] + [None] * (width - 1)]
+    if wrap:
+        body = continued_rows(body, wrap, widths)
     block = [[title] + [None] * (width - 1), [note] + [None] * (width - 1), [None] * width, list(header), *body]
     sheet.range("A1").value = block
     sheet.range("A1").font.bold = True
@@ -189,6 +193,83 @@ def output_sheet(
         body_range.rows.autofit()
     print_setup(sheet, title_row=4)
     return sheet
+
+
+def continued_rows(
+    rows: Sequence[Sequence[Any]], wrap: Sequence[int], widths: Sequence[float] | None = None
+) -> list[list[Any]]:
+    """``rows`` with every wrapped text that needs a row taller than Excel allows (409.5 pt) continued below.
+
+    Such a text is cut at line ends — a single line longer than a row holds, at the column's width —
+    into pieces that fit; each further piece goes in the same column of a new row right below the
+    row, starting with 「（续）」, the new row's other cells empty (nothing is counted twice). The
+    estimate is the one AutoFit uses (:func:`neiqin.engine.layout.wrapped_lines`).
+    """
+    out: list[list[Any]] = []
+    for row in rows:
+        pieces = {
+            col: fit_text(row[col - 1], widths[col - 1] if widths and col <= len(widths) else None)
+            for col in wrap
+            if col <= len(row) and isinstance(row[col - 1], str)
+        }
+        extra = max((len(p) for p in pieces.values()), default=1) - 1
+        line = list(row)
+        for col, parts in pieces.items():
+            line[col - 1] = parts[0]
+        out.append(line)
+        for i in range(1, extra + 1):
+            more: list[Any] = [None] * len(row)
+            for col, parts in pieces.items():
+                if i < len(parts):
+                    more[col - 1] = CONTINUED + parts[i]
+            out.append(more)
+    return out
+
+
+def fit_text(text: str, column_width: float | None, max_lines: int | None = None) -> list[str]:
+    """``text`` in pieces of at most ``max_lines`` wrapped lines in a column ``column_width`` wide (one
+    piece when it fits); every piece after the first has room for the 「（续）」 it will start with.
+
+    Pieces end at line ends; a line longer than a row holds fills the rest of its piece and goes on
+    in the next (cut at the column's width), so no piece is left nearly empty.
+    """
+    from neiqin.engine.layout import MAX_WRAPPED_LINES, wrapped_lines
+
+    limit = max_lines or MAX_WRAPPED_LINES
+    if wrapped_lines(text, column_width) <= limit:
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+
+    def fits(lines: list[str], first: bool | None = None) -> bool:
+        """Whether ``lines`` fit in one piece: the one being filled, or (``first=False``) a new one after it."""
+        first = not pieces if first is None else first
+        return wrapped_lines(("" if first else CONTINUED) + "\n".join(lines), column_width) <= limit
+
+    for line in text.split("\n"):
+        if fits([*current, line]):
+            current.append(line)
+            continue
+        if fits([line], first=False):  # a new piece starts with this line
+            pieces.append("\n".join(current))
+            current = [line]
+            continue
+        while not fits([*current, line]):  # longer than a row: fill this piece with its head
+            lo, hi = 0, len(line)  # the longest head that fits (fits() only grows false with the head)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                lo, hi = (mid, hi) if fits([*current, line[:mid]]) else (lo, mid - 1)
+            if lo == 0 and current:  # no room left here: the line starts the next piece
+                pieces.append("\n".join(current))
+                current = []
+                continue
+            cut = max(lo, 1)
+            pieces.append("\n".join([*current, line[:cut]]))
+            current, line = [], line[cut:]
+        current.append(line)
+    if any(current) or not pieces:  # a last piece of nothing but a line break is left out
+        pieces.append("\n".join(current))
+    return pieces
 
 
 def check_generated(sheet: xw.Sheet, header: Sequence[str], row: int = 4) -> None:

@@ -14,6 +14,9 @@ from neiqin.base.errors import NeiQinError
 ENGINE_NAME = "neiqin"
 MAX_ROWS = 1_048_576
 MAX_COLUMNS = 16_384
+MAX_ROW_HEIGHT = 409.5  # points: Excel refuses a taller row (RowHeight), and repairs a file that has one
+MAX_COLUMN_WIDTH = 255.0  # characters: the same for ColumnWidth
+MAX_CELL_TEXT = 32_767  # characters a cell holds
 NOTE_AUTHOR = "NeiQin"
 
 
@@ -55,7 +58,10 @@ def _exact_numbers() -> None:
 
     def safe_string(value: object) -> str:
         if isinstance(value, float) and math.isfinite(value):
-            return float.__repr__(value)  # np.float64 is a float too: never "np.float64(560.0)"
+            text = float.__repr__(value)  # np.float64 is a float too: never "np.float64(560.0)"
+            # a whole number as openpyxl and Excel write it ("10", not "10.0"): other bytes change only
+            # where %.16g lost a digit, so the build's output does not depend on the engine being loaded
+            return text[:-2] if text.endswith(".0") else text
         return original(value)
 
     safe_string.__neiqin__ = True  # type: ignore[attr-defined]

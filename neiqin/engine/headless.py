@@ -33,13 +33,23 @@ from xlwings import base_classes
 from xlwings.utils import col_name as get_column_letter
 
 from neiqin.base.perf import gc_paused
-from neiqin.engine import colors, prefetch, rowshift, saving
+from neiqin.engine import codenames, colors, prefetch, rowshift, saving
 from neiqin.engine import ooxml as package
 from neiqin.engine.addresses import A1_CELL, address, parse_area
 from neiqin.engine.calls import instrumented
 from neiqin.engine.common import ENGINE_NAME, MAX_COLUMNS, MAX_ROWS, NOTE_AUTHOR, EngineError, opx, warnings_to_log
 from neiqin.engine.formulas import in_spans, touched_in
-from neiqin.engine.layout import FreezePanes, PageSetup, Tables, text_width
+from neiqin.engine.layout import (
+    DEFAULT_COLUMN_WIDTH,
+    FreezePanes,
+    PageSetup,
+    Tables,
+    autofit_height,
+    check_column_width,
+    check_row_height,
+    text_width,
+    wrapped_lines,
+)
 from neiqin.engine.notes import Note, make_comment
 from neiqin.engine.protection import check_protected
 from neiqin.engine.values import formula_text, from_cell, to_cell
@@ -593,6 +603,7 @@ class Sheets(base_classes.Sheets):
                 n += 1
             name = f"Sheet{n}"
         ws = wb.create_sheet(title=name, index=index)
+        codenames.name_sheets(wb)  # in a macro workbook, as Excel does: Sheet<N>, unique in the VBA project
         st = SheetState(ws.title, in_file=False)
         st.ws = ws
         st.dirty = True
@@ -1270,10 +1281,11 @@ class Range(base_classes.Range):
     def column_width(self) -> float:
         ws = self._sheet._book._ws(self._sheet._st)
         dim = ws.column_dimensions.get(get_column_letter(self.column))
-        return float(dim.width) if dim is not None and dim.width else 8.43
+        return float(dim.width) if dim is not None and dim.width else DEFAULT_COLUMN_WIDTH
 
     @column_width.setter
     def column_width(self, value: float) -> None:
+        value = check_column_width(value)
         ws = self._sheet._book._ws(self._sheet._st)
         for c in range(self.areas[0][1], self.areas[0][3] + 1):
             ws.column_dimensions[get_column_letter(c)].width = value
@@ -1286,6 +1298,7 @@ class Range(base_classes.Range):
 
     @row_height.setter
     def row_height(self, value: float) -> None:
+        value = check_row_height(value)
         ws = self._sheet._book._ws(self._sheet._st)
         for r in range(self.areas[0][0], self.areas[0][2] + 1):
             ws.row_dimensions[r].height = value
@@ -1293,7 +1306,8 @@ class Range(base_classes.Range):
     def autofit(self, axis: str | None = None) -> None:
         """Excel's AutoFit, estimated from the text: column widths and wrapped-row heights.
 
-        CJK characters count double; a wrapped cell needs one line per column width of text.
+        CJK characters count double; a wrapped cell needs one line per column width of text
+        (:func:`~neiqin.engine.layout.wrapped_lines`). Like Excel, no row gets taller than 409.5 pt.
         """
         ws = self._sheet._book._ws(self._sheet._st)
         r1, c1, r2, c2 = self._bounded_areas()[0]
@@ -1315,14 +1329,10 @@ class Range(base_classes.Range):
                     if not isinstance(cell.value, str) or isinstance(cell, opx().MergedCell):
                         continue
                     dim = ws.column_dimensions.get(get_column_letter(cell.column))
-                    width = max((dim.width if dim is not None and dim.width else 8.43) - 1, 1)
-                    if cell.alignment.wrap_text:
-                        count = sum(max(1, -(-text_width(line) // int(width))) for line in cell.value.split("\n"))
-                    else:
-                        count = cell.value.count("\n") + 1
-                    lines = max(lines, count)
+                    width = dim.width if dim is not None and dim.width else DEFAULT_COLUMN_WIDTH
+                    lines = max(lines, wrapped_lines(cell.value, width, bool(cell.alignment.wrap_text)))
                 if lines > 1:
-                    ws.row_dimensions[row[0].row].height = 15 * lines + 2
+                    ws.row_dimensions[row[0].row].height = autofit_height(lines)
         self._sheet._st.dirty = True
 
     # ---- merge
