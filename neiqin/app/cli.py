@@ -484,13 +484,15 @@ def _write_out(path: Path, report: Any) -> None:
     if not path.exists():
         wb = Workbook()
         wb.active.title = "说明"
-        wb.active["A1"] = "NeiQin 生成的销售报表；每次运行更新同名报表页。"
         wb.save(path)
     book = open_book(path, engine="headless")
     try:
         from neiqin.app.plugins import load_macros
 
-        load_macros().reports.write_report(book, report, _dt.datetime.now().replace(microsecond=0))
+        generated = _dt.datetime.now().replace(microsecond=0)
+        reports = load_macros().reports
+        reports.write_report(book, report, generated)
+        reports.write_notes(book, report, generated)  # what each section means, definitions, reconciliation
         book.save()
         _print_save_warnings(book)
     finally:
