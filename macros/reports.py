@@ -651,7 +651,7 @@ NOTES_SHEET = "说明"
 NOTES_TITLE = "NeiQin 销售报表说明"
 
 
-def notes_rows(report: Report, tabs: list[str], generated: dt.datetime) -> list[tuple[str, str]]:
+def notes_rows(report: Report, tabs: list[str], generated: dt.datetime, source: str = "") -> list[tuple[str, str]]:
     """The 说明 sheet of a report file: what each section means, the definitions, the data, how it reconciles."""
     money = "元" if report.currency == "¥" else report.currency
     base = f"{report.currency}{report.min_base:,.0f}"
@@ -662,7 +662,7 @@ def notes_rows(report: Report, tabs: list[str], generated: dt.datetime) -> list[
             "",
         ),
         ("【数据来源】", ""),
-        ("数据", report.description or "（未记录）"),
+        ("数据", "：".join(x for x in (source, report.description) if x) or "（未记录）"),
         ("货币", f"金额单位：{money}；报表中的金额按数据原样汇总，显示时四舍五入到分。"),
         (
             "不计入的行",
@@ -740,8 +740,9 @@ def notes_rows(report: Report, tabs: list[str], generated: dt.datetime) -> list[
     ]
 
 
-def write_notes(book: xw.Book, report: Report, generated: dt.datetime) -> xw.Sheet | None:
-    """(Re)write the 说明 sheet of a report file; a 说明 sheet NeiQin did not write is left alone (None)."""
+def write_notes(book: xw.Book, report: Report, generated: dt.datetime, source: str = "") -> xw.Sheet | None:
+    """(Re)write the 说明 sheet of a report file (``source``: the file the figures come from);
+    a 说明 sheet NeiQin did not write is left alone (None)."""
     names = [s.name for s in book.sheets]
     if NOTES_SHEET in names:
         sheet = book.sheets[NOTES_SHEET]
@@ -752,7 +753,7 @@ def write_notes(book: xw.Book, report: Report, generated: dt.datetime) -> xw.She
     else:
         sheet = book.sheets.add(NOTES_SHEET, before=book.sheets[0])
     tabs = [n for n in names if n.split(" ")[0] in REPORT_NAMES.values()] or [report.title]
-    rows = notes_rows(report, tabs, generated)
+    rows = notes_rows(report, tabs, generated, source)
     widths = (22, 96)
     sheet.range("A1").value = [[NOTES_TITLE, None], *[list(r) for r in rows]]
     for col, width in enumerate(widths, start=1):

@@ -74,24 +74,48 @@ def test_a_return_too_long_for_one_row_continues_in_merged_rows_and_on_the_print
     assert label_value(path, "费用报销单", "退回原因") == reason
 
 
+def printed_reasons(pdf: Path) -> tuple[int, int]:
+    """(reasons printed inside the 退回原因 box, reasons in the PDF at all). Inside is told by position:
+    the label is centred in the box and the reasons start at its top, so the box ends as far below the
+    label's centre as it starts above; a reason drawn below that would be outside the box."""
+    from defusedxml import ElementTree
+
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    for page in ElementTree.fromstring(layout.stdout).iter(f"{{{ns['x']}}}page"):
+        lines = []
+        for line in page.iter(f"{{{ns['x']}}}line"):
+            text = "".join(w.text or "" for w in line.iter(f"{{{ns['x']}}}word"))
+            lines.append((text, float(line.get("xMin")), float(line.get("yMin")), float(line.get("yMax"))))
+        label = next((x for x in lines if x[0] == "退回原因"), None)
+        if label is None:
+            continue
+        reasons = [x for x in lines if x[1] > label[1] + 20 and x[0].split(".")[0].isdigit() and "第" in x[0]]
+        centre, top = (label[2] + label[3]) / 2, min(x[2] for x in reasons)
+        bottom = centre + (centre - top)
+        return sum(1 for x in reasons if x[3] <= bottom + 2), len(reasons)
+    raise AssertionError("no 退回原因 box in the PDF")
+
+
 @pytest.mark.slow
 @pytest.mark.libreoffice
 @needs_libreoffice
-def test_the_printed_return_shows_the_last_reason(tmp_path: Path) -> None:
-    """What LibreOffice prints of a form returned for 20 reasons holds the last of them."""
+@pytest.mark.parametrize(("height", "shown"), [(None, 21), (48, 3)])
+def test_the_printed_return_shows_every_reason(tmp_path: Path, height: float | None, shown: int) -> None:
+    """A form returned for 21 reasons prints all 21 inside its box (a 48-pt box would show 3 of them)."""
     path, reason = returned(tmp_path, 20)
+    assert reason.count("\n") == 20
     wb = openpyxl.load_workbook(path)
     for name in wb.sheetnames:
         if name != "费用报销单":
             del wb[name]
+    if height is not None:  # the template's box, for contrast: the check does tell clipped text
+        _, label = box(path)
+        wb["费用报销单"].row_dimensions[label.row].height = height
     single = tmp_path / "form.xlsx"
     wb.save(single)
-    pdf = libreoffice_convert(single, "pdf", tmp_path)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    squeezed = "".join(text.split())
-    last = reason.split("\n")[-1]
-    assert "".join(last.split())[-12:] in squeezed
-    assert squeezed.count("第") >= reason.count("第")
+    visible, printed = printed_reasons(libreoffice_convert(single, "pdf", tmp_path))
+    assert visible == printed == shown
 
 
 def test_a_closed_claim_is_named_by_its_stage_once(tmp_path: Path) -> None:

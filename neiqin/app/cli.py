@@ -431,7 +431,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         # a period the data has not finished yet is compared day for day
         last_day = max(d for d in sales.all["date"] if d == d).date()
         report = reports.build_report(sales, period, chosen, as_of=last_day)
-        _write_out(Path(args.out), report)
+        _write_out(Path(args.out), report, source=Path(args.file).name)
         print(f"报表页『{report.title}』已写入 {args.out}", file=sys.stderr if args.json else sys.stdout)
     if not document["reconciled"]:
         print("neiqin：⚠ 报表与数据源核对不一致，请勿使用，见 checks", file=sys.stderr)
@@ -474,7 +474,7 @@ def _print_report(document: dict[str, Any], by: str | None) -> None:
     print("数据核对：" + ("通过 ✓" if document["reconciled"] else "不一致 ✗"))
 
 
-def _write_out(path: Path, report: Any) -> None:
+def _write_out(path: Path, report: Any, source: str = "") -> None:
     import datetime as _dt
 
     from openpyxl import Workbook
@@ -492,7 +492,7 @@ def _write_out(path: Path, report: Any) -> None:
         generated = _dt.datetime.now().replace(microsecond=0)
         reports = load_macros().reports
         reports.write_report(book, report, generated)
-        reports.write_notes(book, report, generated)  # what each section means, definitions, reconciliation
+        reports.write_notes(book, report, generated, source)  # each section, the definitions, how it reconciles
         book.save()
         _print_save_warnings(book)
     finally:
