@@ -132,7 +132,13 @@ def _parser() -> argparse.ArgumentParser:
         "Check Python, xlwings (and the workbook's VBA module version), the add-in modules, xlwings.conf, "
         "the ribbon and the store; say what is wrong and how to fix it.",
     )
-    p.add_argument("workbook", metavar="WORKBOOK", nargs="?", help="NeiQin.xlsm（默认项目的 workbook/NeiQin.xlsm）")
+    p.add_argument(
+        "workbook",
+        metavar="WORKBOOK",
+        nargs="?",
+        help="NeiQin.xlsm（默认：项目的 workbook/NeiQin.xlsm，再找当前文件夹的 workbook/NeiQin.xlsm 和 NeiQin.xlsm）"
+        " / default: the project's workbook/NeiQin.xlsm, then workbook/NeiQin.xlsm and NeiQin.xlsm here",
+    )
     p.add_argument(
         "--fix", action="store_true", help="把本机 Python 和 NeiQin 路径写入工作簿的 xlwings.conf / write local paths"
     )
@@ -576,23 +582,31 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from neiqin.app import doctor
-    from neiqin.app.build import default_folder
 
-    workbook = Path(args.workbook) if args.workbook else default_folder() / "NeiQin.xlsm"
-    if not workbook.exists():
-        if args.workbook:
-            return _fail(f"找不到工作簿 {workbook}")
-        print(f"! 工作簿：没有找到 {workbook}，只检查本机安装")
-        workbook = None
+    workbook = Path(args.workbook) if args.workbook else doctor.default_workbook()
+    notes: list[doctor.Check] = []
+    if workbook is None:
+        where = "、".join(str(p) for p in doctor.workbook_candidates())
+        print(f"! 工作簿：没有找到 NeiQin.xlsm（找过 {where}），只检查本机安装")
+    elif not workbook.exists():
+        return _fail(f"找不到工作簿 {workbook}")
     else:
         from neiqin.engine.ooxml import is_zip_workbook
 
         if not is_zip_workbook(workbook):
             return _fail(f"{workbook} 不是 .xlsm / .xlsx 工作簿；请给出 NeiQin.xlsm 的路径")
+        plain = doctor.plain_workbook(workbook)
+        if plain is not None:
+            if args.fix:
+                return _fail(f"{workbook.name} 不是带宏的工作簿，没有 xlwings.conf 可写；--fix 请用于 NeiQin.xlsm")
+            notes.append(plain)
+            workbook = None
+        elif not args.workbook:
+            print(f"工作簿：{workbook}")
     if args.fix and workbook is not None:
         for line in doctor.fix(workbook):
             print(f"已写入 xlwings.conf：{line}")
-    checks = doctor.run_checks(workbook)
+    checks = [*notes, *doctor.run_checks(workbook)]
     for check in checks:
         print(check.line())
     failed = [c for c in checks if c.status == "fail"]
