@@ -194,35 +194,23 @@ def _multiline(value: Any) -> bool:
     return isinstance(value, str) and "\n" in value.strip()
 
 
-def wrap_multiline(sheet: xw.Sheet, cells: Sequence[tuple[int, int]], span: tuple[int, int] | None = None) -> int:
-    """Cells holding text with line breaks wrap, top-aligned, and their rows grow to show it.
-
-    ``span`` (first, last column): the rows' cells to align at the top with them (a line of a ledger);
-    without it only the cells themselves. One call per run of rows per column, and per run of rows.
-    """
-    if not cells:
-        return 0
+def wrap_multiline(sheet: xw.Sheet, cells: Sequence[tuple[int, int]], span: tuple[int, int]) -> int:
+    """Cells holding text with line breaks wrap, and their rows — the cells from column ``span[0]``
+    to ``span[1]`` — align at the top and grow to show it. One call per run of rows per column,
+    and two per run of rows (as many as writing the cells took)."""
     calls = 0
     by_col: dict[int, list[int]] = defaultdict(list)
     for row, col in cells:
         by_col[col].append(row)
     for col, rows in sorted(by_col.items()):
         for run in row_runs(rows):
-            rng = sheet.range((run[0], col), (run[-1], col))
-            rng.wrap_text = True
+            sheet.range((run[0], col), (run[-1], col)).wrap_text = True
             calls += 1
-            if span is None:
-                rng.vertical_alignment = "top"
-                calls += 1
-    first = min(c for _r, c in cells) if span is None else span[0]
-    last = max(c for _r, c in cells) if span is None else span[1]
     for run in row_runs(sorted({r for r, _c in cells})):
-        rng = sheet.range((run[0], first), (run[-1], last))
-        if span is not None:
-            rng.vertical_alignment = "top"
-            calls += 1
+        rng = sheet.range((run[0], span[0]), (run[-1], span[1]))
+        rng.vertical_alignment = "top"
         rng.rows.autofit()
-        calls += 1
+        calls += 2
     return calls
 
 
@@ -436,23 +424,23 @@ def _apply_formats(
     span: tuple[int, int],
 ) -> None:
     """Give the new lines the formats of :func:`_formats_to_carry`: one write per run of columns
-    sharing a format; a text with line breaks wraps (its line aligned at the top, the row grown)."""
+    sharing a format. A column given text with line breaks wraps over the new lines, which then
+    align at the top; rows with wrapped text grow to show it. Calls per column, never per line."""
+    wrapped = wanted["wrap_text"]
+    for name, column in ledger.columns.items():
+        if not wrapped.get(column.col) and any(_multiline(values.get(name)) for values in rows):
+            wrapped[column.col] = "multiline"
     for prop, by_col in wanted.items():
         plain = _PLAIN.get(prop, False)
         for first, last, value in _col_runs(by_col):
             if value is None or value == plain:
                 continue  # nothing to carry: what the cells already have stays (a prepared column)
-            setattr(sheet.range((start, first), (end, last)), prop, value)
-    wrapped = wanted["wrap_text"]
-    multiline = [
-        (start + i, column.col)
-        for i, values in enumerate(rows)
-        for name, column in ledger.columns.items()
-        if _multiline(values.get(name)) and not wrapped.get(column.col)
-    ]
-    if any(wrapped.values()):  # wrapped columns: the new rows fit their text
-        sheet.range((start, span[0]), (end, span[1])).rows.autofit()
-    wrap_multiline(sheet, multiline, span=span)
+            setattr(sheet.range((start, first), (end, last)), prop, True if prop == "wrap_text" else value)
+    block = sheet.range((start, span[0]), (end, span[1]))
+    if "multiline" in wrapped.values():
+        block.vertical_alignment = "top"
+    if any(wrapped.values()):
+        block.rows.autofit()
 
 
 def _col_runs(by_col: dict[int, Any]) -> list[tuple[int, int, Any]]:

@@ -966,9 +966,7 @@ def build_report(
         min_base = float(ReportSettings.model_fields["change_min_base"].default)
     current = measures(cur)
     # a field nobody filled (a sales export without 销售员) is no breakdown: one row of （未填）
-    breakdowns = {
-        f: breakdown(cur, prev, f) for f in ("region", "category", "sales_rep") if _filled(lines, f)
-    }
+    breakdowns = {f: breakdown(cur, prev, f) for f in ("region", "category", "sales_rep") if _filled(lines, f)}
     full = breakdown(cur, prev, "customer")
     top_customers = _sold(full).head(10)  # a customer who bought nothing this period is no top customer
     top_products = _sold(breakdown(cur, prev, "product")).head(10)
