@@ -653,6 +653,7 @@ NOTES_TITLE = "NeiQin 销售报表说明"
 
 def notes_rows(report: Report, tabs: list[str], generated: dt.datetime, source: str = "") -> list[tuple[str, str]]:
     """The 说明 sheet of a report file: what each section means, the definitions, the data, how it reconciles."""
+    # Long because it is the text of the sheet, one (label, explanation) per row, in the order it is read.
     money = "元" if report.currency == "¥" else report.currency
     base = f"{report.currency}{report.min_base:,.0f}"
     return [
@@ -740,9 +741,14 @@ def notes_rows(report: Report, tabs: list[str], generated: dt.datetime, source: 
     ]
 
 
-def write_notes(book: xw.Book, report: Report, generated: dt.datetime, source: str = "") -> xw.Sheet | None:
-    """(Re)write the 说明 sheet of a report file (``source``: the file the figures come from);
-    a 说明 sheet NeiQin did not write is left alone (None)."""
+def write_notes(
+    book: xw.Book, report: Report, generated: dt.datetime, source: str = "", create: bool = True
+) -> xw.Sheet | None:
+    """(Re)write the 说明 sheet of a report file (``source``: the file the figures come from).
+
+    A 说明 sheet NeiQin did not write is left alone, and with ``create=False`` (a file that already
+    existed) a missing one is not added back — the clerk deleted it (None in both cases).
+    """
     names = [s.name for s in book.sheets]
     if NOTES_SHEET in names:
         sheet = book.sheets[NOTES_SHEET]
@@ -750,6 +756,8 @@ def write_notes(book: xw.Book, report: Report, generated: dt.datetime, source: s
         if not (title is None or (isinstance(title, str) and title.startswith("NeiQin"))):
             return None  # the clerk's own 说明
         sheet.clear()
+    elif not create:
+        return None
     else:
         sheet = book.sheets.add(NOTES_SHEET, before=book.sheets[0])
     tabs = [n for n in names if n.split(" ")[0] in REPORT_NAMES.values()] or [report.title]

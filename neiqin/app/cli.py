@@ -487,7 +487,8 @@ def _write_out(path: Path, report: Any, source: str = "") -> None:
 
     from neiqin.engine import open_book
 
-    if not path.exists():
+    new = not path.exists()
+    if new:
         wb = Workbook()
         wb.active.title = "说明"
         wb.save(path)
@@ -498,7 +499,7 @@ def _write_out(path: Path, report: Any, source: str = "") -> None:
         generated = _dt.datetime.now().replace(microsecond=0)
         reports = load_macros().reports
         reports.write_report(book, report, generated)
-        reports.write_notes(book, report, generated, source)  # each section, the definitions, how it reconciles
+        reports.write_notes(book, report, generated, source, create=new)  # sections, definitions, reconciliation
         book.save()
         _print_save_warnings(book)
     finally:
