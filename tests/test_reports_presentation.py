@@ -11,10 +11,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 import macros
 from neiqin.app.cli import main
+from neiqin.core import money
 from neiqin.core.config import Settings
 from neiqin.core.money import to_fen
 from neiqin.core.sheetio import lines_needed
@@ -274,6 +277,18 @@ def test_cli_prints_the_same_amount_in_the_row_and_the_total(tmp_path: Path, cap
 )
 def test_money_rounds_half_up_to_the_fen_ignoring_float_noise(value: float, fen: str) -> None:
     assert to_fen(value) == Decimal(fen)
+    assert money.fen(value) == float(fen)  # the fast path rounds the same
+
+
+@given(
+    st.one_of(
+        st.integers(-(10**9), 10**9).map(lambda n: n / 1000),  # amounts with a third decimal: ties on every 5
+        st.floats(-1e9, 1e9, allow_nan=False),
+        st.lists(st.integers(-(10**7), 10**7).map(lambda n: n / 1000), min_size=2, max_size=6).map(sum),  # noisy sums
+    )
+)
+def test_the_fast_fen_is_the_decimal_rounding(value: float) -> None:
+    assert money.fen(value) == float(to_fen(value))
 
 
 # --------------------------------------------------------------------------- no table of （未填）

@@ -35,7 +35,7 @@ import pandas as pd
 from pydantic import create_model
 
 from neiqin.core.issues import Issue, make_issue
-from neiqin.core.money import TOLERANCE, close, to_fen
+from neiqin.core.money import TOLERANCE, close, fen
 from neiqin.core.schema import LedgerRow, column
 from validators.orders import OrderRow
 from validators.orders.metrics import OnTime, on_time
@@ -1046,7 +1046,7 @@ def build_report(
 
 
 def _num(value: Any, digits: int = 2) -> Any:
-    """A figure for JSON: amounts half-up to the fen (``to_fen``, the one rounding rule), ratios to ``digits``."""
+    """A figure for JSON: amounts half-up to the fen (``money.fen``: the one rounding rule), ratios to ``digits``."""
     if value is None:
         return None
     if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
@@ -1054,7 +1054,7 @@ def _num(value: Any, digits: int = 2) -> Any:
     value = float(value)
     if math.isnan(value) or math.isinf(value):
         return None
-    rounded = float(to_fen(value)) if digits == 2 else round(value, digits)
+    rounded = fen(value) if digits == 2 else round(value, digits)
     return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
 
 
