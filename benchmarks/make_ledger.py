@@ -24,9 +24,9 @@ from neiqin.base.addin import ensure_import_path
 def make(rows: int, path: Path, seed: int = 7, tail: list[dict] | None = None) -> Path:
     """``rows`` lines: the demo's (with its mistakes), or clean lines ending with ``tail``."""
     ensure_import_path()
-    from neiqin.core.schema import ledger_model
+    from validators.orders import OrderRow
 
-    specs = ledger_model("orders").columns()
+    specs = OrderRow.columns()
     po = next(i for i, s in enumerate(specs) if s.field == "customer_po")
     lines = generate(seed, dt.date(2026, 11, 26), mistakes=tail is None)["lines"]
     if tail is not None:

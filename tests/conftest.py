@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import zipfile
@@ -12,8 +13,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import settings
 
 from neiqin.base.addin import ensure_import_path
+
+# CI runs the property-based tests with a fixed seed (a red CI must be reproducible); locally they explore.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ensure_import_path()
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from neiqin.core.kit import Button, LedgerSpec, template_path
+from neiqin.core.layout import load_layout
 from neiqin.core.schema import LedgerRow, column
-from neiqin.core.sheets import load_layout
 from validators.expenses import GROUP
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from neiqin.core.issues import Code, Issue
 from neiqin.core.kit import Button, CheckContext, LedgerSpec, template_path
+from neiqin.core.layout import load_layout
 from neiqin.core.ledger import Ledger, display
 from neiqin.core.schema import LedgerRow, column
-from neiqin.core.sheets import load_layout
 from validators.expenses import GROUP
 
 PER_DAY, PER_TIME, PER_MONTH = "每天", "每次", "每月"

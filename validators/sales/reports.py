@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 from pydantic import create_model
 
+from neiqin.base.text import clean, fold
 from neiqin.core.issues import Issue, make_issue
 from neiqin.core.money import TOLERANCE, close, fen
 from neiqin.core.schema import LedgerRow, column
@@ -167,6 +168,25 @@ def _objects(frame: pd.DataFrame, name: str, n: int, fill: str | None = None) ->
     return _fill(values, fill) if fill is not None else values
 
 
+def same_names(values: np.ndarray) -> np.ndarray:
+    """Names as reports group them: spellings equal under ``fold`` (⼈/人, full-width, case, spaces) are one
+    name, shown as its first spelling (cleaned). The customer check compares names the same way."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not len(uniques):
+        return values
+    shown: dict[str, str] = {}
+    mapped = np.empty(len(uniques), dtype=object)
+    for i, value in enumerate(uniques):
+        if isinstance(value, str):
+            mapped[i] = shown.setdefault(fold(value), clean(value))
+        else:
+            mapped[i] = value
+    out = mapped[codes]
+    if (codes < 0).any():
+        out[codes < 0] = None
+    return out
+
+
 def _fill(values: np.ndarray, fill: str) -> np.ndarray:
     missing = pd.isna(values)
     if missing.any():
@@ -282,6 +302,8 @@ def prepare(
                 if not any((int(row), c) in flagged for c in cols):
                     found.append(make_issue(code, sheet, int(row), header, col=col))
     all_lines = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    for name in ("customer", "region", "category", "sales_rep"):  # one name however it was typed
+        all_lines[name] = pd.Series(same_names(all_lines[name].to_numpy(dtype=object)), dtype=object, copy=False)
     # integer keys for counting distinct orders and customers (-1: no customer)
     order_codes = pd.factorize(all_lines["order_id"].to_numpy(), use_na_sentinel=True)[0].astype(float)
     order_codes[order_codes < 0] = np.nan  # a line without 订单编号 is no order
