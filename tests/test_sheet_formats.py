@@ -270,3 +270,18 @@ def test_a_box_beyond_excels_row_limit_continues_over_more_rows(tmp_path: Path) 
     assert ws["B10"].value == text  # the whole text, in one cell
     assert ws["A14"].value == "以下空白"  # what was under the box moved down, not overwritten
     assert ws.print_area.endswith("$M$12")  # the paper shows it too
+
+
+@pytest.mark.parametrize("value", [560.0, 1409.5, 1.3510798882111102e16, 0.1 + 0.2, 10.0])
+def test_numbers_written_through_the_engine_read_back_the_same(tmp_path: Path, value: float) -> None:
+    """A numpy float (a ledger's 金额 read into a frame) is saved as a number, not "np.float64(…)", and
+    every double comes back as it was written."""
+    import numpy as np
+
+    path = tmp_path / "n.xlsx"
+    openpyxl.Workbook().save(path)
+    book = open_book(path, engine="headless")
+    book.sheets[0].range("A1").value = [[np.float64(value), value]]
+    book.save()
+    ws = openpyxl.load_workbook(path).active
+    assert ws["A1"].value == value and ws["B1"].value == value

@@ -54,9 +54,12 @@ def _exact_numbers() -> None:
         return
 
     def safe_string(value: object) -> str:
-        if isinstance(value, float) and math.isfinite(value):
-            return repr(value)
-        return original(value)
+        text = original(value)
+        if isinstance(value, float) and math.isfinite(value) and float(text) != value:
+            # only a double %.16g cannot hold: the same bytes as openpyxl otherwise (a build does not
+            # depend on whether the engine was loaded first), and float() — numpy's repr is "np.float64(…)"
+            return repr(float(value))
+        return text
 
     safe_string.__neiqin__ = True  # type: ignore[attr-defined]
     writer.safe_string = safe_string

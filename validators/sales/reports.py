@@ -177,7 +177,7 @@ def same_names(values: np.ndarray) -> np.ndarray:
     shown: dict[str, str] = {}
     mapped = np.empty(len(uniques), dtype=object)
     for i, value in enumerate(uniques):
-        if isinstance(value, str):
+        if isinstance(value, str) and value != UNKNOWN:  # the placeholder stays itself: NFKC would make it (未填)
             mapped[i] = shown.setdefault(fold(value), clean(value))
         else:
             mapped[i] = value
