@@ -59,15 +59,13 @@ def check(
 
 
 def validate_file(path: Path, ledger: str = "orders", settings: Any = None, today: dt.date = TODAY) -> Any:
-    """What ``neiqin validate`` finds in a file (read-only, no store): a ``macros.ledgers.Checked``."""
-    from macros.ledgers import check_ledger
-    from macros.registry import Context
+    """What ``neiqin validate`` finds in a file (read-only, no store): a ``neiqin.core.checking.Checked``."""
     from neiqin.core import kit
+    from neiqin.core.checking import check_ledger
     from neiqin.core.config import Settings
     from neiqin.engine import open_book
 
-    ctx = Context(settings or Settings(), today, dt.datetime.combine(today, dt.time(9)), "测试", [])
-    return check_ledger(open_book(path), kit.ledger(ledger), ctx, store=None)
+    return check_ledger(open_book(path), kit.ledger(ledger), settings or Settings(), today)
 
 
 def make_order_row(**overrides: Any) -> dict[str, Any]:

@@ -325,12 +325,12 @@ def _open(path: str) -> Any:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from neiqin.app.plugins import load_macros
+    from neiqin.app.plugins import load_macros, load_validators
     from neiqin.core import kit
     from neiqin.core.config import load_settings
     from neiqin.core.issues import has_errors, sort_issues
 
-    macros = load_macros()  # every ledger and its 校验 action
+    load_validators()  # every ledger (the ribbon code only for --mark)
     known = kit.ledger_names()
     if args.ledger not in known:
         return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(known)}")
@@ -347,19 +347,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f"『{spec.sheet}』，或去掉 --mark 只列出问题"
             )
     if args.mark:
-        summary = macros.run(spec.validate_action, book, today=args.today)
+        summary = load_macros().run(spec.validate_action, book, today=args.today)
         if summary.outcome in ("failed", "error"):
             return _fail(summary.message, EXIT_UNUSABLE if summary.outcome == "failed" else EXIT_BUG)
         book.save()
         issues = summary.issues
         _print_save_warnings(book)
     else:
-        from macros.ledgers import check_ledger
-        from macros.registry import Context
+        from neiqin.core.checking import check_ledger
 
         # the store is read as --mark reads it, so both give the same issues and exit code
-        ctx = Context(settings, args.today or dt.date.today(), dt.datetime.now(), "", setting_issues)
-        checked = check_ledger(book, spec, ctx, sheet=args.sheet, store=_status_store(settings))
+        today = args.today or dt.date.today()
+        checked = check_ledger(book, spec, settings, today, sheet=args.sheet, store=_status_store(settings))
         issues = sort_issues(checked.issues + setting_issues)
     if args.json:
         _print_json([i.to_dict() for i in issues])
@@ -662,24 +661,24 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
-    from neiqin.app.plugins import load_macros
+    from neiqin.app.plugins import load_validators
     from neiqin.core import kit, seal
     from neiqin.core.config import clerk_name, load_settings
     from neiqin.core.store import open_store
 
-    load_macros()
-    from macros.ledgers import check_ledger
-    from macros.registry import Context
+    load_validators()
+    from neiqin.core.checking import check_ledger
     from validators.expenses import RULES_VERSION
     from validators.expenses.planners import prereview_problem
 
     book = _open(args.file)
-    settings, setting_issues = load_settings(book)
+    settings, _setting_issues = load_settings(book)
     clerk = clerk_name(settings)
     key = seal.seal_key()
     now = dt.datetime.now().replace(microsecond=0)
-    ctx = Context(settings, args.today or now.date(), now, clerk, setting_issues)
-    checked = check_ledger(book, kit.ledger("expenses"), ctx, sheet=args.sheet, store=_status_store(settings))
+    store_now = _status_store(settings)
+    checked = check_ledger(book, kit.ledger("expenses"), settings, args.today or now.date(), sheet=args.sheet,
+                           store=store_now)  # fmt: skip
     if not checked.forms:
         return _fail("报销单都是空白模板，没有可封存的报销单")
     out = Path(args.out) if args.out else Path(args.file).resolve().parent
