@@ -50,6 +50,8 @@ def test_every_line_is_counted_on_the_dashboard(tmp_path: Path) -> None:
     assert counts[f"已结案{NOT_A_STATUS}"] == 1
     assert counts["合计（订单台账的行数）"] == len(STATUSES)
     assert sum(n for name, n in counts.items() if not name.startswith("合计")) == len(STATUSES)
+    head = {c.value: c.alignment.horizontal for c in openpyxl.load_workbook(path)["订单看板"][4]}
+    assert head["行数 / 到期行数"] == head["按时交付率"] == "right" and head["名称"] is None  # over their numbers
 
 
 def test_a_company_label_counts_lines_typed_with_the_default(tmp_path: Path) -> None:

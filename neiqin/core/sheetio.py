@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import numbers
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -258,6 +259,14 @@ def output_sheet(
     head = sheet.range((4, 1), (4, width))
     head.font.bold = True
     head.color = HEADER_COLOR
+    numeric = {
+        col: True
+        for col in range(1, width + 1)
+        if (values := [r[col - 1] for r in body if r[col - 1] is not None])
+        and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values)
+    }
+    for first, last_col, _ in _col_runs(numeric):  # a number column's header stands over its numbers
+        sheet.range((4, first), (4, last_col)).horizontal_alignment = "right"
     last = 4 + len(body)
     for col, fmt in (formats or {}).items():
         sheet.range((5, col), (last, col)).number_format = fmt
