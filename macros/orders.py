@@ -161,13 +161,20 @@ def overdue_alert(book: xw.Book, ctx: Context) -> Summary:
     group=GROUP,
     image="MailMergeStartLetters",
     screentip="给销售员和客户的订单进度消息",
-    supertip="生成『进度通知』：每位销售员、每家客户一段中文消息，说明未完成订单的状态、预计日期和问题，"
-    "可直接复制到邮件或微信。给客户的消息不含成本，也不会出现其他客户。",
+    supertip="先校验订单，再生成『进度通知』：每位销售员、每家客户一段中文消息，说明未完成订单的状态、预计日期和问题，"
+    "可直接复制到邮件或微信。给客户的消息不含成本，也不会出现其他客户；有错误的行不写进消息，列在摘要里。",
 )
 def progress_messages(book: xw.Book, ctx: Context) -> Summary:
-    plan = plans.plan_messages(read_ledger(book, "orders", ctx.settings), ctx.today, ctx.settings)
+    checked = _check(book, ctx)  # a line with an error is held back: no wrong data in a message
+    marked = mark_issues(book, checked.issues, checked.scope, limit=ctx.settings.mark_limit, title="进度通知",
+                         when=ctx.now)  # fmt: skip
+    plan = plans.plan_messages(checked.ledger, ctx.today, ctx.settings, checked.issues)
     apply_plan(book, plan, ctx.settings)
-    return _summary("progress_messages", plan)
+    summary = _summary("progress_messages", plan)
+    checks = Summary.of_issues("progress_messages", checked.issues, len(checked.ledger), "订单", marked)
+    summary.details += checks.details
+    summary.issues = checked.issues
+    return summary
 
 
 @action(

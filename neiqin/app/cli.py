@@ -132,7 +132,13 @@ def _parser() -> argparse.ArgumentParser:
         "Check Python, xlwings (and the workbook's VBA module version), the add-in modules, xlwings.conf, "
         "the ribbon and the store; say what is wrong and how to fix it.",
     )
-    p.add_argument("workbook", metavar="WORKBOOK", nargs="?", help="NeiQin.xlsm（默认项目的 workbook/NeiQin.xlsm）")
+    p.add_argument(
+        "workbook",
+        metavar="WORKBOOK",
+        nargs="?",
+        help="NeiQin.xlsm（默认：项目的 workbook/NeiQin.xlsm，再找当前文件夹的 workbook/NeiQin.xlsm 和 NeiQin.xlsm）"
+        " / default: the project's workbook/NeiQin.xlsm, then workbook/NeiQin.xlsm and NeiQin.xlsm here",
+    )
     p.add_argument(
         "--fix", action="store_true", help="把本机 Python 和 NeiQin 路径写入工作簿的 xlwings.conf / write local paths"
     )
@@ -463,7 +469,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         # a period the data has not finished yet is compared day for day
         last_day = max(d for d in sales.all["date"] if d == d).date()
         report = reports.build_report(sales, period, chosen, as_of=last_day)
-        _write_out(Path(args.out), report)
+        _write_out(Path(args.out), report, source=Path(args.file).name)
         print(f"报表页『{report.title}』已写入 {args.out}", file=sys.stderr if args.json else sys.stdout)
     if not document["reconciled"]:
         print("neiqin：⚠ 报表与数据源核对不一致，请勿使用，见 checks", file=sys.stderr)
@@ -506,23 +512,26 @@ def _print_report(document: dict[str, Any], by: str | None) -> None:
     print("数据核对：" + ("通过 ✓" if document["reconciled"] else "不一致 ✗"))
 
 
-def _write_out(path: Path, report: Any) -> None:
+def _write_out(path: Path, report: Any, source: str = "") -> None:
     import datetime as _dt
 
     from openpyxl import Workbook
 
     from neiqin.engine import open_book
 
-    if not path.exists():
+    new = not path.exists()
+    if new:
         wb = Workbook()
         wb.active.title = "说明"
-        wb.active["A1"] = "NeiQin 生成的销售报表；每次运行更新同名报表页。"
         wb.save(path)
     book = open_book(path, engine="headless")
     try:
         from neiqin.app.plugins import load_macros
 
-        load_macros().reports.write_report(book, report, _dt.datetime.now().replace(microsecond=0))
+        generated = _dt.datetime.now().replace(microsecond=0)
+        reports = load_macros().reports
+        reports.write_report(book, report, generated)
+        reports.write_notes(book, report, generated, source, create=new)  # sections, definitions, reconciliation
         book.save()
         _print_save_warnings(book)
     finally:
@@ -606,23 +615,31 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from neiqin.app import doctor
-    from neiqin.app.build import default_folder
 
-    workbook = Path(args.workbook) if args.workbook else default_folder() / "NeiQin.xlsm"
-    if not workbook.exists():
-        if args.workbook:
-            return _fail(f"找不到工作簿 {workbook}")
-        print(f"! 工作簿：没有找到 {workbook}，只检查本机安装")
-        workbook = None
+    workbook = Path(args.workbook) if args.workbook else doctor.default_workbook()
+    notes: list[doctor.Check] = []
+    if workbook is None:
+        where = "、".join(str(p) for p in doctor.workbook_candidates())
+        print(f"! 工作簿：没有找到 NeiQin.xlsm（找过 {where}），只检查本机安装")
+    elif not workbook.exists():
+        return _fail(f"找不到工作簿 {workbook}")
     else:
         from neiqin.engine.ooxml import is_zip_workbook
 
         if not is_zip_workbook(workbook):
             return _fail(f"{workbook} 不是 .xlsm / .xlsx 工作簿；请给出 NeiQin.xlsm 的路径")
+        plain = doctor.plain_workbook(workbook)
+        if plain is not None:
+            if args.fix:
+                return _fail(f"{workbook.name} 不是带宏的工作簿，没有 xlwings.conf 可写；--fix 请用于 NeiQin.xlsm")
+            notes.append(plain)
+            workbook = None
+        elif not args.workbook:
+            print(f"工作簿：{workbook}")
     if args.fix and workbook is not None:
         for line in doctor.fix(workbook):
             print(f"已写入 xlwings.conf：{line}")
-    checks = doctor.run_checks(workbook)
+    checks = [*notes, *doctor.run_checks(workbook)]
     for check in checks:
         print(check.line())
     failed = [c for c in checks if c.status == "fail"]

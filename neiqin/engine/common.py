@@ -57,12 +57,12 @@ def _exact_numbers() -> None:
         return
 
     def safe_string(value: object) -> str:
-        if isinstance(value, float) and math.isfinite(value):
-            text = float.__repr__(value)  # np.float64 is a float too: never "np.float64(560.0)"
-            # a whole number as openpyxl and Excel write it ("10", not "10.0"): other bytes change only
-            # where %.16g lost a digit, so the build's output does not depend on the engine being loaded
-            return text[:-2] if text.endswith(".0") else text
-        return original(value)
+        text = original(value)
+        if isinstance(value, float) and math.isfinite(value) and float(text) != value:
+            # only a double %.16g cannot hold: the same bytes as openpyxl otherwise (a build does not
+            # depend on whether the engine was loaded first), and float() — numpy's repr is "np.float64(…)"
+            return repr(float(value))
+        return text
 
     safe_string.__neiqin__ = True  # type: ignore[attr-defined]
     writer.safe_string = safe_string

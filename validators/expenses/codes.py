@@ -195,7 +195,7 @@ CODES: dict[ExpenseCode, CodeInfo] = {
     ExpenseCode.EXP_CLAIM_CLOSED: CodeInfo(
         "error",
         "报销单号已交财务或已办结",
-        "报销单号『{value}』的报销单已{stage}（{when}），不能再次初审或交财务；"
+        "报销单号『{value}』的报销单状态为『{stage}』（{when}），不能再次初审或交财务；"
         "同一笔费用不能重复报销，新的报销请使用新的报销单号",
     ),
     ExpenseCode.EXP_NOT_PREREVIEWED: CodeInfo(

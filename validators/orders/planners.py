@@ -639,14 +639,25 @@ def message_parts(head: str, lines: list[str], tail: str, limit: int = CELL_TEXT
     return [f"（{i}/{n}）" + "\n".join(part) for i, part in enumerate(parts, 1)]
 
 
-def plan_messages(ledger: Ledger, today: dt.date, settings: Settings) -> Plan:
-    """『进度通知』: one message per sales rep and per customer about their open lines."""
+def plan_messages(ledger: Ledger, today: dt.date, settings: Settings, issues: Iterable[Issue] = ()) -> Plan:
+    """『进度通知』: one message per sales rep and per customer about their open lines.
+
+    A line with an error (``issues``: the order checks, run first) is held back: a message must not
+    pass wrong data on to a rep or a customer (a status 完成 that is no status, a delivery date a year
+    off). The held lines are listed in the summary, to be corrected first.
+    """
     need(ledger, "order_id", "customer")
     states = state_of(ledger, settings)
     cell = Cells(ledger)
+    wrong = {i.row for i in issues if i.severity == "error" and i.sheet == ledger.sheet}
     by_rep: dict[str, list[int]] = defaultdict(list)
     by_customer: dict[str, list[int]] = defaultdict(list)
+    held: list[int] = []
     for pos, state in enumerate(states):
+        if ledger.rows[pos] in wrong:
+            if state not in CLOSED:
+                held.append(ledger.rows[pos])
+            continue
         if state in CLOSED:
             continue
         by_rep[cell("sales_rep", pos) or "（未填销售员）"].append(pos)
@@ -688,6 +699,12 @@ def plan_messages(ledger: Ledger, today: dt.date, settings: Settings) -> Plan:
         )
     )
     plan.message = f"生成了 {len(by_rep)} 位销售员、{len(by_customer)} 家客户的进度消息；见『进度通知』。"
+    if held:
+        plan.details.append(
+            f"{len(held)} 行有错误，没有写进进度通知（以免把错误的状态、日期告诉销售员和客户）："
+            f"『{ledger.sheet}』{lines_text(held)}；请改正（见『校验结果』）后再点『进度通知』。"
+        )
+        plan.outcome = "issues"
     return plan
 
 
@@ -695,6 +712,30 @@ def _rate_row(group: str, name: str, due: int, kept: int, target: float) -> list
     rate = kept / due if due else None
     ok = None if rate is None else ("✓" if rate * 100 >= target - 1e-9 else "✗")
     return [group, name, due, kept, rate, target / 100, ok]
+
+
+NOT_A_STATUS = "（不是有效状态，请改正）"
+
+
+def status_rows(ledger: Ledger, settings: Settings) -> list[list[Any]]:
+    """『订单看板』's lines per status: every state (an empty 状态 is 待确认), then each text that is not a
+    state under that text (marked as such), then the total — the ledger's line count, so nothing is lost."""
+    counts: dict[Any, int] = defaultdict(int)
+    other: dict[str, int] = defaultdict(int)
+    typed = ledger.frame["status"].tolist()
+    for state, text in zip(state_of(ledger, settings), typed, strict=True):
+        if state is not None:
+            counts[state] += 1
+        elif text is None or (isinstance(text, float) and text != text) or not str(text).strip():
+            counts[S.PENDING] += 1
+        else:
+            other[str(text).strip()] += 1
+    blank = [None] * 4
+    labels = MACHINE.label_map(settings)
+    rows: list[list[Any]] = [["状态", name, counts[state], *blank] for state, name in labels.items()]
+    rows += [["状态", f"{text}{NOT_A_STATUS}", n, *blank] for text, n in sorted(other.items())]
+    rows.append(["状态", "合计（订单台账的行数）", len(ledger), *blank])
+    return rows
 
 
 def plan_dashboard(ledger: Ledger, archive: Ledger | None, today: dt.date, settings: Settings) -> Plan:
@@ -707,11 +748,8 @@ def plan_dashboard(ledger: Ledger, archive: Ledger | None, today: dt.date, setti
     if "ship_date" not in f:
         f["ship_date"] = pd.NaT
     target = settings.on_time_target_pct
-    counts = ledger.frame["status"].fillna(label(S.PENDING, settings)).value_counts()
     overdue = sum(1 for x in late_and_risky(ledger, today, settings) if x["kind"] == "已逾期")
-    rows: list[list[Any]] = [
-        ["状态", s, int(counts.get(s, 0)), None, None, None, None] for s in MACHINE.label_map(settings).values()
-    ]
+    rows = status_rows(ledger, settings)
     rows.append(["逾期", "过了交货日期仍未发货", overdue, None, None, None, None])
     if "status" in f:
         cancelled = pd.Series([s == S.CANCELLED for s in MACHINE.states_of(f["status"], settings)], index=f.index)
@@ -737,7 +775,7 @@ def plan_dashboard(ledger: Ledger, archive: Ledger | None, today: dt.date, setti
     rows.append(_rate_row("合计", "近 12 个月", due, kept, target))
     note = (
         f"{today:%Y-%m-%d} 统计。按时交付率 = 在交货日期当天或之前发货的行 ÷ 交货日期已到的行（不含已取消）；"
-        f"目标 {target:g}%（见『设置』），含已归档的行。状态一栏是订单台账中的行数。"
+        f"目标 {target:g}%（见『设置』），含已归档的行。状态一栏是订单台账中的行数（不是有效状态的按原文单列）。"
     )
     plan = Plan(rows=len(ledger))
     plan.outputs.append(
@@ -747,7 +785,7 @@ def plan_dashboard(ledger: Ledger, archive: Ledger | None, today: dt.date, setti
             note,
             ["分组", "名称", "行数 / 到期行数", "按时行数", "按时交付率", "目标", "达标"],
             rows,
-            widths=[10, 18, 14, 10, 12, 8, 6],
+            widths=[10, 28, 14, 10, 12, 8, 6],
             formats={5: "0.0%", 6: "0%"},
         )
     )
