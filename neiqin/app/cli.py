@@ -307,6 +307,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f"--mark 只标记自动找到的『{found}』；要标记『{args.sheet}』，请先把它改名为"
                 f"『{spec.sheet}』，或去掉 --mark 只列出问题"
             )
+    notes: list[str] = []
     if args.mark:
         summary = macros.run(spec.validate_action, book, today=args.today)
         if summary.outcome in ("failed", "error"):
@@ -314,6 +315,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         book.save()
         issues = summary.issues
         _print_save_warnings(book)
+        if spec.form is None:
+            notes = [d for d in summary.details if d.startswith("『")]
     else:
         from macros.ledgers import check_ledger
         from macros.registry import Context
@@ -322,10 +325,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         ctx = Context(settings, args.today or dt.date.today(), dt.datetime.now(), "", setting_issues)
         checked = check_ledger(book, spec, ctx, sheet=args.sheet, store=_status_store(settings))
         issues = sort_issues(checked.issues + setting_issues)
+        if spec.form is None:
+            notes = checked.ledger.reading_notes()
     if args.json:
         _print_json([i.to_dict() for i in issues])
+        for note in notes:  # stdout is the issue list: the notes go beside it
+            print(f"说明：{note}", file=sys.stderr)
     else:
         _print_issues(issues)
+        for note in notes:
+            print(f"说明：{note}")
         errors = sum(i.severity == "error" for i in issues)
         print(
             f"共 {len(issues)} 条问题：错误 {errors} 条，警告 {len(issues) - errors} 条。" if issues else "未发现问题。"

@@ -459,12 +459,32 @@ class Book(base_classes.Book):
                             f"无法读取『{self._path.name}』的工作表『{st.name}』（{type(exc).__name__}）；"
                             "请用 Excel 打开它并另存为 .xlsx 后再试"
                         ) from None
-                    st.grid = []
                     self._ws(st)
-                    st.dirty = True  # read from openpyxl from now on (formula results are not kept)
+                    st.dirty = True  # read from openpyxl from now on
+                    st.grid = self._cached_results(st)  # formula cells still read as the results Excel saved
                     return st.grid
             st.grid = grid
         return st.grid
+
+    def _cached_results(self, st: SheetState) -> list[list[Any]]:
+        """The sheet's values as Excel last saved them (formula results, not formulas), by openpyxl.
+
+        Used when calamine cannot read the sheet (a LibreOffice rows-only ``<dimension>`` with older
+        calamine, an error value it does not know such as ``#SPILL!``): the formula cells of a sheet read
+        by openpyxl are read as these results, as calamine would have given them.
+        """
+        try:
+            with open(self._path, "rb") as fh, warnings_to_log(log):  # type: ignore[arg-type]
+                wb = opx().openpyxl.load_workbook(fh, read_only=True, data_only=True)
+                try:
+                    ws = wb[st.file_name]
+                    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                finally:
+                    wb.close()
+        except Exception as exc:  # no results to be had: formulas read as their text, as before
+            log.info("no cached formula results for sheet %s: %s", st.name, exc)
+            return []
+        return rows
 
     def _errors(self, st: SheetState) -> dict[tuple[int, int], str]:
         if st.errors is None:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from pydantic import create_model
 
+from neiqin.base.text import clean, fold
 from neiqin.core.issues import Issue, make_issue
 from neiqin.core.money import TOLERANCE, close
 from neiqin.core.schema import LedgerRow, column
@@ -42,28 +43,14 @@ PERIODS: tuple[Period, ...] = ("day", "week", "month")
 PERIOD_LABELS = {"day": "日", "week": "周", "month": "月"}
 REPORT_NAMES = {"day": "日报", "week": "周报", "month": "月报"}
 
-# The fields a report reads: the order ledger's (validators/orders), with its headers as labels,
-# plus `profit` which a sales export may give directly.
-REPORT_FIELDS = (
-    "order_id",
-    "order_date",
-    "customer",
-    "region",
-    "category",
-    "product_code",
-    "product_name",
-    "sales_rep",
-    "quantity",
-    "unit_price",
-    "amount",
-    "unit_cost",
-    "status",
-    "delivery_date",
-    "ship_date",
-)
+# The fields a report reads and a mapping may name: every field of the order ledger (validators/orders),
+# with its headers as labels, plus `profit` which a sales export may give directly.
+REPORT_FIELDS = tuple(OrderRow.model_fields)
 PROFIT = column("毛利", "利润", "毛利额", "毛利润", description="这一行的毛利（已知时）")
 FIELD_LABELS = {name: OrderRow.column(name).header for name in REPORT_FIELDS} | {"profit": "毛利"}
-REQUIRED_FIELDS = ("order_id", "order_date")
+REQUIRED_FIELDS = ("order_id", "order_date")  # of a NeiQin workbook's 订单台账 (a mapped export may lack 订单编号)
+# how orders are counted: by 订单编号, else (a POS-style export) by customer and time, else each line is one
+ORDERS_BY = {"order_id": "订单编号", "customer_time": "客户 + 下单时间", "line": "每行一单"}
 # --by: field name -> the prepared frame's column and its Chinese label
 BY_FIELDS = {
     "region": ("region", "区域"),
@@ -138,6 +125,9 @@ class Sales:
     description: str = ""
     currency: str = "¥"  # the money symbol of the source (a mapping's [source] currency)
     skipped: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) read as 合计/header rows
+    skip_reasons: dict[tuple[str, int], str] = field(default_factory=dict)  # (sheet, row) -> why
+    notes: list[str] = field(default_factory=list)  # how the source was read (values from a title row …)
+    orders_by: str = "order_id"  # a key of ORDERS_BY
 
     @property
     def lines(self) -> pd.DataFrame:
@@ -154,12 +144,31 @@ def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
 
 
+_NAMES = frozenset({"customer", "region", "category", "product_code", "product_name", "sales_rep"})
+
+
 def _objects(frame: pd.DataFrame, name: str, n: int, fill: str | None = None) -> np.ndarray:
     """A text column as an object array (None for empty, or ``fill``)."""
     if name not in frame:
         return np.full(n, fill, dtype=object)
     values = frame[name].to_numpy(dtype=object)
+    if name in _NAMES:
+        values = _clean(values)
     return _fill(values, fill) if fill is not None else values
+
+
+def _clean(values: np.ndarray) -> np.ndarray:
+    """Names as shown and grouped (:func:`neiqin.base.text.clean`: ⼈ → 人, full-width → ASCII, one space),
+    each distinct name cleaned once."""
+    distinct = pd.unique(values)
+    table = {v: clean(v) for v in distinct if isinstance(v, str)}
+    if all(k == v for k, v in table.items()):
+        return values
+    return (
+        pd.Series(values, dtype=object)
+        .map(lambda v: table.get(v, v) if isinstance(v, str) else v)
+        .to_numpy(dtype=object)
+    )
 
 
 def _fill(values: np.ndarray, fill: str) -> np.ndarray:
@@ -213,8 +222,12 @@ def prepare(
     parts = []
     found = list(issues or [])
     empty = pd.DataFrame(index=pd.Index([], name="row", dtype="int64"))
+    orders_by = "order_id"
     for sheet, frame in sources or [("", empty)]:
         n = len(frame)
+        by = "order_id" if "order_id" in frame or not n else "customer_time" if "customer" in frame else "line"
+        if by != "order_id":
+            orders_by = by
         # numpy arrays throughout: a 541,909-line export is prepared in a fraction of a second
         product = _objects(frame, "product_code", n)
         quantity = _floats(frame, "quantity", n)
@@ -260,6 +273,7 @@ def prepare(
                 "delivery_date": _dates(frame, "delivery_date").to_numpy(),
                 "ship_date": _dates(frame, "ship_date").to_numpy(),
                 "reason": obj(reason),
+                "_okey": obj(_order_keys(frame, sheet, by, date)),
             },
             copy=False,
         )
@@ -272,19 +286,50 @@ def prepare(
             (ReportCode.REP_NO_DATE, REASON_NO_DATE, ("order_date",)),
         ):
             header, col = where.get(fields[0], (FIELD_LABELS[fields[0]], 0))
-            cols = {where[f][1] for f in fields if f in where}
+            cols = {where[f][1] for f in fields if f in where} or {0}  # 0: a value from a title row or file name
             for row in frame.index[reason == why]:
                 if not any((int(row), c) in flagged for c in cols):
                     found.append(make_issue(code, sheet, int(row), header, col=col))
     all_lines = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     # integer keys for counting distinct orders and customers (-1: no customer)
-    order_codes = pd.factorize(all_lines["order_id"].to_numpy(), use_na_sentinel=True)[0].astype(float)
+    order_codes = pd.factorize(all_lines.pop("_okey").to_numpy(), use_na_sentinel=True)[0].astype(float)
     order_codes[order_codes < 0] = np.nan  # a line without 订单编号 is no order
     all_lines["_order"] = order_codes
-    customer_codes = pd.factorize(all_lines["customer"].to_numpy())[0]
+    # one customer however its name is typed: full-width letters, a Kangxi radical (⼈ for 人), spaces
+    customer_codes = pd.factorize(_name_keys(all_lines["customer"]))[0]
     customer_codes[(all_lines["customer"] == UNKNOWN).to_numpy()] = -1
     all_lines["_customer"] = customer_codes
-    return Sales(all_lines, sources, found, description)
+    if orders_by != "order_id":
+        description += f"（没有订单编号：订单数按{ORDERS_BY[orders_by]}计）"
+    sales = Sales(all_lines, sources, found, description)
+    sales.orders_by = orders_by
+    return sales
+
+
+def _name_keys(names: pd.Series) -> np.ndarray:
+    """Names as they are grouped (:func:`neiqin.base.text.fold`), each distinct name folded once."""
+    values = names.to_numpy(dtype=object)
+    distinct = pd.unique(values)
+    keys = {v: fold(v) if isinstance(v, str) else v for v in distinct}
+    if all(k == v for v, k in keys.items()):
+        return values
+    return pd.Series(values, dtype=object).map(keys).to_numpy(dtype=object)
+
+
+def _order_keys(frame: pd.DataFrame, sheet: str, by: str, date: np.ndarray) -> np.ndarray:
+    """What names an order: its 订单编号; without one, its customer and time (a POS receipt), else the line."""
+    n = len(frame)
+    if by == "order_id":
+        return _objects(frame, "order_id", n)
+    lines = np.array([f"{sheet}\x00{r}" for r in frame.index], dtype=object)
+    if by == "line":
+        return lines
+    customer = _objects(frame, "customer", n)
+    when = pd.Series(date).astype(str).to_numpy(dtype=object)
+    keys = np.array([f"{fold(c)}\x00{t}" if isinstance(c, str) else None for c, t in zip(customer, when, strict=True)])
+    missing = pd.isna(keys)
+    keys[missing] = lines[missing]  # a line without a customer is an order of its own
+    return keys
 
 
 # --------------------------------------------------------------------------- periods
@@ -1036,7 +1081,12 @@ def report_json(sales: Sales, period: Period, by: str | None = None, start: dt.d
                 excluded["sheet"], excluded["row"], excluded["order_id"], excluded["reason"], strict=True
             )
         ],
-        "skipped": [{"sheet": sheet, "row": row} for sheet, row in sales.skipped],
+        "skipped": [
+            {"sheet": sheet, "row": row, "reason": sales.skip_reasons.get((sheet, row), "")}
+            for sheet, row in sales.skipped
+        ],
+        "orders_by": sales.orders_by,
+        "notes": list(sales.notes),
         "reconciled": all(c.ok for c in checks),
         "checks": [
             {"name": c.name, "expected": _num(c.expected), "actual": _num(c.actual), "ok": c.ok} for c in checks
