@@ -140,8 +140,12 @@ def _parser() -> argparse.ArgumentParser:
     p = new(
         "import-ledger",
         "导入已有台账 / import an existing ledger",
-        "按列名把内勤已有的台账复制进 NeiQin.xlsm，列出没有导入的列；源文件不会改动。\n"
-        "Copy a clerk's existing ledger into NeiQin.xlsm by header matching; the source file is not changed.",
+        "按列名把内勤已有的台账导入 NeiQin.xlsm：写入日期和数字（不是原样文字），跳过表头、小计、合计、表尾和空行，"
+        "已导入过的行不会重复导入；源文件不会改动。\n"
+        "Import a clerk's existing ledger into NeiQin.xlsm by header matching, as typed values; repeated headers,\n"
+        "subtotals, totals and footers are skipped and lines already imported are not added again.\n\n"
+        "退出码 / exit codes: 0 已导入 imported · 1 已导入，但有单元格无法转换或缺少必需的列 imported, cells to fix · "
+        "2 没有可导入的行或文件无法使用 nothing to import",
     )
     p.add_argument("source", metavar="EXISTING", help="已有的台账文件 / the existing ledger (.xlsx .xls)")
     p.add_argument("--ledger", default="orders", help="台账 / ledger: orders（默认 / default）")
@@ -608,16 +612,22 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_import_ledger(args: argparse.Namespace) -> int:
-    from neiqin.app.importer import import_ledger
+    from neiqin.app.importer import NothingToImport, import_ledger
     from neiqin.app.plugins import load_validators
+    from neiqin.core import kit
 
     load_validators()
     for path in (args.source, args.into):
         if not Path(path).is_file():
             return _fail(f"找不到文件 {path}；请检查路径")
-    result = import_ledger(Path(args.source), Path(args.into), args.ledger, sheet=args.sheet)
+    if kit.ledger(args.ledger).row is None:
+        return _fail(f"{args.ledger} 是表单，不能逐行导入；请选择表格台账（如 orders）")
+    try:
+        result = import_ledger(Path(args.source), Path(args.into), args.ledger, sheet=args.sheet)
+    except NothingToImport as exc:
+        return _fail(f"{exc}；未导入任何行")
     print(result.text())
-    return EXIT_OK
+    return EXIT_ISSUES if result.problems else EXIT_OK
 
 
 def cmd_seal(args: argparse.Namespace) -> int:

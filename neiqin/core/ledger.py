@@ -577,6 +577,7 @@ def parse_ledger(
     header_row: int | None = None,
     unknown_columns: bool = True,
     fill_merged: Iterable[str] = (),
+    empty_text: bool = False,
 ) -> Ledger:
     """Build a Ledger from a sheet's values (a list of rows starting at first_row/first_col).
 
@@ -587,14 +588,15 @@ def parse_ledger(
     ``source`` is the file's name: a date in it (20251103售后出库单.xlsx) stands for a missing
     date column when no title row gives one. ``header_row`` (an Excel row) fixes the header row
     instead of finding it; ``unknown_columns=False`` lists columns the schema does not know
-    without an issue (a mapped export has many).
+    without an issue (a mapped export has many). ``empty_text``: an empty cell may be '' (python-calamine's
+    values as they come) as well as None.
     """
     if isinstance(spec, LedgerSpec):
         assert spec.row is not None
         model, name, key = spec.row, spec.name, spec.key
     else:  # a schema without a declaration (a report's mapping of an export)
         model, name = spec, ""
-    options = _Options(source, header_row, unknown_columns, frozenset(fill_merged))
+    options = _Options(source, header_row, unknown_columns, frozenset(fill_merged), empty_text)
     with gc_paused():
         return _parse_ledger(values, model, sheet, first_row, first_col, scan_rows, merged, name, key, options)
 
@@ -605,6 +607,7 @@ class _Options:
     header_row: int | None = None
     unknown_columns: bool = True
     fill_merged: frozenset[str] = frozenset()
+    empty_text: bool = False
 
 
 def _unmerge(
@@ -614,6 +617,7 @@ def _unmerge(
     areas: Iterable[Area],
     columns: dict[str, LedgerColumn],
     sheet: str,
+    empty_text: bool = False,
 ) -> list[Issue]:
     """Give each row of a vertical merge the merge's value (in place); one warning per column."""
     found: dict[int, list[tuple[int, int, Any]]] = defaultdict(list)
@@ -622,10 +626,10 @@ def _unmerge(
         if r2 <= r1 or top < 0 or j < 0 or r2 - start >= len(body) or j >= len(body[top]):
             continue  # a title above the header, a header merged over two rows, a one-row merge
         value = body[top][j]
-        if value is None:
+        if value is None or (empty_text and value == ""):
             continue
         for i in range(top + 1, r2 - start + 1):
-            if body[i][j] is None:
+            if body[i][j] is None or (empty_text and body[i][j] == ""):
                 body[i] = list(body[i])
                 body[i][j] = value
         found[c1].append((r1, r2, value))
@@ -683,39 +687,30 @@ def _parse_ledger(
             (start + i, column.col)
             for field_name, column in columns.items()
             if (specs[field_name].required or field_name in options.fill_merged) and column.col - first_col < width
-            for i in _blank_positions(body, column.col - first_col)
+            for i in _blank_positions(body, column.col - first_col, options.empty_text)
         ]
         if blanks:
             body = list(body)
-            issues += _unmerge(body, start, first_col, merged(blanks), columns, sheet)
-    # Only nearly empty rows, rows without a key and odd keys need a closer look (blank, 合计, header again,
-    # a title or a footer); 100,000 lines with ordinary keys cost a count of their empty cells.
-    nones = list(map(list.count, body, itertools.repeat(None)))
-    look = {i for i, n in enumerate(nones) if width - n <= 4}
+            issues += _unmerge(body, start, first_col, merged(blanks), columns, sheet, options.empty_text)
+    # Rows that may not be lines — blank, 合计, the header again, a subtotal, a title, a footer — have no key
+    # or an odd one: a title or footer typed in the key column is Chinese text, an order number is not. So
+    # 100,000 lines with ordinary keys cost one pass over their keys; without a key column, a count of
+    # each row's empty cells finds the nearly empty ones.
     if key_pos is not None:
         keys = list(map(operator.itemgetter(key_pos), body))
         distinct_keys = set(keys)
-        look.update(i for i, k in enumerate(keys) if k is None)
-        # a key with a digit is an order number, never a 合计 label or a header: 100,000 keys, few looked at
-        odd = {
-            k
-            for k in distinct_keys
-            if type(k) is str
-            and (
-                not k.strip()
-                or ":" in k
-                or "：" in k
-                or (
-                    (not _HAS_DIGIT.search(k) or k.lstrip()[:1] in "合总小共汇本全")
-                    and (_is_total(k) or table.get(norm_header(k)) == key_field)
-                )
-            )
-        }
+        look = {i for i, k in enumerate(keys) if k is None} if None in distinct_keys else set()
+        odd = {k for k in distinct_keys if type(k) is str and _odd_key(k, table, key_field)}
         if odd:
             look.update(i for i, k in enumerate(keys) if k in odd)
+    else:
+        nones = np.fromiter(map(list.count, body, itertools.repeat(None)), dtype=np.int64, count=len(body))
+        if options.empty_text:
+            nones += np.fromiter(map(list.count, body, itertools.repeat("")), dtype=np.int64, count=len(body))
+        look = set(np.flatnonzero(nones >= width - 4).tolist())
     numbers = {column.col - first_col for f, column in columns.items() if specs[f].kind == "number"}
     numbers.discard(key_pos)
-    reasons = _classify(body, sorted(look), nones, width, key_pos, header_cells, table, numbers) if look else {}
+    reasons = _classify(body, sorted(look), width, key_pos, key_field, header_cells, table, numbers) if look else {}
     skip_reasons: dict[int, str] = {}
     if reasons:
         keep = [i for i in range(len(body)) if i not in reasons]
@@ -727,16 +722,15 @@ def _parse_ledger(
         rows = list(range(start, start + len(body)))
 
     index = pd.Index(rows, name="row", dtype="int64")
-    if any(len(r) != width for r in data):  # rows of different lengths (not from a range read)
+    if data and set(map(len, data)) != {width}:  # rows of different lengths (not from a range read)
         data = [list(r) + [None] * (width - len(r)) for r in data]
-    by_column = list(zip(*data, strict=True)) if data else [()] * width
     frame_columns: dict[str, pd.Series] = {}
     raw: dict[str, Sequence[Any]] = {}
     distinct: dict[str, set[Any]] = {}
     for field_name, column in columns.items():
         spec = specs[field_name]
         pos = column.col - first_col
-        cells = by_column[pos]
+        cells = tuple(map(operator.itemgetter(pos), data))  # only the columns the schema knows
         converted = convert_column(cells, spec.kind)
         raw[field_name] = cells
         if converted.distinct is not None:
@@ -766,7 +760,7 @@ def _parse_ledger(
                     synonyms="、".join(spec.synonyms) or "无",
                 )
             )
-    frame = pd.DataFrame(frame_columns, index=index)
+    frame = pd.DataFrame(frame_columns, index=index, copy=False)
     return Ledger(
         name=name,
         model=model,
@@ -1030,12 +1024,22 @@ def _subtotal(body: list[list[Any]], i: int, block: int, numbers: set[int], reas
     return True
 
 
+def _odd_key(key: str, table: dict[str, str], key_field: str | None) -> bool:
+    """A key cell that may not name a line: blank text, a label (合同号：…), Chinese text (a title or a
+    footer typed in the key column), 合计, or the key's own header repeated."""
+    if not key.strip() or ":" in key or "：" in key or _CJK.search(key):
+        return True
+    return (not _HAS_DIGIT.search(key) or key.lstrip()[:1] in "合总小共汇本全") and (
+        _is_total(key) or table.get(norm_header(key)) == key_field
+    )
+
+
 def _classify(
     body: list[list[Any]],
     candidates: list[int],
-    nones: list[int],
     width: int,
     key_pos: int | None,
+    key_field: str | None,
     header: Sequence[Any],
     table: dict[str, str],
     numbers: set[int],
@@ -1055,11 +1059,17 @@ def _classify(
         filled = _filled(row)
         fills[i] = filled
         if not filled:
-            reasons[i] = SKIP_BLANK if nones[i] < width else _EMPTY
+            reasons[i] = SKIP_BLANK if any(v is not None and v != "" for v in row) else _EMPTY
             continue
         key = row[key_pos] if key_pos is not None else None
         if _blankish(key):
             key = None
+        if (
+            key is not None
+            and len(filled) > 4
+            and not (type(key) is str and (_is_total(key) or table.get(norm_header(key)) == key_field))
+        ):
+            continue  # a full line with a key (a Chinese one): a line
         if _header_again(row, header, filled, table):
             reasons[i], block = SKIP_HEADER, i + 1
         elif _total_row(row, key, filled):
@@ -1103,8 +1113,10 @@ def _classify(
     return reasons
 
 
-def _blank_positions(body: list[list[Any]], pos: int) -> list[int]:
+def _blank_positions(body: list[list[Any]], pos: int, empty_text: bool = False) -> list[int]:
     cells = list(map(operator.itemgetter(pos), body))
+    if empty_text and "" in cells:
+        return [i for i, v in enumerate(cells) if v is None or v == ""]
     return [i for i, v in enumerate(cells) if v is None] if None in cells else []
 
 

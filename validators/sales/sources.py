@@ -21,6 +21,7 @@ only, never formatting — and only the mapped columns a caller needs are conver
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ from neiqin.core.schema import LedgerRow, column
 from .codes import ReportCode
 from .reports import FIELD_LABELS, REQUIRED_FIELDS, Sales, prepare, report_model
 
+log = logging.getLogger(__name__)
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".xltx", ".xltm")
 
 
@@ -102,11 +104,13 @@ def _key(text: Any) -> str:
     return fold(text)
 
 
-def _read_table(path: Path, sheet: str | None) -> tuple[str, list[list[Any]], int, int, Any]:
-    """One sheet of an export: (name, cell rows with None for empty, first row, first column, merged areas).
+def _read_table(path: Path, sheet: str | None) -> tuple[str, list[list[Any]], int, int, Any, bool]:
+    """One sheet of an export: (name, cell rows, first row, first column, merged areas, raw).
 
-    CSV is read by pandas; a workbook by NeiQin's headless engine (python-calamine, and openpyxl
-    where calamine cannot read a file: LibreOffice's rows-only dimension, #SPILL! cells …).
+    CSV is read by pandas. A workbook is read by python-calamine (started in the background by
+    the CLI): its values as they come (``raw``: '' for an empty cell), not a second pass over
+    541,909 × 8 cells; where calamine cannot read the file (LibreOffice's rows-only dimension with
+    an older calamine, a ``#SPILL!`` cell …) NeiQin's headless engine reads it with openpyxl.
     """
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         for encoding in ("utf-8-sig", "gb18030"):
@@ -126,15 +130,17 @@ def _read_table(path: Path, sheet: str | None) -> tuple[str, list[list[Any]], in
                 raise ReportInputError(f"{path.name} 是空文件，没有表头和数据") from None
         else:
             raise ReportInputError(f"{path.name} 的编码无法识别；请另存为 UTF-8 编码的 CSV")
-        rows = [[None if v == "" else v for v in row] for row in frame.to_numpy().tolist()]
-        return path.stem, rows, 1, 1, None
-    from neiqin.engine import EngineError, merged_areas, open_book
-
+        return path.stem, frame.to_numpy().tolist(), 1, 1, None, True
     try:
-        book = open_book(path, engine="headless")
-        names = [s.name for s in book.sheets]
-    except EngineError as exc:
-        raise ReportInputError(str(exc)) from None
+        return _read_calamine(path, sheet)
+    except ReportInputError:
+        raise
+    except Exception as exc:  # calamine cannot read it: the engine may (openpyxl), or says why
+        log.info("python-calamine could not read %s (%s): reading it with the engine", path.name, exc)
+    return _read_engine(path, sheet)
+
+
+def _pick_sheet(path: Path, names: list[str], sheet: str | None) -> str:
     if not names:
         raise ReportInputError(f"{path.name} 中没有工作表")
     name = sheet or names[0]
@@ -142,13 +148,58 @@ def _read_table(path: Path, sheet: str | None) -> tuple[str, list[list[Any]], in
         raise ReportInputError(
             f"{path.name} 中没有名为『{name}』的工作表（有：{'、'.join(names)}）；请改正映射文件的 sheet"
         )
-    target = book.sheets[name]
-    used = target.used_range
+    return name
+
+
+def _read_calamine(path: Path, sheet: str | None) -> tuple[str, list[list[Any]], int, int, Any, bool]:
+    from neiqin.engine import ooxml, prefetch
+    from neiqin.engine.addresses import parse_area
+
+    job = prefetch.take(path.resolve())
+    workbook = None
+    if job is not None and not job.failed:
+        names = job.names
+    else:
+        job = None
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_path(str(path))
+        names = [m.name for m in workbook.sheets_metadata if "WorkSheet" in str(m.typ)]
+    name = _pick_sheet(path, names, sheet)
+    grid = job.grid(name) if job is not None else None
+    if grid is None:
+        if workbook is None:
+            from python_calamine import CalamineWorkbook
+
+            workbook = CalamineWorkbook.from_path(str(path))
+        zipped = ooxml.is_zip_workbook(path)
+        grid = prefetch.parse_sheet(workbook, name, path if zipped else None)
+    zipped = ooxml.is_zip_workbook(path)
+
+    def merged(_blanks: Any) -> list[tuple[int, int, int, int]]:
+        if zipped:
+            return [parse_area(ref) for ref in ooxml.merged_refs(path, name)]
+        from python_calamine import CalamineWorkbook
+
+        ranges = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).merged_cell_ranges or []
+        return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
+
+    return name, grid, 1, 1, merged, True
+
+
+def _read_engine(path: Path, sheet: str | None) -> tuple[str, list[list[Any]], int, int, Any, bool]:
+    from neiqin.engine import EngineError, merged_areas, open_book
+
     try:
-        values = used.options(ndim=2).value or [[]]
+        book = open_book(path, engine="headless")
+        names = [s.name for s in book.sheets]
+        name = _pick_sheet(path, names, sheet)
+        target = book.sheets[name]
+        used = target.used_range
+        values = used.options(ndim=2, err_to_str=True).value or [[]]
     except EngineError as exc:
         raise ReportInputError(str(exc)) from None
-    return name, values, used.row, used.column, (lambda blanks: merged_areas(target, used, blanks))
+    return name, values, used.row, used.column, (lambda blanks: merged_areas(target, used, blanks)), False
 
 
 def _header_index(grid: list[list[Any]], wanted: dict[str, list[str]], fixed: int | None, first_row: int) -> int:
@@ -206,7 +257,7 @@ def read_export(path: str | Path, mapping: Mapping, fields: set[str] | None = No
     if not p.is_file():
         raise ReportInputError(f"找不到文件 {p}")
     try:
-        sheet, grid, first_row, first_col, merged = _read_table(p, mapping.sheet)
+        sheet, grid, first_row, first_col, merged, raw = _read_table(p, mapping.sheet)
     except ReportInputError:
         raise
     except Exception as exc:  # not a spreadsheet, damaged, encrypted
@@ -216,9 +267,7 @@ def read_export(path: str | Path, mapping: Mapping, fields: set[str] | None = No
         wanted.setdefault(_key(v), []).append(f)
     header_index = _header_index(grid, wanted, mapping.header_row, first_row)
     header = grid[header_index] if 0 <= header_index < len(grid) else []
-    present = {_key(c) for c in header if isinstance(c, str) and c.strip()} | {
-        _key(display(c)) for c in header if c is not None and not isinstance(c, str)
-    }
+    present = {_key(display(c)) for c in header if c is not None and not (isinstance(c, str) and not c.strip())}
     missing = [f for f, v in mapping.columns.items() if _key(v) not in present]
     if missing:
         raise _missing_columns(missing, mapping, header, sheet, first_row + header_index if header_index >= 0 else 1)
@@ -234,7 +283,8 @@ def read_export(path: str | Path, mapping: Mapping, fields: set[str] | None = No
         source=p.name,
         header_row=first_row + header_index,
         unknown_columns=False,
-        fill_merged=("order_id", "customer"),
+        fill_merged=("order_id",),  # a document number merged down its lines (the customer with it)
+        empty_text=raw,
     )
     if not ledger.has("order_date"):
         raise ReportInputError(
