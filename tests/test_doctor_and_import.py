@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import dataclasses
+import datetime as dt
 import importlib
 import shutil
 from pathlib import Path

@@ -417,8 +417,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         # a summary reads only what it sums; a report tab (--out) reads every mapped column
         sales = _read_sales(args.file, args.map, fields=None if args.out else reports.summary_fields(by))
     except ReportInputError as exc:
-        if exc.issues:
+        if len(exc.issues) > 1:  # every problem listed once, then one line (not the first problem again)
             _print_issues(exc.issues, sys.stderr)
+            return _fail(f"有 {len(exc.issues)} 个问题（见上），未生成报表")
         return _fail(str(exc))
     errors = [i for i in sales.issues if i.severity == "error"]
     if sales.issues:
@@ -427,7 +428,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         if len(sales.issues) > len(shown):
             print(f"……另有 {len(sales.issues) - len(shown):,} 条问题未列出", file=sys.stderr)
     document = reports.report_json(sales, period, by, start)
-    empty_period = start is not None and not document["rows"]
+    for note in sales.notes:  # where values came from, rows that are not lines
+        print(f"说明：{note}", file=sys.stderr)
+    nothing = not len(sales.lines)  # every line left out (or none at all): a failed report, said in one line
+    if nothing:
+        reasons = sales.excluded["reason"].value_counts()
+        why = "，".join(f"{k} {v:,} 行" for k, v in reasons.items()) if len(reasons) else "数据源中没有销售行"
+        print(f"neiqin：✗ 没有计入任何一行（{why}），报表无法使用；请检查数据或映射文件", file=sys.stderr)
+    empty_period = start is not None and not document["rows"] and not nothing
     if empty_period:
         dates = sales.all["date"].dropna()
         span = f"数据范围 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "数据中没有日期"
@@ -438,14 +446,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         _print_report(document, by)
     if args.out:
-        if not len(sales.lines):
-            return _fail("数据中没有可统计的销售行，未生成报表页")
+        if nothing:
+            return EXIT_ISSUES  # said above; no report tab from nothing
         chosen = start or reports.latest_start(sales, period)
         # a period the data has not finished yet is compared day for day
         last_day = max(d for d in sales.all["date"] if d == d).date()
         report = reports.build_report(sales, period, chosen, as_of=last_day)
         _write_out(Path(args.out), report)
         print(f"报表页『{report.title}』已写入 {args.out}", file=sys.stderr if args.json else sys.stdout)
+    if nothing:
+        return EXIT_ISSUES
     if not document["reconciled"]:
         print("neiqin：⚠ 报表与数据源核对不一致，请勿使用，见 checks", file=sys.stderr)
         return EXIT_ISSUES

@@ -99,6 +99,7 @@ PRODUCT_CODE = FieldType(
         "产品ID",
         "料号",
         "物料代码",
+        "料品",  # 用友 U9: the item, shown by its code (its name is 品名 / 料品名称)
         "料品编码",
         "料品代码",
         "商品编码",
@@ -109,7 +110,7 @@ PRODUCT_CODE = FieldType(
     width=12,
 )
 PRODUCT_NAME = FieldType(
-    "产品名称", ("品名", "物料名称", "存货名称", "料品", "料品名称", "商品名称", "货品名称"), "产品名称", width=18
+    "产品名称", ("品名", "物料名称", "存货名称", "料品名称", "商品名称", "货品名称"), "产品名称", width=18
 )
 SPEC = FieldType("规格型号", ("规格", "型号", "物料规格", "料品规格"), "规格型号", width=14)
 CATEGORY = FieldType("产品类别", ("类别", "产品分类"), "产品类别", width=10)

@@ -426,7 +426,7 @@ class Ledger:
         if self.skipped:
             counts: dict[str, int] = {}
             for row in self.skipped:
-                why = self.skip_reasons.get(row) or "非数据行"
+                why = (self.skip_reasons.get(row) or "非数据行").split("（")[0]
                 counts[why] = counts.get(why, 0) + 1
             reasons = "、".join(f"{why} {n:,} 行" for why, n in counts.items())
             notes.append(f"『{self.sheet}』有 {len(self.skipped):,} 行不是数据行，未读取：{reasons}")
@@ -710,7 +710,10 @@ def _parse_ledger(
         look = set(np.flatnonzero(nones >= width - 4).tolist())
     numbers = {column.col - first_col for f, column in columns.items() if specs[f].kind == "number"}
     numbers.discard(key_pos)
-    reasons = _classify(body, sorted(look), width, key_pos, key_field, header_cells, table, numbers) if look else {}
+    known = {column.col - first_col for column in columns.values()}
+    reasons = (
+        _classify(body, sorted(look), width, key_pos, key_field, header_cells, table, numbers, known) if look else {}
+    )
     skip_reasons: dict[int, str] = {}
     if reasons:
         keep = [i for i in range(len(body)) if i not in reasons]
@@ -927,6 +930,7 @@ SKIP_SUBTOTAL = "小计行（等于上方各行之和）"
 SKIP_HEADER = "重复的表头行"
 SKIP_TITLE = "标题行"
 SKIP_FOOTER = "表尾（合同号、备注、签收等）"
+SKIP_OUTSIDE = "表外内容（不在任何已知列中）"
 _EMPTY = ""  # a row of empty cells: not a line, and not worth listing
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -1043,6 +1047,7 @@ def _classify(
     header: Sequence[Any],
     table: dict[str, str],
     numbers: set[int],
+    known: set[int],
 ) -> dict[int, str]:
     """Why each row of ``body`` that is not a line is left out (body index -> reason; '' = empty row).
 
@@ -1070,6 +1075,9 @@ def _classify(
             and not (type(key) is str and (_is_total(key) or table.get(norm_header(key)) == key_field))
         ):
             continue  # a full line with a key (a Chinese one): a line
+        if known and not any(j in known and not _blankish(v) for j, v in enumerate(row)):
+            reasons[i] = SKIP_OUTSIDE  # a note beside the table: nothing in any column of the ledger
+            continue
         if _header_again(row, header, filled, table):
             reasons[i], block = SKIP_HEADER, i + 1
         elif _total_row(row, key, filled):

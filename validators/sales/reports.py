@@ -1087,7 +1087,8 @@ def report_json(sales: Sales, period: Period, by: str | None = None, start: dt.d
         ],
         "orders_by": sales.orders_by,
         "notes": list(sales.notes),
-        "reconciled": all(c.ok for c in checks),
+        # nothing counted is a failed report, never "reconciled" with no checks
+        "reconciled": bool(len(sales.lines)) and all(c.ok for c in checks),
         "checks": [
             {"name": c.name, "expected": _num(c.expected), "actual": _num(c.actual), "ok": c.ok} for c in checks
         ],
