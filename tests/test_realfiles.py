@@ -319,6 +319,56 @@ def test_kangxi_radicals_are_one_customer(tmp_path: Path, capsys: pytest.Capture
     assert len(names) == len(set(names)) == 3
 
 
+HEAD = ["单号", "物料编码", "数量", "金额"]
+LINES = [["SH1", "P1", 2, 20.0], ["SH1", "P2", 1, 5.0]]
+
+
+@pytest.mark.parametrize(
+    ("above", "source", "expected", "note"),
+    [
+        # a date without a label in the title gives 接单日期
+        ([["2025年11月26日订单"]], "", {"order_date": D(2025, 11, 26)}, "按标题行（第 1 行『2025年11月26日订单』）"),
+        # 标签：值 pairs of known fields: the customer and the date of the note
+        (
+            [["送货单"], ["收货单位：南京金陵机电设备有限公司", None, "日期：2025-11-27"]],
+            "",
+            {"customer": "南京金陵机电设备有限公司", "order_date": D(2025, 11, 27)},
+            "按标题行（第 2 行『收货单位：南京金陵机电设备有限公司』）",
+        ),
+        # a label in one cell, its value in the next
+        ([["客户", "杭州临江五金有限公司"], ["2025.11.03"]], "", {"customer": "杭州临江五金有限公司"}, "「客户名称」"),
+        # no date in the title: the file name's
+        (
+            [["售后出库单"]],
+            "20251103售后出库单.xlsx",
+            {"order_date": D(2025, 11, 3)},
+            "按文件名『20251103售后出库单.xlsx』",
+        ),
+        # the title's date wins over the file name's
+        ([["2025年11月26日订单"]], "20251103.xlsx", {"order_date": D(2025, 11, 26)}, "按标题行"),
+        # a date under a label NeiQin does not know (签收日期) is not the order date
+        ([["签收日期：2025-11-27"]], "", {"order_date": None}, ""),
+        # 20251126001 is a document number, not a date
+        ([["送货单 No.20251126001"]], "送货单.xlsx", {"order_date": None}, ""),
+    ],
+)
+def test_values_outside_the_table(above: list[list[Any]], source: str, expected: dict[str, Any], note: str) -> None:
+    width = len(HEAD)
+    values = [[*row, *[None] * (width - len(row))] for row in [*above, HEAD, *LINES]]
+    ledger = parse_ledger(values, ORDERS, "送货单", source=source)
+    for f, value in expected.items():
+        if value is None:
+            assert not ledger.has(f)
+            assert any(i.code == "LED-002" and i.column == ORDERS.column(f).header for i in ledger.issues)
+        else:
+            assert list(ledger.frame[f]) == [value] * len(LINES)
+            assert ledger.derived[f] and not any(i.column == ORDERS.column(f).header for i in ledger.issues)
+    if note:
+        assert any(note in n for n in ledger.notes), ledger.notes
+    else:
+        assert not ledger.notes
+
+
 # --------------------------------------------------------------------------- report mappings
 
 
@@ -574,6 +624,7 @@ def test_city_tiers_are_the_companys_own_words(
     issues = json.loads(out)
     assert {(i["sheet"], i["code"]) for i in issues} == expected
     assert not [i for i in issues if i["code"] == "LED-016"]  # never 『一线』不是可选的级别
+    assert all(i["row"] >= 1 for i in issues)
     over = [i for i in issues if i["code"] == "EXP-021"]
     if over:
         assert "一线：每天 500.00 元" in over[0]["message"] and "超出 200.00 元" in over[0]["message"]

@@ -310,10 +310,16 @@ class Books(base_classes.Books):
         return book
 
 
+def _cached_value(value: Any, err_to_str: bool) -> Any:
+    """A saved formula result as a read gives it (an error value only with ``err_to_str``)."""
+    error = isinstance(value, str) and value in package.ERROR_VALUES
+    return from_cell(value, "e" if error else None, err_to_str)
+
+
 class SheetState:
     """What the engine knows about one sheet; shared by every Sheet/Range impl of it."""
 
-    __slots__ = ("dirty", "errors", "file_name", "grid", "in_file", "name", "touched", "visible", "ws")
+    __slots__ = ("cached", "dirty", "errors", "file_name", "grid", "in_file", "name", "touched", "visible", "ws")
 
     def __init__(self, name: str, in_file: bool, visible: bool = True) -> None:
         self.name = name
@@ -325,6 +331,7 @@ class SheetState:
         self.in_file = in_file
         self.touched: list[tuple[int, int, int, int]] = []
         self.visible = visible
+        self.cached: dict[tuple[int, int], Any] = {}  # formula results when calamine could not read the sheet
 
 
 @instrumented
@@ -459,32 +466,44 @@ class Book(base_classes.Book):
                             f"无法读取『{self._path.name}』的工作表『{st.name}』（{type(exc).__name__}）；"
                             "请用 Excel 打开它并另存为 .xlsx 后再试"
                         ) from None
+                    st.grid = []
                     self._ws(st)
                     st.dirty = True  # read from openpyxl from now on
-                    st.grid = self._cached_results(st)  # formula cells still read as the results Excel saved
+                    st.cached = self._cached_results(st)  # formula cells still read as the results Excel saved
                     return st.grid
             st.grid = grid
         return st.grid
 
-    def _cached_results(self, st: SheetState) -> list[list[Any]]:
-        """The sheet's values as Excel last saved them (formula results, not formulas), by openpyxl.
+    def _cached_results(self, st: SheetState) -> dict[tuple[int, int], Any]:
+        """The results Excel last saved for the sheet's formula cells, {(row, col): value}, by openpyxl.
 
         Used when calamine cannot read the sheet (a LibreOffice rows-only ``<dimension>`` with older
         calamine, an error value it does not know such as ``#SPILL!``): the formula cells of a sheet read
-        by openpyxl are read as these results, as calamine would have given them.
+        by openpyxl are read as these results, as calamine would have given them. Only the rectangle
+        around the formulas is read (a sheet with a value in XFD1048576 is not laid out).
         """
+        formulas = [key for key, cell in st.ws._cells.items() if cell.data_type == "f"]
+        if not formulas:
+            return {}
+        r1, r2 = min(r for r, _ in formulas), max(r for r, _ in formulas)
+        c1, c2 = min(c for _, c in formulas), max(c for _, c in formulas)
+        wanted = set(formulas)
+        found: dict[tuple[int, int], Any] = {}
         try:
             with open(self._path, "rb") as fh, warnings_to_log(log):  # type: ignore[arg-type]
                 wb = opx().openpyxl.load_workbook(fh, read_only=True, data_only=True)
                 try:
-                    ws = wb[st.file_name]
-                    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+                    rows = wb[st.file_name].iter_rows(r1, r2, c1, c2, values_only=True)
+                    for r, values in enumerate(rows, r1):
+                        for c, value in enumerate(values, c1):
+                            if (r, c) in wanted:
+                                found[(r, c)] = value
                 finally:
                     wb.close()
         except Exception as exc:  # no results to be had: formulas read as their text, as before
             log.info("no cached formula results for sheet %s: %s", st.name, exc)
-            return []
-        return rows
+            return {}
+        return found
 
     def _errors(self, st: SheetState) -> dict[tuple[int, int], str]:
         if st.errors is None:
@@ -963,6 +982,8 @@ class Range(base_classes.Range):
                             touched = touched_in(st, r1, c1, r2, c2)  # once per read, not per formula
                         if st.in_file and not in_spans(touched, c, r, r) and r <= len(grid) and c <= len(grid[r - 1]):
                             row.append(prefetch.normalize_value(grid[r - 1][c - 1]))
+                        elif st.in_file and (r, c) in st.cached and not in_spans(touched, c, r, r):
+                            row.append(_cached_value(st.cached[(r, c)], err_to_str))
                         else:
                             row.append(str(cell.value))
                         continue
