@@ -220,6 +220,39 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="输出文件夹（默认项目的 docs/）/ output folder (default: the project's docs/)")
 
     p = new(
+        "invoices",
+        "发票文件 / invoice files",
+        "读取发票文件（数电发票 XML、OFD、PDF，发票二维码照片）。\n"
+        "Read invoice files (数电 XML, OFD, PDF, photos of the QR code).\n\n"
+        "例 / example:  neiqin invoices read 报销附件/ --json",
+    )
+    invoice_commands = p.add_subparsers(dest="invoices_command", title="命令 / commands", metavar="COMMAND")
+    invoice_commands.required = True
+    p = invoice_commands.add_parser(
+        "read",
+        help="读取发票文件 / read invoice files",
+        description=(
+            "读取发票文件或文件夹（含子文件夹）：每个文件得到一张发票的信息，或一句无法读取的原因；\n"
+            "同一张发票的 XML、OFD、PDF 合并为一张，并核对它们是否一致、金额是否相符；列出查验平台要填的项目。\n"
+            "Read invoice files or folders (recursively): one record per file, or why it cannot be read;\n"
+            "the files of one invoice are merged and compared; prints what to type into the 查验 page.\n\n"
+            "退出码 / exit codes: 0 全部读取且无问题 all read, no problem · 1 有文件无法读取或有问题 "
+            "some file unreadable or with a problem · 2 无法使用的输入 unusable input (missing path …)"
+        ),
+        formatter_class=_Formatter,
+        add_help=False,
+    )
+    _common(p)
+    p.add_argument(
+        "path", metavar="FILE|DIR", help="发票文件或文件夹 / invoice file or folder (.xml .ofd .pdf .png .jpg)"
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="输出 JSON 列表：每张发票一个对象，无法读取的文件各一个 / print a JSON list, one object per invoice",
+    )
+
+    p = new(
         "log",
         "查看操作日志 / show the action log",
         "查看最近的操作日志。\nShow the latest rows of the action log.",
@@ -290,12 +323,12 @@ def _open(path: str) -> Any:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from neiqin.app.plugins import load_macros
+    from neiqin.app.plugins import load_macros, load_validators
     from neiqin.core import kit
     from neiqin.core.config import load_settings
     from neiqin.core.issues import has_errors, sort_issues
 
-    macros = load_macros()  # every ledger and its 校验 action
+    load_validators()  # every ledger (the ribbon code only for --mark)
     known = kit.ledger_names()
     if args.ledger not in known:
         return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(known)}")
@@ -313,7 +346,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             )
     notes: list[str] = []
     if args.mark:
-        summary = macros.run(spec.validate_action, book, today=args.today)
+        summary = load_macros().run(spec.validate_action, book, today=args.today)
         if summary.outcome in ("failed", "error"):
             return _fail(summary.message, EXIT_UNUSABLE if summary.outcome == "failed" else EXIT_BUG)
         book.save()
@@ -322,12 +355,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if spec.form is None:
             notes = [d for d in summary.details if d.startswith("『")]
     else:
-        from macros.ledgers import check_ledger
-        from macros.registry import Context
+        from neiqin.core.checking import check_ledger
 
         # the store is read as --mark reads it, so both give the same issues and exit code
-        ctx = Context(settings, args.today or dt.date.today(), dt.datetime.now(), "", setting_issues)
-        checked = check_ledger(book, spec, ctx, sheet=args.sheet, store=_status_store(settings))
+        today = args.today or dt.date.today()
+        checked = check_ledger(book, spec, settings, today, sheet=args.sheet, store=_status_store(settings))
         issues = sort_issues(checked.issues + setting_issues)
         if spec.form is None:
             notes = checked.ledger.reading_notes()
@@ -641,24 +673,24 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
-    from neiqin.app.plugins import load_macros
+    from neiqin.app.plugins import load_validators
     from neiqin.core import kit, seal
     from neiqin.core.config import clerk_name, load_settings
     from neiqin.core.store import open_store
 
-    load_macros()
-    from macros.ledgers import check_ledger
-    from macros.registry import Context
+    load_validators()
+    from neiqin.core.checking import check_ledger
     from validators.expenses import RULES_VERSION
     from validators.expenses.planners import prereview_problem
 
     book = _open(args.file)
-    settings, setting_issues = load_settings(book)
+    settings, _setting_issues = load_settings(book)
     clerk = clerk_name(settings)
     key = seal.seal_key()
     now = dt.datetime.now().replace(microsecond=0)
-    ctx = Context(settings, args.today or now.date(), now, clerk, setting_issues)
-    checked = check_ledger(book, kit.ledger("expenses"), ctx, sheet=args.sheet, store=_status_store(settings))
+    store_now = _status_store(settings)
+    checked = check_ledger(book, kit.ledger("expenses"), settings, args.today or now.date(), sheet=args.sheet,
+                           store=store_now)  # fmt: skip
     if not checked.forms:
         return _fail("报销单都是空白模板，没有可封存的报销单")
     out = Path(args.out) if args.out else Path(args.file).resolve().parent
@@ -741,7 +773,68 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.valid for r in results) else EXIT_ISSUES
 
 
+def cmd_invoices(args: argparse.Namespace) -> int:
+    from neiqin.core import einvoice
+
+    path = Path(args.path)
+
+    def unusable(code: str, message: str) -> int:
+        if args.json:
+            _print_json({"error": {"code": code, "message": message, "file": args.path}})
+        return _fail(message)
+
+    if not path.exists():
+        return unusable("not_found", f"找不到 {args.path}；请检查路径")
+    reading = einvoice.read_paths([path])
+    if not reading.records:
+        return unusable("no_files", f"文件夹 {args.path} 中没有文件")
+    if args.json:
+        _print_json(reading.to_list())
+        if reading.skipped:
+            print(f"neiqin：已跳过 {len(reading.skipped)} 个隐藏文件（如 .DS_Store）", file=sys.stderr)
+    else:
+        _print_invoices(reading)
+    return EXIT_OK if reading.ok else EXIT_ISSUES
+
+
+def _print_invoices(reading: Any) -> None:
+    from neiqin.core.einvoice import verification
+    from neiqin.core.einvoice.values import money_text, percent
+
+    for inv in reading.invoices:
+        kind = inv.kind.title if inv.kind else (inv.kind_label or "种类未知")
+        head = f"{inv.title}  {kind}  {inv.date or '（无日期）'}"
+        amounts = [f"价税合计 {money_text(inv.gross)}"] if inv.gross is not None else []
+        if inv.net is not None:
+            amounts.append(f"金额 {money_text(inv.net)}")
+        if inv.tax is not None:
+            amounts.append(f"税额 {money_text(inv.tax)}")
+        if inv.tax_rates:
+            amounts.append("税率 " + "、".join(percent(r) for r in inv.tax_rates))
+        print(head + ("  " + "  ".join(amounts) if amounts else ""))
+        parties = (("销售方", inv.seller_name, inv.seller_tax_id), ("购买方", inv.buyer_name, inv.buyer_tax_id))
+        for role, name, tax_id in parties:
+            if name or tax_id:
+                print(f"  {role}：{name or '（无名称）'}" + (f"（{tax_id}）" if tax_id else ""))
+        print("  文件：" + "、".join(f"{Path(r.path).name}（{r.format}）" for r in inv.sources))
+        print("  查验：" + "  ".join(verification(inv).lines()[1:]))
+        for problem in inv.problems:
+            print(f"  {'错误' if problem.severity == 'error' else '警告'} {problem.message}")
+    if reading.unreadable:
+        print("无法读取：")
+        for r in reading.unreadable:
+            print(f"  {r.path}：{r.error}")
+    problems = sum(len(inv.problems) for inv in reading.invoices)
+    summary = f"共 {len(reading.records)} 个文件：{len(reading.invoices)} 张发票"
+    summary += f"，{len(reading.unreadable)} 个无法读取" if reading.unreadable else ""
+    summary += f"，{problems} 条问题。" if problems else "，未发现问题。" if not reading.unreadable else "。"
+    if reading.skipped:
+        summary += f"已跳过 {len(reading.skipped)} 个隐藏文件（如 .DS_Store）。"
+    print(summary)
+
+
 COMMANDS = {
+    "invoices": cmd_invoices,
     "seal": cmd_seal,
     "verify": cmd_verify,
     "build": cmd_build,

@@ -14,9 +14,12 @@ import math
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
+
+if TYPE_CHECKING:
+    from neiqin.core.store import Store
 
 COMPANY = "华东精工机电销售有限公司"
 DEFAULT_END = dt.date(2026, 11, 26)
@@ -511,13 +514,11 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def _earlier_claims(db: str, end: dt.date) -> None:
+def _earlier_claims(store: Store, end: dt.date) -> None:
     """The store remembers the invoices of a claim paid in October (a duplicate to find)."""
     from neiqin.app import demo_expenses
-    from neiqin.core.store import open_store
 
     when = dt.datetime.combine(end - dt.timedelta(days=35), dt.time(10))
-    store = open_store(db)
     store.reserve_invoices(demo_expenses.EARLIER_ID, demo_expenses.earlier_invoices(end), when=when, user="李娜")
     store.set_claim_stage(demo_expenses.EARLIER_ID, "已支付", when + dt.timedelta(days=7))
 
@@ -526,6 +527,7 @@ def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     """Write the demo workbook into ``out``, run every registered action, print a summary."""
     from neiqin.app.plugins import load_macros
     from neiqin.core.config import load_settings
+    from neiqin.core.store import pinned_store
     from neiqin.engine import headless_caller
 
     end = end or DEFAULT_END
@@ -533,7 +535,7 @@ def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     data = generate(seed, end)
     _workflow(data, random.Random(seed + 1))
     path = write_workbook(data, out / FILE_NAME)
-    store = out / "neiqin-demo.db"  # the demo keeps its history beside it, apart from real work
+    db = out / "neiqin-demo.db"  # the demo keeps its history beside it, apart from real work
     for leftover in out.glob("neiqin-demo.db*"):
         leftover.unlink()
     macros = load_macros()
@@ -544,10 +546,12 @@ def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     )
     print("  台账里故意留了这些内勤常见差错：" + "；".join(data["mistakes"]))
     worst = 0
-    with headless_caller(path) as book:
+    # its own store whatever $NEIQIN_DB or the 数据库 setting say: fake orders, invoices and seals
+    # never reach the company's store, and a second demo does not meet the first one's claims
+    with pinned_store(str(db)) as store, headless_caller(path) as book:
         settings, _ = load_settings(book)
-        settings.db = str(store)
-        _earlier_claims(str(store), end)
+        settings.db = str(db)
+        _earlier_claims(store, end)
         # every button once, in ribbon order; then 校验订单 again so the marks show the final state
         sequence = [act.id for act in macros.actions()] + ["validate_orders"]
         for action_id in sequence:

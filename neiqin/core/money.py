@@ -34,4 +34,4 @@ def money(value: float) -> str:
     """A number as money in messages: 1,234.50."""
     if abs(value) < TOLERANCE:
         value = 0.0
-    return f"{value:,.2f}"
+    return f"{to_fen(value):,.2f}"  # half-up to the fen: 118,447.825 is 118,447.83

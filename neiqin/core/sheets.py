@@ -9,10 +9,7 @@ the reader and the checks never disagree.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.comments import Comment
@@ -27,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from neiqin.core.config import Settings
 from neiqin.core.config import fields as setting_fields
+from neiqin.core.layout import SheetLayout, load_layout  # noqa: F401  (re-exported for the build)
 from neiqin.core.schema import ColumnSpec
 
 if TYPE_CHECKING:
@@ -40,38 +38,6 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 DEFAULT_FORMATS = {"date": "yyyy-mm-dd", "number": "#,##0.00"}
 LISTS_SHEET = "列表"
 BLANK_ROWS_WITH_DROPDOWNS = 2000  # dropdowns and formats also cover the rows a clerk adds
-
-
-@dataclass
-class SheetLayout:
-    """A table ledger's sheet template (``sheet.toml`` in the ledger's package): what is only layout."""
-
-    title: str
-    table: str | None = None
-    subtitle: str | None = None
-    tab_color: str | None = None
-    order: int = 100
-    formats: list[dict[str, Any]] = field(default_factory=list)
-    defaults: list[dict[str, Any]] = field(default_factory=list)  # rows of a fresh workbook (报销标准 …)
-
-
-def load_layout(path: Path) -> SheetLayout:
-    """The sheet template at ``path`` (TOML: [sheet], [[format]], [defaults])."""
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    sheet = data["sheet"]
-    return SheetLayout(
-        title=sheet.get("title", ""),
-        table=sheet.get("table"),
-        subtitle=sheet.get("subtitle"),
-        tab_color=sheet.get("tab_color"),
-        order=sheet.get("order", 100),
-        formats=data.get("format", []),
-        defaults=[
-            {k: (None if v == "" else v) for k, v in zip(data["defaults"]["fields"], row, strict=True)}
-            for row in data.get("defaults", {}).get("rows", [])
-        ],
-    )
 
 
 def header_note(spec: ColumnSpec) -> str:

@@ -21,6 +21,8 @@ NOTE_AUTHOR = "NeiQin"
 def opx() -> SimpleNamespace:
     """openpyxl, imported on the first write or format: reading never needs it."""
     import openpyxl
+
+    _exact_numbers()
     from openpyxl.cell.cell import MergedCell
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -37,6 +39,27 @@ def opx() -> SimpleNamespace:
         COLOR_INDEX=COLOR_INDEX,
         Hyperlink=Hyperlink,
     )
+
+
+def _exact_numbers() -> None:
+    """Write numbers as exactly as they were read: openpyxl writes cell values with ``%.16g``, which
+    changes a double that needs 17 digits (1.3510798882111102e+16 comes back …1100e+16). Excel writes
+    the shortest text that reads back as the same double; so does ``repr``."""
+    import math
+
+    import openpyxl.cell._writer as writer
+
+    original = writer.safe_string
+    if getattr(original, "__neiqin__", False):
+        return
+
+    def safe_string(value: object) -> str:
+        if isinstance(value, float) and math.isfinite(value):
+            return float.__repr__(value)  # np.float64 is a float too: never "np.float64(560.0)"
+        return original(value)
+
+    safe_string.__neiqin__ = True  # type: ignore[attr-defined]
+    writer.safe_string = safe_string
 
 
 class EngineError(NeiQinError):

@@ -10,9 +10,9 @@ from __future__ import annotations
 from neiqin.base.text import fold
 from neiqin.core.issues import Issue
 from neiqin.core.kit import Button, CheckContext, LedgerSpec, template_path
+from neiqin.core.layout import load_layout
 from neiqin.core.ledger import Ledger, display
 from neiqin.core.schema import LedgerRow, column
-from neiqin.core.sheets import load_layout
 from validators.expenses import GROUP
 from validators.expenses.rules import WILDCARDS  # a 报销标准 tier that applies to every city
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from neiqin.base.text import fold
 from neiqin.core.issues import Code, Issue
 from neiqin.core.kit import Button, CheckContext, LedgerSpec, template_path
+from neiqin.core.layout import load_layout
 from neiqin.core.ledger import Ledger, display
 from neiqin.core.schema import LedgerRow, column
-from neiqin.core.sheets import load_layout
 from validators.expenses import GROUP
 
 from .codes import CODES, LimitCode

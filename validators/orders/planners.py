@@ -77,6 +77,33 @@ class Cells:
         return values[pos]
 
 
+def rows_after_deleting(rows: Iterable[int], deleted: Iterable[int]) -> list[int]:
+    """Where ``rows`` are once ``deleted`` rows have left the sheet (every row below moves up)."""
+    gone = sorted(set(deleted))
+    import bisect
+
+    return [r - bisect.bisect_left(gone, r) for r in rows if r not in set(gone)]
+
+
+def line_ref(ledger: Ledger, pos: int) -> str:
+    """A line as people and records refer to it — 订单编号/产品编码, never a row number that will move."""
+    f = ledger.frame
+    order_id = f["order_id"].iloc[pos] if ledger.has("order_id") else None
+    code = f["product_code"].iloc[pos] if ledger.has("product_code") else None
+    return "/".join(str(v) for v in (order_id, code) if v is not None) or f"第 {ledger.rows[pos]} 行"
+
+
+def refs_text(ledger: Ledger, positions: list[int], limit: int = 8) -> str:
+    """Lines by 订单编号/产品编码 (the n-th of a repeated pair numbered), for records that outlive row numbers."""
+    refs = [line_ref(ledger, p) for p in positions]
+    counts: dict[str, int] = {}
+    named = []
+    for ref in refs:
+        counts[ref] = counts.get(ref, 0) + 1
+        named.append(ref if refs.count(ref) == 1 else f"{ref} 第 {counts[ref]} 行")
+    return "、".join(named[:limit]) + (" 等" if len(named) > limit else "")
+
+
 def lines_text(rows: list[int], limit: int = 8) -> str:
     shown = "、".join(str(r) for r in rows[:limit])
     return f"第 {shown}{' 等' if len(rows) > limit else ''} 行"
@@ -94,7 +121,7 @@ def state_of(ledger: Ledger, settings: Settings) -> list[OrderStatus | None]:
     """Each line's state (None: no status, or one that is not a state — the closed-list check reports it)."""
     if not ledger.has("status"):
         return [None] * len(ledger)
-    return [MACHINE.state(v, settings) for v in ledger.frame["status"]]
+    return MACHINE.states_of(ledger.frame["status"], settings)
 
 
 def open_lines(ledger: Ledger, settings: Settings) -> list[bool]:
@@ -266,11 +293,21 @@ def plan_progress(ledger: Ledger, tasks: dict[str, Ledger | None], settings: Set
 
 
 def old_values(ledger: Ledger, field_name: str, targets: list[int]) -> str:
-    """原值 of a change: one value, or each line's own when the lines differ (so it can be undone)."""
+    """原值 of a change: one value, or each line's own when the lines differ (so it can be undone).
+
+    Lines are named by 订单编号/产品编码 (and their occurrence), not by row: rows move when lines are
+    archived, the record must still say which line had which value.
+    """
     shown = [display(ledger.raw[field_name][p]) for p in targets]
     if len(set(shown)) <= 1:
         return shown[0] if shown else ""
-    return "；".join(f"第 {ledger.rows[p]} 行：{v or '（空）'}" for p, v in zip(targets, shown, strict=True))
+    refs = [line_ref(ledger, p) for p in targets]
+    seen: dict[str, int] = {}
+    named = []
+    for ref in refs:
+        seen[ref] = seen.get(ref, 0) + 1
+        named.append(ref if refs.count(ref) == 1 else f"{ref}（第 {seen[ref]} 行）")
+    return "；".join(f"{ref}：{v or '（空）'}" for ref, v in zip(named, shown, strict=True))
 
 
 def notify(field_name: str, mode: str | None) -> str:
@@ -449,11 +486,11 @@ def _refusal(
         return "该订单行已归档，不能变更" if key_archived else "订单台账中没有这个订单行"
     if not ledger.has(field_name):
         return f"订单台账没有「{header}」列"
-    shipped = [ledger.rows[p] for p in targets if states[p] in (S.SHIPPED, S.DONE)]
+    shipped = [p for p in targets if states[p] in (S.SHIPPED, S.DONE)]
     if shipped:
-        return f"订单行已发货或已完成（{lines_text(shipped)}），不能变更"
+        return f"订单行已发货或已完成（{refs_text(ledger, shipped)}），不能变更"
     if len(targets) > 1 and field_name not in ORDER_WIDE:
-        where = lines_text([ledger.rows[p] for p in targets])
+        where = refs_text(ledger, targets)
         if code is None:
             return (
                 f"订单 {order_id} 有 {len(targets)} 行（{where}），「{header}」是每行各自的；"
@@ -676,8 +713,9 @@ def plan_dashboard(ledger: Ledger, archive: Ledger | None, today: dt.date, setti
         ["状态", s, int(counts.get(s, 0)), None, None, None, None] for s in MACHINE.label_map(settings).values()
     ]
     rows.append(["逾期", "过了交货日期仍未发货", overdue, None, None, None, None])
-    cancelled = f["status"].map(lambda v: MACHINE.state(v, settings) == S.CANCELLED) if "status" in f else None
-    if cancelled is None:
+    if "status" in f:
+        cancelled = pd.Series([s == S.CANCELLED for s in MACHINE.states_of(f["status"], settings)], index=f.index)
+    else:
         cancelled = pd.Series(False, index=f.index)
 
     def rate(mask: Any) -> tuple[int, int]:

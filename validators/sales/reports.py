@@ -144,31 +144,31 @@ def _dates(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
 
 
-_NAMES = frozenset({"customer", "region", "category", "product_code", "product_name", "sales_rep"})
-
-
 def _objects(frame: pd.DataFrame, name: str, n: int, fill: str | None = None) -> np.ndarray:
     """A text column as an object array (None for empty, or ``fill``)."""
     if name not in frame:
         return np.full(n, fill, dtype=object)
     values = frame[name].to_numpy(dtype=object)
-    if name in _NAMES:
-        values = _clean(values)
     return _fill(values, fill) if fill is not None else values
 
 
-def _clean(values: np.ndarray) -> np.ndarray:
-    """Names as shown and grouped (:func:`neiqin.base.text.clean`: ⼈ → 人, full-width → ASCII, one space),
-    each distinct name cleaned once."""
-    distinct = pd.unique(values)
-    table = {v: clean(v) for v in distinct if isinstance(v, str)}
-    if all(k == v for k, v in table.items()):
+def same_names(values: np.ndarray) -> np.ndarray:
+    """Names as reports group them: spellings equal under ``fold`` (⼈/人, full-width, case, spaces) are one
+    name, shown as its first spelling (cleaned). The customer check compares names the same way."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not len(uniques):
         return values
-    return (
-        pd.Series(values, dtype=object)
-        .map(lambda v: table.get(v, v) if isinstance(v, str) else v)
-        .to_numpy(dtype=object)
-    )
+    shown: dict[str, str] = {}
+    mapped = np.empty(len(uniques), dtype=object)
+    for i, value in enumerate(uniques):
+        if isinstance(value, str):
+            mapped[i] = shown.setdefault(fold(value), clean(value))
+        else:
+            mapped[i] = value
+    out = mapped[codes]
+    if (codes < 0).any():
+        out[codes < 0] = None
+    return out
 
 
 def _fill(values: np.ndarray, fill: str) -> np.ndarray:
@@ -291,12 +291,13 @@ def prepare(
                 if not any((int(row), c) in flagged for c in cols):
                     found.append(make_issue(code, sheet, int(row), header, col=col))
     all_lines = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    for name in ("customer", "region", "category", "sales_rep"):  # one name however it was typed
+        all_lines[name] = pd.Series(same_names(all_lines[name].to_numpy(dtype=object)), dtype=object, copy=False)
     # integer keys for counting distinct orders and customers (-1: no customer)
     order_codes = pd.factorize(all_lines.pop("_okey").to_numpy(), use_na_sentinel=True)[0].astype(float)
     order_codes[order_codes < 0] = np.nan  # a line without 订单编号 is no order
     all_lines["_order"] = order_codes
-    # one customer however its name is typed: full-width letters, a Kangxi radical (⼈ for 人), spaces
-    customer_codes = pd.factorize(_name_keys(all_lines["customer"]))[0]
+    customer_codes = pd.factorize(all_lines["customer"].to_numpy())[0]
     customer_codes[(all_lines["customer"] == UNKNOWN).to_numpy()] = -1
     all_lines["_customer"] = customer_codes
     if orders_by != "order_id":
@@ -304,16 +305,6 @@ def prepare(
     sales = Sales(all_lines, sources, found, description)
     sales.orders_by = orders_by
     return sales
-
-
-def _name_keys(names: pd.Series) -> np.ndarray:
-    """Names as they are grouped (:func:`neiqin.base.text.fold`), each distinct name folded once."""
-    values = names.to_numpy(dtype=object)
-    distinct = pd.unique(values)
-    keys = {v: fold(v) if isinstance(v, str) else v for v in distinct}
-    if all(k == v for v, k in keys.items()):
-        return values
-    return pd.Series(values, dtype=object).map(keys).to_numpy(dtype=object)
 
 
 def _order_keys(frame: pd.DataFrame, sheet: str, by: str, date: np.ndarray) -> np.ndarray:
