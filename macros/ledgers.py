@@ -17,6 +17,7 @@ from neiqin.core import checking, kit
 from neiqin.core.checking import Checked
 from neiqin.core.forms import Form, form_sheet_names, read_forms
 from neiqin.core.kit import LedgerSpec
+from neiqin.core.ledger import Ledger
 from neiqin.core.marks import mark_issues
 
 from .registry import Context, Summary, action, has
@@ -57,6 +58,8 @@ def validate(book: xw.Book, ctx: Context, spec: LedgerSpec, title: str) -> Summa
     if spec.record is not None:
         spec.record(ctx.store, checked.data, checked.issues, checked.ctx)
     summary = Summary.of_issues(spec.validate_action, issues, checked.rows, spec.noun, marked)
+    if isinstance(checked.data, Ledger):  # values from a title row or the file name, rows left out
+        summary.details += checked.data.reading_notes()
     if spec.form is not None:
         summary.message = f"{len(checked.forms)} 张{spec.title}：" + summary.message
     return summary

@@ -619,7 +619,7 @@ def test_a_customer_named_like_a_total_is_a_line_and_total_rows_are_listed(tmp_p
     assert report.current["revenue"] == pytest.approx(2250 + 5000)
     assert report.skipped == [("订单台账", 13)]
     doc = reports.report_json(sales, "month")
-    assert doc["skipped"] == [{"sheet": "订单台账", "row": 13}]
+    assert doc["skipped"] == [{"sheet": "订单台账", "row": 13, "reason": "合计行"}]
 
 
 def test_cli_date_outside_the_data_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

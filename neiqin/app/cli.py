@@ -146,8 +146,12 @@ def _parser() -> argparse.ArgumentParser:
     p = new(
         "import-ledger",
         "导入已有台账 / import an existing ledger",
-        "按列名把内勤已有的台账复制进 NeiQin.xlsm，列出没有导入的列；源文件不会改动。\n"
-        "Copy a clerk's existing ledger into NeiQin.xlsm by header matching; the source file is not changed.",
+        "按列名把内勤已有的台账导入 NeiQin.xlsm：写入日期和数字（不是原样文字），跳过表头、小计、合计、表尾和空行，"
+        "已导入过的行不会重复导入；源文件不会改动。\n"
+        "Import a clerk's existing ledger into NeiQin.xlsm by header matching, as typed values; repeated headers,\n"
+        "subtotals, totals and footers are skipped and lines already imported are not added again.\n\n"
+        "退出码 / exit codes: 0 已导入 imported · 1 已导入，但有单元格无法转换或缺少必需的列 imported, cells to fix · "
+        "2 没有可导入的行或文件无法使用 nothing to import",
     )
     p.add_argument("source", metavar="EXISTING", help="已有的台账文件 / the existing ledger (.xlsx .xls)")
     p.add_argument("--ledger", default="orders", help="台账 / ledger: orders（默认 / default）")
@@ -346,6 +350,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f"--mark 只标记自动找到的『{found}』；要标记『{args.sheet}』，请先把它改名为"
                 f"『{spec.sheet}』，或去掉 --mark 只列出问题"
             )
+    notes: list[str] = []
     if args.mark:
         summary = load_macros().run(spec.validate_action, book, today=args.today)
         if summary.outcome in ("failed", "error"):
@@ -353,6 +358,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
         book.save()
         issues = summary.issues
         _print_save_warnings(book)
+        if spec.form is None:
+            notes = [d for d in summary.details if d.startswith("『")]
     else:
         from neiqin.core.checking import check_ledger
 
@@ -360,10 +367,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         today = args.today or dt.date.today()
         checked = check_ledger(book, spec, settings, today, sheet=args.sheet, store=_status_store(settings))
         issues = sort_issues(checked.issues + setting_issues)
+        if spec.form is None:
+            notes = checked.ledger.reading_notes()
     if args.json:
         _print_json([i.to_dict() for i in issues])
+        for note in notes:  # stdout is the issue list: the notes go beside it
+            print(f"说明：{note}", file=sys.stderr)
     else:
         _print_issues(issues)
+        for note in notes:
+            print(f"说明：{note}")
         errors = sum(i.severity == "error" for i in issues)
         print(
             f"共 {len(issues)} 条问题：错误 {errors} 条，警告 {len(issues) - errors} 条。" if issues else "未发现问题。"
@@ -442,8 +455,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         # a summary reads only what it sums; a report tab (--out) reads every mapped column
         sales = _read_sales(args.file, args.map, fields=None if args.out else reports.summary_fields(by))
     except ReportInputError as exc:
-        if exc.issues:
+        if len(exc.issues) > 1:  # every problem listed once, then one line (not the first problem again)
             _print_issues(exc.issues, sys.stderr)
+            return _fail(f"有 {len(exc.issues)} 个问题（见上），未生成报表")
         return _fail(str(exc))
     errors = [i for i in sales.issues if i.severity == "error"]
     if sales.issues:
@@ -452,7 +466,14 @@ def cmd_report(args: argparse.Namespace) -> int:
         if len(sales.issues) > len(shown):
             print(f"……另有 {len(sales.issues) - len(shown):,} 条问题未列出", file=sys.stderr)
     document = reports.report_json(sales, period, by, start)
-    empty_period = start is not None and not document["rows"]
+    for note in sales.notes:  # where values came from, rows that are not lines
+        print(f"说明：{note}", file=sys.stderr)
+    nothing = not len(sales.lines)  # every line left out (or none at all): a failed report, said in one line
+    if nothing:
+        reasons = sales.excluded["reason"].value_counts()
+        why = "，".join(f"{k} {v:,} 行" for k, v in reasons.items()) if len(reasons) else "数据源中没有销售行"
+        print(f"neiqin：✗ 没有计入任何一行（{why}），报表无法使用；请检查数据或映射文件", file=sys.stderr)
+    empty_period = start is not None and not document["rows"] and not nothing
     if empty_period:
         dates = sales.all["date"].dropna()
         span = f"数据范围 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "数据中没有日期"
@@ -463,14 +484,16 @@ def cmd_report(args: argparse.Namespace) -> int:
     else:
         _print_report(document, by)
     if args.out:
-        if not len(sales.lines):
-            return _fail("数据中没有可统计的销售行，未生成报表页")
+        if nothing:
+            return EXIT_ISSUES  # said above; no report tab from nothing
         chosen = start or reports.latest_start(sales, period)
         # a period the data has not finished yet is compared day for day
         last_day = max(d for d in sales.all["date"] if d == d).date()
         report = reports.build_report(sales, period, chosen, as_of=last_day)
         _write_out(Path(args.out), report, source=Path(args.file).name)
         print(f"报表页『{report.title}』已写入 {args.out}", file=sys.stderr if args.json else sys.stdout)
+    if nothing:
+        return EXIT_ISSUES
     if not document["reconciled"]:
         print("neiqin：⚠ 报表与数据源核对不一致，请勿使用，见 checks", file=sys.stderr)
         return EXIT_ISSUES
@@ -648,16 +671,22 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_import_ledger(args: argparse.Namespace) -> int:
-    from neiqin.app.importer import import_ledger
+    from neiqin.app.importer import NothingToImport, import_ledger
     from neiqin.app.plugins import load_validators
+    from neiqin.core import kit
 
     load_validators()
     for path in (args.source, args.into):
         if not Path(path).is_file():
             return _fail(f"找不到文件 {path}；请检查路径")
-    result = import_ledger(Path(args.source), Path(args.into), args.ledger, sheet=args.sheet)
+    if kit.ledger(args.ledger).row is None:
+        return _fail(f"{args.ledger} 是表单，不能逐行导入；请选择表格台账（如 orders）")
+    try:
+        result = import_ledger(Path(args.source), Path(args.into), args.ledger, sheet=args.sheet)
+    except NothingToImport as exc:
+        return _fail(f"{exc}；未导入任何行")
     print(result.text())
-    return EXIT_OK
+    return EXIT_ISSUES if result.problems else EXIT_OK
 
 
 def cmd_seal(args: argparse.Namespace) -> int:

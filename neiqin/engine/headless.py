@@ -320,10 +320,16 @@ class Books(base_classes.Books):
         return book
 
 
+def _cached_value(value: Any, err_to_str: bool) -> Any:
+    """A saved formula result as a read gives it (an error value only with ``err_to_str``)."""
+    error = isinstance(value, str) and value in package.ERROR_VALUES
+    return from_cell(value, "e" if error else None, err_to_str)
+
+
 class SheetState:
     """What the engine knows about one sheet; shared by every Sheet/Range impl of it."""
 
-    __slots__ = ("dirty", "errors", "file_name", "grid", "in_file", "name", "touched", "visible", "ws")
+    __slots__ = ("cached", "dirty", "errors", "file_name", "grid", "in_file", "name", "touched", "visible", "ws")
 
     def __init__(self, name: str, in_file: bool, visible: bool = True) -> None:
         self.name = name
@@ -335,6 +341,7 @@ class SheetState:
         self.in_file = in_file
         self.touched: list[tuple[int, int, int, int]] = []
         self.visible = visible
+        self.cached: dict[tuple[int, int], Any] = {}  # formula results when calamine could not read the sheet
 
 
 @instrumented
@@ -471,10 +478,42 @@ class Book(base_classes.Book):
                         ) from None
                     st.grid = []
                     self._ws(st)
-                    st.dirty = True  # read from openpyxl from now on (formula results are not kept)
+                    st.dirty = True  # read from openpyxl from now on
+                    st.cached = self._cached_results(st)  # formula cells still read as the results Excel saved
                     return st.grid
             st.grid = grid
         return st.grid
+
+    def _cached_results(self, st: SheetState) -> dict[tuple[int, int], Any]:
+        """The results Excel last saved for the sheet's formula cells, {(row, col): value}, by openpyxl.
+
+        Used when calamine cannot read the sheet (a LibreOffice rows-only ``<dimension>`` with older
+        calamine, an error value it does not know such as ``#SPILL!``): the formula cells of a sheet read
+        by openpyxl are read as these results, as calamine would have given them. Only the rectangle
+        around the formulas is read (a sheet with a value in XFD1048576 is not laid out).
+        """
+        formulas = [key for key, cell in st.ws._cells.items() if cell.data_type == "f"]
+        if not formulas:
+            return {}
+        r1, r2 = min(r for r, _ in formulas), max(r for r, _ in formulas)
+        c1, c2 = min(c for _, c in formulas), max(c for _, c in formulas)
+        wanted = set(formulas)
+        found: dict[tuple[int, int], Any] = {}
+        try:
+            with open(self._path, "rb") as fh, warnings_to_log(log):  # type: ignore[arg-type]
+                wb = opx().openpyxl.load_workbook(fh, read_only=True, data_only=True)
+                try:
+                    rows = wb[st.file_name].iter_rows(r1, r2, c1, c2, values_only=True)
+                    for r, values in enumerate(rows, r1):
+                        for c, value in enumerate(values, c1):
+                            if (r, c) in wanted:
+                                found[(r, c)] = value
+                finally:
+                    wb.close()
+        except Exception as exc:  # no results to be had: formulas read as their text, as before
+            log.info("no cached formula results for sheet %s: %s", st.name, exc)
+            return {}
+        return found
 
     def _errors(self, st: SheetState) -> dict[tuple[int, int], str]:
         if st.errors is None:
@@ -954,6 +993,8 @@ class Range(base_classes.Range):
                             touched = touched_in(st, r1, c1, r2, c2)  # once per read, not per formula
                         if st.in_file and not in_spans(touched, c, r, r) and r <= len(grid) and c <= len(grid[r - 1]):
                             row.append(prefetch.normalize_value(grid[r - 1][c - 1]))
+                        elif st.in_file and (r, c) in st.cached and not in_spans(touched, c, r, r):
+                            row.append(_cached_value(st.cached[(r, c)], err_to_str))
                         else:
                             row.append(str(cell.value))
                         continue

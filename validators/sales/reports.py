@@ -48,28 +48,14 @@ PERIODS: tuple[Period, ...] = ("day", "week", "month")
 PERIOD_LABELS = {"day": "日", "week": "周", "month": "月"}
 REPORT_NAMES = {"day": "日报", "week": "周报", "month": "月报"}
 
-# The fields a report reads: the order ledger's (validators/orders), with its headers as labels,
-# plus `profit` which a sales export may give directly.
-REPORT_FIELDS = (
-    "order_id",
-    "order_date",
-    "customer",
-    "region",
-    "category",
-    "product_code",
-    "product_name",
-    "sales_rep",
-    "quantity",
-    "unit_price",
-    "amount",
-    "unit_cost",
-    "status",
-    "delivery_date",
-    "ship_date",
-)
+# The fields a report reads and a mapping may name: every field of the order ledger (validators/orders),
+# with its headers as labels, plus `profit` which a sales export may give directly.
+REPORT_FIELDS = tuple(OrderRow.model_fields)
 PROFIT = column("毛利", "利润", "毛利额", "毛利润", description="这一行的毛利（已知时）")
 FIELD_LABELS = {name: OrderRow.column(name).header for name in REPORT_FIELDS} | {"profit": "毛利"}
-REQUIRED_FIELDS = ("order_id", "order_date")
+REQUIRED_FIELDS = ("order_id", "order_date")  # of a NeiQin workbook's 订单台账 (a mapped export may lack 订单编号)
+# how orders are counted: by 订单编号, else (a POS-style export) by customer and time, else each line is one
+ORDERS_BY = {"order_id": "订单编号", "customer_time": "客户 + 下单时间", "line": "每行一单"}
 # --by: field name -> the prepared frame's column and its Chinese label
 BY_FIELDS = {
     "region": ("region", "区域"),
@@ -144,6 +130,9 @@ class Sales:
     description: str = ""
     currency: str = "¥"  # the money symbol of the source (a mapping's [source] currency)
     skipped: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) read as 合计/header rows
+    skip_reasons: dict[tuple[str, int], str] = field(default_factory=dict)  # (sheet, row) -> why
+    notes: list[str] = field(default_factory=list)  # how the source was read (values from a title row …)
+    orders_by: str = "order_id"  # a key of ORDERS_BY
 
     @property
     def lines(self) -> pd.DataFrame:
@@ -238,8 +227,12 @@ def prepare(
     parts = []
     found = list(issues or [])
     empty = pd.DataFrame(index=pd.Index([], name="row", dtype="int64"))
+    orders_by = "order_id"
     for sheet, frame in sources or [("", empty)]:
         n = len(frame)
+        by = "order_id" if "order_id" in frame or not n else "customer_time" if "customer" in frame else "line"
+        if by != "order_id":
+            orders_by = by
         # numpy arrays throughout: a 541,909-line export is prepared in a fraction of a second
         product = _objects(frame, "product_code", n)
         quantity = _floats(frame, "quantity", n)
@@ -285,6 +278,7 @@ def prepare(
                 "delivery_date": _dates(frame, "delivery_date").to_numpy(),
                 "ship_date": _dates(frame, "ship_date").to_numpy(),
                 "reason": obj(reason),
+                "_okey": obj(_order_keys(frame, sheet, by, date)),
             },
             copy=False,
         )
@@ -297,7 +291,7 @@ def prepare(
             (ReportCode.REP_NO_DATE, REASON_NO_DATE, ("order_date",)),
         ):
             header, col = where.get(fields[0], (FIELD_LABELS[fields[0]], 0))
-            cols = {where[f][1] for f in fields if f in where}
+            cols = {where[f][1] for f in fields if f in where} or {0}  # 0: a value from a title row or file name
             for row in frame.index[reason == why]:
                 if not any((int(row), c) in flagged for c in cols):
                     found.append(make_issue(code, sheet, int(row), header, col=col))
@@ -305,13 +299,33 @@ def prepare(
     for name in ("customer", "region", "category", "sales_rep"):  # one name however it was typed
         all_lines[name] = pd.Series(same_names(all_lines[name].to_numpy(dtype=object)), dtype=object, copy=False)
     # integer keys for counting distinct orders and customers (-1: no customer)
-    order_codes = pd.factorize(all_lines["order_id"].to_numpy(), use_na_sentinel=True)[0].astype(float)
+    order_codes = pd.factorize(all_lines.pop("_okey").to_numpy(), use_na_sentinel=True)[0].astype(float)
     order_codes[order_codes < 0] = np.nan  # a line without 订单编号 is no order
     all_lines["_order"] = order_codes
     customer_codes = pd.factorize(all_lines["customer"].to_numpy())[0]
     customer_codes[(all_lines["customer"] == UNKNOWN).to_numpy()] = -1
     all_lines["_customer"] = customer_codes
-    return Sales(all_lines, sources, found, description)
+    if orders_by != "order_id":
+        description += f"（没有订单编号：订单数按{ORDERS_BY[orders_by]}计）"
+    sales = Sales(all_lines, sources, found, description)
+    sales.orders_by = orders_by
+    return sales
+
+
+def _order_keys(frame: pd.DataFrame, sheet: str, by: str, date: np.ndarray) -> np.ndarray:
+    """What names an order: its 订单编号; without one, its customer and time (a POS receipt), else the line."""
+    n = len(frame)
+    if by == "order_id":
+        return _objects(frame, "order_id", n)
+    lines = np.array([f"{sheet}\x00{r}" for r in frame.index], dtype=object)
+    if by == "line":
+        return lines
+    customer = _objects(frame, "customer", n)
+    when = pd.Series(date).astype(str).to_numpy(dtype=object)
+    keys = np.array([f"{fold(c)}\x00{t}" if isinstance(c, str) else None for c, t in zip(customer, when, strict=True)])
+    missing = pd.isna(keys)
+    keys[missing] = lines[missing]  # a line without a customer is an order of its own
+    return keys
 
 
 # --------------------------------------------------------------------------- periods
@@ -1122,8 +1136,14 @@ def report_json(sales: Sales, period: Period, by: str | None = None, start: dt.d
                 excluded["sheet"], excluded["row"], excluded["order_id"], excluded["reason"], strict=True
             )
         ],
-        "skipped": [{"sheet": sheet, "row": row} for sheet, row in sales.skipped],
-        "reconciled": all(c.ok for c in checks),
+        "skipped": [
+            {"sheet": sheet, "row": row, "reason": sales.skip_reasons.get((sheet, row), "")}
+            for sheet, row in sales.skipped
+        ],
+        "orders_by": sales.orders_by,
+        "notes": list(sales.notes),
+        # nothing counted is a failed report, never "reconciled" with no checks
+        "reconciled": bool(len(sales.lines)) and all(c.ok for c in checks),
         "checks": [
             {"name": c.name, "expected": _num(c.expected), "actual": _num(c.actual), "ok": c.ok} for c in checks
         ],
