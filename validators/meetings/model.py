@@ -108,6 +108,7 @@ class Meeting:
     row: int  # Excel row
     meeting_id: str
     topic: str
+    day: dt.date | None  # 日期
     start: dt.datetime | None
     end: dt.datetime | None
     room: str | None
@@ -195,6 +196,7 @@ def meetings_of(ledger: Ledger) -> list[Meeting]:
                 row,
                 _text(mid) or "",
                 _text(topic) or "",
+                date.date() if date is not None else None,
                 begin,
                 finish,
                 _text(room),
