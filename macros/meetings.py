@@ -14,9 +14,8 @@ from pathlib import Path
 import xlwings as xw
 
 import validators.meetings.planners as plans
-from neiqin.base.errors import NeiQinError
 from neiqin.core.kit import ledger as spec
-from neiqin.core.ledger import Ledger, read_ledger, read_optional
+from neiqin.core.ledger import read_optional
 from neiqin.core.marks import mark_issues
 from neiqin.core.plan import Plan, apply_plan
 from validators.meetings import GROUP
@@ -36,11 +35,9 @@ def _summary(action_id: str, plan: Plan) -> Summary:
     )
 
 
-def _required(book: xw.Book, name: str, ctx: Context, hint: str) -> Ledger:
-    found = read_optional(book, name, ctx.settings)
-    if found is None:
-        raise NeiQinError(f"工作簿中没有『{spec(name).title}』工作表；{hint}")
-    return found
+def _missing(action_id: str, name: str, hint: str) -> Summary:
+    """The answer when the workbook has no sheet for the ledger the action works on: nothing to do."""
+    return Summary(action_id, get(action_id).label, "ok", f"工作簿中没有『{spec(name).title}』工作表；{hint}")
 
 
 def calendar_folder(book: xw.Book) -> Path | None:
@@ -95,6 +92,10 @@ def send_to_robot(notices: list[Notice], settings: MeetingSettings) -> tuple[int
     "填写『通知时间』并在『参会确认』为每人加一行。群机器人发送默认关闭，在『设置』开启。",
 )
 def meeting_notice(book: xw.Book, ctx: Context) -> Summary:
+    if read_optional(book, "meetings", ctx.settings) is None:
+        return _missing(
+            "meeting_notice", "meetings", "请先在『会议安排』工作表登记会议（NeiQin.xlsm 里有这张表的模板）。"
+        )
     checked = check_ledger(book, spec("meetings"), ctx)
     marked = mark_issues(
         book, checked.issues, checked.scope, limit=ctx.settings.mark_limit, title="会议通知", when=ctx.now
@@ -140,7 +141,9 @@ def meeting_notice(book: xw.Book, ctx: Context) -> Summary:
     "再按月汇总，与『设置』的知晓率目标比较，未达标的标出。",
 )
 def awareness_rate(book: xw.Book, ctx: Context) -> Summary:
-    schedule = read_ledger(book, "meetings", ctx.settings)
+    schedule = read_optional(book, "meetings", ctx.settings)
+    if schedule is None:
+        return _missing("awareness_rate", "meetings", "知晓率按『会议安排』和『参会确认』计算。")
     plan = plans.plan_awareness(schedule, read_optional(book, "attendance", ctx.settings), ctx.settings)
     apply_plan(book, plan, ctx.settings)
     return _summary("awareness_rate", plan)
@@ -156,7 +159,9 @@ def awareness_rate(book: xw.Book, ctx: Context) -> Summary:
     "编号为 会议编号-01、-02……；已转过的不重复转入；未审核的纪要暂不转入并列出。",
 )
 def minutes_to_resolutions(book: xw.Book, ctx: Context) -> Summary:
-    minutes = _required(book, "minutes", ctx, "请先在『会议纪要』记录会议的决议事项")
+    minutes = read_optional(book, "minutes", ctx.settings)
+    if minutes is None:
+        return _missing("minutes_to_resolutions", "minutes", "请先在『会议纪要』记录会议的决议事项。")
     plan = plans.plan_resolutions(minutes, read_optional(book, "resolutions", ctx.settings), ctx.settings)
     apply_plan(book, plan, ctx.settings)
     return _summary("minutes_to_resolutions", plan)
@@ -172,7 +177,9 @@ def minutes_to_resolutions(book: xw.Book, ctx: Context) -> Summary:
     "和『决议周报』：每位主持人一段，列出其会议的决议逾期、7 天内到期和期限待商定的事项。",
 )
 def resolution_overdue(book: xw.Book, ctx: Context) -> Summary:
-    resolutions = _required(book, "resolutions", ctx, "请先点『纪要转决议』或登记决议")
+    resolutions = read_optional(book, "resolutions", ctx.settings)
+    if resolutions is None:
+        return _missing("resolution_overdue", "resolutions", "请先点『纪要转决议』或在『决议跟踪』登记决议。")
     plan = plans.plan_overdue(resolutions, read_optional(book, "meetings", ctx.settings), ctx.today, ctx.settings)
     apply_plan(book, plan, ctx.settings)
     return _summary("resolution_overdue", plan)

@@ -347,3 +347,29 @@ RESOLUTION_CASES = [
 def test_resolution_checks(tmp_path: Path, what: str, lines: list[list[Any]], expected: Any) -> None:
     got = found(tmp_path, "resolutions", [meeting()], resolutions=lines)
     assert got == sorted((str(code), row, column) for code, row, column in expected)
+
+
+@given(st.integers(0, 23), st.integers(0, 59))
+def test_clock_written_any_way_reads_back(hour: int, minute: int) -> None:
+    expected = dt.time(hour, minute)
+    assert parse_clock(f"{hour}:{minute:02d}") == expected
+    assert parse_clock(f"{hour:02d}：{minute:02d}") == expected
+    assert parse_clock(f"{hour}点{minute}分") == expected
+    assert parse_clock((hour * 60 + minute) / 1440) == expected  # the fraction Excel stores
+    if 1 <= hour < 12:
+        assert parse_clock(f"下午{hour}点{minute}分") == dt.time(hour + 12, minute)
+
+
+@given(st.one_of(st.text(max_size=12), st.floats(allow_nan=True), st.integers(), st.none(), st.booleans()))
+def test_any_cell_is_a_time_or_a_clear_no(cell: Any) -> None:
+    try:
+        found = parse_clock(cell)
+    except ValueError:
+        return
+    assert found is None or isinstance(found, dt.time)
+
+
+@given(st.one_of(st.text(max_size=16), st.floats(allow_nan=True), st.integers(), st.none(), st.datetimes()))
+def test_any_due_cell_is_read_one_way(cell: Any) -> None:
+    due = parse_due(cell, PENDING)
+    assert sum((due.date is not None, due.pending is not None, due.bad, due.empty)) == 1

@@ -362,11 +362,22 @@ def test_minutes_to_resolutions_carries_each_reviewed_decision_once(tmp_path: Pa
     assert again.message.startswith("没有新的决议需要转入") and len(ledger_rows(path, "resolutions")) == 3
 
 
-def test_minutes_to_resolutions_needs_the_minutes(tmp_path: Path) -> None:
-    path = meeting_book(tmp_path / "会议.xlsx", [meeting()])
-    book = open_book(path)
-    summary = macros.run("minutes_to_resolutions", book, now=NOW)
-    assert summary.outcome == "failed" and "没有『会议纪要』工作表" in summary.message
+@pytest.mark.parametrize(
+    ("action_id", "sheet"),
+    [
+        ("meeting_notice", "会议安排"),
+        ("awareness_rate", "会议安排"),
+        ("minutes_to_resolutions", "会议纪要"),
+        ("resolution_overdue", "决议跟踪"),
+    ],
+)
+def test_a_workbook_without_the_sheet_is_told_so(tmp_path: Path, action_id: str, sheet: str) -> None:
+    from .meeting_factory import STAFF, STAFF_HEADER, workbook
+
+    path = workbook(tmp_path / "人员.xlsx", {"人员": [STAFF_HEADER, *STAFF]})
+    summary = run(path, action_id)
+    assert summary.outcome == "ok" and summary.message.startswith(f"工作簿中没有『{sheet}』工作表；")
+    assert openpyxl.load_workbook(path).sheetnames == ["人员"]  # nothing written
 
 
 # --------------------------------------------------------------------------- 决议催办

@@ -119,11 +119,8 @@ class Meeting:
     materials: str | None
     notified_at: dt.datetime | None
 
-    @property
-    def when(self) -> str:
-        if self.start is None or self.end is None:
-            return ""
-        return f"{self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
+    listed: tuple[str, ...] = ()  # the names of 参会人员 as written (without the chair added)
+    when: str = ""  # 2026-11-30 09:00–10:00 (for messages)
 
     @property
     def people(self) -> tuple[str, ...]:
@@ -143,6 +140,13 @@ def _stamp(value: Any) -> dt.datetime | None:
     if value is None or pd.isna(value):
         return None
     return value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+
+
+def _when(start: dt.datetime | None, end: dt.datetime | None) -> str:
+    if start is None or end is None:
+        return ""
+    day = f"{start.year}-{start.month:02d}-{start.day:02d}"
+    return f"{day} {start.hour:02d}:{start.minute:02d}–{end.hour:02d}:{end.minute:02d}"
 
 
 def meetings_of(ledger: Ledger) -> list[Meeting]:
@@ -187,7 +191,8 @@ def meetings_of(ledger: Ledger) -> list[Meeting]:
             begin = dt.datetime.combine(date.date(), t0)
             finish = dt.datetime.combine(date.date(), t1)
         chair_name = _text(chair)
-        names = split_names(attendees)
+        listed = split_names(attendees)
+        names = list(listed)
         if chair_name and chair_name not in names:
             names.insert(0, chair_name)
         found.append(
@@ -206,6 +211,8 @@ def meetings_of(ledger: Ledger) -> list[Meeting]:
                 _text(equip),
                 _text(mats),
                 _stamp(notified),
+                tuple(listed),
+                _when(begin, finish),
             )
         )
     ledger.__dict__["_meetings"] = (ledger.frame.index, found)

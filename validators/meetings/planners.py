@@ -18,7 +18,7 @@ from validators.staff import people
 
 from .model import Meeting, meetings_of, parse_due, staff_rows
 from .notice import Contact, Notice, calendar_file, calendar_name, notices
-from .rules import CANCELLED, DONE, resolution_state
+from .rules import CANCELLED, DONE, resolution_state, value_at
 from .settings import MeetingSettings
 
 
@@ -29,13 +29,6 @@ def _settings(settings: Settings) -> MeetingSettings:
 def contacts_of(staff: Ledger | None) -> dict[str, Contact]:
     """人员 as notice addresses, by name."""
     return {name: Contact(name, p.mobile, p.email) for name, p in people(staff_rows(staff)).items()}
-
-
-def _value(ledger: Ledger, field_name: str, pos: int) -> Any:
-    if not ledger.has(field_name):
-        return None
-    value = ledger.frame[field_name].iloc[pos]
-    return None if value is None or value != value else value
 
 
 def _texts(row: Sequence[Any]) -> list[Any]:
@@ -204,8 +197,8 @@ def awareness(schedule: Ledger, attendance: Ledger | None, settings: Settings) -
             zip(attendance.frame["meeting_id"], attendance.frame["person"], strict=True)
         ):
             if mid is not None and person is not None:
-                reply = _value(attendance, "reply", pos)
-                lines[str(mid)].append((str(person), reply, _value(attendance, "confirmed_at", pos)))
+                reply = value_at(attendance, "reply", pos)
+                lines[str(mid)].append((str(person), reply, value_at(attendance, "confirmed_at", pos)))
     found = []
     for m in meetings_of(schedule):
         if m.start is None or (m.notified_at is None and m.meeting_id not in lines):
@@ -329,7 +322,7 @@ def plan_resolutions(minutes: Ledger, resolutions: Ledger | None, settings: Sett
         ids = {str(v) for v in resolutions.frame["resolution_id"] if v is not None}
     reviewed: dict[str, bool] = {}
     for pos, mid in enumerate(minutes.frame["meeting_id"]):
-        if mid is not None and (_value(minutes, "reviewer", pos) and _value(minutes, "reviewed_at", pos)):
+        if mid is not None and (value_at(minutes, "reviewer", pos) and value_at(minutes, "reviewed_at", pos)):
             reviewed[str(mid)] = True
     new: list[dict[str, Any]] = []
     held: dict[str, int] = defaultdict(int)
@@ -356,7 +349,7 @@ def plan_resolutions(minutes: Ledger, resolutions: Ledger | None, settings: Sett
                 "resolution_id": rid,
                 "meeting_id": mid,
                 "item": item,
-                "owner": _value(minutes, "owner", pos),
+                "owner": value_at(minutes, "owner", pos),
                 "due": dt.datetime.combine(due.date, dt.time())
                 if due.date
                 else (None if raw is None else display(raw)),
@@ -411,21 +404,21 @@ def open_items(resolutions: Ledger, schedule: Ledger | None, settings: Settings)
     due_raw = resolutions.raw["due"] if resolutions.has("due") else [None] * len(resolutions)
     found = []
     for pos in range(len(resolutions)):
-        state = resolution_state(_value(resolutions, "state", pos), ms)
+        state = resolution_state(value_at(resolutions, "state", pos), ms)
         if state in (DONE, CANCELLED):
             continue
         due = parse_due(due_raw[pos], ms.resolution_pending_words)
-        mid = str(_value(resolutions, "meeting_id", pos) or "")
+        mid = str(value_at(resolutions, "meeting_id", pos) or "")
         found.append(
             OpenItem(
-                str(_value(resolutions, "resolution_id", pos) or ""),
+                str(value_at(resolutions, "resolution_id", pos) or ""),
                 mid,
-                str(_value(resolutions, "item", pos) or ""),
-                str(_value(resolutions, "owner", pos) or ""),
+                str(value_at(resolutions, "item", pos) or ""),
+                str(value_at(resolutions, "owner", pos) or ""),
                 due.date,
                 due.pending if due.pending is not None else ("未填" if due.empty else None),
-                str(_value(resolutions, "state", pos) or ms.resolution_states[0]),
-                str(_value(resolutions, "progress", pos) or ""),
+                str(value_at(resolutions, "state", pos) or ms.resolution_states[0]),
+                str(value_at(resolutions, "progress", pos) or ""),
                 chairs.get(mid, "（会议安排中找不到）"),
             )
         )

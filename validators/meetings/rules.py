@@ -16,7 +16,7 @@ from neiqin.core.kit import CheckContext
 from neiqin.core.ledger import Ledger, display
 
 from .codes import MeetingCode
-from .model import Meeting, meetings_of, overlaps, parse_clock, parse_due, split_names, staff_names
+from .model import Meeting, meetings_of, overlaps, parse_clock, parse_due, staff_names
 from .settings import MeetingSettings
 
 
@@ -24,11 +24,22 @@ def _settings(ctx: CheckContext) -> MeetingSettings:
     return ctx.settings.of(MeetingSettings)
 
 
-def _value(ledger: Ledger, field_name: str, pos: int) -> Any:
-    if not ledger.has(field_name):
-        return None
-    value = ledger.frame[field_name].iloc[pos]
-    return None if value is None or value != value else value
+def value_at(ledger: Ledger, field_name: str, pos: int) -> Any:
+    """One cell of a known field (None when empty or the sheet has no such column); the column's values
+    are taken from the frame once per ledger, not per cell."""
+    return values_of(ledger, field_name)[pos]
+
+
+def values_of(ledger: Ledger, field_name: str) -> list[Any]:
+    """A field's values, empty cells as None (cached on the ledger)."""
+    cache = ledger.__dict__.setdefault("_meeting_values", {})
+    key = (field_name, id(ledger.frame.index))
+    if key not in cache:
+        if ledger.has(field_name):
+            cache[key] = [None if v is None or v != v else v for v in ledger.frame[field_name].tolist()]
+        else:
+            cache[key] = [None] * len(ledger)
+    return cache[key]
 
 
 # --------------------------------------------------------------------------- 会议安排
@@ -164,7 +175,7 @@ def check_people(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
         return []
     found: list[Issue] = []
     for m in meetings_of(ledger):
-        listed = set(split_names(_value(ledger, "attendees", m.pos)))
+        listed = set(m.listed)
         for name in m.people:
             if name not in known:
                 field_name = "attendees" if name in listed or not ledger.has("chair") else "chair"
@@ -208,13 +219,13 @@ def check_attendance(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     found = _unknown_meetings(ledger, known)
     replies = [fold(r) for r in _settings(ctx).meeting_replies[:2]]  # 参加, 请假
     for pos, row in enumerate(ledger.rows):
-        mid, person = _value(ledger, "meeting_id", pos), _value(ledger, "person", pos)
+        mid, person = value_at(ledger, "meeting_id", pos), value_at(ledger, "person", pos)
         meeting = known.get(str(mid)) if known is not None and mid is not None else None
         if meeting is not None and person is not None and str(person) not in meeting.people:
             found.append(ledger.issue(MeetingCode.MTG_NOT_INVITED, row, "person", person=person, meeting=mid))
-        reply = _value(ledger, "reply", pos)
+        reply = value_at(ledger, "reply", pos)
         answered = reply is not None and fold(reply) in replies
-        if answered and ledger.has("confirmed_at") and _value(ledger, "confirmed_at", pos) is None:
+        if answered and ledger.has("confirmed_at") and value_at(ledger, "confirmed_at", pos) is None:
             found.append(
                 ledger.issue(MeetingCode.MTG_REPLY_WITHOUT_TIME, row, "confirmed_at", person=person, reply=reply)
             )
@@ -234,7 +245,7 @@ def check_minutes_review(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
             continue
         seen = firsts.setdefault(str(mid), {"row": row})
         for name in ("reviewer", "reviewed_at", "sent_at"):
-            value = _value(ledger, name, pos)
+            value = value_at(ledger, name, pos)
             if value is not None and name not in seen:
                 seen[name] = value
                 seen[f"{name}_row"] = row
@@ -276,7 +287,7 @@ def _decisions(ledger: Ledger, ctx: CheckContext, item_field: str) -> list[Issue
         if item is None:
             continue
         shown = display(item)
-        if ledger.has("owner") and _value(ledger, "owner", pos) is None:
+        if ledger.has("owner") and value_at(ledger, "owner", pos) is None:
             found.append(ledger.issue(MeetingCode.MTG_NO_OWNER, row, "owner", item=shown))
         if due_raw is None:
             continue
@@ -318,16 +329,16 @@ def check_resolutions(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     found = _unknown_meetings(ledger, _meetings_by_id(ctx)) + _decisions(ledger, ctx, "item")
     due_raw = ledger.raw["due"] if ledger.has("due") else [None] * len(ledger)
     for pos, row in enumerate(ledger.rows):
-        state = resolution_state(_value(ledger, "state", pos), settings)
-        rid = _value(ledger, "resolution_id", pos)
-        if state == DONE and ledger.has("done_on") and _value(ledger, "done_on", pos) is None:
+        state = resolution_state(value_at(ledger, "state", pos), settings)
+        rid = value_at(ledger, "resolution_id", pos)
+        if state == DONE and ledger.has("done_on") and value_at(ledger, "done_on", pos) is None:
             found.append(
                 ledger.issue(
                     MeetingCode.MTG_DONE_WITHOUT_DATE,
                     row,
                     "done_on",
                     resolution=rid,
-                    state=_value(ledger, "state", pos),
+                    state=value_at(ledger, "state", pos),
                 )
             )
         if state in (DONE, CANCELLED):
@@ -340,10 +351,10 @@ def check_resolutions(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
                     row,
                     "due",
                     resolution=rid,
-                    item=display(_value(ledger, "item", pos)),
+                    item=display(value_at(ledger, "item", pos)),
                     due=due.date.isoformat(),
                     days=(ctx.today - due.date).days,
-                    owner=_value(ledger, "owner", pos) or "责任人",
+                    owner=value_at(ledger, "owner", pos) or "责任人",
                 )
             )
     return found
