@@ -373,3 +373,30 @@ def test_any_cell_is_a_time_or_a_clear_no(cell: Any) -> None:
 def test_any_due_cell_is_read_one_way(cell: Any) -> None:
     due = parse_due(cell, PENDING)
     assert sum((due.date is not None, due.pending is not None, due.bad, due.empty)) == 1
+
+
+def test_minutes_kept_as_a_bare_action_item_table(tmp_path: Path) -> None:
+    """Minutes as many offices keep them: 事项, 负责人, 截止时间 only, dates as text, 「待商定」."""
+    from .meeting_factory import MEETING_HEADER, workbook
+
+    path = workbook(
+        tmp_path / "纪要.xlsx",
+        {
+            "会议安排": [MEETING_HEADER, meeting()],
+            "会议纪要": [
+                ["会议编号", "事项", "负责人", "截止时间"],
+                ["HY2026-001", "整理逾期订单清单", "李娜", "2026年12月15日"],
+                ["HY2026-001", "准备拜访计划", "王磊", "待商定"],
+                ["HY2026-001", "核对发货与回款", None, "2026/12/20"],
+                ["HY2026-001", "更新客户联系人", "张敏", "下周"],
+            ],
+        },
+    )
+    got = sorted((str(i.code), i.row, i.column) for i in validate_file(path, "minutes").issues)
+    assert got == sorted(
+        [
+            (str(M.MTG_DUE_PENDING), 5, "截止时间"),
+            (str(M.MTG_NO_OWNER), 6, "负责人"),
+            (str(M.MTG_BAD_DUE), 7, "截止时间"),
+        ]
+    )

@@ -98,12 +98,13 @@ def test_notice_robot_bodies(noticed: tuple[Path, macros.Summary]) -> None:
         assert ding["msgtype"] == "markdown" and ding["markdown"]["title"] == "【会议通知】销售周例会 11月30日 09:00"
         assert ding["at"] == {"atMobiles": [mobile] if mobile else [], "isAtAll": False}
         text = ding["markdown"]["text"]
+        role = "主持" if person == "郑军" else "参加"
         assert text.startswith(
-            "### 会议通知：销售周例会\n\n" + person + (f" @{mobile}" if mobile else "") + "，请准时参加"
+            "### 会议通知：销售周例会\n\n" + person + (f" @{mobile}" if mobile else "") + f"，请准时{role}"
         )
         assert "- **时间**：2026年11月30日（星期一）09:00–10:00" in text
         wecom = json.loads(row[9])
-        assert wecom["msgtype"] == "markdown" and f"{person}，请准时参加" in wecom["markdown"]["content"]
+        assert wecom["msgtype"] == "markdown" and f"{person}，请准时{role}" in wecom["markdown"]["content"]
 
 
 def test_notice_fills_the_ledgers_once(noticed: tuple[Path, macros.Summary]) -> None:

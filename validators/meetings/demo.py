@@ -195,7 +195,11 @@ def meeting_rows(reps: dict[str, list[str]], end: dt.date, seed: int = 7) -> dic
             if i >= len(kept) - 2:
                 continue  # not yet carried into 决议跟踪: that is what 纪要转决议 does (once reviewed)
             done_by = due.date() if isinstance(due, dt.datetime) else None
-            finished = done_by is not None and done_by + dt.timedelta(days=10) < end and rng.random() < 0.9
+            finished = (
+                done_by is not None
+                and done_by + dt.timedelta(days=10) < end
+                and (rng.random() < 0.8 or done_by + dt.timedelta(days=60) < end)  # old ones are all done
+            )
             state = "已完成" if finished else "进行中"
             resolutions.append(
                 {

@@ -98,8 +98,9 @@ def notice_markdown(m: Meeting, person: str, mobile: str | None = None) -> str:
     """The notice as robot markdown (DingTalk and WeCom read the same subset: headings, bold, lists)."""
     at = f" @{mobile}" if mobile else ""
     rows = "\n".join(f"- **{label}**：{_md(value)}" for label, value in _lines(m))
+    role = "主持" if person == m.chair else "参加"
     return (
-        f"### 会议通知：{_md(m.topic)}\n\n{_md(person)}{at}，请准时参加：\n\n{rows}\n\n> 收到请回复「参加」或「请假」"
+        f"### 会议通知：{_md(m.topic)}\n\n{_md(person)}{at}，请准时{role}：\n\n{rows}\n\n> 收到请回复「参加」或「请假」"
     )
 
 
