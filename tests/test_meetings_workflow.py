@@ -429,3 +429,16 @@ def test_resolution_overdue_with_nothing_overdue(tmp_path: Path) -> None:
     summary = run(path, "resolution_overdue")
     assert summary.message.startswith("在办决议 0 项，其中逾期 0 项")
     assert sheet_rows(path, "决议催办") == [["（没有逾期未完成的决议）", *[None] * 9]]
+
+
+def test_notice_without_a_notice_column_says_it_cannot_remember(tmp_path: Path) -> None:
+    from .meeting_factory import MEETING_HEADER, STAFF, STAFF_HEADER, workbook
+
+    header = MEETING_HEADER[:-1]
+    path = workbook(tmp_path / "会议.xlsx", {"会议安排": [header, meeting()[:-1]], "人员": [STAFF_HEADER, *STAFF]})
+    summary = run(path, "meeting_notice")
+    assert summary.message.startswith("为 1 个会议生成了 4 份通知")
+    assert any("没有「通知时间」列" in d for d in summary.details)
+    assert len(ledger_rows(path, "attendance")) == 4
+    run(path, "meeting_notice")  # again: notices again, but nobody is added twice to 参会确认
+    assert len(ledger_rows(path, "attendance")) == 4

@@ -144,6 +144,10 @@ def plan_notice(
         if chosen
         else "没有需要通知的会议（今后的会议都已通知）。"
     )
+    if chosen and not schedule.col("notified_at"):
+        plan.details.append(
+            "『会议安排』没有「通知时间」列，无法记下哪些会议已通知（再点会再次生成通知）；请加上此列。"
+        )
     if held:
         plan.details.append(
             "以下会议有错误，未通知，请改正后再点『会议通知』："
