@@ -10,6 +10,7 @@ import json
 import time
 import urllib.request
 from pathlib import Path
+from typing import cast
 
 import xlwings as xw
 
@@ -120,7 +121,7 @@ def meeting_notice(book: xw.Book, ctx: Context) -> Summary:
             for name, data in result.calendars.items():
                 (folder / name).write_bytes(data)
             plan.details.append(f"日历文件 {len(result.calendars)} 个：{folder}")
-    sent, problems = send_to_robot(result.notices, ctx.settings.of(MeetingSettings))
+    sent, problems = send_to_robot(result.notices, cast(MeetingSettings, ctx.settings))
     if sent:
         plan.details.append(f"已通过群机器人发送 {sent} 条通知。")
     plan.details += problems

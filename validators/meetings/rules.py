@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 from neiqin.base.text import fold
 from neiqin.core.issues import Issue
@@ -21,7 +21,8 @@ from .settings import MeetingSettings
 
 
 def _settings(ctx: CheckContext) -> MeetingSettings:
-    return ctx.settings.of(MeetingSettings)
+    # by field name, not by class: the section's module may be imported again (see neiqin.base.addin)
+    return cast(MeetingSettings, ctx.settings)
 
 
 def value_at(ledger: Ledger, field_name: str, pos: int) -> Any:
