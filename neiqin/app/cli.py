@@ -24,6 +24,17 @@ from neiqin.base.text import text_width
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 
 
+class _Run:
+    """What the running command promised its reader: JSON on stdout (``--json``), about which file."""
+
+    json = False
+    file: str | None = None
+    printed = False  # a JSON document is already on stdout: an error must not add a second one
+
+
+_RUN = _Run()
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         # argparse also calls this with prefix "" to build a subcommand's prog: keep that one
@@ -36,7 +47,9 @@ JSON_HELP = "输出 JSON / print JSON"
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_UNUSABLE, f"{self.prog}：参数有误（{message}）；用 {self.prog} --help 查看用法\n")
+        text = f"{self.prog}：参数有误（{message}）；用 {self.prog} --help 查看用法"
+        _json_error("bad_arguments", text)
+        self.exit(EXIT_UNUSABLE, text + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -255,11 +268,38 @@ def _print_issues(issues: list[Any], out: Any = None) -> None:
 def _print_json(data: Any, default: Any = None) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=default)
     sys.stdout.write("\n")
+    _RUN.printed = True
 
 
-def _fail(message: str, code: int = EXIT_UNUSABLE) -> int:
+def _json_error(kind: str, message: str, file: str | None = None) -> None:
+    """With ``--json``, an unusable input is a JSON object on stdout too: a program reading JSON gets one."""
+    if _RUN.json and not _RUN.printed:
+        _print_json({"error": {"code": kind, "message": message, "file": file or _RUN.file}})
+
+
+def _fail(message: str, code: int = EXIT_UNUSABLE, *, kind: str = "unusable_input", file: str | None = None) -> int:
+    """Exit 2 (or 3): one Chinese line on stderr, for every command; with ``--json`` also the JSON error object."""
     print(f"neiqin：{message}", file=sys.stderr)
+    _json_error(kind, message, file)
     return code
+
+
+def _error_kind(exc: BaseException) -> str:
+    """The stable ``code`` of the JSON error object for a user-fixable problem."""
+    from neiqin.core.config import ConfigError
+    from neiqin.core.ledger import LedgerError
+    from neiqin.core.seal import SealError
+    from neiqin.core.store import StoreError
+    from neiqin.engine.common import EngineError
+
+    kinds: list[tuple[type[BaseException], str]] = [
+        (EngineError, "unreadable_workbook"),
+        (LedgerError, "ledger_not_found"),
+        (ConfigError, "bad_settings"),
+        (StoreError, "database"),
+        (SealError, "seal"),
+    ]
+    return next((kind for cls, kind in kinds if isinstance(exc, cls)), "unusable_input")
 
 
 def _bug(exc: BaseException) -> int:
@@ -270,18 +310,25 @@ def _bug(exc: BaseException) -> int:
     except OSError:
         where = "（无法写日志文件）"
     logging.getLogger("neiqin.app.cli").exception("unexpected error")
-    return _fail(f"内部错误（{exc.__class__.__name__}），未完成；详细信息已写入 {where}", EXIT_BUG)
+    message = f"内部错误（{exc.__class__.__name__}），未完成；详细信息已写入 {where}"
+    return _fail(message, EXIT_BUG, kind="internal_error")
+
+
+def _missing(path: str) -> int:
+    """Exit 2 for a path that is not a usable file: a folder is named as one, not as missing."""
+    if Path(path).is_dir():
+        return _fail(f"{path} 是文件夹，不是 Excel 工作簿；请给出工作簿文件的路径", kind="is_folder", file=path)
+    return _fail(f"找不到文件 {path}；请检查路径", kind="file_not_found", file=path)
 
 
 def _open(path: str) -> Any:
-    from neiqin.base.errors import NeiQinError
     from neiqin.engine import open_book
 
     p = Path(path)
     if not p.exists():
-        raise NeiQinError(f"找不到文件 {path}；请检查路径")
+        raise FileNotFoundError(2, "not found", path)
     if p.is_dir():
-        raise NeiQinError(f"{path} 是文件夹，不是 Excel 工作簿；请给出工作簿文件的路径")
+        raise IsADirectoryError(21, "is a folder", path)
     return open_book(p, engine="headless")
 
 
@@ -294,7 +341,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     macros = load_macros()  # every ledger and its 校验 action
     known = kit.ledger_names()
     if args.ledger not in known:
-        return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(known)}")
+        return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(known)}", kind="bad_arguments")
     spec = kit.ledger(args.ledger)
     book = _open(args.file)
     settings, setting_issues = load_settings(book)
@@ -305,12 +352,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if found != args.sheet:
             return _fail(
                 f"--mark 只标记自动找到的『{found}』；要标记『{args.sheet}』，请先把它改名为"
-                f"『{spec.sheet}』，或去掉 --mark 只列出问题"
+                f"『{spec.sheet}』，或去掉 --mark 只列出问题",
+                kind="bad_arguments",
             )
     if args.mark:
         summary = macros.run(spec.validate_action, book, today=args.today)
         if summary.outcome in ("failed", "error"):
-            return _fail(summary.message, EXIT_UNUSABLE if summary.outcome == "failed" else EXIT_BUG)
+            if summary.outcome == "error":
+                return _fail(summary.message, EXIT_BUG, kind="internal_error")
+            return _fail(summary.message)
         book.save()
         issues = summary.issues
         _print_save_warnings(book)
@@ -370,15 +420,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     macros.get(args.action)
     path = Path(args.file)
     if not path.is_file():
-        return _fail(f"找不到文件 {args.file}；请检查路径")
+        return _missing(args.file)
     with headless_caller(path) as book:
         # dispatch() is exactly what the ribbon button runs; --today needs run()
         summary = macros.run(args.action, book, today=args.today) if args.today else macros.dispatch(args.action)
-        print(summary.text())
-        if summary.outcome == "failed":
-            return EXIT_UNUSABLE
+        if summary.outcome == "failed":  # the action could not use the workbook: on stderr, as every exit 2
+            return _fail(summary.text().replace("\n", "；"))
         if summary.outcome == "error":
-            return EXIT_BUG
+            return _fail(summary.text().replace("\n", "；"), EXIT_BUG, kind="internal_error")
+        print(summary.text())
         book.save(args.out) if args.out else book.save()
         _print_save_warnings(book, args.file if args.out else None)
         print(f"已保存：{book.fullname}")
@@ -399,14 +449,16 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.date:
             _kind, start = reports.parse_period(args.date, period)
     except ValueError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), kind="bad_arguments")
+    if not Path(args.file).is_file():
+        return _missing(args.file)
     try:
         # a summary reads only what it sums; a report tab (--out) reads every mapped column
         sales = _read_sales(args.file, args.map, fields=None if args.out else reports.summary_fields(by))
     except ReportInputError as exc:
         if exc.issues:
             _print_issues(exc.issues, sys.stderr)
-        return _fail(str(exc))
+        return _fail(str(exc), kind="unusable_export")
     errors = [i for i in sales.issues if i.severity == "error"]
     if sales.issues:
         shown = sales.issues[:50]
@@ -420,11 +472,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         span = f"数据范围 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "数据中没有日期"
         label = reports.period_title(start, period)
         print(f"neiqin：⚠ 数据中没有 {label} 的销售行（{span}）；请检查 --date", file=sys.stderr)
-    if args.json:
-        _print_json(document)
-    else:
-        _print_report(document, by)
-    if args.out:
+    written = ""
+    if args.out:  # before the document is printed: a JSON reader gets the report or the error, not both
         if not len(sales.lines):
             return _fail("数据中没有可统计的销售行，未生成报表页")
         chosen = start or reports.latest_start(sales, period)
@@ -432,7 +481,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         last_day = max(d for d in sales.all["date"] if d == d).date()
         report = reports.build_report(sales, period, chosen, as_of=last_day)
         _write_out(Path(args.out), report)
-        print(f"报表页『{report.title}』已写入 {args.out}", file=sys.stderr if args.json else sys.stdout)
+        written = f"报表页『{report.title}』已写入 {args.out}"
+    if args.json:
+        _print_json(document)
+    else:
+        _print_report(document, by)
+    if written:
+        print(written, file=sys.stderr if args.json else sys.stdout)
     if not document["reconciled"]:
         print("neiqin：⚠ 报表与数据源核对不一致，请勿使用，见 checks", file=sys.stderr)
         return EXIT_ISSUES
@@ -577,9 +632,11 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from neiqin.app.build import default_folder
 
     workbook = Path(args.workbook) if args.workbook else default_folder() / "NeiQin.xlsm"
+    if workbook.is_dir():
+        return _missing(str(workbook))
     if not workbook.exists():
         if args.workbook:
-            return _fail(f"找不到工作簿 {workbook}")
+            return _fail(f"找不到工作簿 {workbook}", kind="file_not_found", file=str(workbook))
         print(f"! 工作簿：没有找到 {workbook}，只检查本机安装")
         workbook = None
     else:
@@ -605,7 +662,7 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     load_validators()
     for path in (args.source, args.into):
         if not Path(path).is_file():
-            return _fail(f"找不到文件 {path}；请检查路径")
+            return _missing(path)
     result = import_ledger(Path(args.source), Path(args.into), args.ledger, sheet=args.sheet)
     print(result.text())
     return EXIT_OK
@@ -681,7 +738,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     if not path.exists():
-        return _fail(f"找不到 {args.path}；请检查路径")
+        return _fail(f"找不到 {args.path}；请检查路径", kind="file_not_found")
     files = seal.workbook_files(path) if path.is_dir() else [path]
     if not files:
         return _fail(f"文件夹 {args.path} 中没有 .xlsx / .xlsm 文件")
@@ -735,8 +792,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(encoding="utf-8", errors="replace")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _RUN.json, _RUN.file, _RUN.printed = "--json" in argv, None, False
     parser = _parser()
     args = parser.parse_args(argv)
+    _RUN.file = next((getattr(args, n) for n in ("file", "path", "source") if getattr(args, n, None)), None)
     if not args.command:
         parser.print_help()
         return EXIT_OK
@@ -757,16 +817,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         with gc_paused():  # a batch command builds big tables and forms no cycles
             return COMMANDS[args.command](args)
     except NeiQinError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), kind=_error_kind(exc))
+    except IsADirectoryError as exc:
+        return _missing(str(exc.filename or exc))
     except FileNotFoundError as exc:
-        return _fail(f"找不到文件 {exc.filename or exc}；请检查路径")
+        return _fail(f"找不到文件 {exc.filename or exc}；请检查路径", kind="file_not_found", file=exc.filename)
     except PermissionError as exc:
-        return _fail(f"没有权限读写 {exc.filename or exc}；文件可能正在 Excel 中打开，请关闭后再试")
+        return _fail(
+            f"没有权限读写 {exc.filename or exc}；文件可能正在 Excel 中打开，请关闭后再试",
+            kind="permission_denied",
+            file=exc.filename,
+        )
     except BrokenPipeError:  # output piped into `head`: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_OK
     except KeyboardInterrupt:
-        return _fail("已取消", EXIT_UNUSABLE)
+        return _fail("已取消", EXIT_UNUSABLE, kind="cancelled")
     except Exception as exc:  # a bug: the traceback goes to the log, not the screen
         return _bug(exc)
 
