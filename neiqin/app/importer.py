@@ -14,6 +14,7 @@ from pathlib import Path
 from neiqin.base.errors import NeiQinError
 from neiqin.core import kit
 from neiqin.core.ledger import LedgerError, find_sheet, read_ledger
+from neiqin.core.sheetio import append_rows
 from neiqin.engine import open_book
 
 
@@ -50,25 +51,12 @@ def import_ledger(source: Path, target: Path, ledger: str, sheet: str | None = N
     missing = [f for f in src.columns if f not in existing.columns]
     if missing:
         raise NeiQinError(f"目标『{target_sheet.name}』缺少这些列：{'、'.join(existing.header(f) for f in missing)}")
-    first_col = min(c.col for c in existing.columns.values())
-    last_col = max(c.col for c in existing.columns.values())
-    start = (existing.rows[-1] if existing.rows else existing.header_row) + 1
-    width = last_col - first_col + 1
-    block = []
-    for position in range(len(src)):
-        row = [None] * width
-        for name in src.columns:
-            row[existing.columns[name].col - first_col] = src.raw[name][position]
-        block.append(row)
-    if not block:
+    rows = [{name: src.raw[name][position] for name in src.columns} for position in range(len(src))]
+    if not rows:
+        start = (existing.rows[-1] if existing.rows else existing.header_row) + 1
         return ImportResult(0, target_sheet.name, start, start - 1, unmatched)
-    target_sheet.range((start, first_col)).value = block
-    end = start + len(block) - 1
-    for table in target_sheet.tables:
-        rng = table.range
-        if rng.row == existing.header_row and rng.column <= first_col:
-            last = rng.row + rng.shape[0] - 1
-            if end > last:
-                table.resize(target_sheet.range((rng.row, rng.column), (end, rng.column + rng.shape[1] - 1)))
+    # the one way lines are added to a ledger: under its last line, the table grown over them, and the
+    # source's text kept as text — "=HYPERLINK(…)", "001" and "=cmd|…" stay what the clerk typed
+    start, end = append_rows(target_sheet, existing, rows)
     book.save()
-    return ImportResult(len(block), target_sheet.name, start, end, unmatched)
+    return ImportResult(len(rows), target_sheet.name, start, end, unmatched)

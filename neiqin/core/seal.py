@@ -34,7 +34,7 @@ from openpyxl.utils import get_column_letter
 
 from neiqin.base.errors import NeiQinError
 from neiqin.core.canonical import canonical_value
-from neiqin.core.sheetio import print_setup
+from neiqin.core.sheetio import print_setup, retyped
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -57,8 +57,6 @@ _HMAC_LABEL = "公司密钥签名(HMAC-SHA256)"
 _COUNT_LABEL = "单元格数"
 _WARNINGS_LABEL = "剩余警告"
 NO_KEY = "未配置公司密钥"
-# text Excel would turn into a number, a date or a formula when written into a General cell
-_CONVERTIBLE = re.compile(r"^\s*([=+\-@]|[\d.,%¥$()\s:/年月日eE-]+$|(true|false)$)", re.I)
 
 VALID, MODIFIED, NO_RECORD, BAD_SIGNATURE, UNREADABLE = "有效", "已被修改", "无校验记录", "签名无效", "无法读取"
 UNCHECKED = "签名未核对"  # the file is signed, but this computer has no company key: not trusted
@@ -366,7 +364,7 @@ def seal_form(
             for i, row in enumerate(values)
             for j, v in enumerate(row)
             if isinstance(v, str)
-            and _CONVERTIBLE.match(v)
+            and retyped(v)  # Excel would make it a formula, number or date
             and not (first_row + i in line_rows and first_col + j in text_columns)
         ]
         for address in _addresses(text_cells):
