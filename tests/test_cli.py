@@ -144,9 +144,8 @@ def test_json_commands_print_a_json_error_on_exit_2(tmp_path: Path, command: str
     path = tmp_path / "missing.xlsx"
     result = neiqin(*[a.format(path=path) for a in JSON_COMMANDS[command]])
     assert result.returncode == 2
-    assert json.loads(result.stdout) == {
-        "error": {"code": "file_not_found", "message": result.stderr.strip().removeprefix("neiqin："), "file": str(path)}
-    }
+    message = result.stderr.strip().removeprefix("neiqin：")
+    assert json.loads(result.stdout) == {"error": {"code": "file_not_found", "message": message, "file": str(path)}}
 
 
 def test_a_wrong_argument_with_json_is_a_json_error_too(capsys: pytest.CaptureFixture[str]) -> None:

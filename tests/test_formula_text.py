@@ -181,7 +181,7 @@ def test_plain_text_is_written_as_it_is(text: str) -> None:
 
 @pytest.mark.parametrize(
     "sheet",
-    ["订单台账", "Bob's", 'x",A1)&cmd|\'/c calc\'!A0&("', "a\"'b"],
+    ["订单台账", "Bob's", "x\",A1)&cmd|'/c calc'!A0&(\"", "a\"'b"],
 )
 def test_the_result_link_quotes_any_sheet_name(sheet: str) -> None:
     formula, label = _link(sheet, 12, 4)

@@ -213,12 +213,19 @@ def _parser() -> argparse.ArgumentParser:
     p = new(
         "verify",
         "核对封存的报销单 / verify sealed claims",
-        "财务核对封存的报销单：逐个文件报告 有效 / 已被修改（哪些单元格，原值和现值）/ 签名无效 / 无校验记录。\n"
-        "Verify sealed expense claims: valid, modified (which cells, old and new value), bad signature, no record.\n\n"
+        "财务核对封存的报销单：逐个文件报告 有效 / 已被修改（哪些单元格，原值和现值，或显示被改动）/ 签名无效 / "
+        "无校验记录。文件夹中不是封存报销单的工作簿列为跳过，不影响退出码。\n"
+        "Verify sealed expense claims: valid, modified (which cells, old and new value or display), bad signature,\n"
+        "no record. In a folder, workbooks that are not sealed claims are listed as skipped.\n\n"
         "退出码 / exit codes: 0 全部有效 all valid · 1 有无效的 some not valid · 2 无法使用的输入 unusable input",
     )
     p.add_argument("path", metavar="FILE|DIR", help="封存的报销单，或含封存报销单的文件夹 / sealed file or folder")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
+    p.add_argument(
+        "--summary",
+        metavar="FILE.xlsx",
+        help="把核对结果写成工作簿（每个文件一行：状态、报销单号、内勤、改动）/ write the results as a workbook",
+    )
 
     p = new(
         "docs",
@@ -739,22 +746,29 @@ def cmd_verify(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.exists():
         return _fail(f"找不到 {args.path}；请检查路径", kind="file_not_found")
-    files = seal.workbook_files(path) if path.is_dir() else [path]
+    folder = path.is_dir()
+    files = seal.workbook_files(path) if folder else [path]
     if not files:
         return _fail(f"文件夹 {args.path} 中没有 .xlsx / .xlsm 文件")
     key = seal.seal_key()
-    results = [seal.verify_file(f, key) for f in files]
+    results = seal.verify_files(files, key)  # every core, one process per core, for a folder of many
     from neiqin.core.config import load_settings
 
     store = _status_store(load_settings()[0])  # the seals NeiQin recorded, when this computer has the database
     ids = sorted({r.claim_id for r in results if r.claim_id})
     seal.cross_check(results, {cid: store.seals(cid) for cid in ids} if store is not None else None)
-    if len(results) == 1 and results[0].status == seal.UNREADABLE:
-        return _fail("；".join(results[0].notes) or f"无法读取 {args.path}")
+    if not folder and results[0].status == seal.UNREADABLE:
+        return _fail("；".join(results[0].notes) or f"无法读取 {args.path}", kind="unreadable_workbook")
+    # in a folder, the clerk's own workbooks are not claims: listed as skipped, not counted
+    counted = [r for r in results if r.sealed or not folder]
+    skipped = [r for r in results if not (r.sealed or not folder)]
+    if args.summary:
+        written = seal.write_summary(results, Path(args.summary))
+        print(f"核对结果已写入 {written}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
-        _print_json([r.to_dict() for r in results])
+        _print_json([r.to_dict() | {"skipped": r in skipped} for r in results])
     else:
-        for r in results:
+        for r in counted:
             head = f"{r.path.name}：{r.status}"
             if r.claim_id:
                 signature = "，公司密钥签名已核对" if r.signature_checked else ""
@@ -764,9 +778,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 print(f"  改动 {change.text()}")
             for note in r.notes:
                 print(f"  {note}")
-        valid = sum(r.valid for r in results)
-        print(f"共 {len(results)} 个文件：有效 {valid} 个，无效 {len(results) - valid} 个。")
-    return EXIT_OK if all(r.valid for r in results) else EXIT_ISSUES
+        if skipped:
+            print(f"跳过 {len(skipped)} 个不是封存报销单的文件：{'、'.join(r.path.name for r in skipped[:10])}"
+                  + (" 等" if len(skipped) > 10 else ""))  # fmt: skip
+        valid = sum(r.valid for r in counted)
+        print(f"共 {len(counted)} 个封存的报销单：有效 {valid} 个，无效 {len(counted) - valid} 个。")
+    return EXIT_OK if all(r.valid for r in counted) else EXIT_ISSUES
 
 
 COMMANDS = {

@@ -28,8 +28,11 @@ HEADER_COLOR = "#DDEBF7"
 log = logging.getLogger(__name__)
 
 
-def print_setup(sheet: xw.Sheet, title_row: int | None = None, landscape: bool = True) -> None:
-    """Print one page wide (landscape unless told otherwise), the header row on every page.
+def print_setup(
+    sheet: xw.Sheet, title_row: int | None = None, landscape: bool = True, pages_tall: int | None = None
+) -> None:
+    """Print one page wide (landscape unless told otherwise), the header row on every page;
+    ``pages_tall``: at most that many pages down (1: the whole sheet on one page).
 
     xlwings has no API for this, so it goes through the COM PageSetup object (Windows
     Excel, and the headless engine's stand-in); elsewhere it is skipped: it is layout.
@@ -39,7 +42,7 @@ def print_setup(sheet: xw.Sheet, title_row: int | None = None, landscape: bool =
         api.Orientation = 2 if landscape else 1  # xlLandscape / xlPortrait
         api.Zoom = False
         api.FitToPagesWide = 1
-        api.FitToPagesTall = False
+        api.FitToPagesTall = pages_tall or False
         if title_row:
             api.PrintTitleRows = f"${title_row}:${title_row}"
     except Exception as exc:  # macOS' AppleScript object has other names

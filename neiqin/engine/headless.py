@@ -1297,10 +1297,16 @@ class Range(base_classes.Range):
             ws.column_dimensions[get_column_letter(c)].width = value
 
     @property
-    def row_height(self) -> float:
+    def row_height(self) -> float | None:
+        """The rows' height; as in Excel, None when the rows of the range differ."""
         ws = self._sheet._book._ws(self._sheet._st)
-        dim = ws.row_dimensions.get(self.row)
-        return float(dim.height) if dim is not None and dim.height else 15.0
+        heights = set()
+        for r in range(self.areas[0][0], self.areas[0][2] + 1):
+            dim = ws.row_dimensions.get(r)
+            heights.add(float(dim.height) if dim is not None and dim.height else 15.0)
+            if len(heights) > 1:
+                return None
+        return heights.pop()
 
     @row_height.setter
     def row_height(self, value: float) -> None:
