@@ -66,7 +66,31 @@ def make(
         ws.append([line.get(s.field) for s in specs])
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    _declare_dimension(path, len(specs))
     return path
+
+
+def _declare_dimension(path: Path, columns: int) -> None:
+    """Write ``<dimension ref="A1:…">`` as Excel, WPS and LibreOffice do (openpyxl's write-only mode
+    leaves it out; without it NeiQin first scans the sheet for cells far out, a safety check that a
+    file from a spreadsheet program never needs)."""
+    import re
+    import zipfile
+
+    from openpyxl.utils import get_column_letter
+
+    with zipfile.ZipFile(path) as zf:
+        parts = {info: zf.read(info) for info in zf.infolist()}
+    for info, data in parts.items():
+        if info.filename.startswith("xl/worksheets/sheet") and b"<dimension" not in data:
+            last = max(int(n) for n in re.findall(rb'<row r="(\d+)"', data))
+            ref = f"A1:{get_column_letter(columns)}{last}".encode()
+            parts[info] = data.replace(b"<sheetViews>", b'<dimension ref="%s"/><sheetViews>' % ref, 1)
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in parts.items():
+            out.writestr(info, data)
+    tmp.replace(path)
 
 
 if __name__ == "__main__":

@@ -9,47 +9,18 @@ so the CLI and the ribbon always agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import xlwings as xw
 
-from neiqin.core import kit
+from neiqin.core import checking, kit
+from neiqin.core.checking import Checked
 from neiqin.core.forms import Form, form_sheet_names, read_forms
-from neiqin.core.issues import Issue
-from neiqin.core.kit import CheckContext, LedgerSpec
-from neiqin.core.ledger import Ledger, read_ledger, read_optional
+from neiqin.core.kit import LedgerSpec
+from neiqin.core.ledger import Ledger
 from neiqin.core.marks import mark_issues
 
 from .registry import Context, Summary, action, has
-
-
-@dataclass
-class Checked:
-    """A ledger as read and what its checks found."""
-
-    spec: LedgerSpec
-    data: Any  # a Ledger, or the list of forms of a form ledger
-    issues: list[Issue]
-    scope: list[str]  # the sheets whose marks this check replaces
-    rows: int
-    ctx: CheckContext
-    companions: dict[str, Ledger | None] = field(default_factory=dict)
-
-    @property
-    def ledger(self) -> Ledger:
-        assert isinstance(self.data, Ledger)
-        return self.data
-
-    @property
-    def forms(self) -> list[Form]:
-        return list(self.data)
-
-    def by_sheet(self) -> dict[str, list[Issue]]:
-        out: dict[str, list[Issue]] = {}
-        for issue in self.issues:
-            out.setdefault(issue.sheet, []).append(issue)
-        return out
 
 
 def active_forms(book: xw.Book, spec: LedgerSpec) -> list[str] | None:
@@ -68,28 +39,9 @@ def check_ledger(
     forms: Sequence[Form] | None = None,
     store: Any = "ctx",
 ) -> Checked:
-    """Read ``spec`` from ``book`` and run all its checks (read-only).
-
-    ``sheet``: a table's sheet, or the one form to check; ``forms``: forms already read;
-    ``store``: where the snapshot comes from (the action's store by default, None for none).
-    """
-    settings = ctx.settings
-    if spec.form is not None:
-        data: Any = list(forms) if forms is not None else read_forms(book, spec, [sheet] if sheet else None)
-        sheets = [f.sheet for f in data]
-        rows = sum(len(f.lines) for f in data)
-    else:
-        data = read_ledger(book, spec, settings, sheet=sheet)
-        sheets = [data.sheet]
-        rows = len(data)
-    companions = {name: read_optional(book, name, settings) for name in spec.companions}
+    """:func:`neiqin.core.checking.check_ledger` for an action: its settings, its day, its store."""
     source = ctx.store if store == "ctx" else store
-    snapshot = spec.snapshot(source, data) if spec.snapshot is not None and source is not None else None
-    check_ctx = CheckContext(settings, ctx.today, companions, snapshot, workbook=book.fullname)
-    issues = spec.check(data, check_ctx)
-    if spec.checks_companions:
-        sheets += [c.sheet for c in companions.values() if c is not None]
-    return Checked(spec, data, issues, sheets, rows, check_ctx, companions)
+    return checking.check_ledger(book, spec, ctx.settings, ctx.today, store=source, sheet=sheet, forms=forms)
 
 
 def validate(book: xw.Book, ctx: Context, spec: LedgerSpec, title: str) -> Summary:
@@ -106,6 +58,8 @@ def validate(book: xw.Book, ctx: Context, spec: LedgerSpec, title: str) -> Summa
     if spec.record is not None:
         spec.record(ctx.store, checked.data, checked.issues, checked.ctx)
     summary = Summary.of_issues(spec.validate_action, issues, checked.rows, spec.noun, marked)
+    if isinstance(checked.data, Ledger):  # values from a title row or the file name, rows left out
+        summary.details += checked.data.reading_notes()
     if spec.form is not None:
         summary.message = f"{len(checked.forms)} 张{spec.title}：" + summary.message
     return summary

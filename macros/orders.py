@@ -161,13 +161,20 @@ def overdue_alert(book: xw.Book, ctx: Context) -> Summary:
     group=GROUP,
     image="MailMergeStartLetters",
     screentip="给销售员和客户的订单进度消息",
-    supertip="生成『进度通知』：每位销售员、每家客户一段中文消息，说明未完成订单的状态、预计日期和问题，"
-    "可直接复制到邮件或微信。给客户的消息不含成本，也不会出现其他客户。",
+    supertip="先校验订单，再生成『进度通知』：每位销售员、每家客户一段中文消息，说明未完成订单的状态、预计日期和问题，"
+    "可直接复制到邮件或微信。给客户的消息不含成本，也不会出现其他客户；有错误的行不写进消息，列在摘要里。",
 )
 def progress_messages(book: xw.Book, ctx: Context) -> Summary:
-    plan = plans.plan_messages(read_ledger(book, "orders", ctx.settings), ctx.today, ctx.settings)
+    checked = _check(book, ctx)  # a line with an error is held back: no wrong data in a message
+    marked = mark_issues(book, checked.issues, checked.scope, limit=ctx.settings.mark_limit, title="进度通知",
+                         when=ctx.now)  # fmt: skip
+    plan = plans.plan_messages(checked.ledger, ctx.today, ctx.settings, checked.issues)
     apply_plan(book, plan, ctx.settings)
-    return _summary("progress_messages", plan)
+    summary = _summary("progress_messages", plan)
+    checks = Summary.of_issues("progress_messages", checked.issues, len(checked.ledger), "订单", marked)
+    summary.details += checks.details
+    summary.issues = checked.issues
+    return summary
 
 
 @action(
@@ -221,12 +228,32 @@ def archive_orders(book: xw.Book, ctx: Context) -> Summary:
     moves, drop = plans.rekey_after_archive(ledger, chosen)
     if moves:
         ctx.store.rekey_statuses(moves, drop=drop)
+    # what refers to ledger rows follows the lines that stayed: marks, 校验结果, 逾期预警
+    refreshed = _refresh_after_moving_rows(book, ctx)
+    held_now = plans.rows_after_deleting(held, rows)
+    plan.details = (
+        [f"{len(held_now)} 行有错误，改正前不归档：{plans.lines_text(held_now)}（见『校验结果』）。"] if held else []
+    )
+    plan.details += refreshed
     plan.message = (
         f"归档了 {len(rows)} 行（已完成且发货超过 {ctx.settings.archive_days} 天），"
         f"写入『订单归档』{f'第 {first}–{last} 行' if new else ''}和数据库，"
         f"核对一致后已从订单台账移走；订单台账还有 {len(ledger) - len(rows)} 行。"
     )
     return _summary("archive_orders", plan)
+
+
+def _refresh_after_moving_rows(book: xw.Book, ctx: Context) -> list[str]:
+    """After rows left 订单台账: mark the lines that stayed again, and rewrite 逾期预警 if the workbook has it."""
+    checked = _check(book, ctx)
+    mark_issues(
+        book, checked.issues, checked.scope, limit=ctx.settings.mark_limit, title="订单归档后校验", when=ctx.now
+    )
+    notes = ["订单台账的行号已变化：标记和『校验结果』已按归档后的行重新生成"]
+    if "逾期预警" in [s.name for s in book.sheets]:
+        apply_plan(book, plans.plan_overdue(checked.ledger, ctx.today, ctx.settings), ctx.settings)
+        notes[0] += "，『逾期预警』已更新"
+    return [notes[0] + "。"]
 
 
 @action(

@@ -22,7 +22,8 @@ import xlwings as xw
 from neiqin.base.errors import NeiQinError
 from neiqin.base.text import text_width
 from neiqin.core.ledger import read_ledger, read_optional
-from neiqin.core.sheetio import as_text_rows, joined_addresses, print_setup
+from neiqin.core.sheetio import LINE_HEIGHT, as_text_rows, joined_addresses, lines_needed, print_setup
+from neiqin.engine import MAX_ROW_HEIGHT
 from validators.sales import GROUP
 from validators.sales.reports import (
     MEASURES,
@@ -36,6 +37,7 @@ from validators.sales.reports import (
     period_title,
     period_words,
     ratio,
+    yuan,
 )
 from validators.sales.sources import ReportInputError, sales_from_ledgers
 
@@ -50,6 +52,8 @@ COUNT = "#,##0"
 QTY = "#,##0.##"
 PCT = "0.0%"
 CHANGE = "+0.0%;-0.0%;0.0%"  # coloured green/red by font (see _Grid.signed)
+RISE_WORDS = frozenset({"大幅增长", "增长"})  # a change from a base below 环比最小基数 (validators.sales.reports)
+FALL_WORDS = frozenset({"下降"})
 MONEY_CHANGE = "+¥#,##0;-¥#,##0;¥0"
 MONEY0 = "¥#,##0"
 UP_COLOR = "#007A33"
@@ -75,9 +79,17 @@ class _Grid:
         self.texts: list[tuple[int, int, int, int]] = []
         self.up: list[tuple[int, int]] = []  # cells of a rise (green) and of a fall (red)
         self.down: list[tuple[int, int]] = []
+        self.numbers: list[tuple[int, int, int, int]] = []  # number columns, header included: right-aligned
+        self.wrapped: list[tuple[int, int, int, int]] = []  # name columns: wrapped, never cut off
+        self.tall: dict[int, int] = {}  # row -> lines its longest name needs
 
     def signed(self, row: int, col: int, value: Any) -> None:
-        if isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
+        if isinstance(value, str):  # a change said in words (a base too small for a percentage)
+            if value in RISE_WORDS:
+                self.up.append((row, col))
+            elif value in FALL_WORDS:
+                self.down.append((row, col))
+        elif isinstance(value, (int, float)) and not (isinstance(value, float) and math.isnan(value)):
             if value > 1e-9:
                 self.up.append((row, col))
             elif value < -1e-9:
@@ -108,7 +120,11 @@ class _Grid:
         total: list[Any] | None = None,
         empty: str = "（本期没有数据）",
         text_cols: tuple[int, ...] = (1,),
+        spill: dict[int, int] | None = None,
     ) -> tuple[int, int]:
+        """A header, rows (and a total); number columns right-aligned under their headers, names
+        wrapped over up to two lines — or, for a column in ``spill`` (col -> last empty column to its
+        right), on one line reaching across the empty columns."""
         head = self.add(*header)
         self.headers.append((head, len(header)))
         first = self.next_row
@@ -127,8 +143,23 @@ class _Grid:
         last = self.next_row - 1
         for col, fmt in formats.items():
             self.formats.append(((first, col, last, col), fmt))
+            if col not in text_cols:  # a number column's header stands over its numbers
+                self.numbers.append((head, col, last, col))
         for col in text_cols:  # labels stay text: Excel would turn "2026-11" or "00123" into a date/number
             self.texts.append((first, col, last, col))
+            if col in (spill or {}):
+                width = sum(WIDTHS[col - 1 : spill[col]])  # type: ignore[index]
+                for row in range(first, last + 1):
+                    self.rows[row - 1][col - 1] = _fit(self.rows[row - 1][col - 1], width, lines=1)
+                continue
+            self.wrapped.append((first, col, last, col))
+            for row in range(first, last + 1):  # a long name wraps (its row grows) instead of being cut off
+                value = _fit(self.rows[row - 1][col - 1], WIDTHS[col - 1])
+                self.rows[row - 1][col - 1] = value
+                if isinstance(value, str):
+                    lines = lines_needed(value, WIDTHS[col - 1])
+                    if lines > 1:
+                        self.tall[row] = max(self.tall.get(row, 1), lines)
         return first, last
 
     def paragraph(self, text: str) -> None:
@@ -136,16 +167,23 @@ class _Grid:
         self.paragraphs.append((self.add(text), lines))
 
 
-def _fit(text: str | None, width: float) -> str | None:
-    """Shorten a name to a column's width with a visible "…" (the next cell holds a number)."""
-    if text is None or text_width(text) <= width:
+NAME_LINES = 2  # a name wraps over at most two lines; a longer one ends in "…"
+
+
+def _fit(text: Any, width: float, lines: int = NAME_LINES) -> Any:
+    """A name shown whole over up to ``lines`` wrapped lines of a column ``width`` wide, else shortened with "…".
+
+    The budget keeps a tenth in hand: Excel wraps Latin names at spaces, which takes more room than the width.
+    """
+    if not isinstance(text, str) or lines_needed(text, width) <= lines:
         return text
+    budget = (width - 1.5) * lines * 0.9 - 1
     out = ""
     for ch in text:
-        if text_width(out + ch) > width - 1:
+        if text_width(out + ch) > budget:
             break
         out += ch
-    return out + "…"
+    return out.rstrip() + "…"
 
 
 def _v(value: Any) -> Any:
@@ -202,6 +240,8 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
         if key == "margin":  # a change of a percentage is in percentage points
             change = None if cur[key] is None or prev[key] is None else (cur[key] - prev[key]) * 100
             yoy = None if cur[key] is None or ago[key] is None else (cur[key] - ago[key]) * 100
+        elif key in ("revenue", "profit"):  # a total amount: in words when its base is too small for a percentage
+            change, yoy = report.change(cur[key], prev[key]), report.change(cur[key], ago[key])
         else:
             change, yoy = ratio(cur[key], prev[key]), ratio(cur[key], ago[key])
         before = _v(prev[key]) if prev["lines"] else None
@@ -215,7 +255,8 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
     rows.append(["其中：老客户", report.customers["returning"], None, None, None, None])
     header = ["指标", f"本{word}", f"上{word}", "环比", "去年同期", "同比"]
     first = g.next_row + 1
-    g.table(header, [r[:6] for r in rows], {4: CHANGE, 6: CHANGE})
+    _, last = g.table(header, [r[:6] for r in rows], {4: CHANGE, 6: CHANGE})
+    g.numbers += [(first - 1, 2, last, 3), (first - 1, 5, last, 5)]  # formatted row by row below
     for i, r in enumerate(rows[:8]):
         fmt = r[7]
         g.formats.append(((first + i, 2, first + i, 3), fmt))
@@ -298,37 +339,40 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
             ):
                 shown = label(item)
                 shown = f"{item} {shown}" if kind == "产品" and shown != item else shown
-                mover_rows.append([f"{kind}{tag}", _fit(shown, WIDTHS[1]), a, b, c])
+                mover_rows.append([f"{kind}{tag}", shown, None, None, None, a, b, c])
+    # the name reads across the empty columns C:E (on one line); the amounts stand in F:H
     g.table(
-        ["类型", "客户 / 产品", f"上{word}销售额", f"本{word}销售额", "变化"],
+        ["类型", "客户 / 产品", None, None, None, f"上{word}销售额", f"本{word}销售额", "变化"],
         mover_rows,
-        {3: MONEY0, 4: MONEY0, 5: MONEY_CHANGE},
+        {6: MONEY0, 7: MONEY0, 8: MONEY_CHANGE},
         empty="（两期之间没有变化）",
         text_cols=(1, 2),
+        spill={2: 5},
     )
 
     # ---- breakdowns
     number = 5
     for key, title in (("region", "按区域"), ("category", "按产品类别"), ("sales_rep", "按销售员")):
+        if key not in report.breakdowns:
+            continue  # nobody filled the field (a sales export without 销售员): no table of （未填）
         b = report.breakdowns[key]
         g.section(f"{_cn(number)}、{title}")
         number += 1
         rows = [
-            [k, r, s, p, ch, o, c, pf]
-            for k, r, s, p, ch, o, c, pf in zip(
+            [k, r, s, p, _v(report.change(r, p)), o, c, pf]
+            for k, r, s, p, o, c, pf in zip(
                 b[key],
                 b["revenue"],
                 _none_if_nan(b["share"]),
                 b["prev_revenue"],
-                _none_if_nan(b["change_pct"]),
                 b["orders"],
                 b["customers"],
                 _none_if_nan(b["profit"]),
                 strict=True,
             )
         ]
-        total = ["合计", float(b["revenue"].sum()), 1 if len(b) else None, float(b["prev_revenue"].sum()),
-                 _v(ratio(float(b["revenue"].sum()), float(b["prev_revenue"].sum()))), report.current["orders"],
+        now, before = float(b["revenue"].sum()), float(b["prev_revenue"].sum())
+        total = ["合计", now, 1 if len(b) else None, before, _v(report.change(now, before)), report.current["orders"],
                  report.current["customers"], _v(report.current["profit"])]  # fmt: skip
         first, _ = g.table(
             [title[1:], "销售额", "占比", f"上{word}销售额", "环比", "订单数", "客户数", "毛利"],
@@ -345,21 +389,21 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
     g.table(
         ["客户", "销售额", "占比", f"上{word}销售额", "环比", "订单数", "毛利", "排名"],
         [
-            [k, r, _v(s), p, _v(ch), o, _v(pf), i + 1]
-            for i, (k, r, s, p, ch, o, pf) in enumerate(
+            [k, r, _v(s), p, _v(report.change(r, p)), o, _v(pf), i + 1]
+            for i, (k, r, s, p, o, pf) in enumerate(
                 zip(
                     tc["customer"],
                     tc["revenue"],
                     tc["share"],
                     tc["prev_revenue"],
-                    tc["change_pct"],
                     tc["orders"],
                     tc["profit"],
                     strict=True,
                 )
             )
         ],
-        {2: MONEY, 3: PCT, 4: MONEY, 5: CHANGE, 6: COUNT, 7: MONEY},
+        {2: MONEY, 3: PCT, 4: MONEY, 5: CHANGE, 6: COUNT, 7: MONEY, 8: COUNT},
+        empty=f"（本{word}没有销售额）",
     )
     g.section(f"{_cn(number)}、前十大产品")
     number += 1
@@ -367,29 +411,30 @@ def _layout(report: Report, generated: dt.datetime) -> _Grid:
     g.table(
         ["产品", "产品名称", "销售额", "占比", "销量", f"上{word}销售额", "环比", "毛利"],
         [
-            [k, _fit(report.names.get(k), WIDTHS[1]), r, _v(s), q, p, _v(ch), _v(pf)]
-            for k, r, s, q, p, ch, pf in zip(
+            [k, report.names.get(k), r, _v(s), q, p, _v(report.change(r, p)), _v(pf)]
+            for k, r, s, q, p, pf in zip(
                 tp["product"],
                 tp["revenue"],
                 tp["share"],
                 tp["quantity"],
                 tp["prev_revenue"],
-                tp["change_pct"],
                 tp["profit"],
                 strict=True,
             )
         ],
         {3: MONEY, 4: PCT, 5: QTY, 6: MONEY, 7: CHANGE, 8: MONEY},
         text_cols=(1, 2),
+        empty=f"（本{word}没有销售额）",
     )
-    g.section(f"{_cn(number)}、客户分布（按区域）")
-    number += 1
-    d = report.distribution
-    g.table(
-        ["区域", "客户数", "订单数", "销售额"],
-        [[k, c, o, r] for k, c, o, r in zip(d["region"], d["customers"], d["orders"], d["revenue"], strict=True)],
-        {2: COUNT, 3: COUNT, 4: MONEY},
-    )
+    if "region" in report.breakdowns:
+        g.section(f"{_cn(number)}、客户分布（按区域）")
+        number += 1
+        d = report.distribution
+        g.table(
+            ["区域", "客户数", "订单数", "销售额"],
+            [[k, c, o, r] for k, c, o, r in zip(d["region"], d["customers"], d["orders"], d["revenue"], strict=True)],
+            {2: COUNT, 3: COUNT, 4: MONEY},
+        )
     g.section(f"{_cn(number)}、近 {len(report.trend)} {'个月' if report.period == 'month' else word}趋势")
     number += 1
     tr = report.trend
@@ -521,6 +566,12 @@ def write_report(book: xw.Book, report: Report, generated: dt.datetime, after: s
         sheet.range((r1, c1), (r2, c2)).number_format = fmt.replace("¥", report.currency)
     _font_colors(sheet, g.up, UP_COLOR)
     _font_colors(sheet, g.down, DOWN_COLOR)
+    for address in joined_addresses(f"{_a1(r1, c1)}:{_a1(r2, c2)}" for r1, c1, r2, c2 in g.numbers):
+        sheet.range(address).horizontal_alignment = "right"  # headers over their numbers, words too
+    for address in joined_addresses(f"{_a1(r1, c1)}:{_a1(r2, c2)}" for r1, c1, r2, c2 in g.wrapped):
+        sheet.range(address).wrap_text = True
+    for row, lines in sorted(g.tall.items()):  # only the rows of long names: never one per data line
+        sheet.range((row, 1)).row_height = min(LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
     _format_rows(sheet, g.sections, SECTION_FILL, bold=True, size=12)
     _format_rows(sheet, [r for r, _ in g.headers], HEADER_FILL, bold=True)
     _format_rows(sheet, [r for r, _ in g.totals], None, bold=True)
@@ -528,7 +579,7 @@ def write_report(book: xw.Book, report: Report, generated: dt.datetime, after: s
         row = sheet.range((r, 1), (r, WIDTH))
         row.merge()
         row.wrap_text = True
-        row.row_height = 16 * lines + 2
+        row.row_height = min(16 * lines + 2, MAX_ROW_HEIGHT)  # Excel refuses a taller row
     _charts(sheet, report, g)
     _freeze_top(sheet, 2)
     print_setup(sheet, landscape=False)  # portrait: the tab is 8 columns wide
@@ -599,6 +650,152 @@ def _charts(sheet: xw.Sheet, report: Report, g: _Grid) -> None:
         bars.title = f"本期销售额（按区域{'，前 10' if n > 10 else ''}，{unit}）"
 
 
+NOTES_SHEET = "说明"
+NOTES_TITLE = "NeiQin 销售报表说明"
+
+
+def notes_rows(report: Report, tabs: list[str], generated: dt.datetime, source: str = "") -> list[tuple[str, str]]:
+    """The 说明 sheet of a report file: what each section means, the definitions, the data, how it reconciles."""
+    # Long because it is the text of the sheet, one (label, explanation) per row, in the order it is read.
+    money = "元" if report.currency == "¥" else report.currency
+    base = f"{report.currency}{report.min_base:,.0f}"
+    return [
+        (
+            f"由 neiqin report 于 {generated:%Y-%m-%d %H:%M} 生成。本文件的报表页：{'、'.join(tabs)}。"
+            "再次运行会更新同名的报表页，其他期间的报表页保留。",
+            "",
+        ),
+        ("【数据来源】", ""),
+        ("数据", "：".join(x for x in (source, report.description) if x) or "（未记录）"),
+        ("货币", f"金额单位：{money}；报表中的金额按数据原样汇总，显示时四舍五入到分。"),
+        (
+            "不计入的行",
+            "已取消的行、没有接单日期的行、金额无法确定（既没有金额也没有 数量 × 单价）的行不计入，"
+            "逐行列在报表页末尾，写明工作表、行号、订单编号和原因；其他数据问题不影响计入。",
+        ),
+        ("【报表页各部分】", ""),
+        (
+            "核心指标",
+            "本期的销售额、毛利、毛利率、销量、订单数、行数、客单价、客户数（新客户 / 老客户），"
+            "与上一期（环比）和去年同期（同比）比较；增长绿色、下降红色，没有可比数据时留空。",
+        ),
+        (
+            "波动说明",
+            "一段文字：变化多少，主要来自哪个因素，拉动和拖累最多的客户和产品，以及建议"
+            "（如某区域下降超过 20% 且主要客户订单减少 → 建议销售员回访）。"
+            "下方两张图：近 12 期销售额趋势、本期各区域销售额。",
+        ),
+        (
+            "销售额变化分解",
+            "按产品类别把销售额变化分成 价格影响 = (本期单价 − 上期单价) × 本期销量、"
+            "销量影响 = 销量变化 × 上期平均单价、结构影响 = 销量变化 × (该类单价 − 平均单价)，"
+            "只在一期出现的类别计入 新增/流失/其他；各项之和正好等于销售额变化。",
+        ),
+        ("拉动与拖累", "与上期相比销售额增加最多、减少最多的前 5 名客户和产品。"),
+        (
+            "按区域 / 产品类别 / 销售员",
+            "本期各分组的销售额、占比、上期销售额、环比、订单数、客户数、毛利；"
+            "数据里没有的字段（如导出文件没有销售员）不列表。",
+        ),
+        ("前十大客户 / 前十大产品", "本期销售额最高的 10 家客户、10 个产品；本期没有销售额的不列入。"),
+        ("客户分布（按区域）", "各区域本期下单的客户数、订单数和销售额。"),
+        ("近 12 期趋势", "包括本期在内的 12 个月（周报为 12 周、日报为 12 天）的销售额、毛利、订单数、客户数、销量。"),
+        ("数据核对", "把报表的合计与数据源重新加总后比较，见下方【怎样核对】。"),
+        ("【口径】", ""),
+        ("销售额", "金额；没有填金额时 = 数量 × 单价。退货（负数量 / 负金额）按负数计入。"),
+        (
+            "毛利",
+            "数据给出的毛利；否则 = 金额 − 数量 × 成本单价（订单台账的行没有成本单价时取『产品目录』的）。"
+            "有任何一行毛利未知，合计就是未知（留空，不当作 0）。毛利率 = 毛利 ÷ 销售额。",
+        ),
+        ("订单数 / 行数", "订单数 = 不同的订单编号个数；行数 = 计入的订单行数。客单价 = 销售额 ÷ 订单数。"),
+        ("客户数", "本期下单的不同客户数；新客户 = 在全部数据中第一次下单落在本期的客户，其余为老客户。"),
+        (
+            "期间",
+            "日报为一天，周报为一周（ISO 周，周一开始），月报为一个自然月。本期尚未结束时，"
+            "上期和去年同期只取同样多的前几天比较。",
+        ),
+        (
+            "环比 / 同比",
+            "环比 = (本期 − 上期) ÷ 上期；同比 = 与去年同期（周报为去年同一周次）相比。"
+            f"上期（或去年同期）金额低于『环比最小基数』（{base}，可在『设置』或配置文件 config.toml 中修改）"
+            "时不写百分比，"
+            "改写『大幅增长』（本期达到该基数）、『增长』、『下降』或『持平』，并给出两期金额。"
+            "毛利率的变化以百分点表示。",
+        ),
+        (
+            "金额取整",
+            "每个金额都由未取整的各行加总后只取整一次（四舍五入到分），所以同一批行的分项和合计显示相同；"
+            "分项取整后相加可能与合计差一分，以合计为准。",
+        ),
+        ("【怎样核对】", ""),
+        ("行数", "数据源本期的行数 = 计入的行数 + 未计入的行数。"),
+        (
+            "销售额 / 销量",
+            "数据源本期的金额和数量（不含已取消的行）重新加总，与报表合计相同（销量另加金额无法确定的行）。",
+        ),
+        ("分项之和", "按区域、按产品类别、按销售员、按客户各表的销售额之和，趋势表的本期，都等于报表合计。"),
+        ("波动分解", "价格、销量、结构、新增、流失、其他各项之和等于销售额变化。"),
+        (
+            "结果",
+            "全部一致时报表页第二行为绿色『数据核对通过 ✓』；有不一致时为红色，写明哪一项，"
+            "请勿使用该报表，先查明数据（命令行也以退出码 1 提示）。",
+        ),
+    ]
+
+
+def write_notes(
+    book: xw.Book, report: Report, generated: dt.datetime, source: str = "", create: bool = True
+) -> xw.Sheet | None:
+    """(Re)write the 说明 sheet of a report file (``source``: the file the figures come from).
+
+    A 说明 sheet NeiQin did not write is left alone, and with ``create=False`` (a file that already
+    existed) a missing one is not added back — the clerk deleted it (None in both cases).
+    """
+    names = [s.name for s in book.sheets]
+    if NOTES_SHEET in names:
+        sheet = book.sheets[NOTES_SHEET]
+        title = sheet.range("A1").value
+        if not (title is None or (isinstance(title, str) and title.startswith("NeiQin"))):
+            return None  # the clerk's own 说明
+        sheet.clear()
+    elif not create:
+        return None
+    else:
+        sheet = book.sheets.add(NOTES_SHEET, before=book.sheets[0])
+    tabs = [n for n in names if n.split(" ")[0] in REPORT_NAMES.values()] or [report.title]
+    rows = notes_rows(report, tabs, generated, source)
+    widths = (22, 96)
+    sheet.range("A1").value = [[NOTES_TITLE, None], *[list(r) for r in rows]]
+    for col, width in enumerate(widths, start=1):
+        sheet.range((1, col)).column_width = width
+    sheet.range("A1").font.bold = True
+    sheet.range("A1").font.size = 16
+    sheet.range("A1").font.color = TITLE_FILL
+    last = len(rows) + 1
+    body = sheet.range((2, 1), (last, 2))
+    body.vertical_alignment = "top"
+    sheet.range((2, 2), (last, 2)).wrap_text = True
+    heads = [i for i, (label, text) in enumerate(rows, start=2) if label.startswith("【")]
+    _format_rows_ab(sheet, heads, SECTION_FILL)
+    sheet.range((2, 1), (last, 1)).font.bold = True
+    for i, (label, text) in enumerate(rows, start=2):
+        lines = lines_needed(text, widths[1]) if text else lines_needed(label, sum(widths)) if i == 2 else 1
+        if lines > 1:
+            sheet.range((i, 1)).row_height = min(LINE_HEIGHT * lines + 2, MAX_ROW_HEIGHT)
+    intro = sheet.range((2, 1), (2, 2))  # the first line spans both columns
+    intro.merge()
+    intro.wrap_text = True
+    sheet.range("A2").font.bold = False
+    print_setup(sheet, landscape=False)
+    return sheet
+
+
+def _format_rows_ab(sheet: xw.Sheet, rows: list[int], fill: str) -> None:
+    for address in joined_addresses(f"A{r}:B{r}" for r in rows):
+        sheet.range(address).color = fill
+
+
 # --------------------------------------------------------------------------- actions
 
 
@@ -619,16 +816,16 @@ def _report(book: xw.Book, ctx: Context, period: Period) -> Summary:
         return Summary(act.id, act.label, "failed", str(exc), issues=exc.issues)
     day = ctx.settings.report_date or ctx.today
     start = period_start(day, period)
-    report = build_report(sales, period, start, as_of=day)
+    report = build_report(sales, period, start, as_of=day, min_base=ctx.settings.change_min_base)
     sheet = write_report(book, report, ctx.now)
     cur, prev = report.current, report.previous
-    change = ratio(cur["revenue"], prev["revenue"])
+    change = report.change(cur["revenue"], prev["revenue"])
     word = PERIOD_LABELS[period]
-    message = (
-        f"已生成『{sheet.name}』：销售额 ¥{cur['revenue']:,.2f}，订单 {cur['orders']} 张"
-        + (f"，环比 {change * 100:+.1f}%" if change is not None else f"，上{word}无数据")
-        + "。"
-    )
+    if isinstance(change, str):  # a base too small for a percentage: the two amounts
+        compared = f"，环比{change}（{yuan(prev['revenue'])} → {yuan(cur['revenue'])}）"
+    else:
+        compared = f"，环比 {change * 100:+.1f}%" if change is not None else f"，上{word}无数据"
+    message = f"已生成『{sheet.name}』：销售额 {yuan(cur['revenue'])}，订单 {cur['orders']} 张{compared}。"
     details = []
     outcome = "ok"
     if not report.reconciled:

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import settings
 
 from neiqin.base.addin import ensure_import_path
+
+# CI runs the property-based tests with a fixed seed (a red CI must be reproducible); locally they explore.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ensure_import_path()
 
@@ -23,17 +29,78 @@ ORDER_HEADERS = [spec.header for spec in OrderRow.columns()]
 TODAY = dt.date(2026, 11, 26)
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own database, log and (absent) user config file."""
-    home = tmp_path_factory.mktemp("neiqin-home")
+def _isolate(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEIQIN_DB", str(home / "neiqin.db"))
     monkeypatch.setenv("NEIQIN_LOG", str(home / "neiqin.log"))
     monkeypatch.setenv("NEIQIN_CONFIG", str(home / "config.toml"))
+
+
+def _forget_stores() -> None:
     from neiqin.core import store
 
+    for opened in store._STORES.values():
+        opened.dispose()
     store._STORES.clear()
-    return home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Session- and module-scoped fixtures (the demo …) run before ``isolated``: they too get a
+    database, log and config of their own, never a company store configured on this machine."""
+    home = tmp_path_factory.mktemp("neiqin-session")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(home, monkeypatch)
+        _forget_stores()
+        yield home
+    _forget_stores()
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own database, log and (absent) user config file."""
+    home = tmp_path_factory.mktemp("neiqin-home")
+    _isolate(home, monkeypatch)
+    _forget_stores()
+    yield home
+    _forget_stores()
+
+
+@pytest.fixture
+def postgres_databases() -> Iterator[Callable[[], str]]:
+    """Makes new, empty PostgreSQL databases on the test server (``$NEIQIN_TEST_PG``, started by
+    .ci/run) and drops them afterwards. Skips where no server is configured."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = os.environ.get("NEIQIN_TEST_PG")
+    if not server:
+        pytest.skip("no PostgreSQL test server (NEIQIN_TEST_PG is not set; .ci/run starts one)")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def new_database() -> str:
+        name = f"neiqin_t_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+    try:
+        yield new_database
+    finally:
+        _forget_stores()
+        with admin.connect() as conn:
+            for name in made:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_databases: Callable[[], str]) -> str:
+    """A new, empty PostgreSQL database (see ``postgres_databases``)."""
+    return postgres_databases()
 
 
 def check(
@@ -53,15 +120,13 @@ def check(
 
 
 def validate_file(path: Path, ledger: str = "orders", settings: Any = None, today: dt.date = TODAY) -> Any:
-    """What ``neiqin validate`` finds in a file (read-only, no store): a ``macros.ledgers.Checked``."""
-    from macros.ledgers import check_ledger
-    from macros.registry import Context
+    """What ``neiqin validate`` finds in a file (read-only, no store): a ``neiqin.core.checking.Checked``."""
     from neiqin.core import kit
+    from neiqin.core.checking import check_ledger
     from neiqin.core.config import Settings
     from neiqin.engine import open_book
 
-    ctx = Context(settings or Settings(), today, dt.datetime.combine(today, dt.time(9)), "测试", [])
-    return check_ledger(open_book(path), kit.ledger(ledger), ctx, store=None)
+    return check_ledger(open_book(path), kit.ledger(ledger), settings or Settings(), today)
 
 
 def make_order_row(**overrides: Any) -> dict[str, Any]:

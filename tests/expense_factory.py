@@ -153,11 +153,10 @@ def form_file(path: Path, form: dict[str, Any], *, standards: bool = True, inser
 
 def checked(path: Path, today: dt.date = TODAY, store: Any = None) -> list[Any]:
     """Every issue of every form of a file (read through the headless engine)."""
-    from macros.ledgers import check_ledger
-    from macros.registry import Context
     from neiqin.core import kit
+    from neiqin.core.checking import check_ledger
     from neiqin.core.config import Settings
     from neiqin.engine import open_book
 
-    ctx = Context(Settings(), today, dt.datetime.combine(today, dt.time(9)), "测试", [])
-    return check_ledger(open_book(path, engine="headless"), kit.ledger("expenses"), ctx, store=store).issues
+    book = open_book(path, engine="headless")
+    return check_ledger(book, kit.ledger("expenses"), Settings(), today, store=store).issues

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import importlib
 import shutil
 from pathlib import Path
@@ -116,11 +117,15 @@ def test_import_ledger_by_header_matching(clerk_copy: Path, tmp_path: Path) -> N
     assert ws.cell(header_row, 1).value == "订单编号"
     assert [ws.cell(result.first_row, c).value for c in (1, 2, 4, 6, 11)] == [
         "SO1",
-        "2026/11/3",
+        dt.datetime(2026, 11, 3),  # a date, not the text 2026/11/3
         "上海华东贸易有限公司",
         "MT-2200",
         10,
     ]
+    assert ws.cell(result.first_row, 2).number_format == "yyyy-mm-dd"
+    # the date that does not exist is copied as typed (never lost) and listed
+    assert ws.cell(result.first_row + 1, 2).value == "2026-02-30"
+    assert [(i.row, i.code) for i in result.unconverted] == [(5, "LED-012")]
     assert ws.tables["tbl_orders"].ref == f"A{header_row}:{LAST}{result.last_row}"
     # the imported text date that does not exist is reported where it now is
     import macros
@@ -131,8 +136,10 @@ def test_import_ledger_by_header_matching(clerk_copy: Path, tmp_path: Path) -> N
 
 def test_import_ledger_cli(clerk_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = write_sheet(tmp_path / "old.xlsx", [["订单号", "客户名称"], ["SO9", "甲"]], sheet="订单")
-    assert main(["import-ledger", str(source), "--into", str(clerk_copy)]) == 0
-    assert "已导入 1 行" in capsys.readouterr().out
+    assert main(["import-ledger", str(source), "--into", str(clerk_copy)]) == 1  # imported, required columns empty
+    out = capsys.readouterr().out
+    assert "已导入 1 行" in out
+    assert "源文件没有这些必需的列，导入的行中将为空，请导入后补填：接单日期、产品编码、数量、单价、交货日期" in out
     junk = write_sheet(tmp_path / "junk.xlsx", [["名称", "备注"], ["甲", "乙"]], sheet="订单")
     assert main(["import-ledger", str(junk), "--into", str(clerk_copy)]) == 2  # no order-ledger header
     assert "找不到表头" in capsys.readouterr().err

@@ -365,3 +365,56 @@ def test_the_button_works_on_the_form_the_clerk_is_looking_at(tmp_path: Path) ->
     assert "报销单号" in label_value(path, "费用报销单(2)", "退回原因")
     assert label_value(path, "费用报销单", "状态") == "待初审"  # the other form is left alone
     assert claims(path) == {}  # a form without 报销单号 is not registered
+
+
+def _set_claim(path: Path, claim_id: str, **values: Any) -> None:
+    """Type into 『报销登记』 as the clerk does (by header text)."""
+    from neiqin.core import kit
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["报销登记"]
+    headers = {c.value: c.column for row in ws.iter_rows(max_row=10) for c in row if isinstance(c.value, str)}
+    row = next(r["_row"] for r in ledger_rows(path, "claims") if r["claim_id"] == claim_id)
+    for name, value in values.items():
+        ws.cell(row, headers[kit.ledger("claims").column(name).header]).value = value
+    wb.save(path)
+
+
+def test_a_stale_finance_result_is_not_applied_to_a_resubmitted_claim(tmp_path: Path) -> None:
+    """Issue 12: 财务退回 → fixed → resubmitted; the old result neither flips it back nor sends a second message."""
+    path = expense_workbook(tmp_path / "w.xlsx", [make_expense_form()])
+    run(path, "prereview_expense")
+    run(path, "submit_to_finance", today=dt.date(2026, 11, 26))
+    _set_claim(path, CLAIM, finance_result="财务退回", result_date=D(2026, 11, 27), finance_note="附件不全")
+    assert "附件不全" in run(path, "record_finance_result", today=dt.date(2026, 11, 27)).details[0]
+    assert claims(path)[CLAIM]["status"] == "财务退回"
+    # the claimant fixes the form; it is pre-reviewed and handed over again on the 30th
+    later = dt.date(2026, 11, 30)
+    run(path, "prereview_expense", today=later)
+    (tmp_path / f"报销单_{CLAIM}.xlsx").rename(tmp_path / "first-seal.xlsx")
+    assert run(path, "submit_to_finance", today=later).outcome == "ok"
+    row = claims(path)[CLAIM]
+    assert row["status"] == "已交财务" and row["handed_over"] == D(2026, 11, 30)
+    assert row["finance_result"] is None and row["result_date"] is None  # cleared at resubmission
+    # a result typed again with the old date belongs to the earlier submission: ignored and cleared
+    _set_claim(path, CLAIM, finance_result="财务退回", result_date=D(2026, 11, 27))
+    summary = run(path, "record_finance_result", today=later)
+    assert summary.message.startswith("登记了 0 条财务结果")
+    assert any("上一次提交的结果" in d for d in summary.details)
+    row = claims(path)[CLAIM]
+    assert row["status"] == "已交财务" and row["finance_result"] is None
+    assert label_value(path, "费用报销单", "状态") == "已交财务"
+
+
+def test_the_clerk_who_signs_is_the_clerk_name_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 12: 内勤初审 and 封存 are signed with 内勤姓名 (per user), not the OS login."""
+    path = expense_workbook(tmp_path / "w.xlsx", [make_expense_form()])
+    config = tmp_path / "config.toml"
+    config.write_text('"内勤姓名" = "张敏"\n', encoding="utf-8")  # TOML: a Chinese key is quoted
+    monkeypatch.setenv("NEIQIN_CONFIG", str(config))
+    book = open_book(path, engine="headless")
+    assert macros.run("prereview_expense", book, today=TODAY).outcome == "ok"  # no user given: the setting signs
+    book.save()
+    assert label_value(path, "费用报销单", "内勤初审") == "张敏"
+    assert open_store().actions()[0]["user"] == "张敏"
+    assert open_store().claim(CLAIM)["prereviewer"] == "张敏"

@@ -452,3 +452,26 @@ def tempfile_dir(tmp_path: Path) -> Path:
     folder = tmp_path / f"run{next(_COUNTER)}"
     folder.mkdir()
     return folder
+
+
+def test_a_big_sheet_with_a_declared_dimension_is_read_by_calamine(tmp_path: Path) -> None:
+    """A part over the trusted size with a sane <dimension> is taken at its word — and still parsed by
+    calamine, not silently handed to openpyxl (which takes ten times as long on a big ledger)."""
+    from neiqin.engine import ooxml, prefetch
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "订单台账"
+    filler = "长" * 200
+    for i in range(1, 20_001):
+        ws.append([f"SO{i}", filler, i])
+    path = tmp_path / "big.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:
+        assert zf.getinfo("xl/worksheets/sheet1.xml").file_size > 8 << 20
+    extent = ooxml.sheet_extent(path, "订单台账")
+    assert extent == (20_000, 3, False)
+    import python_calamine
+
+    grid = prefetch.parse_sheet(python_calamine.CalamineWorkbook.from_path(str(path)), "订单台账", path)
+    assert len(grid) == 20_000 and grid[-1][0] == "SO20000"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,13 @@ def test_long_functions_say_why() -> None:
     """A function over 80 lines carries a ``# Long because …`` comment (or is split)."""
     unexplained = [(name, n) for name, n, why in _long_functions() if not why]
     assert not unexplained, f"functions over {LONG} lines without a comment saying why: {unexplained}"
+
+
+def test_business_code_never_touches_engine_internals() -> None:
+    """Only neiqin.engine knows the headless engine's objects; the rest uses the public engine API."""
+    pattern = re.compile(r"\.impl\b|\b_merged_areas\b|\.save_warnings\b|\.save_backup\b|engine\.headless\b")
+    for folder in ("neiqin/core", "neiqin/app", "macros", "validators", "xlwings_udfs"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                code = line.split("#", 1)[0]
+                assert not pattern.search(code), f"{path.relative_to(ROOT)}:{n}: {line.strip()}"

@@ -463,3 +463,24 @@ def test_engine_calls_do_not_grow_with_rows(tmp_path: Path, action_id: str) -> N
         return sum(counted.values())
 
     assert calls(20) == calls(400)
+
+
+def test_after_archiving_references_follow_the_lines_that_stayed(finished: Path) -> None:
+    """Issue 12: marks of rows that stay, stay (on their lines); 逾期预警 and held-row messages use the new rows."""
+    run(finished, "overdue_alert")
+    summary = run(finished, "archive_orders")
+    active = ledger_rows(finished, "orders")
+    so4 = next(r for r in active if r["order_id"] == "SO4")  # the line with an error, held back
+    assert f"改正前不归档：第 {so4['_row']} 行" in summary.details[0]
+    assert any("已按归档后的行重新生成" in d and "逾期预警" in d for d in summary.details)
+    wb = openpyxl.load_workbook(finished)
+    ws = wb["订单台账"]
+    amount_col = next(c.column for row in ws.iter_rows(max_row=10) for c in row if c.value == "金额")
+    note = ws.cell(so4["_row"], amount_col).comment
+    assert note is not None and "ORD-003" in note.text  # the mark moved with its line
+    results = wb["校验结果"]
+    rows = [r[3].value for r in results.iter_rows(min_row=5) if r[5].value == "ORD-003"]
+    assert rows == [so4["_row"]]
+    alert = wb["逾期预警"]
+    refs = {r[1].value: r[11].value for r in alert.iter_rows(min_row=5) if r[1].value}
+    assert all(refs[r["order_id"]] == r["_row"] for r in active if r["order_id"] in refs)

@@ -154,7 +154,7 @@ def test_pvm_components_sum_to_the_change_on_random_data() -> None:
 
 
 def test_golden_movers_and_explanation() -> None:
-    report = reports.build_report(golden_sales(), "month", NOV)
+    report = reports.build_report(golden_sales(), "month", NOV, min_base=0)  # percentages even on small bases
     up, down = report.customer_moves
     assert list(zip(up["item"], up["change"], strict=True)) == [("客户C", 950), ("客户A", 120)]
     assert list(zip(down["item"], down["change"], strict=True)) == [("客户B", -1020)]
@@ -174,7 +174,7 @@ def test_region_rule_recommends_visiting_top_customers() -> None:
         ["SO5", D(2026, 11, 3), "客户乙", "华南", "电机", "P1", 1, 100, 100, 60, None, "李四"],
     ]
     sales = read_values([[*HEADER, "销售员"], *rows])
-    report = reports.build_report(sales, "month", NOV)
+    report = reports.build_report(sales, "month", NOV, min_base=0)
     text = "".join(report.explanation)
     assert "华东区域销售额下降 75%" in text
     assert "大客户甲 的订单由 2 张减少到 1 张" in text
@@ -453,9 +453,11 @@ def test_report_actions_write_their_tab(tmp_path: Path, action: str, tab: str, r
 
 
 def test_report_tab_layout_golden(tmp_path: Path) -> None:
+    from neiqin.core.config import Settings
+
     path = golden_workbook(tmp_path / "g.xlsx")
     book = open_book(path)
-    macros.run("report_month", book, today=TODAY)
+    macros.run("report_month", book, today=TODAY, settings=Settings(change_min_base=0))  # percentages
     book.save()
     values = _tab_values(path, "月报 2026-11")
     assert values["销售额"][1:6] == pytest.approx([2250, 2200, 50 / 2200, 800, 1450 / 800])
@@ -617,7 +619,7 @@ def test_a_customer_named_like_a_total_is_a_line_and_total_rows_are_listed(tmp_p
     assert report.current["revenue"] == pytest.approx(2250 + 5000)
     assert report.skipped == [("订单台账", 13)]
     doc = reports.report_json(sales, "month")
-    assert doc["skipped"] == [{"sheet": "订单台账", "row": 13}]
+    assert doc["skipped"] == [{"sheet": "订单台账", "row": 13, "reason": "合计行"}]
 
 
 def test_cli_date_outside_the_data_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

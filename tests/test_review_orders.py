@@ -145,7 +145,9 @@ def order_lines(path: Path) -> list[dict[str, Any]]:
         # a per-line field without 产品编码 on a two-line order: refused, nothing changed
         (
             ["BG1", "SO1", None, "数量", None, "20", "同意", None],
-            "拒绝：订单 SO1 有 2 行（第 5、6 行），「数量」是每行各自的；请在「产品编码」填写要变更的产品后重新提交",
+            # lines named by 订单编号/产品编码: row numbers in a record go stale when lines are archived
+            "拒绝：订单 SO1 有 2 行（SO1/MT-2200、SO1/VF-0750），「数量」是每行各自的；"
+            "请在「产品编码」填写要变更的产品后重新提交",
             [10, 5, 3],
             None,
             None,
@@ -160,7 +162,7 @@ def order_lines(path: Path) -> list[dict[str, Any]]:
             "已执行",
             [10, 5, 3],
             [D(2026, 12, 20), D(2026, 12, 20)],
-            "第 5 行：2026-12-01；第 6 行：2026-12-08",
+            "SO1/MT-2200：2026-12-01；SO1/VF-0750：2026-12-08",
         ),
     ],
 )
@@ -413,7 +415,16 @@ def test_long_progress_messages_are_split_not_cut(tmp_path: Path) -> None:
     path = order_workbook(tmp_path / "m.xlsx", rows)
     run(path, "progress_messages")
     body = sheet_rows(path, "进度通知")
-    rep = [r[3] for r in body if r[0] == "销售员"]
+    rep: list[str] = []
+    target = None
+    for r in body:  # a part taller than a row continues on the rows below it, marked （续）
+        if r[0] is None and target is not None and str(r[3]).startswith("（续）"):
+            target[-1] += "\n" + r[3].removeprefix("（续）")
+        elif r[0] == "销售员":
+            rep.append(r[3])
+            target = rep
+        else:
+            target = None
     assert len(rep) > 1 and all(len(text) <= 32_767 for text in rep)
     assert rep[0].startswith("（1/") and "王磊您好" in rep[0] and rep[-1].endswith("——销售内勤")
     text = "\n".join(rep)
@@ -546,3 +557,29 @@ def test_late_split_lines_are_named_by_their_product_not_by_an_internal_key(tmp_
     assert late.startswith("预计晚于交货日期 2 行（『订单台账』）：") and "#" not in late
     assert "SO1/MT-2200（第 5 行，预计 2026-12-20，交货 2026-12-01）" in late
     assert "SO1/MT-2200（第 6 行，预计 2027-02-01，交货 2027-01-15）" in late
+
+
+@pytest.mark.parametrize(
+    ("field", "new", "task_field", "expected"),
+    [("数量", "20", "quantity", 20.0), ("交货日期", "2026-12-20", "delivery_date", D(2026, 12, 20))],
+)
+def test_an_approved_change_reaches_the_task_sheet(
+    tmp_path: Path, field: str, new: str, task_field: str, expected: Any
+) -> None:
+    """Issue 12: production works from the new quantity and date, and the record says it was passed on."""
+    path = changes_workbook(
+        tmp_path / "c.xlsx",
+        [*CHANGE_HEADERS, "执行时间", "执行结果"],
+        [["BG1", "SO1", "MT-2200", field, None, new, "同意", None]],
+        orders=[make_order_row(order_id="SO1", status="已确认", delivery_date=D(2026, 12, 1))],
+    )
+    run(path, "dispatch_orders")
+    task = next(r for name in ("production_tasks", "purchase_tasks") for r in ledger_rows(path, name))
+    assert task[task_field] != expected
+    summary = run(path, "apply_changes")
+    (record,) = change_records(path)
+    assert record["执行结果"].startswith("已执行；已同步到") and "请通知部门按新值执行" in record["执行结果"]
+    task = next(r for name in ("production_tasks", "purchase_tasks") for r in ledger_rows(path, name))
+    assert task[task_field] == expected
+    assert order_lines(path)[0][task_field] == expected
+    assert any("任务单" in d for d in summary.details)

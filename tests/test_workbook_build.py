@@ -151,7 +151,7 @@ def test_workbook_sheets_tables_lists_and_settings(built: Path) -> None:
     assert header[:3] == ["订单编号", "接单日期", "接单方式"]
     assert orders.cell(int(orders.tables["tbl_orders"].ref.split(":")[0][1:]), 1).comment is not None
     formulas = {dv.formula1 for dv in orders.data_validations.dataValidation}
-    assert {"=lst_order_channels", "=lst_order_statuses"} <= formulas
+    assert {"lst_order_channels", "lst_order_statuses"} <= formulas  # stored as Excel stores them: no "="
     assert "lst_order_statuses" in wb.defined_names
     assert sum(len(cf.rules) for cf in orders.conditional_formatting) == 5  # 4 status colours + overdue
     settings = {row[0].value for row in wb["设置"].iter_rows(min_row=4)}

@@ -42,6 +42,7 @@ from neiqin.app.plugins import load_macros
 from neiqin.base.addin import templates_dir
 from neiqin.base.errors import NeiQinError
 from neiqin.core.config import Settings
+from neiqin.core.sheetio import LINE_HEIGHT, lines_needed
 from neiqin.core.sheets import fit_to_page_width
 from neiqin.engine.ooxml import CT_NS, REL_NS, WORKBOOK_CT, normalized_xml, package_xml
 
@@ -149,21 +150,26 @@ def _home(wb: Workbook, actions: Sequence[Any], sheet_names: list[str], addin: b
     )
     if addin:
         intro = "加载 NeiQin.xlam 后，『内勤』选项卡的按钮作用于当前打开的工作簿（台账不必搬进 NeiQin.xlsm）。"
+    widths = dict(zip("ABCD", HOME_WIDTHS, strict=True))
     ws["A4"] = intro
     ws["A4"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A4:D4")
-    ws.row_dimensions[4].height = 36
+    ws.row_dimensions[4].height = _fitted(intro, sum(HOME_WIDTHS))
     row = 6
     ws.cell(row, 1, "『内勤』选项卡的按钮").font = Font(bold=True, size=12)
     row += 1
     for j, text in enumerate(["分组", "按钮", "做什么", "编号"], start=1):
         ws.cell(row, j, text).font = Font(bold=True)
+    top = Alignment(vertical="top")
     for act in actions:
         row += 1
-        ws.cell(row, 1, act.group)
-        ws.cell(row, 2, act.label)
+        ws.cell(row, 1, act.group).alignment = top
+        ws.cell(row, 2, act.label).alignment = top
         ws.cell(row, 3, act.supertip).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(row, 4, act.id).font = Font(color="FF7F7F7F")
+        ws.cell(row, 4).alignment = top
+        # Excel keeps a row one line high when it opens a file: a description would stop mid-sentence
+        ws.row_dimensions[row].height = _fitted(act.supertip, widths["C"])
     if not addin:
         row += 2
         ws.cell(row, 1, "工作表").font = Font(bold=True, size=12)
@@ -176,9 +182,17 @@ def _home(wb: Workbook, actions: Sequence[Any], sheet_names: list[str], addin: b
     ws.cell(row, 1, "首次使用请看 docs/INSTALL.md；在 Excel 里检查一遍请看 docs/SMOKE-TEST.md。").font = Font(
         color="FF7F7F7F"
     )
-    for letter, width in zip("ABCD", (8, 12, 72, 18), strict=True):
+    for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
     fit_to_page_width(ws)
+
+
+HOME_WIDTHS = (8, 16, 72, 27)  # 分组, 按钮 (校验采购任务单), 做什么 (wrapped), 编号 (validate_production_tasks)
+
+
+def _fitted(text: str, width: float) -> float:
+    """The height (points) of a row whose cell wraps ``text`` in a column ``width`` wide."""
+    return LINE_HEIGHT * lines_needed(text, width) + 4
 
 
 def _conf(wb: Workbook) -> None:

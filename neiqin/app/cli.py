@@ -145,7 +145,13 @@ def _parser() -> argparse.ArgumentParser:
         "Check Python, xlwings (and the workbook's VBA module version), the add-in modules, xlwings.conf, "
         "the ribbon and the store; say what is wrong and how to fix it.",
     )
-    p.add_argument("workbook", metavar="WORKBOOK", nargs="?", help="NeiQin.xlsm（默认项目的 workbook/NeiQin.xlsm）")
+    p.add_argument(
+        "workbook",
+        metavar="WORKBOOK",
+        nargs="?",
+        help="NeiQin.xlsm（默认：项目的 workbook/NeiQin.xlsm，再找当前文件夹的 workbook/NeiQin.xlsm 和 NeiQin.xlsm）"
+        " / default: the project's workbook/NeiQin.xlsm, then workbook/NeiQin.xlsm and NeiQin.xlsm here",
+    )
     p.add_argument(
         "--fix", action="store_true", help="把本机 Python 和 NeiQin 路径写入工作簿的 xlwings.conf / write local paths"
     )
@@ -153,8 +159,12 @@ def _parser() -> argparse.ArgumentParser:
     p = new(
         "import-ledger",
         "导入已有台账 / import an existing ledger",
-        "按列名把内勤已有的台账复制进 NeiQin.xlsm，列出没有导入的列；源文件不会改动。\n"
-        "Copy a clerk's existing ledger into NeiQin.xlsm by header matching; the source file is not changed.",
+        "按列名把内勤已有的台账导入 NeiQin.xlsm：写入日期和数字（不是原样文字），跳过表头、小计、合计、表尾和空行，"
+        "已导入过的行不会重复导入；源文件不会改动。\n"
+        "Import a clerk's existing ledger into NeiQin.xlsm by header matching, as typed values; repeated headers,\n"
+        "subtotals, totals and footers are skipped and lines already imported are not added again.\n\n"
+        "退出码 / exit codes: 0 已导入 imported · 1 已导入，但有单元格无法转换或缺少必需的列 imported, cells to fix · "
+        "2 没有可导入的行或文件无法使用 nothing to import",
     )
     p.add_argument("source", metavar="EXISTING", help="已有的台账文件 / the existing ledger (.xlsx .xls)")
     p.add_argument("--ledger", default="orders", help="台账 / ledger: orders（默认 / default）")
@@ -234,6 +244,39 @@ def _parser() -> argparse.ArgumentParser:
         "Write the issue codes, ledgers and settings reference from the ledger declarations.",
     )
     p.add_argument("--out", help="输出文件夹（默认项目的 docs/）/ output folder (default: the project's docs/)")
+
+    p = new(
+        "invoices",
+        "发票文件 / invoice files",
+        "读取发票文件（数电发票 XML、OFD、PDF，发票二维码照片）。\n"
+        "Read invoice files (数电 XML, OFD, PDF, photos of the QR code).\n\n"
+        "例 / example:  neiqin invoices read 报销附件/ --json",
+    )
+    invoice_commands = p.add_subparsers(dest="invoices_command", title="命令 / commands", metavar="COMMAND")
+    invoice_commands.required = True
+    p = invoice_commands.add_parser(
+        "read",
+        help="读取发票文件 / read invoice files",
+        description=(
+            "读取发票文件或文件夹（含子文件夹）：每个文件得到一张发票的信息，或一句无法读取的原因；\n"
+            "同一张发票的 XML、OFD、PDF 合并为一张，并核对它们是否一致、金额是否相符；列出查验平台要填的项目。\n"
+            "Read invoice files or folders (recursively): one record per file, or why it cannot be read;\n"
+            "the files of one invoice are merged and compared; prints what to type into the 查验 page.\n\n"
+            "退出码 / exit codes: 0 全部读取且无问题 all read, no problem · 1 有文件无法读取或有问题 "
+            "some file unreadable or with a problem · 2 无法使用的输入 unusable input (missing path …)"
+        ),
+        formatter_class=_Formatter,
+        add_help=False,
+    )
+    _common(p)
+    p.add_argument(
+        "path", metavar="FILE|DIR", help="发票文件或文件夹 / invoice file or folder (.xml .ofd .pdf .png .jpg)"
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="输出 JSON 列表：每张发票一个对象，无法读取的文件各一个 / print a JSON list, one object per invoice",
+    )
 
     p = new(
         "log",
@@ -340,12 +383,12 @@ def _open(path: str) -> Any:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from neiqin.app.plugins import load_macros
+    from neiqin.app.plugins import load_macros, load_validators
     from neiqin.core import kit
     from neiqin.core.config import load_settings
     from neiqin.core.issues import has_errors, sort_issues
 
-    macros = load_macros()  # every ledger and its 校验 action
+    load_validators()  # every ledger (the ribbon code only for --mark)
     known = kit.ledger_names()
     if args.ledger not in known:
         return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(known)}", kind="bad_arguments")
@@ -362,8 +405,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f"『{spec.sheet}』，或去掉 --mark 只列出问题",
                 kind="bad_arguments",
             )
+    notes: list[str] = []
     if args.mark:
-        summary = macros.run(spec.validate_action, book, today=args.today)
+        summary = load_macros().run(spec.validate_action, book, today=args.today)
         if summary.outcome in ("failed", "error"):
             if summary.outcome == "error":
                 return _fail(summary.message, EXIT_BUG, kind="internal_error")
@@ -371,18 +415,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
         book.save()
         issues = summary.issues
         _print_save_warnings(book)
+        if spec.form is None:
+            notes = [d for d in summary.details if d.startswith("『")]
     else:
-        from macros.ledgers import check_ledger
-        from macros.registry import Context
+        from neiqin.core.checking import check_ledger
 
         # the store is read as --mark reads it, so both give the same issues and exit code
-        ctx = Context(settings, args.today or dt.date.today(), dt.datetime.now(), "", setting_issues)
-        checked = check_ledger(book, spec, ctx, sheet=args.sheet, store=_status_store(settings))
+        today = args.today or dt.date.today()
+        checked = check_ledger(book, spec, settings, today, sheet=args.sheet, store=_status_store(settings))
         issues = sort_issues(checked.issues + setting_issues)
+        if spec.form is None:
+            notes = checked.ledger.reading_notes()
     if args.json:
         _print_json([i.to_dict() for i in issues])
+        for note in notes:  # stdout is the issue list: the notes go beside it
+            print(f"说明：{note}", file=sys.stderr)
     else:
         _print_issues(issues)
+        for note in notes:
+            print(f"说明：{note}")
         errors = sum(i.severity == "error" for i in issues)
         print(
             f"共 {len(issues)} 条问题：错误 {errors} 条，警告 {len(issues) - errors} 条。" if issues else "未发现问题。"
@@ -463,8 +514,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         # a summary reads only what it sums; a report tab (--out) reads every mapped column
         sales = _read_sales(args.file, args.map, fields=None if args.out else reports.summary_fields(by))
     except ReportInputError as exc:
-        if exc.issues:
+        if len(exc.issues) > 1:  # every problem listed once, then one line (not the first problem again)
             _print_issues(exc.issues, sys.stderr)
+            return _fail(f"有 {len(exc.issues)} 个问题（见上），未生成报表", kind="unusable_export")
         return _fail(str(exc), kind="unusable_export")
     errors = [i for i in sales.issues if i.severity == "error"]
     if sales.issues:
@@ -473,21 +525,26 @@ def cmd_report(args: argparse.Namespace) -> int:
         if len(sales.issues) > len(shown):
             print(f"……另有 {len(sales.issues) - len(shown):,} 条问题未列出", file=sys.stderr)
     document = reports.report_json(sales, period, by, start)
-    empty_period = start is not None and not document["rows"]
+    for note in sales.notes:  # where values came from, rows that are not lines
+        print(f"说明：{note}", file=sys.stderr)
+    nothing = not len(sales.lines)  # every line left out (or none at all): a failed report, said in one line
+    if nothing:
+        reasons = sales.excluded["reason"].value_counts()
+        why = "，".join(f"{k} {v:,} 行" for k, v in reasons.items()) if len(reasons) else "数据源中没有销售行"
+        print(f"neiqin：✗ 没有计入任何一行（{why}），报表无法使用；请检查数据或映射文件", file=sys.stderr)
+    empty_period = start is not None and not document["rows"] and not nothing
     if empty_period:
         dates = sales.all["date"].dropna()
         span = f"数据范围 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "数据中没有日期"
         label = reports.period_title(start, period)
         print(f"neiqin：⚠ 数据中没有 {label} 的销售行（{span}）；请检查 --date", file=sys.stderr)
     written = ""
-    if args.out:  # before the document is printed: a JSON reader gets the report or the error, not both
-        if not len(sales.lines):
-            return _fail("数据中没有可统计的销售行，未生成报表页")
+    if args.out and not nothing:  # before the document is printed: a JSON reader gets the report or the error
         chosen = start or reports.latest_start(sales, period)
         # a period the data has not finished yet is compared day for day
         last_day = max(d for d in sales.all["date"] if d == d).date()
         report = reports.build_report(sales, period, chosen, as_of=last_day)
-        _write_out(Path(args.out), report)
+        _write_out(Path(args.out), report, source=Path(args.file).name)
         written = f"报表页『{report.title}』已写入 {args.out}"
     if args.json:
         _print_json(document)
@@ -495,6 +552,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         _print_report(document, by)
     if written:
         print(written, file=sys.stderr if args.json else sys.stdout)
+    if nothing:
+        return EXIT_ISSUES
     if not document["reconciled"]:
         print("neiqin：⚠ 报表与数据源核对不一致，请勿使用，见 checks", file=sys.stderr)
         return EXIT_ISSUES
@@ -536,23 +595,26 @@ def _print_report(document: dict[str, Any], by: str | None) -> None:
     print("数据核对：" + ("通过 ✓" if document["reconciled"] else "不一致 ✗"))
 
 
-def _write_out(path: Path, report: Any) -> None:
+def _write_out(path: Path, report: Any, source: str = "") -> None:
     import datetime as _dt
 
     from openpyxl import Workbook
 
     from neiqin.engine import open_book
 
-    if not path.exists():
+    new = not path.exists()
+    if new:
         wb = Workbook()
         wb.active.title = "说明"
-        wb.active["A1"] = "NeiQin 生成的销售报表；每次运行更新同名报表页。"
         wb.save(path)
     book = open_book(path, engine="headless")
     try:
         from neiqin.app.plugins import load_macros
 
-        load_macros().reports.write_report(book, report, _dt.datetime.now().replace(microsecond=0))
+        generated = _dt.datetime.now().replace(microsecond=0)
+        reports = load_macros().reports
+        reports.write_report(book, report, generated)
+        reports.write_notes(book, report, generated, source, create=new)  # sections, definitions, reconciliation
         book.save()
         _print_save_warnings(book)
     finally:
@@ -636,25 +698,33 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     from neiqin.app import doctor
-    from neiqin.app.build import default_folder
 
-    workbook = Path(args.workbook) if args.workbook else default_folder() / "NeiQin.xlsm"
-    if workbook.is_dir():
+    workbook = Path(args.workbook) if args.workbook else doctor.default_workbook()
+    notes: list[doctor.Check] = []
+    if workbook is None:
+        where = "、".join(str(p) for p in doctor.workbook_candidates())
+        print(f"! 工作簿：没有找到 NeiQin.xlsm（找过 {where}），只检查本机安装")
+    elif workbook.is_dir():
         return _missing(str(workbook))
-    if not workbook.exists():
-        if args.workbook:
-            return _fail(f"找不到工作簿 {workbook}", kind="file_not_found", file=str(workbook))
-        print(f"! 工作簿：没有找到 {workbook}，只检查本机安装")
-        workbook = None
+    elif not workbook.exists():
+        return _fail(f"找不到工作簿 {workbook}", kind="file_not_found", file=str(workbook))
     else:
         from neiqin.engine.ooxml import is_zip_workbook
 
         if not is_zip_workbook(workbook):
             return _fail(f"{workbook} 不是 .xlsm / .xlsx 工作簿；请给出 NeiQin.xlsm 的路径")
+        plain = doctor.plain_workbook(workbook)
+        if plain is not None:
+            if args.fix:
+                return _fail(f"{workbook.name} 不是带宏的工作簿，没有 xlwings.conf 可写；--fix 请用于 NeiQin.xlsm")
+            notes.append(plain)
+            workbook = None
+        elif not args.workbook:
+            print(f"工作簿：{workbook}")
     if args.fix and workbook is not None:
         for line in doctor.fix(workbook):
             print(f"已写入 xlwings.conf：{line}")
-    checks = doctor.run_checks(workbook)
+    checks = [*notes, *doctor.run_checks(workbook)]
     for check in checks:
         print(check.line())
     failed = [c for c in checks if c.status == "fail"]
@@ -663,37 +733,43 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_import_ledger(args: argparse.Namespace) -> int:
-    from neiqin.app.importer import import_ledger
+    from neiqin.app.importer import NothingToImport, import_ledger
     from neiqin.app.plugins import load_validators
+    from neiqin.core import kit
 
     load_validators()
     for path in (args.source, args.into):
         if not Path(path).is_file():
             return _missing(path)
-    result = import_ledger(Path(args.source), Path(args.into), args.ledger, sheet=args.sheet)
+    if kit.ledger(args.ledger).row is None:
+        return _fail(f"{args.ledger} 是表单，不能逐行导入；请选择表格台账（如 orders）", kind="bad_arguments")
+    try:
+        result = import_ledger(Path(args.source), Path(args.into), args.ledger, sheet=args.sheet)
+    except NothingToImport as exc:
+        return _fail(f"{exc}；未导入任何行")
     print(result.text())
-    return EXIT_OK
+    return EXIT_ISSUES if result.problems else EXIT_OK
 
 
 def cmd_seal(args: argparse.Namespace) -> int:
-    from neiqin.app.plugins import load_macros
+    from neiqin.app.plugins import load_validators
     from neiqin.core import kit, seal
     from neiqin.core.config import clerk_name, load_settings
     from neiqin.core.store import open_store
 
-    load_macros()
-    from macros.ledgers import check_ledger
-    from macros.registry import Context
+    load_validators()
+    from neiqin.core.checking import check_ledger
     from validators.expenses import RULES_VERSION
     from validators.expenses.planners import prereview_problem
 
     book = _open(args.file)
-    settings, setting_issues = load_settings(book)
+    settings, _setting_issues = load_settings(book)
     clerk = clerk_name(settings)
     key = seal.seal_key()
     now = dt.datetime.now().replace(microsecond=0)
-    ctx = Context(settings, args.today or now.date(), now, clerk, setting_issues)
-    checked = check_ledger(book, kit.ledger("expenses"), ctx, sheet=args.sheet, store=_status_store(settings))
+    store_now = _status_store(settings)
+    checked = check_ledger(book, kit.ledger("expenses"), settings, args.today or now.date(), sheet=args.sheet,
+                           store=store_now)  # fmt: skip
     if not checked.forms:
         return _fail("报销单都是空白模板，没有可封存的报销单")
     out = Path(args.out) if args.out else Path(args.file).resolve().parent
@@ -786,7 +862,66 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.valid for r in counted) else EXIT_ISSUES
 
 
+def cmd_invoices(args: argparse.Namespace) -> int:
+    from neiqin.core import einvoice
+
+    path = Path(args.path)
+
+    def unusable(code: str, message: str) -> int:
+        return _fail(message, kind=code, file=args.path)
+
+    if not path.exists():
+        return unusable("not_found", f"找不到 {args.path}；请检查路径")
+    reading = einvoice.read_paths([path])
+    if not reading.records:
+        return unusable("no_files", f"文件夹 {args.path} 中没有文件")
+    if args.json:
+        _print_json(reading.to_list())
+        if reading.skipped:
+            print(f"neiqin：已跳过 {len(reading.skipped)} 个隐藏文件（如 .DS_Store）", file=sys.stderr)
+    else:
+        _print_invoices(reading)
+    return EXIT_OK if reading.ok else EXIT_ISSUES
+
+
+def _print_invoices(reading: Any) -> None:
+    from neiqin.core.einvoice import verification
+    from neiqin.core.einvoice.values import money_text, percent
+
+    for inv in reading.invoices:
+        kind = inv.kind.title if inv.kind else (inv.kind_label or "种类未知")
+        head = f"{inv.title}  {kind}  {inv.date or '（无日期）'}"
+        amounts = [f"价税合计 {money_text(inv.gross)}"] if inv.gross is not None else []
+        if inv.net is not None:
+            amounts.append(f"金额 {money_text(inv.net)}")
+        if inv.tax is not None:
+            amounts.append(f"税额 {money_text(inv.tax)}")
+        if inv.tax_rates:
+            amounts.append("税率 " + "、".join(percent(r) for r in inv.tax_rates))
+        print(head + ("  " + "  ".join(amounts) if amounts else ""))
+        parties = (("销售方", inv.seller_name, inv.seller_tax_id), ("购买方", inv.buyer_name, inv.buyer_tax_id))
+        for role, name, tax_id in parties:
+            if name or tax_id:
+                print(f"  {role}：{name or '（无名称）'}" + (f"（{tax_id}）" if tax_id else ""))
+        print("  文件：" + "、".join(f"{Path(r.path).name}（{r.format}）" for r in inv.sources))
+        print("  查验：" + "  ".join(verification(inv).lines()[1:]))
+        for problem in inv.problems:
+            print(f"  {'错误' if problem.severity == 'error' else '警告'} {problem.message}")
+    if reading.unreadable:
+        print("无法读取：")
+        for r in reading.unreadable:
+            print(f"  {r.path}：{r.error}")
+    problems = sum(len(inv.problems) for inv in reading.invoices)
+    summary = f"共 {len(reading.records)} 个文件：{len(reading.invoices)} 张发票"
+    summary += f"，{len(reading.unreadable)} 个无法读取" if reading.unreadable else ""
+    summary += f"，{problems} 条问题。" if problems else "，未发现问题。" if not reading.unreadable else "。"
+    if reading.skipped:
+        summary += f"已跳过 {len(reading.skipped)} 个隐藏文件（如 .DS_Store）。"
+    print(summary)
+
+
 COMMANDS = {
+    "invoices": cmd_invoices,
     "seal": cmd_seal,
     "verify": cmd_verify,
     "build": cmd_build,

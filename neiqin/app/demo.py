@@ -14,9 +14,12 @@ import math
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
+
+if TYPE_CHECKING:
+    from neiqin.core.store import Store
 
 COMPANY = "华东精工机电销售有限公司"
 DEFAULT_END = dt.date(2026, 11, 26)
@@ -219,8 +222,12 @@ def generate(seed: int = 2026, end: dt.date = DEFAULT_END, mistakes: bool = True
         day += dt.timedelta(days=1)
     planted = _plant_mistakes(lines, rng, end) if mistakes else []
     return {
+        "company": COMPANY,
+        "seed": seed,
         "customers": customers,
         "products": PRODUCTS,
+        "reps": REPS,
+        "regions": REGIONS,
         "lines": lines,
         "mistakes": planted,
         "start": start,
@@ -443,6 +450,23 @@ def _workflow(data: dict[str, Any], rng: random.Random) -> None:
     data["changes"] = changes
 
 
+def ledger_demo_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The demo lines a ledger package adds itself: ``demo_rows(data) -> {ledger: rows}`` in its package.
+
+    ``data`` is the demo company (``generate``'s result after the workflow): its customers,
+    products, order lines, sales reps and regions, the last day (``end``) and the seed, so that a
+    ledger's demo lines belong to the same company. Found by the package scan, never listed here.
+    """
+    import validators
+
+    found: dict[str, list[dict[str, Any]]] = {}
+    for package in validators.PACKAGES:
+        make = getattr(package, "demo_rows", None)
+        if make is not None:
+            found.update(make(data))
+    return found
+
+
 def write_workbook(data: dict[str, Any], path: Path) -> Path:
     """The demo workbook: NeiQin.xlsm's layout (tables, dropdowns, notes) with the company's data."""
     from neiqin.app import demo_expenses
@@ -487,6 +511,7 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
         "expenses": demo_expenses.expense_forms(end),
         "claims": demo_expenses.claims(end),
     }
+    rows.update(ledger_demo_rows(data))
     titles = {
         name: f"{COMPANY} {title}"
         for name, title in (("orders", "订单台账"), ("customers", "客户档案"), ("products", "产品目录"))
@@ -511,13 +536,11 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
     return path
 
 
-def _earlier_claims(db: str, end: dt.date) -> None:
+def _earlier_claims(store: Store, end: dt.date) -> None:
     """The store remembers the invoices of a claim paid in October (a duplicate to find)."""
     from neiqin.app import demo_expenses
-    from neiqin.core.store import open_store
 
     when = dt.datetime.combine(end - dt.timedelta(days=35), dt.time(10))
-    store = open_store(db)
     store.reserve_invoices(demo_expenses.EARLIER_ID, demo_expenses.earlier_invoices(end), when=when, user="李娜")
     store.set_claim_stage(demo_expenses.EARLIER_ID, "已支付", when + dt.timedelta(days=7))
 
@@ -526,6 +549,7 @@ def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     """Write the demo workbook into ``out``, run every registered action, print a summary."""
     from neiqin.app.plugins import load_macros
     from neiqin.core.config import load_settings
+    from neiqin.core.store import pinned_store
     from neiqin.engine import headless_caller
 
     end = end or DEFAULT_END
@@ -533,7 +557,7 @@ def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     data = generate(seed, end)
     _workflow(data, random.Random(seed + 1))
     path = write_workbook(data, out / FILE_NAME)
-    store = out / "neiqin-demo.db"  # the demo keeps its history beside it, apart from real work
+    db = out / "neiqin-demo.db"  # the demo keeps its history beside it, apart from real work
     for leftover in out.glob("neiqin-demo.db*"):
         leftover.unlink()
     macros = load_macros()
@@ -544,10 +568,12 @@ def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
     )
     print("  台账里故意留了这些内勤常见差错：" + "；".join(data["mistakes"]))
     worst = 0
-    with headless_caller(path) as book:
+    # its own store whatever $NEIQIN_DB or the 数据库 setting say: fake orders, invoices and seals
+    # never reach the company's store, and a second demo does not meet the first one's claims
+    with pinned_store(str(db)) as store, headless_caller(path) as book:
         settings, _ = load_settings(book)
-        settings.db = str(store)
-        _earlier_claims(str(store), end)
+        settings.db = str(db)
+        _earlier_claims(store, end)
         # every button once, in ribbon order; then 校验订单 again so the marks show the final state
         sequence = [act.id for act in macros.actions()] + ["validate_orders"]
         for action_id in sequence:

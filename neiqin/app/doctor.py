@@ -13,6 +13,11 @@ Checks, in the order a clerk's installation breaks:
 ``--fix`` writes the interpreter and PYTHONPATH of this installation into the
 workbook's ``xlwings.conf`` (a headless, atomic save that keeps the VBA project and
 the ribbon).
+
+Without a workbook argument doctor looks where the help says: the project's
+``workbook/NeiQin.xlsm``, then ``workbook/NeiQin.xlsm`` and ``NeiQin.xlsm`` under the
+current folder. A plain ``.xlsx`` (a ledger, the demo) has no VBA project, settings
+sheet or ribbon to check: doctor says so in one line and checks the installation.
 """
 
 from __future__ import annotations
@@ -71,7 +76,15 @@ def check_xlwings(workbook: Path | None, installed: str = xlwings.__version__) -
         )
     if workbook is None:
         return Check("xlwings", "ok", f"{installed}（未检查工作簿）")
-    vba = workbook_vba_version(workbook)
+    try:
+        vba = workbook_vba_version(workbook)
+    except Exception as exc:  # a VBA project pyOpenVBA cannot read: say so, never an internal error
+        return Check(
+            "xlwings",
+            "fail",
+            f"{workbook.name} 的 VBA 工程无法读取（{exc.__class__.__name__}）",
+            "运行 neiqin build 重新生成工作簿",
+        )
     if vba is None:
         return Check(
             "xlwings", "fail", f"{workbook.name} 中没有 xlwings 的 VBA 模块", "运行 neiqin build 重新生成工作簿"
@@ -84,6 +97,41 @@ def check_xlwings(workbook: Path | None, installed: str = xlwings.__version__) -
             "运行 neiqin build 重新生成工作簿（或安装与工作簿相同版本的 xlwings）",
         )
     return Check("xlwings", "ok", f"{installed}，与工作簿的 VBA 模块一致")
+
+
+MACRO_SUFFIXES = (".xlsm", ".xlam", ".xltm")
+WORKBOOK_NAME = "NeiQin.xlsm"
+
+
+def workbook_candidates(cwd: Path | None = None) -> list[Path]:
+    """Where ``neiqin doctor`` looks without an argument, in order (the first that exists is checked)."""
+    from neiqin.app.build import default_folder
+
+    here = cwd or Path.cwd()
+    found = [default_folder() / WORKBOOK_NAME, here / "workbook" / WORKBOOK_NAME, here / WORKBOOK_NAME]
+    return list(dict.fromkeys(p.resolve() for p in found))
+
+
+def default_workbook(cwd: Path | None = None) -> Path | None:
+    return next((p for p in workbook_candidates(cwd) if p.is_file()), None)
+
+
+def plain_workbook(workbook: Path) -> Check | None:
+    """A workbook without macros (.xlsx) is a ledger, not NeiQin.xlsm: one clear line instead of the workbook checks."""
+    if workbook.suffix.lower() in MACRO_SUFFIXES:
+        return None
+    with zipfile.ZipFile(workbook) as zf:
+        if "xl/vbaProject.bin" in zf.namelist():
+            return None
+    return Check(
+        "工作簿",
+        "warn",
+        f"{workbook.name} 是不带宏的普通工作簿（{workbook.suffix or '无扩展名'}），不是 NeiQin.xlsm。"
+        "doctor 检查的是功能区按钮要用的 xlwings VBA 模块、隐藏的 xlwings.conf 工作表和『内勤』选项卡，"
+        "普通工作簿本来就没有这些——这不是问题，它作为台账照常可用（neiqin validate / neiqin run，"
+        "或在 Excel 里用 NeiQin.xlam 加载项的按钮）。下面只检查本机的安装",
+        "要检查功能区按钮，请给出 NeiQin.xlsm 的路径：neiqin doctor workbook/NeiQin.xlsm",
+    )
 
 
 def workbook_vba_version(workbook: Path) -> str | None:

@@ -216,7 +216,8 @@ def load_settings(book: xw.Book | None = None) -> tuple[Settings, list[Issue]]:
             with path.open("rb") as fh:
                 raw = tomllib.load(fh)
         except (tomllib.TOMLDecodeError, OSError) as exc:
-            raise ConfigError(f"配置文件 {path} 无法读取：{exc}；请修正或删除该文件") from None
+            hint = '（中文参数名要加英文双引号，如 "内勤姓名" = "张敏"）' if "Invalid statement" in str(exc) else ""
+            raise ConfigError(f"配置文件 {path} 无法读取：{exc}{hint}；请修正或删除该文件") from None
         for key, value in raw.items():
             name = labels.get(fold(key))
             if name:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from neiqin.base.text import label_key, nfkc
 from neiqin.core.issues import Code, Issue, make_issue
-from neiqin.core.ledger import CellProblem, LedgerError, convert_cell, display, merged_areas
+from neiqin.core.ledger import CellProblem, LedgerError, column_letter, convert_cell, display, merged_areas
 from neiqin.core.schema import ColumnSpec, LedgerRow
 
 if TYPE_CHECKING:
@@ -46,6 +46,7 @@ class FormSchema:
     missing_label: str = ""  # code: a required label is not on the form
     missing_lines_header: str = ""  # code: no header row of the line table
     no_lines: str = ""  # code: the table has no line
+    not_a_form: str = ""  # code: a sheet named like the form without its labels (a register, an export)
     min_line_headers: int = 4
     form_class: type[Form] | None = None  # a subclass of Form with the ledger's own properties
 
@@ -131,6 +132,14 @@ class Form:
     lines: list[Line] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)  # reading problems
 
+    @property
+    def is_form(self) -> bool:
+        """The sheet has the form's labels (at least one required label, outside any table header).
+
+        A register, a category table or an OA system's export on a sheet named like the form has
+        none: it is not a form, whatever its name (and never '未发现问题')."""
+        return any(spec.field in self.fields for spec in self.schema.fields.columns() if spec.required)
+
     def get(self, name: str) -> Any:
         f = self.fields.get(name)
         return f.value if f else None
@@ -204,10 +213,29 @@ def parse_form(
                 name = line_table.get(norm_label(v))
                 if name and name not in form.columns:
                     form.columns[name] = (v.strip(), first_col + j)
-    # labels everywhere but in the line table's header row
+                elif name:  # the same column twice (两个「税额」): the first is read, both are named
+                    text, col = form.columns[name]
+                    form.issues.append(
+                        make_issue(
+                            Code.LED_DUPLICATE_COLUMN,
+                            sheet,
+                            form.header_row,
+                            v.strip(),
+                            col=first_col + j,
+                            other=text,
+                            letter=column_letter(first_col + j),
+                            other_letter=column_letter(col),
+                            meaning=f"「{line_specs[name].header}」",
+                        )
+                    )
+    # labels everywhere but in the line table's header row and other table headers: a row where two
+    # known names stand side by side (报销单号 | 报销人 | … | 报销状态 of a register) names columns, and
+    # the cell right of 报销状态 there is the next header, not its value
+    names = set(labels) | set(line_table)
+    headers = {i for i, row in enumerate(values) if _table_header(row, names)}
     body_end = len(values)
     for i, row in enumerate(values):
-        if i == best_i:
+        if i == best_i or i in headers:
             continue
         for j, v in enumerate(row):
             if not isinstance(v, str):
@@ -288,6 +316,17 @@ def parse_form(
     return form
 
 
+def _table_header(row: Sequence[Any], names: set[str]) -> bool:
+    """Two known names side by side: the header of a table, not labels with their values."""
+    previous = False
+    for v in row:
+        known = isinstance(v, str) and bool(v.strip()) and norm_label(v) in names
+        if known and previous:
+            return True
+        previous = known
+    return False
+
+
 def form_sheet_names(book: xw.Book, spec: LedgerSpec) -> list[str]:
     """Every sheet of the form: its name starts with the declared prefix (费用报销单, 费用报销单(2) …)."""
     prefix = nfkc(spec.sheet_prefix).strip()
@@ -318,5 +357,20 @@ def read_forms(
     names = list(sheets) if sheets is not None else form_sheet_names(book, spec)
     if not names:
         raise LedgerError(f"工作簿中没有名称以『{spec.sheet_prefix}』开头的工作表；请按模板建立{spec.title}")
-    forms = [read_form(book, spec, name) for name in names]
+    read = [read_form(book, spec, name) for name in names]
+    forms = [f for f in read if f.is_form]
+    others = [f for f in read if not f.is_form]
+    if others:
+        assert spec.form is not None
+        expected = "、".join(c.header for c in spec.form.fields.columns() if c.required)
+        where = "、".join(f"『{f.sheet}』" for f in others)
+        if not forms:  # nothing to check: unusable input, never '未发现问题'
+            raise LedgerError(
+                f"{where}不是{spec.title}：找不到{spec.title}的标签（{expected}，值写在标签右边一格）；"
+                f"它像是登记表或导出的清单。请在按模板填写的{spec.title}上校验"
+            )
+        if spec.form.not_a_form:  # the forms are checked; the others are named on their sheets
+            forms[0].issues += [
+                make_issue(spec.form.not_a_form, f.sheet, f.first_row, "", expected=expected) for f in others
+            ]
     return [f for f in forms if not f.blank] if skip_blank else forms

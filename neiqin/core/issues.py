@@ -65,7 +65,8 @@ _CORE: dict[Code, CodeInfo] = {
     Code.LED_DUPLICATE_COLUMN: CodeInfo(
         "warning",
         "重复的列",
-        "「{column}」与「{other}」都表示{meaning}，只使用第一列；请删除或改名重复的列",
+        "{letter} 列「{column}」与 {other_letter} 列「{other}」都表示{meaning}，只读取 {other_letter} 列；"
+        "请删除或改名重复的列",
     ),
     Code.LED_REQUIRED: CodeInfo(
         "error",

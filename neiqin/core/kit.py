@@ -94,6 +94,18 @@ class StatusMachine(Generic[E]):
                 return state
         return None
 
+    def states_of(self, labels: Iterable[Any], settings: Settings | None = None) -> list[E | None]:
+        """:meth:`state` of many cells at once (each distinct text looked up once: a column of
+        100,000 statuses holds a dozen distinct ones)."""
+        values = list(labels)
+        table = {fold(text): state for state, text in self.label_map(settings).items()}
+        for state in self.states:
+            table.setdefault(fold(state.value), state)
+        found: dict[Any, E | None] = {}
+        for value in set(values):
+            found[value] = None if value is None else table.get(fold(value))
+        return [found[v] for v in values]
+
     def allowed(self, old: E | None, new: E) -> bool:
         return new == old or new in self.transitions.get(old, frozenset())
 

@@ -7,12 +7,21 @@ Cells are converted the way a clerk writes them (text dates, ¥ and thousands
 separators, full-width digits, percentages, Chinese numerals); what cannot be
 converted becomes an Issue at its Excel row, never an exception.
 
+Real sheets hold more than a table: several documents stacked one under another (each with
+its title, header, lines, an unlabelled subtotal and a footer of 合同号 / 备注 / 签收 lines),
+two-row grouped headers, footers under the 合计 row, rows of non-breaking spaces, and values
+outside the table (the order date only in the title row or in the file name). Rows that are
+not lines are recognised, left out and listed with the reason (``Ledger.skip_reasons``); a
+value taken from a title row or the file name is used for the lines of its document and said
+so (``Ledger.notes``).
+
 The whole used range is read in one call, so reading costs the same number of
 workbook calls for ten rows as for a hundred thousand.
 """
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import itertools
@@ -23,6 +32,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -32,8 +42,10 @@ from neiqin.base.errors import NeiQinError
 from neiqin.base.perf import gc_paused
 from neiqin.base.text import header_key as norm_header
 from neiqin.base.text import nfkc
+from neiqin.core.fields import WEAK_HEADERS
 from neiqin.core.issues import CODES, Code, Issue, make_issue
 from neiqin.core.kit import LedgerSpec, ledger, other_sheet_names
+from neiqin.core.money import close
 from neiqin.core.schema import ColumnSpec, LedgerRow
 from neiqin.engine import merged_areas
 from neiqin.engine.ooxml import ERROR_VALUES
@@ -382,7 +394,10 @@ class Ledger:
     issues: list[Issue] = field(default_factory=list)
     first_col: int = 1
     distinct: dict[str, set[Any]] = field(default_factory=dict)  # distinct cells of text columns
-    skipped: list[int] = field(default_factory=list)  # non-blank rows not read as lines (合计, header again)
+    skipped: list[int] = field(default_factory=list)  # non-blank rows not read as lines (合计, header again …)
+    skip_reasons: dict[int, str] = field(default_factory=dict)  # Excel row -> why it is not a line
+    derived: dict[str, str] = field(default_factory=dict)  # field without a column -> where its values came from
+    notes: list[str] = field(default_factory=list)  # what the clerk should know about the reading (not issues)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -397,7 +412,25 @@ class Ledger:
         return cached[1]
 
     def has(self, field_name: str) -> bool:
-        return field_name in self.columns
+        """The field has values: a column, or a value from a title row or the file name."""
+        return field_name in self.columns or field_name in self.derived
+
+    def skipped_rows(self) -> list[tuple[int, str]]:
+        """(Excel row, reason) of every non-blank row that is not a line."""
+        return [(row, self.skip_reasons.get(row, "")) for row in self.skipped]
+
+    def reading_notes(self) -> list[str]:
+        """What the clerk should know about how the sheet was read (not issues): values taken from a title
+        row or the file name, and the rows left out because they are not lines, by reason."""
+        notes = list(self.notes)
+        if self.skipped:
+            counts: dict[str, int] = {}
+            for row in self.skipped:
+                why = (self.skip_reasons.get(row) or "非数据行").split("（")[0]
+                counts[why] = counts.get(why, 0) + 1
+            reasons = "、".join(f"{why} {n:,} 行" for why, n in counts.items())
+            notes.append(f"『{self.sheet}』有 {len(self.skipped):,} 行不是数据行，未读取：{reasons}")
+        return notes
 
     def header(self, field_name: str) -> str:
         """The column's header as the clerk wrote it (the canonical one if absent)."""
@@ -417,10 +450,19 @@ class Ledger:
 
 
 def _lookup(specs: Iterable[ColumnSpec]) -> dict[str, str]:
+    """Header (as compared) -> field; a weak name (日期, 客户ID …) only where no field has it as a strong one."""
     table: dict[str, str] = {}
+    weak: list[tuple[str, str]] = []
     for spec in specs:
+        own = norm_header(spec.header)
         for name in (spec.header, *spec.synonyms, spec.field):
-            table.setdefault(norm_header(name), spec.field)
+            k = norm_header(name)
+            if k in WEAK_HEADERS and k != own:
+                weak.append((k, spec.field))
+            else:
+                table.setdefault(k, spec.field)
+    for k, field_name in weak:
+        table.setdefault(k, field_name)
     return table
 
 
@@ -499,7 +541,16 @@ def read_ledger(
         first_col=used.column,
         scan_rows=scan_rows,
         merged=lambda blanks: merged_areas(target, used, blanks),
+        source=_file_name(book),
     )
+
+
+def _file_name(book: xw.Book) -> str:
+    """The workbook's file name (a date in it may stand for a missing date column)."""
+    try:
+        return str(book.name)
+    except Exception:  # an engine that cannot name the book: no date from the name
+        return ""
 
 
 def read_optional(book: xw.Book, name: str | LedgerSpec, settings: Settings | None = None) -> Ledger | None:
@@ -521,20 +572,42 @@ def parse_ledger(
     scan_rows: int = 20,
     merged: Callable[[list[tuple[int, int]]], Iterable[Area]] | None = None,
     key: tuple[str, ...] = (),
+    *,
+    source: str = "",
+    header_row: int | None = None,
+    unknown_columns: bool = True,
+    fill_merged: Iterable[str] = (),
+    empty_text: bool = False,
 ) -> Ledger:
     """Build a Ledger from a sheet's values (a list of rows starting at first_row/first_col).
 
     ``merged(blanks)`` gives the sheet's merged areas; it is asked only when a required cell
-    is empty, and a vertically merged cell (订单编号 over the lines of one order) is then
-    read as its value on every row of the merge.
+    (or one of ``fill_merged``) is empty, and a vertically merged cell (订单编号 over the lines
+    of one order) is then read as its value on every row of the merge.
+
+    ``source`` is the file's name: a date in it (20251103售后出库单.xlsx) stands for a missing
+    date column when no title row gives one. ``header_row`` (an Excel row) fixes the header row
+    instead of finding it; ``unknown_columns=False`` lists columns the schema does not know
+    without an issue (a mapped export has many). ``empty_text``: an empty cell may be '' (python-calamine's
+    values as they come) as well as None.
     """
     if isinstance(spec, LedgerSpec):
         assert spec.row is not None
         model, name, key = spec.row, spec.name, spec.key
     else:  # a schema without a declaration (a report's mapping of an export)
         model, name = spec, ""
+    options = _Options(source, header_row, unknown_columns, frozenset(fill_merged), empty_text)
     with gc_paused():
-        return _parse_ledger(values, model, sheet, first_row, first_col, scan_rows, merged, name, key)
+        return _parse_ledger(values, model, sheet, first_row, first_col, scan_rows, merged, name, key, options)
+
+
+@dataclass(frozen=True)
+class _Options:
+    source: str = ""
+    header_row: int | None = None
+    unknown_columns: bool = True
+    fill_merged: frozenset[str] = frozenset()
+    empty_text: bool = False
 
 
 def _unmerge(
@@ -544,6 +617,7 @@ def _unmerge(
     areas: Iterable[Area],
     columns: dict[str, LedgerColumn],
     sheet: str,
+    empty_text: bool = False,
 ) -> list[Issue]:
     """Give each row of a vertical merge the merge's value (in place); one warning per column."""
     found: dict[int, list[tuple[int, int, Any]]] = defaultdict(list)
@@ -552,10 +626,10 @@ def _unmerge(
         if r2 <= r1 or top < 0 or j < 0 or r2 - start >= len(body) or j >= len(body[top]):
             continue  # a title above the header, a header merged over two rows, a one-row merge
         value = body[top][j]
-        if value is None:
+        if value is None or (empty_text and value == ""):
             continue
         for i in range(top + 1, r2 - start + 1):
-            if body[i][j] is None:
+            if body[i][j] is None or (empty_text and body[i][j] == ""):
                 body[i] = list(body[i])
                 body[i][j] = value
         found[c1].append((r1, r2, value))
@@ -590,69 +664,18 @@ def _parse_ledger(
     merged: Callable[[list[tuple[int, int]]], Iterable[Area]] | None = None,
     name: str = "",
     key: tuple[str, ...] = (),
+    options: _Options = _Options(),
 ) -> Ledger:
     specs = {c.field: c for c in model.columns()}
     table = _lookup(specs.values())
     required = {c.field for c in specs.values() if c.required}
 
-    header_index, best = -1, (0, 0)
-    for i, row in enumerate(values[: max(0, scan_rows - first_row + 1)]):
-        score = _score(row, table, required)
-        if score > best:
-            header_index, best = i, score
-    if header_index < 0 or best[0] < 2 or best[1] < 1:
+    header_index, header_cells = _find_header(values, table, required, first_row, scan_rows, options.header_row)
+    if header_index < 0:
         expected = "、".join(c.header for c in specs.values() if c.required)
         raise LedgerError(CODES[Code.LED_NO_HEADER].template.format(sheet=sheet, rows=scan_rows, expected=expected))
     header_row = first_row + header_index
-    issues: list[Issue] = []
-    columns: dict[str, LedgerColumn] = {}
-    extra: list[LedgerColumn] = []
-    names_for_suggestion = {c.header: c.field for c in specs.values()}
-    for j, cell in enumerate(values[header_index]):
-        if cell is None or (isinstance(cell, str) and not cell.strip()):
-            continue
-        header = display(cell).strip()
-        col = first_col + j
-        field_name = table.get(norm_header(cell))
-        if field_name is None:
-            extra.append(LedgerColumn("", header, col))
-            issues.append(
-                make_issue(
-                    Code.LED_UNKNOWN_COLUMN,
-                    sheet,
-                    header_row,
-                    header,
-                    col=col,
-                    suggestion=_suggest(header, names_for_suggestion),
-                )
-            )
-        elif field_name in columns:
-            first = columns[field_name]
-            extra.append(LedgerColumn("", header, col))
-            issues.append(
-                make_issue(
-                    Code.LED_DUPLICATE_COLUMN,
-                    sheet,
-                    header_row,
-                    header,
-                    col=col,
-                    other=first.header,
-                    meaning=f"「{specs[field_name].header}」",
-                )
-            )
-        else:
-            columns[field_name] = LedgerColumn(field_name, header, col)
-    for spec in specs.values():
-        if (spec.required or spec.expected) and spec.field not in columns:
-            issues.append(
-                make_issue(
-                    Code.LED_MISSING_COLUMN,
-                    sheet,
-                    header_row,
-                    spec.header,
-                    synonyms="、".join(spec.synonyms) or "无",
-                )
-            )
+    columns, extra, issues = _map_columns(header_cells, specs, table, sheet, header_row, first_col, options)
 
     key_field = key[0] if key else None
     key_pos = columns[key_field].col - first_col if key_field in columns else None
@@ -663,51 +686,54 @@ def _parse_ledger(
         blanks = [
             (start + i, column.col)
             for field_name, column in columns.items()
-            if specs[field_name].required and column.col - first_col < width
-            for i in _blank_positions(body, column.col - first_col)
+            if (specs[field_name].required or field_name in options.fill_merged) and column.col - first_col < width
+            for i in _blank_positions(body, column.col - first_col, options.empty_text)
         ]
         if blanks:
             body = list(body)
-            issues += _unmerge(body, start, first_col, merged(blanks), columns, sheet)
-    # Only nearly empty rows, rows without a key and odd keys need a closer look (blank, 合计, header again).
-    nones = list(map(list.count, body, itertools.repeat(None)))
-    look = {i for i, n in enumerate(nones) if width - n <= 3}
+            issues += _unmerge(body, start, first_col, merged(blanks), columns, sheet, options.empty_text)
+    # Rows that may not be lines — blank, 合计, the header again, a subtotal, a title, a footer — have no key
+    # or an odd one: a title or footer typed in the key column is Chinese text, an order number is not. So
+    # 100,000 lines with ordinary keys cost one pass over their keys; without a key column, a count of
+    # each row's empty cells finds the nearly empty ones.
     if key_pos is not None:
         keys = list(map(operator.itemgetter(key_pos), body))
-        look.update(i for i, k in enumerate(keys) if k is None)
-        # a key with a digit is an order number, never a 合计 label or a header: 100,000 keys, few looked at
-        odd = {
-            k
-            for k in set(keys)
-            if type(k) is str
-            and (not _HAS_DIGIT.search(k) or k.lstrip()[:1] in "合总小共汇本全")
-            and (_is_total(k) or table.get(norm_header(k)) == key_field)
-        }
+        distinct_keys = set(keys)
+        look = {i for i, k in enumerate(keys) if k is None} if None in distinct_keys else set()
+        odd = {k for k in distinct_keys if type(k) is str and _odd_key(k, table, key_field)}
         if odd:
             look.update(i for i, k in enumerate(keys) if k in odd)
-    header_cells = values[header_index]
-    drop = {i for i in look if _skip_row(body[i], key_pos, header_cells)}
-    skipped: list[int] = []
-    if drop:
-        keep = [i for i in range(len(body)) if i not in drop]
+    else:
+        nones = np.fromiter(map(list.count, body, itertools.repeat(None)), dtype=np.int64, count=len(body))
+        if options.empty_text:
+            nones += np.fromiter(map(list.count, body, itertools.repeat("")), dtype=np.int64, count=len(body))
+        look = set(np.flatnonzero(nones >= width - 4).tolist())
+    numbers = {column.col - first_col for f, column in columns.items() if specs[f].kind == "number"}
+    numbers.discard(key_pos)
+    known = {column.col - first_col for column in columns.values()}
+    reasons = (
+        _classify(body, sorted(look), width, key_pos, key_field, header_cells, table, numbers, known) if look else {}
+    )
+    skip_reasons: dict[int, str] = {}
+    if reasons:
+        keep = [i for i in range(len(body)) if i not in reasons]
         data = [body[i] for i in keep]
         rows = [start + i for i in keep]
-        skipped = sorted(start + i for i in drop if nones[i] < width)
+        skip_reasons = {start + i: why for i, why in sorted(reasons.items()) if why}
     else:
         data = body
         rows = list(range(start, start + len(body)))
 
     index = pd.Index(rows, name="row", dtype="int64")
-    if any(len(r) != width for r in data):  # rows of different lengths (not from a range read)
+    if data and set(map(len, data)) != {width}:  # rows of different lengths (not from a range read)
         data = [list(r) + [None] * (width - len(r)) for r in data]
-    by_column = list(zip(*data, strict=True)) if data else [()] * width
     frame_columns: dict[str, pd.Series] = {}
     raw: dict[str, Sequence[Any]] = {}
     distinct: dict[str, set[Any]] = {}
     for field_name, column in columns.items():
         spec = specs[field_name]
         pos = column.col - first_col
-        cells = by_column[pos]
+        cells = tuple(map(operator.itemgetter(pos), data))  # only the columns the schema knows
         converted = convert_column(cells, spec.kind)
         raw[field_name] = cells
         if converted.distinct is not None:
@@ -717,7 +743,27 @@ def _parse_ledger(
                 make_issue(problem.code, sheet, rows[position], column.header, col=column.col, **problem.values)
             )
         frame_columns[field_name] = _series(converted.values, spec.kind, index)
-    frame = pd.DataFrame(frame_columns, index=index)
+    # values outside the table: a field the sheet has no column for, from a title row or the file name
+    blocks = _blocks(values, header_index, first_row, reasons, start)
+    derived, notes = _outside_values(blocks, rows, specs, columns, table, options.source, sheet)
+    for field_name, (cells, _where) in derived.items():
+        raw[field_name] = cells
+        frame_columns[field_name] = _series(cells, specs[field_name].kind, index)
+        for row, value in zip(rows, cells, strict=True):
+            if value is None and specs[field_name].required:
+                issues.append(make_issue(Code.LED_REQUIRED, sheet, row, specs[field_name].header))
+    for spec in specs.values():
+        if (spec.required or spec.expected) and spec.field not in columns and spec.field not in derived:
+            issues.append(
+                make_issue(
+                    Code.LED_MISSING_COLUMN,
+                    sheet,
+                    header_row,
+                    spec.header,
+                    synonyms="、".join(spec.synonyms) or "无",
+                )
+            )
+    frame = pd.DataFrame(frame_columns, index=index, copy=False)
     return Ledger(
         name=name,
         model=model,
@@ -731,31 +777,205 @@ def _parse_ledger(
         issues=issues,
         first_col=first_col,
         distinct=distinct,
-        skipped=skipped,
+        skipped=sorted(skip_reasons),
+        skip_reasons=skip_reasons,
+        derived={f: where for f, (_cells, where) in derived.items()},
+        notes=notes,
     )
 
 
-def _blank_positions(body: list[list[Any]], pos: int) -> list[int]:
-    cells = list(map(operator.itemgetter(pos), body))
-    return [i for i, v in enumerate(cells) if v is None] if None in cells else []
+# --------------------------------------------------------------------------- the header row
+
+
+def _blankish(value: Any) -> bool:
+    return value is None or (type(value) is str and not value.strip())
+
+
+def _with_group_row(values: list[list[Any]], i: int, table: dict[str, str]) -> list[Any]:
+    """Row ``i`` as a header: a blank cell under a known header of the row above takes that header.
+
+    Two-row headers group columns (基本信息 / 处理流程 above 单号, 日期 …); a column header merged
+    down over both rows is in the upper row only.
+    """
+    row = values[i]
+    if i == 0 or not any(_blankish(v) for v in row):
+        return row
+    above = values[i - 1]
+    filled = list(row)
+    for j, v in enumerate(row):
+        if _blankish(v) and j < len(above):
+            up = above[j]
+            if type(up) is str and up.strip() and table.get(norm_header(up)):
+                filled[j] = up
+    return filled
+
+
+def _find_header(
+    values: list[list[Any]],
+    table: dict[str, str],
+    required: set[str],
+    first_row: int,
+    scan_rows: int,
+    fixed: int | None,
+) -> tuple[int, list[Any]]:
+    """The header row's index in ``values`` (-1 when none) and its cells (two-row headers combined)."""
+    if fixed is not None:
+        i = fixed - first_row
+        if not 0 <= i < len(values):
+            return -1, []
+        return i, _with_group_row(values, i, table)
+    best_index, best, best_cells = -1, (0, 0), []
+    for i, row in enumerate(values[: max(0, scan_rows - first_row + 1)]):
+        own = _score(row, table, required)
+        if own[0] == 0:
+            continue
+        cells = _with_group_row(values, i, table)
+        score = _score(cells, table, required) if cells is not row else own
+        if score > best:
+            best_index, best, best_cells = i, score, cells
+    if best[0] < 2 or best[1] < 1:
+        return -1, []
+    return best_index, best_cells
+
+
+# a column a ledger has no field for, and that says nothing a check needs: no issue
+_QUIET = re.compile(
+    r"^(?:单位|计量单位|单位名称|主单位|基本单位|销售单位|库存单位|备注\d*|附注|摘要|说明\d*|行备注|序号|行号|"
+    r"remarks?|notes?|comments?|memo|uom|units?|no)$"
+)
+
+
+def _map_columns(
+    header_cells: Sequence[Any],
+    specs: dict[str, ColumnSpec],
+    table: dict[str, str],
+    sheet: str,
+    header_row: int,
+    first_col: int,
+    options: _Options,
+) -> tuple[dict[str, LedgerColumn], list[LedgerColumn], list[Issue]]:
+    """Each known field's column (by header and synonyms), the other columns, and what to say about them.
+
+    Two columns of one field: a weak name (日期, 编号, 应发数量 …) gives way to a stronger one
+    quietly; two of the same strength are an issue naming both (the first one is read).
+    """
+    issues: list[Issue] = []
+    extra: list[LedgerColumn] = []
+    found: dict[str, list[tuple[int, LedgerColumn]]] = defaultdict(list)
+    suggestions = _suggestion_names(specs.values())
+    for j, cell in enumerate(header_cells):
+        if _blankish(cell):
+            continue
+        header = display(cell).strip()
+        col = first_col + j
+        k = norm_header(cell)
+        field_name = table.get(k)
+        if field_name is None:
+            extra.append(LedgerColumn("", header, col))
+            if options.unknown_columns and not _QUIET.match(k):
+                issues.append(
+                    make_issue(
+                        Code.LED_UNKNOWN_COLUMN,
+                        sheet,
+                        header_row,
+                        header,
+                        col=col,
+                        suggestion=_suggest(header, suggestions),
+                    )
+                )
+            continue
+        weak = k in WEAK_HEADERS and k != norm_header(specs[field_name].header)
+        found[field_name].append((int(weak), LedgerColumn(field_name, header, col)))
+    columns: dict[str, LedgerColumn] = {}
+    for field_name, candidates in found.items():
+        strength = min(rank for rank, _ in candidates)
+        chosen = next(c for rank, c in candidates if rank == strength)
+        columns[field_name] = chosen
+        for rank, column in candidates:
+            if column is chosen:
+                continue
+            extra.append(LedgerColumn("", column.header, column.col))
+            if rank == strength:
+                issues.append(
+                    make_issue(
+                        Code.LED_DUPLICATE_COLUMN,
+                        sheet,
+                        header_row,
+                        column.header,
+                        col=column.col,
+                        other=chosen.header,
+                        letter=column_letter(column.col),
+                        other_letter=column_letter(chosen.col),
+                        meaning=f"「{specs[field_name].header}」",
+                    )
+                )
+    extra.sort(key=lambda c: c.col)
+    return dict(sorted(columns.items(), key=lambda item: item[1].col)), extra, issues
+
+
+def column_letter(col: int) -> str:
+    """A column number as Excel's letters (28 -> AB)."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# --------------------------------------------------------------------------- rows that are not lines
+
+SKIP_BLANK = "空白行（只有空格）"
+SKIP_TOTAL = "合计行"
+SKIP_SUBTOTAL = "小计行（等于上方各行之和）"
+SKIP_HEADER = "重复的表头行"
+SKIP_TITLE = "标题行"
+SKIP_FOOTER = "表尾（合同号、备注、签收等）"
+SKIP_OUTSIDE = "表外内容（不在任何已知列中）"
+_EMPTY = ""  # a row of empty cells: not a line, and not worth listing
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LABEL_VALUE = re.compile(r"^\s*([^\d\s:][^:]{0,15}?)\s*:\s*(.*?)\s*$", re.S)
+_FOOTER_WORD = re.compile(
+    r"^(?:备注\d*|附注|合同号|合同编号|是否.{1,12}|发件人|发货人|收件人|收货人|签收人?|签收日期|签字|签名|签章|盖章|"
+    r"制表人?|制单人?|审核人?|审批人?|经办人?|送货人|联系人|联系电话|电话|手机|地址|复核人?|开单人?|仓管员?|库管员?|"
+    r"客户签字|客户签收|客户确认|收货确认|验收人?|验收意见)$"
+)
 
 
 def _is_total(text: str) -> bool:
     return bool(_TOTAL_ROW.match(text.replace(" ", "").replace("\u3000", "")))
 
 
-def _skip_row(row: list[Any], key_pos: int | None, header: Sequence[Any] = ()) -> bool:
-    """A row that is not a ledger line: only blanks, a 合计/汇总 row, or the header row repeated.
+def _filled(row: Sequence[Any]) -> list[Any]:
+    return [v for v in row if v is not None and not (type(v) is str and not v.strip())]
 
-    A total is recognised in the key column (合计 typed under the 订单编号) or, when the key
-    is empty, in the first filled cells of the row; never in a 备注 further right.
-    """
-    filled = [v for v in row if v is not None and not (type(v) is str and not v.strip())]
-    if not filled:
-        return True
+
+def _label_of(text: str) -> str:
+    """The label of ``标签：值`` (or the whole text), as headers are compared."""
+    t = nfkc(text)
+    m = _LABEL_VALUE.match(t)
+    return norm_header(m.group(1) if m else t)
+
+
+def _footer_like(row: Sequence[Any], filled: list[Any]) -> bool:
+    """合同号：…, 备注1 …, 是否安装调试验收 …, 发件人 …, 签收 …: a footer label first in the row."""
+    first = filled[0]
+    return type(first) is str and len(filled) <= 4 and bool(_FOOTER_WORD.match(_label_of(first)))
+
+
+def _texty(filled: list[Any]) -> bool:
+    return all(type(v) is str or isinstance(v, dt.date) for v in filled)
+
+
+def _title_like(row: Sequence[Any], filled: list[Any], key_pos: int | None, width: int) -> bool:
+    """A title (送货单 / 2025年11月26日订单): one or two texts in a wide row, no ID in the key column."""
+    if len(filled) > 2 or len(filled) * 3 > width or not _texty(filled) or _footer_like(row, filled):
+        return False
     key = row[key_pos] if key_pos is not None else None
-    if type(key) is str and _is_total(key):
-        return True
+    return key is None or (type(key) is str and (not key.strip() or bool(_CJK.search(key))))
+
+
+def _header_again(row: Sequence[Any], header: Sequence[Any], filled: list[Any], table: dict[str, str]) -> bool:
     same = sum(
         1
         for v, h in zip(row, header, strict=False)
@@ -763,16 +983,310 @@ def _skip_row(row: list[Any], key_pos: int | None, header: Sequence[Any] = ()) -
     )
     if same >= 2 and same * 2 >= len(filled):
         return True
+    known = sum(1 for v in filled if type(v) is str and table.get(norm_header(v)))
+    return known >= 3 and known * 2 >= len(filled)
+
+
+def _total_row(row: Sequence[Any], key: Any, filled: list[Any]) -> bool:
+    """合计 typed under the key, or (no key) in the first filled cells; never in a 备注 further right."""
+    if type(key) is str and _is_total(key):
+        return True
     return key is None and any(type(v) is str and _is_total(v) for v in filled[:3])
 
 
+def _number(value: Any) -> float | None:
+    if type(value) is float or type(value) is int:
+        return float(value)
+    if type(value) is str:
+        try:
+            return parse_number(value)
+        except CellProblem:
+            return None
+    return None
+
+
+def _subtotal(body: list[list[Any]], i: int, block: int, numbers: set[int], reasons: dict[int, str]) -> bool:
+    """An unlabelled subtotal: only number cells, each equal to the sum of its column over the block's lines."""
+    row = body[i]
+    positions = [j for j, v in enumerate(row) if v is not None and not (type(v) is str and not v.strip())]
+    if not positions or len(positions) > 3 or not set(positions) <= numbers:
+        return False
+    for j in positions:
+        value = _number(row[j])
+        if value is None:
+            return False
+        total, lines = 0.0, 0
+        for r in range(block, i):
+            if r in reasons:
+                continue
+            cell = _number(body[r][j]) if j < len(body[r]) else None
+            if cell is not None:
+                total += cell
+                lines += 1
+        if lines == 0 or not close(total, value):
+            return False
+    return True
+
+
+def _odd_key(key: str, table: dict[str, str], key_field: str | None) -> bool:
+    """A key cell that may not name a line: blank text, a label (合同号：…), Chinese text (a title or a
+    footer typed in the key column), 合计, or the key's own header repeated."""
+    if not key.strip() or ":" in key or "：" in key or _CJK.search(key):
+        return True
+    return (not _HAS_DIGIT.search(key) or key.lstrip()[:1] in "合总小共汇本全") and (
+        _is_total(key) or table.get(norm_header(key)) == key_field
+    )
+
+
+def _classify(
+    body: list[list[Any]],
+    candidates: list[int],
+    width: int,
+    key_pos: int | None,
+    key_field: str | None,
+    header: Sequence[Any],
+    table: dict[str, str],
+    numbers: set[int],
+    known: set[int],
+) -> dict[int, str]:
+    """Why each row of ``body`` that is not a line is left out (body index -> reason; '' = empty row).
+
+    Several documents stacked in one sheet (delivery notes, each with its title, header, lines,
+    an unlabelled subtotal and a footer) and a single ledger with a 合计 row and signatures
+    under it are read alike: repeated headers, totals, subtotals, titles above a repeated
+    header and footers are recognised, left out and listed — never read as lines.
+    """
+    reasons: dict[int, str] = {}
+    fills: dict[int, list[Any]] = {}
+    block = 0  # first row of the current block (after a header, a total or a subtotal)
+    for i in candidates:
+        row = body[i]
+        filled = _filled(row)
+        fills[i] = filled
+        if not filled:
+            reasons[i] = SKIP_BLANK if any(v is not None and v != "" for v in row) else _EMPTY
+            continue
+        key = row[key_pos] if key_pos is not None else None
+        if _blankish(key):
+            key = None
+        if (
+            key is not None
+            and len(filled) > 4
+            and not (type(key) is str and (_is_total(key) or table.get(norm_header(key)) == key_field))
+        ):
+            continue  # a full line with a key (a Chinese one): a line
+        if known and not any(j in known and not _blankish(v) for j, v in enumerate(row)):
+            reasons[i] = SKIP_OUTSIDE  # a note beside the table: nothing in any column of the ledger
+            continue
+        if _header_again(row, header, filled, table):
+            reasons[i], block = SKIP_HEADER, i + 1
+        elif _total_row(row, key, filled):
+            reasons[i], block = SKIP_TOTAL, i + 1
+        elif key is None and _subtotal(body, i, block, numbers, reasons):
+            reasons[i], block = SKIP_SUBTOTAL, i + 1
+    looked = set(candidates)
+    # titles: the rows right above a repeated header (blank rows between them allowed)
+    for h in [i for i, why in reasons.items() if why == SKIP_HEADER]:
+        j = h - 1
+        while j >= 0 and j in looked:
+            why = reasons.get(j)
+            if why in (_EMPTY, SKIP_BLANK, SKIP_TITLE):
+                j -= 1
+                continue
+            if why is None and _title_like(body[j], fills[j], key_pos, width):
+                reasons[j] = SKIP_TITLE
+                j -= 1
+                continue
+            break
+    # footers: a footer label anywhere; and under a total, whatever text follows it up to the next line
+    zone, previous = False, -2
+    for i in candidates:
+        if i != previous + 1:
+            zone = False
+        previous = i
+        why = reasons.get(i)
+        if why in (SKIP_TOTAL, SKIP_SUBTOTAL):
+            zone = True
+        elif why == SKIP_HEADER:
+            zone = False
+        elif why is None:
+            row, filled = body[i], fills[i]
+            key = row[key_pos] if key_pos is not None else None
+            no_id = _blankish(key) or (type(key) is str and bool(_CJK.search(key) or ":" in nfkc(key)))
+            if _footer_like(row, filled) or (zone and no_id and len(filled) <= 4 and _texty(filled)):
+                reasons[i] = SKIP_FOOTER
+                zone = True
+            else:
+                zone = False
+    return reasons
+
+
+def _blank_positions(body: list[list[Any]], pos: int, empty_text: bool = False) -> list[int]:
+    cells = list(map(operator.itemgetter(pos), body))
+    if empty_text and "" in cells:
+        return [i for i, v in enumerate(cells) if v is None or v == ""]
+    return [i for i, v in enumerate(cells) if v is None] if None in cells else []
+
+
+# --------------------------------------------------------------------------- values outside the table
+
+_DATE_IN_TEXT = re.compile(r"(?<!\d)(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
+_COMPACT_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_text(text: str) -> dt.datetime | None:
+    """The first real date written inside a text: 2025年11月26日订单, 20251103售后出库单, 送货单 2025.11.26."""
+    t = nfkc(text)
+    for pattern in (_DATE_IN_TEXT, _COMPACT_IN_TEXT):
+        for m in pattern.finditer(t):
+            try:
+                return dt.datetime(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                continue
+    return None
+
+
+@dataclass
+class _Block:
+    """One document of a sheet: its title rows (Excel row, cells) and the Excel rows its lines may have."""
+
+    titles: list[tuple[int, list[Any]]]
+    first: int  # first Excel row after its header
+    last: int  # last Excel row before the next document's title or header
+
+
+def _blocks(
+    values: list[list[Any]], header_index: int, first_row: int, reasons: dict[int, str], start: int
+) -> list[_Block]:
+    """The documents of a sheet: the first under the sheet's header, one more under each repeated header."""
+    titles = [(first_row + i, values[i]) for i in range(header_index) if _filled(values[i])]
+    blocks = [_Block(titles, start, first_row + len(values) - 1)]
+    headers = sorted(i for i, why in reasons.items() if why == SKIP_HEADER)
+    body = values[header_index + 1 :]
+    for h in headers:
+        above, j = [], h - 1
+        while j >= 0 and reasons.get(j) in (_EMPTY, SKIP_BLANK, SKIP_TITLE):
+            if reasons.get(j) == SKIP_TITLE:
+                above.append((start + j, body[j]))
+            j -= 1
+        blocks[-1].last = start + j
+        blocks.append(_Block(sorted(above), start + h + 1, first_row + len(values) - 1))
+    return blocks
+
+
+def _title_values(titles: list[tuple[int, list[Any]]], table: dict[str, str]) -> list[tuple[str | None, Any, int, str]]:
+    """What title rows say: (field, value, Excel row, text) for 标签：值 pairs of known fields and
+    (None, date, row, text) for a date without a label (2025年11月26日订单)."""
+    found: list[tuple[str | None, Any, int, str]] = []
+    for row, cells in titles:
+        items = [v for v in cells if not _blankish(v)]
+        k = 0
+        while k < len(items):
+            v = items[k]
+            k += 1
+            if isinstance(v, dt.date):
+                found.append((None, v, row, display(v)))
+                continue
+            if type(v) is not str:
+                continue
+            text = nfkc(v).strip()
+            m = _LABEL_VALUE.match(text)
+            label, value = (m.group(1), m.group(2)) if m else (text, "")
+            field_name = table.get(norm_header(label))
+            if field_name is not None and (m or k < len(items)):
+                if not value and k < len(items):
+                    value = items[k]
+                    k += 1
+                found.append((field_name, value, row, f"{label}：{display(value)}"))
+                continue
+            if m is None or not value:
+                day = date_in_text(text)
+                if day is not None and m is None:
+                    found.append((None, day, row, text))
+    return found
+
+
+def _outside_values(
+    blocks: list[_Block],
+    rows: list[int],
+    specs: dict[str, ColumnSpec],
+    columns: dict[str, LedgerColumn],
+    table: dict[str, str],
+    source: str,
+    sheet: str,
+) -> tuple[dict[str, tuple[list[Any], str]], list[str]]:
+    """Fields the sheet has no column for, filled from each document's title rows or the file name.
+
+    A 标签：值 in a title (客户：甲公司) fills its field; a date without a label (2025年11月26日订单)
+    fills the first required date field (接单日期); the file name's date fills it for documents
+    whose title has none. Returns field -> (a value per line, where it came from) and notes.
+    """
+    missing = [f for f in specs if f not in columns]
+    if not missing or not rows:
+        return {}, []
+    date_field = next((f for f in missing if specs[f].kind == "date" and specs[f].required), None)
+    from_name = date_in_text(Path(source).stem) if source and date_field else None
+    per_block: list[dict[str, tuple[Any, str]]] = []
+    for block in blocks:
+        got: dict[str, tuple[Any, str]] = {}
+        for field_name, value, row, text in _title_values(block.titles, table):
+            target = field_name if field_name is not None else date_field
+            if target is None or target not in missing or target in got:
+                continue
+            try:
+                converted = convert_cell(value, specs[target].kind)
+            except CellProblem:
+                continue
+            if converted is not None:
+                got[target] = (converted, f"标题行（第 {row} 行『{text}』）")
+        if date_field and date_field not in got and from_name is not None:
+            got[date_field] = (from_name, f"文件名『{Path(source).name}』")
+        per_block.append(got)
+    fields = {f for got in per_block for f in got}
+    if not fields:
+        return {}, []
+    firsts = [b.first for b in blocks]
+    owner = [max(0, bisect.bisect_right(firsts, r) - 1) for r in rows]
+    derived: dict[str, tuple[list[Any], str]] = {}
+    notes: list[str] = []
+    for field_name in [f for f in missing if f in fields]:
+        cells = [per_block[b].get(field_name, (None, ""))[0] for b in owner]
+        used: dict[str, list[int]] = {}
+        for r, b in zip(rows, owner, strict=True):
+            where = per_block[b].get(field_name, (None, ""))[1]
+            if where:
+                used.setdefault(where, []).append(r)
+        header = specs[field_name].header
+        parts = []
+        for where, rs in used.items():
+            value = per_block[owner[rows.index(rs[0])]][field_name][0]
+            span = f"第 {rs[0]} 行" if len(rs) == 1 else f"第 {rs[0]}–{rs[-1]} 行"
+            parts.append(f"{span}按{where}取 {display(value)}")
+        shown = "；".join(parts[:3]) + (f"；……共 {len(parts)} 处" if len(parts) > 3 else "")
+        notes.append(f"『{sheet}』没有「{header}」列：{shown}")
+        derived[field_name] = (cells, "；".join(parts))
+    return derived, notes
+
+
+# --------------------------------------------------------------------------- suggestions
+
+
+def _suggestion_names(specs: Iterable[ColumnSpec]) -> dict[str, str]:
+    """Every header and synonym (as compared) -> the canonical header it stands for."""
+    names: dict[str, str] = {}
+    for spec in specs:
+        for name in (spec.header, *spec.synonyms):
+            names.setdefault(norm_header(name), spec.header)
+    return names
+
+
 def _suggest(header: str, names: dict[str, str]) -> str:
+    """「是否为『数量』？」 for a header close to a known header or synonym (实发数 → 数量)."""
     try:
         from rapidfuzz import fuzz, process
     except ImportError:  # pragma: no cover
         return ""
-    match = process.extractOne(norm_header(header), {h: norm_header(h) for h in names}.values(), scorer=fuzz.ratio)
-    if match and match[1] >= 60:
-        canonical = next(h for h in names if norm_header(h) == match[0])
-        return f"；是否为「{canonical}」？如是请改为该列名"
+    match = process.extractOne(norm_header(header), list(names), scorer=fuzz.ratio)
+    if match and match[1] >= 70:
+        return f"；是否为「{names[match[0]]}」？如是请改为该列名"
     return ""

@@ -74,6 +74,8 @@ class Plan:
     """What an action changes, and what it tells the clerk."""
 
     cells: dict[str, dict[tuple[int, int], Any]] = field(default_factory=dict)  # sheet -> (row, col) -> value
+    # cells whose whole text must show (a box on a form that goes back on paper): sheet -> (row, col)
+    in_full: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     appends: list[Append] = field(default_factory=list)
     upserts: list[Upsert] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
@@ -89,9 +91,16 @@ class Plan:
         if col:
             self.cells.setdefault(sheet, {})[(row, col)] = value
 
+    def show_in_full(self, sheet: str, row: int, col: int) -> None:
+        """The text of this cell (or of its merged box) must show in full: wrap, grow the row, add rows."""
+        if col:
+            self.in_full.setdefault(sheet, []).append((row, col))
+
     def extend(self, other: Plan) -> None:
         for sheet, cells in other.cells.items():
             self.cells.setdefault(sheet, {}).update(cells)
+        for sheet, boxes in other.in_full.items():
+            self.in_full.setdefault(sheet, []).extend(boxes)
         self.appends += other.appends
         self.upserts += other.upserts
         self.outputs += other.outputs
@@ -103,11 +112,19 @@ class Plan:
 def apply_plan(book: xw.Book, plan: Plan, settings: Settings, store: Any = None) -> None:
     """Write a plan into ``book`` (and run its store operations): cells, appends, upserts, outputs."""
     from neiqin.core.ledger import read_ledger
-    from neiqin.core.sheetio import append_rows, ensure_ledger_sheet, output_sheet, write_cells
+    from neiqin.core.sheetio import append_rows, ensure_ledger_sheet, output_sheet, show_in_full, write_cells
 
     for sheet, cells in plan.cells.items():
-        if cells:
-            write_cells(book.sheets[sheet], cells)
+        boxes = set(plan.in_full.get(sheet, ()))
+        plain = {at: value for at, value in cells.items() if at not in boxes}
+        if plain:
+            write_cells(book.sheets[sheet], plain)
+        boxed = {at: value for at, value in cells.items() if at in boxes}
+        if boxed:  # laid out below, box by box
+            write_cells(book.sheets[sheet], boxed, fit=False)
+    for sheet, boxes in plan.in_full.items():
+        for row, col in sorted(set(boxes), reverse=True):  # bottom up: rows added under a box move none above it
+            show_in_full(book.sheets[sheet], row, col)
     for append in plan.appends:
         if append.rows:
             sheet = ensure_ledger_sheet(book, append.ledger, after=append.after)

@@ -8,11 +8,9 @@ the reader and the checks never disagree.
 
 from __future__ import annotations
 
+import logging
 import re
-import tomllib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from openpyxl.comments import Comment
@@ -27,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from neiqin.core.config import Settings
 from neiqin.core.config import fields as setting_fields
+from neiqin.core.layout import SheetLayout, load_layout  # noqa: F401  (re-exported for the build)
 from neiqin.core.schema import ColumnSpec
 
 if TYPE_CHECKING:
@@ -40,38 +39,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 DEFAULT_FORMATS = {"date": "yyyy-mm-dd", "number": "#,##0.00"}
 LISTS_SHEET = "列表"
 BLANK_ROWS_WITH_DROPDOWNS = 2000  # dropdowns and formats also cover the rows a clerk adds
-
-
-@dataclass
-class SheetLayout:
-    """A table ledger's sheet template (``sheet.toml`` in the ledger's package): what is only layout."""
-
-    title: str
-    table: str | None = None
-    subtitle: str | None = None
-    tab_color: str | None = None
-    order: int = 100
-    formats: list[dict[str, Any]] = field(default_factory=list)
-    defaults: list[dict[str, Any]] = field(default_factory=list)  # rows of a fresh workbook (报销标准 …)
-
-
-def load_layout(path: Path) -> SheetLayout:
-    """The sheet template at ``path`` (TOML: [sheet], [[format]], [defaults])."""
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    sheet = data["sheet"]
-    return SheetLayout(
-        title=sheet.get("title", ""),
-        table=sheet.get("table"),
-        subtitle=sheet.get("subtitle"),
-        tab_color=sheet.get("tab_color"),
-        order=sheet.get("order", 100),
-        formats=data.get("format", []),
-        defaults=[
-            {k: (None if v == "" else v) for k, v in zip(data["defaults"]["fields"], row, strict=True)}
-            for row in data.get("defaults", {}).get("rows", [])
-        ],
-    )
+MAX_VALIDATION_FORMULA = 255  # characters Excel allows in a data-validation formula (a longer one is "repaired" away)
+log = logging.getLogger(__name__)
 
 
 def header_note(spec: ColumnSpec) -> str:
@@ -159,6 +128,25 @@ def fit_to_page_width(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def list_validation(source: str | Sequence[str]) -> DataValidation | None:
+    """A dropdown (list data validation) of a defined name or range (``lst_ranks``, ``'城市级别'!$A$5:$A$305``)
+    or of literal values, stored as Excel stores it: the formula without a leading ``=``.
+
+    None when literal values cannot be one: longer than Excel's 255 characters, or a value with a comma
+    or quote (Excel would split it). The sheet then has no dropdown there; NeiQin's checks still report
+    what is not in the list.
+    """
+    if isinstance(source, str):
+        formula = source.removeprefix("=")
+    else:
+        values = [str(v) for v in source]
+        formula = '"' + ",".join(values) + '"'
+        if any("," in v or '"' in v for v in values) or len(formula) > MAX_VALIDATION_FORMULA:
+            log.info("no dropdown for %s: not a list Excel can hold", formula[:60])
+            return None
+    return DataValidation(type="list", formula1=formula, allow_blank=True)
+
+
 def write_lists(wb: Workbook, settings: Settings) -> dict[str, str]:
     """The 列表 sheet: one column per closed list of the settings; returns key -> defined name."""
     ws = wb.create_sheet(LISTS_SHEET)
@@ -231,11 +219,9 @@ def write_ledger(
             ws.cell(first, j).number_format = fmt
         if not spec.choices:
             continue
-        if lists and spec.choices in lists:
-            formula = f"={lists[spec.choices]}"
-        else:
-            formula = '"' + ",".join(settings.choices(spec.choices)) + '"'
-        dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+        dv = list_validation(lists[spec.choices] if lists and spec.choices in lists else settings.choices(spec.choices))
+        if dv is None:
+            continue
         dv.error = f"请从下拉列表选择{spec.header}"
         dv.errorTitle = "NeiQin"
         dv.showErrorMessage = False  # NeiQin's check reports it; typing stays possible

@@ -24,10 +24,13 @@ import xlwings as xw
 
 from neiqin.engine import headless
 from neiqin.engine.calls import count_calls
-from neiqin.engine.common import ENGINE_NAME, EngineError
+from neiqin.engine.common import ENGINE_NAME, MAX_CELL_TEXT, MAX_COLUMN_WIDTH, MAX_ROW_HEIGHT, EngineError
 
 __all__ = [
     "ENGINE_NAME",
+    "MAX_CELL_TEXT",
+    "MAX_COLUMN_WIDTH",
+    "MAX_ROW_HEIGHT",
     "Area",
     "EngineError",
     "count_calls",

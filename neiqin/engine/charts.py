@@ -36,14 +36,14 @@ def _new(chart_type: str) -> Any:
         chart._nq_markers = chart_type == "line_markers"
         if chart._nq_markers:
             chart.marker = True
-        return chart
+        return _axes_shown(chart, horizontal=False)
     if chart_type in ("bar_clustered", "column_clustered", "bar_stacked", "column_stacked"):
         chart = BarChart()
         chart.type = "bar" if chart_type.startswith("bar") else "col"
         if chart_type.endswith("stacked"):
             chart.grouping = "stacked"
             chart.overlap = 100
-        return chart
+        return _axes_shown(chart, horizontal=chart.type == "bar")
     if chart_type == "pie":
         return PieChart()
     from neiqin.engine.common import EngineError
@@ -52,6 +52,16 @@ def _new(chart_type: str) -> Any:
         f"无界面模式暂不支持图表类型 {chart_type}"
         "（支持 line、line_markers、bar/column_clustered、bar/column_stacked、pie）"
     )
+
+
+def _axes_shown(chart: Any, horizontal: bool) -> Any:
+    """Both axes drawn, where Excel draws them: openpyxl leaves out ``<c:delete val="0"/>``, and
+    Excel then hides the axes (their labels too) of a chart it did not write."""
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.x_axis.axPos = "l" if horizontal else "b"  # the categories: left of a bar chart, under a column chart
+    chart.y_axis.axPos = "b" if horizontal else "l"
+    return chart
 
 
 def _type_of(chart: Any) -> str:

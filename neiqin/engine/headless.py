@@ -33,13 +33,23 @@ from xlwings import base_classes
 from xlwings.utils import col_name as get_column_letter
 
 from neiqin.base.perf import gc_paused
-from neiqin.engine import clipboard, colors, prefetch, rowshift, saving
+from neiqin.engine import clipboard, codenames, colors, prefetch, rowshift, saving
 from neiqin.engine import ooxml as package
 from neiqin.engine.addresses import A1_CELL, address, parse_area
 from neiqin.engine.calls import instrumented
 from neiqin.engine.common import ENGINE_NAME, MAX_COLUMNS, MAX_ROWS, NOTE_AUTHOR, EngineError, opx, warnings_to_log
 from neiqin.engine.formulas import in_spans, touched_in
-from neiqin.engine.layout import FreezePanes, PageSetup, Tables, text_width
+from neiqin.engine.layout import (
+    DEFAULT_COLUMN_WIDTH,
+    FreezePanes,
+    PageSetup,
+    Tables,
+    autofit_height,
+    check_column_width,
+    check_row_height,
+    text_width,
+    wrapped_lines,
+)
 from neiqin.engine.notes import Note, make_comment
 from neiqin.engine.protection import check_protected
 from neiqin.engine.values import formula_text, from_cell, to_cell
@@ -319,10 +329,16 @@ class Books(base_classes.Books):
         return book
 
 
+def _cached_value(value: Any, err_to_str: bool) -> Any:
+    """A saved formula result as a read gives it (an error value only with ``err_to_str``)."""
+    error = isinstance(value, str) and value in package.ERROR_VALUES
+    return from_cell(value, "e" if error else None, err_to_str)
+
+
 class SheetState:
     """What the engine knows about one sheet; shared by every Sheet/Range impl of it."""
 
-    __slots__ = ("dirty", "errors", "file_name", "grid", "in_file", "name", "touched", "visible", "ws")
+    __slots__ = ("cached", "dirty", "errors", "file_name", "grid", "in_file", "name", "touched", "visible", "ws")
 
     def __init__(self, name: str, in_file: bool, visible: bool = True) -> None:
         self.name = name
@@ -334,6 +350,7 @@ class SheetState:
         self.in_file = in_file
         self.touched: list[tuple[int, int, int, int]] = []
         self.visible = visible
+        self.cached: dict[tuple[int, int], Any] = {}  # formula results when calamine could not read the sheet
 
 
 @instrumented
@@ -470,10 +487,42 @@ class Book(base_classes.Book):
                         ) from None
                     st.grid = []
                     self._ws(st)
-                    st.dirty = True  # read from openpyxl from now on (formula results are not kept)
+                    st.dirty = True  # read from openpyxl from now on
+                    st.cached = self._cached_results(st)  # formula cells still read as the results Excel saved
                     return st.grid
             st.grid = grid
         return st.grid
+
+    def _cached_results(self, st: SheetState) -> dict[tuple[int, int], Any]:
+        """The results Excel last saved for the sheet's formula cells, {(row, col): value}, by openpyxl.
+
+        Used when calamine cannot read the sheet (a LibreOffice rows-only ``<dimension>`` with older
+        calamine, an error value it does not know such as ``#SPILL!``): the formula cells of a sheet read
+        by openpyxl are read as these results, as calamine would have given them. Only the rectangle
+        around the formulas is read (a sheet with a value in XFD1048576 is not laid out).
+        """
+        formulas = [key for key, cell in st.ws._cells.items() if cell.data_type == "f"]
+        if not formulas:
+            return {}
+        r1, r2 = min(r for r, _ in formulas), max(r for r, _ in formulas)
+        c1, c2 = min(c for _, c in formulas), max(c for _, c in formulas)
+        wanted = set(formulas)
+        found: dict[tuple[int, int], Any] = {}
+        try:
+            with open(self._path, "rb") as fh, warnings_to_log(log):  # type: ignore[arg-type]
+                wb = opx().openpyxl.load_workbook(fh, read_only=True, data_only=True)
+                try:
+                    rows = wb[st.file_name].iter_rows(r1, r2, c1, c2, values_only=True)
+                    for r, values in enumerate(rows, r1):
+                        for c, value in enumerate(values, c1):
+                            if (r, c) in wanted:
+                                found[(r, c)] = value
+                finally:
+                    wb.close()
+        except Exception as exc:  # no results to be had: formulas read as their text, as before
+            log.info("no cached formula results for sheet %s: %s", st.name, exc)
+            return {}
+        return found
 
     def _errors(self, st: SheetState) -> dict[tuple[int, int], str]:
         if st.errors is None:
@@ -602,6 +651,7 @@ class Sheets(base_classes.Sheets):
                 n += 1
             name = f"Sheet{n}"
         ws = wb.create_sheet(title=name, index=index)
+        codenames.name_sheets(wb)  # in a macro workbook, as Excel does: Sheet<N>, unique in the VBA project
         st = SheetState(ws.title, in_file=False)
         st.ws = ws
         st.dirty = True
@@ -952,6 +1002,8 @@ class Range(base_classes.Range):
                             touched = touched_in(st, r1, c1, r2, c2)  # once per read, not per formula
                         if st.in_file and not in_spans(touched, c, r, r) and r <= len(grid) and c <= len(grid[r - 1]):
                             row.append(prefetch.normalize_value(grid[r - 1][c - 1]))
+                        elif st.in_file and (r, c) in st.cached and not in_spans(touched, c, r, r):
+                            row.append(_cached_value(st.cached[(r, c)], err_to_str))
                         else:
                             row.append(str(cell.value))
                         continue
@@ -1288,10 +1340,11 @@ class Range(base_classes.Range):
     def column_width(self) -> float:
         ws = self._sheet._book._ws(self._sheet._st)
         dim = ws.column_dimensions.get(get_column_letter(self.column))
-        return float(dim.width) if dim is not None and dim.width else 8.43
+        return float(dim.width) if dim is not None and dim.width else DEFAULT_COLUMN_WIDTH
 
     @column_width.setter
     def column_width(self, value: float) -> None:
+        value = check_column_width(value)
         ws = self._sheet._book._ws(self._sheet._st)
         for c in range(self.areas[0][1], self.areas[0][3] + 1):
             ws.column_dimensions[get_column_letter(c)].width = value
@@ -1310,6 +1363,7 @@ class Range(base_classes.Range):
 
     @row_height.setter
     def row_height(self, value: float) -> None:
+        value = check_row_height(value)
         ws = self._sheet._book._ws(self._sheet._st)
         for r in range(self.areas[0][0], self.areas[0][2] + 1):
             ws.row_dimensions[r].height = value
@@ -1317,7 +1371,8 @@ class Range(base_classes.Range):
     def autofit(self, axis: str | None = None) -> None:
         """Excel's AutoFit, estimated from the text: column widths and wrapped-row heights.
 
-        CJK characters count double; a wrapped cell needs one line per column width of text.
+        CJK characters count double; a wrapped cell needs one line per column width of text
+        (:func:`~neiqin.engine.layout.wrapped_lines`). Like Excel, no row gets taller than 409.5 pt.
         """
         ws = self._sheet._book._ws(self._sheet._st)
         r1, c1, r2, c2 = self._bounded_areas()[0]
@@ -1339,14 +1394,10 @@ class Range(base_classes.Range):
                     if not isinstance(cell.value, str) or isinstance(cell, opx().MergedCell):
                         continue
                     dim = ws.column_dimensions.get(get_column_letter(cell.column))
-                    width = max((dim.width if dim is not None and dim.width else 8.43) - 1, 1)
-                    if cell.alignment.wrap_text:
-                        count = sum(max(1, -(-text_width(line) // int(width))) for line in cell.value.split("\n"))
-                    else:
-                        count = cell.value.count("\n") + 1
-                    lines = max(lines, count)
+                    width = dim.width if dim is not None and dim.width else DEFAULT_COLUMN_WIDTH
+                    lines = max(lines, wrapped_lines(cell.value, width, bool(cell.alignment.wrap_text)))
                 if lines > 1:
-                    ws.row_dimensions[row[0].row].height = 15 * lines + 2
+                    ws.row_dimensions[row[0].row].height = autofit_height(lines)
         self._sheet._st.dirty = True
 
     # ---- merge

@@ -1,4 +1,4 @@
-"""Sheet layout: page setup, Excel tables (ListObjects), freeze panes, text widths for AutoFit."""
+"""Sheet layout: page setup, Excel tables (ListObjects), freeze panes, text widths and row heights for AutoFit."""
 
 from __future__ import annotations
 
@@ -7,13 +7,55 @@ from typing import TYPE_CHECKING, Any
 
 from xlwings.utils import col_name as get_column_letter
 
-from neiqin.base.text import text_width  # noqa: F401  (one width for every layout)
+from neiqin.base.text import text_width  # one width for every layout
 from neiqin.engine.addresses import address, parse_area
 from neiqin.engine.calls import instrumented
-from neiqin.engine.common import MAX_COLUMNS, MAX_ROWS, EngineError
+from neiqin.engine.common import MAX_COLUMN_WIDTH, MAX_COLUMNS, MAX_ROW_HEIGHT, MAX_ROWS, EngineError
 
 if TYPE_CHECKING:
     from neiqin.engine.headless import Range, Sheet
+
+DEFAULT_COLUMN_WIDTH = 8.43  # characters, Excel's standard width
+LINE_POINTS = 15  # one line of the default 11 pt font
+# the most lines of wrapped text AutoFit gives a row before it reaches Excel's 409.5 pt
+MAX_WRAPPED_LINES = int((MAX_ROW_HEIGHT - 2) // LINE_POINTS)
+
+
+def wrapped_lines(text: str, column_width: float | None, wrap: bool = True) -> int:
+    """How many lines ``text`` takes in a cell of a column ``column_width`` characters wide
+    (AutoFit's estimate: CJK characters count double; one line per column width of text)."""
+    if not wrap:
+        return text.count("\n") + 1
+    per_line = int(max((column_width or DEFAULT_COLUMN_WIDTH) - 1, 1))
+    return sum(max(1, -(-text_width(line) // per_line)) for line in text.split("\n"))
+
+
+def autofit_height(lines: int) -> float:
+    """The row height AutoFit gives ``lines`` lines of text: never more than Excel's 409.5 pt."""
+    return min(LINE_POINTS * lines + 2, MAX_ROW_HEIGHT)
+
+
+def check_row_height(value: float) -> float:
+    """``value`` as a row height, refused as Excel refuses it (RowHeight must be 0 to 409.5 pt)."""
+    height = _number(value)
+    if not 0 <= height <= MAX_ROW_HEIGHT:  # NaN too
+        raise EngineError(f"行高 {value} 超出 Excel 允许的范围（0 到 {MAX_ROW_HEIGHT} 磅）")
+    return height
+
+
+def check_column_width(value: float) -> float:
+    """``value`` as a column width, refused as Excel refuses it (ColumnWidth must be 0 to 255)."""
+    width = _number(value)
+    if not 0 <= width <= MAX_COLUMN_WIDTH:
+        raise EngineError(f"列宽 {value} 超出 Excel 允许的范围（0 到 {MAX_COLUMN_WIDTH:g} 个字符）")
+    return width
+
+
+def _number(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return float("nan")
 
 
 class ComPageSetup:

@@ -153,8 +153,9 @@ def check_package(path: str | os.PathLike[str]) -> None:
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
 _DIM_CORNER = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
-_ANY_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Za-z]{1,4})(\d+)"')
+_ROW_TAG = re.compile(rb'row\b[^>]*? r="(\d+)"')
+_LONG_ROW_REF = re.compile(rb' r="[A-Za-z]{1,4}(\d{7,})"')
+_WIDE_COLUMN_REF = re.compile(rb' r="([A-Za-z]{2,4})\d')
 
 
 def _declared_extent(ref: str) -> tuple[int, int] | None:
@@ -195,15 +196,20 @@ def sheet_extent(path: str | os.PathLike[str], sheet_name: str) -> tuple[int, in
             found = _DIMENSION.search(head)
             declared = _declared_extent(found.group(1).decode("ascii", "replace")) if found else None
             if declared is not None and info.file_size > _TRUSTED_PART_SIZE and declared[0] * declared[1] <= GRID_LIMIT:
-                return declared
+                return (*declared, False)
             data = zf.read(info)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, ET.ParseError, RuntimeError):
         return None
-    rows = max((int(n) for n in _ROW_NUMBER.findall(data)), default=0)
-    cols = 0
-    for letters, number in _ANY_CELL_REF.findall(data):
-        cols = max(cols, _col_number(letters.upper()))
-        rows = max(rows, int(number))
+    # An upper bound is all the size check needs, and it must be cheap on a 100 MB part: the
+    # largest row number of a row tag or a cell reference, and the widest column among the
+    # references with two or more letters (a sheet whose references all have one letter is at
+    # most 26 columns wide). Two simple byte patterns, no per-cell Python work.
+    rows = max(map(int, _ROW_TAG.findall(data)), default=0)
+    long_rows = _LONG_ROW_REF.findall(data)  # cell references whose row has 7 digits or more
+    if long_rows:
+        rows = max(rows, *map(int, long_rows))
+    wide = {letters.upper() for letters in _WIDE_COLUMN_REF.findall(data)}
+    cols = max((_col_number(letters) for letters in wide), default=0) or (26 if rows else 0)
     return rows, cols, False
 
 

@@ -12,8 +12,9 @@ import logging
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from neiqin.engine import codenames
 from neiqin.engine import ooxml as package
 from neiqin.engine.common import EngineError, warnings_to_log
 from neiqin.engine.formulas import formula_cache
@@ -52,6 +53,7 @@ def save(book: Book, path: str | os.PathLike[str] | None = None, password: str |
         check_unchanged(book, target)
     tmp = package.temp_beside(target)
     try:
+        stored_as_excel_stores(book._xl)
         with warnings_to_log(log):
             book._xl.save(tmp)
         try:
@@ -81,6 +83,19 @@ def save(book: Book, path: str | os.PathLike[str] | None = None, password: str |
     book._disk = disk_stamp(target)
     for st in book._states:
         st.file_name = st.name  # the file on disk now has the current names
+
+
+def stored_as_excel_stores(wb: Any) -> None:
+    """What earlier writers stored in a form Excel "repairs", put as Excel stores it: data-validation
+    formulas without a leading ``=`` (NeiQin.xlsm 0.1.0 has ``<formula1>=lst_ranks</formula1>``), and
+    a code name for every sheet of a macro workbook (sheets NeiQin 0.1.0 added have none)."""
+    codenames.name_sheets(wb)
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            for attr in ("formula1", "formula2"):
+                value = getattr(dv, attr, None)
+                if isinstance(value, str) and value.startswith("="):
+                    setattr(dv, attr, value[1:])
 
 
 def check_unchanged(book: Book, target: Path) -> None:

@@ -6,8 +6,8 @@ import datetime as dt
 
 from neiqin.core import fields as f
 from neiqin.core.kit import Button, LedgerSpec, template_path
+from neiqin.core.layout import load_layout
 from neiqin.core.schema import LedgerRow, column
-from neiqin.core.sheets import load_layout
 from validators.expenses import GROUP
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from neiqin.core.kit import Button, LedgerSpec, template_path
-from neiqin.core.sheets import load_layout
+from neiqin.core.layout import load_layout
 from validators.orders import GROUP
 
 from .codes import CODES, CustomerCode

@@ -8,6 +8,8 @@ ledgers of their own.
 
 from __future__ import annotations
 
+from typing import Any
+
 from neiqin.core.kit import Button, Group, LedgerSpec
 
 GROUP = Group("expenses", "费用", order=30)
@@ -25,7 +27,14 @@ from .rules import (  # noqa: E402
 from .schema import FORM, FORM_PREFIX, ExpenseForm, invoice_key  # noqa: E402
 from .settings import ExpenseSettings  # noqa: E402
 from .states import CLOSED, COUNTED, FINANCE_RESULTS, MACHINE, PENDING, ClaimStage, stage, transition  # noqa: E402
-from .template import write_expense_form  # noqa: E402
+
+
+def write_template(wb: Any, form: dict[str, Any] | None = None, **options: Any) -> Any:
+    """The 费用报销单 template sheet (openpyxl is loaded only when a sheet is written)."""
+    from .template import write_expense_form
+
+    return write_expense_form(wb, form, **options)
+
 
 LEDGER = LedgerSpec(
     name="expenses",
@@ -42,7 +51,7 @@ LEDGER = LedgerSpec(
     checks_companions=True,
     rules=RULES,
     codes=CODES,
-    template=write_expense_form,
+    template=write_template,
     states=MACHINE,
     settings=ExpenseSettings,
     group=GROUP,

@@ -42,6 +42,7 @@ class ExpenseCode(StrEnum):
     EXP_SEAL_FAILED = "EXP-030"
     EXP_TAX_ROUNDING = "EXP-031"
     EXP_INVOICE_OTHER_FORM = "EXP-032"
+    EXP_NOT_A_FORM = "EXP-033"
 
 
 CODES: dict[ExpenseCode, CodeInfo] = {
@@ -195,13 +196,19 @@ CODES: dict[ExpenseCode, CodeInfo] = {
     ExpenseCode.EXP_CLAIM_CLOSED: CodeInfo(
         "error",
         "报销单号已交财务或已办结",
-        "报销单号『{value}』的报销单已{stage}（{when}），不能再次初审或交财务；"
+        "报销单号『{value}』的报销单状态为『{stage}』（{when}），不能再次初审或交财务；"
         "同一笔费用不能重复报销，新的报销请使用新的报销单号",
     ),
     ExpenseCode.EXP_NOT_PREREVIEWED: CodeInfo(
         "error",
         "报销单没有通过费用初审",
         "报销单 {claim} {why}，不能交财务；请先点『费用初审』（会重新登记发票），通过后再提交财务",
+    ),
+    ExpenseCode.EXP_NOT_A_FORM: CodeInfo(
+        "warning",
+        "不是报销单",
+        "『{sheet}』名称像报销单，但没有报销单的标签（{expected}，值写在标签右边一格），未作为报销单校验；"
+        "如果它是登记表或导出的清单，请改个不以『费用报销单』开头的名称",
     ),
     ExpenseCode.EXP_SEAL_FAILED: CodeInfo(
         "error",

@@ -57,6 +57,15 @@ def put(plan: Plan, form: ExpenseForm, name: str, value: Any) -> None:
         plan.write(form.sheet, ff.row, ff.col, value)
 
 
+def put_in_full(plan: Plan, form: ExpenseForm, name: str, text: str) -> None:
+    """Write a text box of the form (退回原因) so that all of it shows, on screen and on the paper
+    that goes back to the claimant: its box wraps and grows (more rows when one is not enough)."""
+    put(plan, form, name, text)
+    ff = form.fields.get(name)
+    if ff is not None:
+        plan.show_in_full(form.sheet, ff.row, ff.col)
+
+
 def choose_forms(
     forms: Sequence[ExpenseForm], stages: set[ClaimStage | None] | None, settings: Settings
 ) -> tuple[list[ExpenseForm], str]:
@@ -98,15 +107,14 @@ def waiting(form: ExpenseForm, settings: Settings) -> ClaimStage:
     return C.AWAITING_PREREVIEW if form.get("approval_date") is not None else C.AWAITING_APPROVAL
 
 
-def reasons(issues: Sequence[Issue], limit: int = 12) -> str:
-    """The issues of a form as numbered lines for the claimant."""
+def reasons(issues: Sequence[Issue]) -> str:
+    """The issues of a form as numbered lines for the claimant: every one of them (the claimant
+    gets the paper back, not the workbook's 『校验结果』)."""
     ordered = errors(issues) + [i for i in issues if i.severity != "error"]
     lines = []
-    for n, issue in enumerate(ordered[:limit], start=1):
+    for n, issue in enumerate(ordered, start=1):
         where = f"第 {issue.row} 行「{issue.column}」" if issue.row else f"「{issue.column}」" if issue.column else ""
         lines.append(f"{n}. {where}{'：' if where else ''}{issue.message}")
-    if len(ordered) > limit:
-        lines.append(f"……另有 {len(ordered) - limit} 条，见『校验结果』")
     return "\n".join(lines)
 
 
@@ -263,14 +271,15 @@ def plan_return(
         put(plan, form, "status", label(C.RETURNED, settings))
         put(plan, form, "prereviewer", user)
         put(plan, form, "prereview_date", day(today))
-        put(plan, form, "return_reason", why or "请与内勤联系")
+        put_in_full(plan, form, "return_reason", why or "请与内勤联系")
         if not form.claim_id:  # no 报销单号: nothing to register
             plan.details.append(text)
             continue
         record = records.get(cid)
         if record is not None and stage(record.get("stage")) in CLOSED:
             plan.details.append(
-                text + f"\n（报销单号 {cid} 的报销单已{record.get('stage')}，其发票登记和『报销登记』不变；"
+                text + f"\n（报销单号 {cid} 的报销单状态为『{label(stage(record.get('stage')), settings)}』，"
+                "其发票登记和『报销登记』不变；"
                 "请为这张报销单换一个新的报销单号）"
             )
             continue
@@ -429,7 +438,7 @@ def plan_finance_results(
             if result in (C.FINANCE_APPROVED, C.FINANCE_RETURNED) or form.get("finance_date") is None:
                 put(plan, form, "finance_date", when)
             if result == C.FINANCE_RETURNED:
-                put(plan, form, "return_reason", note or "财务退回")
+                put_in_full(plan, form, "return_reason", note or "财务退回")
     refused = sum(i.code == ExpenseCode.EXP_STATUS_TRANSITION for i in plan.issues)
     plan.message = f"登记了 {recorded} 条财务结果。" + (f"{refused} 条不能登记，见『校验结果』。" if refused else "")
     return plan

@@ -75,14 +75,16 @@ class Standards:
         return any(lim.category == category and lim.tier for lim in self.limits)
 
     def limit(self, rank: str | None, tier: str, category: str) -> Limit | None:
-        """The most specific limit: exact rank and tier before a 全部 row."""
+        """The most specific limit: exact rank and tier before a 全部 row (tiers compared as written
+        by the company, ignoring width and spaces: 一线 = 一线 )."""
         best: tuple[int, Limit] | None = None
+        tier_key = fold(tier)
         for lim in self.limits:
             if lim.category != category:
                 continue
             if lim.rank and lim.rank != rank:
                 continue
-            if lim.tier and lim.tier != tier:
+            if lim.tier and fold(lim.tier) != tier_key:
                 continue
             score = (2 if lim.rank else 0) + (1 if lim.tier else 0)
             if best is None or score > best[0]:

@@ -140,5 +140,6 @@ FORM = FormSchema(
     missing_label=ExpenseCode.EXP_NO_LABEL,
     missing_lines_header=ExpenseCode.EXP_NO_LINES_HEADER,
     no_lines=ExpenseCode.EXP_NO_LINES,
+    not_a_form=ExpenseCode.EXP_NOT_A_FORM,
     form_class=ExpenseForm,
 )

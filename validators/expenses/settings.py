@@ -30,11 +30,11 @@ class ExpenseSettings(Section):
         description="费用报销单「税率」允许的增值税税率",
     )
     ranks: list[str] = Field(["员工", "主管", "经理", "总监"], alias="职级选项", description="报销人「职级」可选的值")
-    city_tiers: list[str] = Field(
-        ["一类城市", "二类城市", "三类城市"], alias="城市级别选项", description="『城市级别』『报销标准』的城市级别"
-    )
+    # the tiers are the company's own words (『城市级别』: 一类城市 …, 一线 …), checked against 『报销标准』
     default_city_tier: str = Field(
-        "三类城市", alias="未列城市级别", description="不在『城市级别』表中的城市按此级别的标准核对"
+        "三类城市",
+        alias="未列城市级别",
+        description="不在『城市级别』表中的城市按此级别的标准核对（写法与『城市级别』『报销标准』一致）",
     )
     claim_statuses: list[str] = Field(
         ["待部门审批", "待初审", "初审通过", "初审退回", "已交财务", "财务已审核", "财务退回", "已支付"],

@@ -13,10 +13,10 @@ from typing import Any
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook import Workbook
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from neiqin.core.config import Settings
+from neiqin.core.sheets import list_validation
 
 FORM_SHEET = "费用报销单"
 LINE_HEADERS = [
@@ -162,8 +162,11 @@ def write_expense_form(
     def dropdown(ref: str, key: str | None = None, formula: str | None = None) -> None:
         if formula is None:
             assert key is not None
-            formula = f"={lists[key]}" if lists and key in lists else '"' + ",".join(settings.choices(key)) + '"'
-        dv = DataValidation(type="list", formula1=formula, allow_blank=True)
+            dv = list_validation(lists[key] if lists and key in lists else settings.choices(key))
+        else:
+            dv = list_validation(formula)
+        if dv is None:
+            return
         dv.showErrorMessage = False
         dv.add(ref)
         ws.add_data_validation(dv)
@@ -172,7 +175,7 @@ def write_expense_form(
     dropdown(f"{letters['kind']}{first}:{letters['kind']}{end}", "invoice_kinds")
     dropdown(f"{letters['rate']}{first}:{letters['rate']}{end}", "tax_rates")
     if cities_ref:
-        dropdown(f"{letters['city']}{first}:{letters['city']}{end}", formula=f"={cities_ref}")
+        dropdown(f"{letters['city']}{first}:{letters['city']}{end}", formula=cities_ref)
     dropdown("I4", "ranks")
     dropdown("K4", "claim_statuses")
     ws.sheet_properties.tabColor = "FFED7D31"

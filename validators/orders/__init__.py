@@ -6,7 +6,7 @@ One line per product of a customer order: 接单 → 核对 → 录入 → 下�
 from __future__ import annotations
 
 from neiqin.core.kit import Button, Group, LedgerSpec, template_path
-from neiqin.core.sheets import load_layout
+from neiqin.core.layout import load_layout
 
 from .codes import CODES, OrderCode
 from .rules import RULES, line_keys, record_statuses, statuses_snapshot

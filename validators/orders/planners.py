@@ -77,6 +77,33 @@ class Cells:
         return values[pos]
 
 
+def rows_after_deleting(rows: Iterable[int], deleted: Iterable[int]) -> list[int]:
+    """Where ``rows`` are once ``deleted`` rows have left the sheet (every row below moves up)."""
+    gone = sorted(set(deleted))
+    import bisect
+
+    return [r - bisect.bisect_left(gone, r) for r in rows if r not in set(gone)]
+
+
+def line_ref(ledger: Ledger, pos: int) -> str:
+    """A line as people and records refer to it — 订单编号/产品编码, never a row number that will move."""
+    f = ledger.frame
+    order_id = f["order_id"].iloc[pos] if ledger.has("order_id") else None
+    code = f["product_code"].iloc[pos] if ledger.has("product_code") else None
+    return "/".join(str(v) for v in (order_id, code) if v is not None) or f"第 {ledger.rows[pos]} 行"
+
+
+def refs_text(ledger: Ledger, positions: list[int], limit: int = 8) -> str:
+    """Lines by 订单编号/产品编码 (the n-th of a repeated pair numbered), for records that outlive row numbers."""
+    refs = [line_ref(ledger, p) for p in positions]
+    counts: dict[str, int] = {}
+    named = []
+    for ref in refs:
+        counts[ref] = counts.get(ref, 0) + 1
+        named.append(ref if refs.count(ref) == 1 else f"{ref} 第 {counts[ref]} 行")
+    return "、".join(named[:limit]) + (" 等" if len(named) > limit else "")
+
+
 def lines_text(rows: list[int], limit: int = 8) -> str:
     shown = "、".join(str(r) for r in rows[:limit])
     return f"第 {shown}{' 等' if len(rows) > limit else ''} 行"
@@ -94,7 +121,7 @@ def state_of(ledger: Ledger, settings: Settings) -> list[OrderStatus | None]:
     """Each line's state (None: no status, or one that is not a state — the closed-list check reports it)."""
     if not ledger.has("status"):
         return [None] * len(ledger)
-    return [MACHINE.state(v, settings) for v in ledger.frame["status"]]
+    return MACHINE.states_of(ledger.frame["status"], settings)
 
 
 def open_lines(ledger: Ledger, settings: Settings) -> list[bool]:
@@ -266,11 +293,21 @@ def plan_progress(ledger: Ledger, tasks: dict[str, Ledger | None], settings: Set
 
 
 def old_values(ledger: Ledger, field_name: str, targets: list[int]) -> str:
-    """原值 of a change: one value, or each line's own when the lines differ (so it can be undone)."""
+    """原值 of a change: one value, or each line's own when the lines differ (so it can be undone).
+
+    Lines are named by 订单编号/产品编码 (and their occurrence), not by row: rows move when lines are
+    archived, the record must still say which line had which value.
+    """
     shown = [display(ledger.raw[field_name][p]) for p in targets]
     if len(set(shown)) <= 1:
         return shown[0] if shown else ""
-    return "；".join(f"第 {ledger.rows[p]} 行：{v or '（空）'}" for p, v in zip(targets, shown, strict=True))
+    refs = [line_ref(ledger, p) for p in targets]
+    seen: dict[str, int] = {}
+    named = []
+    for ref in refs:
+        seen[ref] = seen.get(ref, 0) + 1
+        named.append(ref if refs.count(ref) == 1 else f"{ref}（第 {seen[ref]} 行）")
+    return "；".join(f"{ref}：{v or '（空）'}" for ref, v in zip(named, shown, strict=True))
 
 
 def notify(field_name: str, mode: str | None) -> str:
@@ -449,11 +486,11 @@ def _refusal(
         return "该订单行已归档，不能变更" if key_archived else "订单台账中没有这个订单行"
     if not ledger.has(field_name):
         return f"订单台账没有「{header}」列"
-    shipped = [ledger.rows[p] for p in targets if states[p] in (S.SHIPPED, S.DONE)]
+    shipped = [p for p in targets if states[p] in (S.SHIPPED, S.DONE)]
     if shipped:
-        return f"订单行已发货或已完成（{lines_text(shipped)}），不能变更"
+        return f"订单行已发货或已完成（{refs_text(ledger, shipped)}），不能变更"
     if len(targets) > 1 and field_name not in ORDER_WIDE:
-        where = lines_text([ledger.rows[p] for p in targets])
+        where = refs_text(ledger, targets)
         if code is None:
             return (
                 f"订单 {order_id} 有 {len(targets)} 行（{where}），「{header}」是每行各自的；"
@@ -602,14 +639,25 @@ def message_parts(head: str, lines: list[str], tail: str, limit: int = CELL_TEXT
     return [f"（{i}/{n}）" + "\n".join(part) for i, part in enumerate(parts, 1)]
 
 
-def plan_messages(ledger: Ledger, today: dt.date, settings: Settings) -> Plan:
-    """『进度通知』: one message per sales rep and per customer about their open lines."""
+def plan_messages(ledger: Ledger, today: dt.date, settings: Settings, issues: Iterable[Issue] = ()) -> Plan:
+    """『进度通知』: one message per sales rep and per customer about their open lines.
+
+    A line with an error (``issues``: the order checks, run first) is held back: a message must not
+    pass wrong data on to a rep or a customer (a status 完成 that is no status, a delivery date a year
+    off). The held lines are listed in the summary, to be corrected first.
+    """
     need(ledger, "order_id", "customer")
     states = state_of(ledger, settings)
     cell = Cells(ledger)
+    wrong = {i.row for i in issues if i.severity == "error" and i.sheet == ledger.sheet}
     by_rep: dict[str, list[int]] = defaultdict(list)
     by_customer: dict[str, list[int]] = defaultdict(list)
+    held: list[int] = []
     for pos, state in enumerate(states):
+        if ledger.rows[pos] in wrong:
+            if state not in CLOSED:
+                held.append(ledger.rows[pos])
+            continue
         if state in CLOSED:
             continue
         by_rep[cell("sales_rep", pos) or "（未填销售员）"].append(pos)
@@ -651,6 +699,12 @@ def plan_messages(ledger: Ledger, today: dt.date, settings: Settings) -> Plan:
         )
     )
     plan.message = f"生成了 {len(by_rep)} 位销售员、{len(by_customer)} 家客户的进度消息；见『进度通知』。"
+    if held:
+        plan.details.append(
+            f"{len(held)} 行有错误，没有写进进度通知（以免把错误的状态、日期告诉销售员和客户）："
+            f"『{ledger.sheet}』{lines_text(held)}；请改正（见『校验结果』）后再点『进度通知』。"
+        )
+        plan.outcome = "issues"
     return plan
 
 
@@ -658,6 +712,30 @@ def _rate_row(group: str, name: str, due: int, kept: int, target: float) -> list
     rate = kept / due if due else None
     ok = None if rate is None else ("✓" if rate * 100 >= target - 1e-9 else "✗")
     return [group, name, due, kept, rate, target / 100, ok]
+
+
+NOT_A_STATUS = "（不是有效状态，请改正）"
+
+
+def status_rows(ledger: Ledger, settings: Settings) -> list[list[Any]]:
+    """『订单看板』's lines per status: every state (an empty 状态 is 待确认), then each text that is not a
+    state under that text (marked as such), then the total — the ledger's line count, so nothing is lost."""
+    counts: dict[Any, int] = defaultdict(int)
+    other: dict[str, int] = defaultdict(int)
+    typed = ledger.frame["status"].tolist()
+    for state, text in zip(state_of(ledger, settings), typed, strict=True):
+        if state is not None:
+            counts[state] += 1
+        elif text is None or (isinstance(text, float) and text != text) or not str(text).strip():
+            counts[S.PENDING] += 1
+        else:
+            other[str(text).strip()] += 1
+    blank = [None] * 4
+    labels = MACHINE.label_map(settings)
+    rows: list[list[Any]] = [["状态", name, counts[state], *blank] for state, name in labels.items()]
+    rows += [["状态", f"{text}{NOT_A_STATUS}", n, *blank] for text, n in sorted(other.items())]
+    rows.append(["状态", "合计（订单台账的行数）", len(ledger), *blank])
+    return rows
 
 
 def plan_dashboard(ledger: Ledger, archive: Ledger | None, today: dt.date, settings: Settings) -> Plan:
@@ -670,14 +748,12 @@ def plan_dashboard(ledger: Ledger, archive: Ledger | None, today: dt.date, setti
     if "ship_date" not in f:
         f["ship_date"] = pd.NaT
     target = settings.on_time_target_pct
-    counts = ledger.frame["status"].fillna(label(S.PENDING, settings)).value_counts()
     overdue = sum(1 for x in late_and_risky(ledger, today, settings) if x["kind"] == "已逾期")
-    rows: list[list[Any]] = [
-        ["状态", s, int(counts.get(s, 0)), None, None, None, None] for s in MACHINE.label_map(settings).values()
-    ]
+    rows = status_rows(ledger, settings)
     rows.append(["逾期", "过了交货日期仍未发货", overdue, None, None, None, None])
-    cancelled = f["status"].map(lambda v: MACHINE.state(v, settings) == S.CANCELLED) if "status" in f else None
-    if cancelled is None:
+    if "status" in f:
+        cancelled = pd.Series([s == S.CANCELLED for s in MACHINE.states_of(f["status"], settings)], index=f.index)
+    else:
         cancelled = pd.Series(False, index=f.index)
 
     def rate(mask: Any) -> tuple[int, int]:
@@ -699,7 +775,7 @@ def plan_dashboard(ledger: Ledger, archive: Ledger | None, today: dt.date, setti
     rows.append(_rate_row("合计", "近 12 个月", due, kept, target))
     note = (
         f"{today:%Y-%m-%d} 统计。按时交付率 = 在交货日期当天或之前发货的行 ÷ 交货日期已到的行（不含已取消）；"
-        f"目标 {target:g}%（见『设置』），含已归档的行。状态一栏是订单台账中的行数。"
+        f"目标 {target:g}%（见『设置』），含已归档的行。状态一栏是订单台账中的行数（不是有效状态的按原文单列）。"
     )
     plan = Plan(rows=len(ledger))
     plan.outputs.append(
@@ -709,7 +785,7 @@ def plan_dashboard(ledger: Ledger, archive: Ledger | None, today: dt.date, setti
             note,
             ["分组", "名称", "行数 / 到期行数", "按时行数", "按时交付率", "目标", "达标"],
             rows,
-            widths=[10, 18, 14, 10, 12, 8, 6],
+            widths=[10, 28, 14, 10, 12, 8, 6],
             formats={5: "0.0%", 6: "0%"},
         )
     )

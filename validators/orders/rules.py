@@ -353,15 +353,18 @@ def check_transitions(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     f = ledger.frame
     issues = []
     keys = line_keys(f["order_id"], f["product_code"])
-    for pos, (order_id, key, label) in enumerate(zip(f["order_id"], keys, f["status"], strict=True)):
+    labels = f["status"].tolist()
+    states = MACHINE.states_of(labels, ctx.settings)
+    recorded = {s: MACHINE.state(s) for s in {v for pair in statuses.values() for v in pair}}  # a dozen texts
+    path = path_text(ctx.settings)
+    for pos, (order_id, key, label, new) in enumerate(zip(f["order_id"], keys, labels, states, strict=True)):
         known = statuses.get(key) if order_id is not None else None
-        new = MACHINE.state(label, ctx.settings)
         if known is None or new is None:
             continue
-        old = MACHINE.state(known[0])
-        if old is None:
+        old = recorded[known[0]]
+        if old is None or old == new:
             continue
-        why = transition_problem(old, new, MACHINE.state(known[1]), ctx.settings)
+        why = transition_problem(old, new, recorded[known[1]], ctx.settings)
         if why:
             issues.append(
                 ledger.issue(
@@ -371,7 +374,7 @@ def check_transitions(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
                     old=MACHINE.label(old, ctx.settings),
                     new=label,
                     why=why,
-                    path=path_text(ctx.settings),
+                    path=path,
                 )
             )
     return issues
@@ -403,8 +406,8 @@ def record_statuses(store: Any, ledger: Ledger, issues: list[Issue], ctx: CheckC
     refused = {i.row for i in issues if i.code == OrderCode.ORD_STATUS_TRANSITION}
     states = {}
     keys = line_keys(ledger.frame["order_id"], ledger.frame["product_code"])
-    for key, label, row in zip(keys, ledger.frame["status"], ledger.rows, strict=True):
-        state = MACHINE.state(label, ctx.settings)
+    found = MACHINE.states_of(ledger.frame["status"], ctx.settings)
+    for key, state, row in zip(keys, found, ledger.rows, strict=True):
         if state is not None and row not in refused and key[0] != "None":
             states[key] = OrderStatus(state).value
     store.record_statuses(states, workbook=ctx.workbook)

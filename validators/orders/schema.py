@@ -28,11 +28,12 @@ class OrderRow(LedgerRow):
         choices="order_channels",
         width=10,
     )
-    customer: str = f.CUSTOMER(required=True)
-    customer_po: str | None = f.CUSTOMER_PO()
+    # widths hold what clerks write: 大连德力自动化科技有限公司, PO-0025-2512001, YE3-80M2-4 0.75kW-改
+    customer: str = f.CUSTOMER(required=True, width=28)
+    customer_po: str | None = f.CUSTOMER_PO(width=18)
     product_code: str = f.PRODUCT_CODE(required=True)
     product_name: str | None = f.PRODUCT_NAME()
-    spec: str | None = f.SPEC(description="规格型号，与客户订单一致")
+    spec: str | None = f.SPEC(description="规格型号，与客户订单一致", width=22)
     category: str | None = f.CATEGORY(description="产品类别，决定下达给生产还是采购")
     unit: str | None = f.UNIT()
     quantity: Decimal = f.QUANTITY(description="订购数量；退货填负数", required=True)

@@ -28,6 +28,13 @@ class ReportSettings(Section):
     report_date: dt.date | None = Field(
         None, alias="报表日期", description="日报/周报/月报按哪一天所在的期间生成；空 = 今天"
     )
+    change_min_base: float = Field(
+        10000.0,
+        alias="环比最小基数",
+        ge=0,
+        description="上期（或去年同期）的金额低于此数时，环比/同比不写百分比（基数太小，百分比没有意义），"
+        "改写『大幅增长』『增长』『下降』并给出两期金额；单位同报表金额（元）",
+    )
 
 
 GROUP = register_group(Group("reports", "报表", order=20))

@@ -14,6 +14,11 @@ Definitions (the ones a manager would check by hand):
 - New customer: a customer whose first line in the data falls in the period.
 - Periods: day, ISO week (Monday start), calendar month; compared with the previous
   period and with the same period last year (same ISO week number for weeks).
+- 环比 / 同比: the relative change against that period; an amount whose base is below the
+  setting 环比最小基数 gets no percentage (¥1,216 → ¥739,682 is not "+60729.1%") but a word —
+  大幅增长 / 增长 / 下降 / 持平 — and the two amounts.
+- Money is rounded once, half-up to the fen (``neiqin.core.money``), from the total of the
+  unrounded lines: a period's row and the 合计 of the same lines show the same amount.
 - Left out (and listed): 已取消 lines, lines without a date, lines whose amount
   cannot be determined. Warnings elsewhere never exclude a line.
 """
@@ -29,8 +34,9 @@ import numpy as np
 import pandas as pd
 from pydantic import create_model
 
+from neiqin.base.text import clean, fold
 from neiqin.core.issues import Issue, make_issue
-from neiqin.core.money import TOLERANCE, close
+from neiqin.core.money import TOLERANCE, close, fen
 from neiqin.core.schema import LedgerRow, column
 from validators.orders import OrderRow
 from validators.orders.metrics import OnTime, on_time
@@ -42,28 +48,14 @@ PERIODS: tuple[Period, ...] = ("day", "week", "month")
 PERIOD_LABELS = {"day": "日", "week": "周", "month": "月"}
 REPORT_NAMES = {"day": "日报", "week": "周报", "month": "月报"}
 
-# The fields a report reads: the order ledger's (validators/orders), with its headers as labels,
-# plus `profit` which a sales export may give directly.
-REPORT_FIELDS = (
-    "order_id",
-    "order_date",
-    "customer",
-    "region",
-    "category",
-    "product_code",
-    "product_name",
-    "sales_rep",
-    "quantity",
-    "unit_price",
-    "amount",
-    "unit_cost",
-    "status",
-    "delivery_date",
-    "ship_date",
-)
+# The fields a report reads and a mapping may name: every field of the order ledger (validators/orders),
+# with its headers as labels, plus `profit` which a sales export may give directly.
+REPORT_FIELDS = tuple(OrderRow.model_fields)
 PROFIT = column("毛利", "利润", "毛利额", "毛利润", description="这一行的毛利（已知时）")
 FIELD_LABELS = {name: OrderRow.column(name).header for name in REPORT_FIELDS} | {"profit": "毛利"}
-REQUIRED_FIELDS = ("order_id", "order_date")
+REQUIRED_FIELDS = ("order_id", "order_date")  # of a NeiQin workbook's 订单台账 (a mapped export may lack 订单编号)
+# how orders are counted: by 订单编号, else (a POS-style export) by customer and time, else each line is one
+ORDERS_BY = {"order_id": "订单编号", "customer_time": "客户 + 下单时间", "line": "每行一单"}
 # --by: field name -> the prepared frame's column and its Chinese label
 BY_FIELDS = {
     "region": ("region", "区域"),
@@ -138,6 +130,9 @@ class Sales:
     description: str = ""
     currency: str = "¥"  # the money symbol of the source (a mapping's [source] currency)
     skipped: list[tuple[str, int]] = field(default_factory=list)  # (sheet, row) read as 合计/header rows
+    skip_reasons: dict[tuple[str, int], str] = field(default_factory=dict)  # (sheet, row) -> why
+    notes: list[str] = field(default_factory=list)  # how the source was read (values from a title row …)
+    orders_by: str = "order_id"  # a key of ORDERS_BY
 
     @property
     def lines(self) -> pd.DataFrame:
@@ -160,6 +155,25 @@ def _objects(frame: pd.DataFrame, name: str, n: int, fill: str | None = None) ->
         return np.full(n, fill, dtype=object)
     values = frame[name].to_numpy(dtype=object)
     return _fill(values, fill) if fill is not None else values
+
+
+def same_names(values: np.ndarray) -> np.ndarray:
+    """Names as reports group them: spellings equal under ``fold`` (⼈/人, full-width, case, spaces) are one
+    name, shown as its first spelling (cleaned). The customer check compares names the same way."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not len(uniques):
+        return values
+    shown: dict[str, str] = {}
+    mapped = np.empty(len(uniques), dtype=object)
+    for i, value in enumerate(uniques):
+        if isinstance(value, str) and value != UNKNOWN:  # the placeholder stays itself: NFKC would make it (未填)
+            mapped[i] = shown.setdefault(fold(value), clean(value))
+        else:
+            mapped[i] = value
+    out = mapped[codes]
+    if (codes < 0).any():
+        out[codes < 0] = None
+    return out
 
 
 def _fill(values: np.ndarray, fill: str) -> np.ndarray:
@@ -213,8 +227,12 @@ def prepare(
     parts = []
     found = list(issues or [])
     empty = pd.DataFrame(index=pd.Index([], name="row", dtype="int64"))
+    orders_by = "order_id"
     for sheet, frame in sources or [("", empty)]:
         n = len(frame)
+        by = "order_id" if "order_id" in frame or not n else "customer_time" if "customer" in frame else "line"
+        if by != "order_id":
+            orders_by = by
         # numpy arrays throughout: a 541,909-line export is prepared in a fraction of a second
         product = _objects(frame, "product_code", n)
         quantity = _floats(frame, "quantity", n)
@@ -260,6 +278,7 @@ def prepare(
                 "delivery_date": _dates(frame, "delivery_date").to_numpy(),
                 "ship_date": _dates(frame, "ship_date").to_numpy(),
                 "reason": obj(reason),
+                "_okey": obj(_order_keys(frame, sheet, by, date)),
             },
             copy=False,
         )
@@ -272,19 +291,41 @@ def prepare(
             (ReportCode.REP_NO_DATE, REASON_NO_DATE, ("order_date",)),
         ):
             header, col = where.get(fields[0], (FIELD_LABELS[fields[0]], 0))
-            cols = {where[f][1] for f in fields if f in where}
+            cols = {where[f][1] for f in fields if f in where} or {0}  # 0: a value from a title row or file name
             for row in frame.index[reason == why]:
                 if not any((int(row), c) in flagged for c in cols):
                     found.append(make_issue(code, sheet, int(row), header, col=col))
     all_lines = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    for name in ("customer", "region", "category", "sales_rep"):  # one name however it was typed
+        all_lines[name] = pd.Series(same_names(all_lines[name].to_numpy(dtype=object)), dtype=object, copy=False)
     # integer keys for counting distinct orders and customers (-1: no customer)
-    order_codes = pd.factorize(all_lines["order_id"].to_numpy(), use_na_sentinel=True)[0].astype(float)
+    order_codes = pd.factorize(all_lines.pop("_okey").to_numpy(), use_na_sentinel=True)[0].astype(float)
     order_codes[order_codes < 0] = np.nan  # a line without 订单编号 is no order
     all_lines["_order"] = order_codes
     customer_codes = pd.factorize(all_lines["customer"].to_numpy())[0]
     customer_codes[(all_lines["customer"] == UNKNOWN).to_numpy()] = -1
     all_lines["_customer"] = customer_codes
-    return Sales(all_lines, sources, found, description)
+    if orders_by != "order_id":
+        description += f"（没有订单编号：订单数按{ORDERS_BY[orders_by]}计）"
+    sales = Sales(all_lines, sources, found, description)
+    sales.orders_by = orders_by
+    return sales
+
+
+def _order_keys(frame: pd.DataFrame, sheet: str, by: str, date: np.ndarray) -> np.ndarray:
+    """What names an order: its 订单编号; without one, its customer and time (a POS receipt), else the line."""
+    n = len(frame)
+    if by == "order_id":
+        return _objects(frame, "order_id", n)
+    lines = np.array([f"{sheet}\x00{r}" for r in frame.index], dtype=object)
+    if by == "line":
+        return lines
+    customer = _objects(frame, "customer", n)
+    when = pd.Series(date).astype(str).to_numpy(dtype=object)
+    keys = np.array([f"{fold(c)}\x00{t}" if isinstance(c, str) else None for c, t in zip(customer, when, strict=True)])
+    missing = pd.isna(keys)
+    keys[missing] = lines[missing]  # a line without a customer is an order of its own
+    return keys
 
 
 # --------------------------------------------------------------------------- periods
@@ -515,6 +556,16 @@ def breakdown(cur: pd.DataFrame, prev: pd.DataFrame, column_name: str, top: int 
     return table.head(top) if top else table
 
 
+def _filled(lines: pd.DataFrame, column_name: str) -> bool:
+    """Some line has a value in this field (not only （未填）)."""
+    return bool((lines[column_name] != UNKNOWN).any())
+
+
+def _sold(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a breakdown with sales this period (¥0 and net returns are no 前十大)."""
+    return table[table["revenue"] >= TOLERANCE]
+
+
 def _names(lines: pd.DataFrame) -> dict[str, str]:
     named = lines[lines["product_name"].notna()]
     return dict(zip(named["product"], named["product_name"], strict=True))
@@ -612,12 +663,47 @@ def ratio(now: float | None, before: float | None) -> float | None:
     return (now - before) / abs(before)
 
 
-def _direction(change: float | None) -> str:
+def change_word(now: float | None, before: float | None, min_base: float) -> str | None:
+    """The word that says a change when its base is too small for a percentage; None when a percentage is meaningful.
+
+    A base (the previous period's amount) below ``min_base`` — the setting 环比最小基数 — turns
+    ¥1,216 → ¥739,682 into 大幅增长 instead of +60729.1%: 大幅增长 when the amount reaches the
+    minimum base, 增长 / 下降 / 持平 otherwise. No base at all (0, unknown) stays "no comparison".
+    """
+    if now is None or before is None or _nan(now) or _nan(before) or abs(before) < TOLERANCE:
+        return None
+    if before >= min_base:
+        return None
+    if abs(now - before) < TOLERANCE:
+        return "持平"
+    if now > before:
+        return "大幅增长" if now >= min_base else "增长"
+    return "下降"
+
+
+def _nan(value: float) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
+def shown_change(now: float | None, before: float | None, min_base: float) -> float | str | None:
+    """What a 环比 / 同比 cell shows: the relative change, the word for a base too small, or None (no base)."""
+    return change_word(now, before, min_base) or ratio(now, before)
+
+
+def compare(now: float | None, before: float | None, min_base: float, symbol: str = "¥") -> str:
+    """A change in a sentence: 上升 12.5%（+¥1,200.00）, 大幅增长（¥1,216.00 → ¥739,682.35）, 无可比数据."""
+    word = change_word(now, before, min_base)
+    if word is not None:
+        return f"{word}（{yuan(before, symbol)} → {yuan(now, symbol)}）"
+    change = ratio(now, before)
     if change is None:
         return "无可比数据"
     if abs(change) < 0.0005:
         return "持平"
-    return f"{'上升' if change > 0 else '下降'} {abs(change) * 100:.1f}%"
+    assert now is not None and before is not None
+    delta = now - before
+    direction = "上升" if change > 0 else "下降"
+    return f"{direction} {abs(change) * 100:.1f}%（{'+' if delta >= 0 else '-'}{yuan(abs(delta), symbol)}）"
 
 
 def explain(
@@ -631,6 +717,7 @@ def explain(
     names: dict[str, str] | None = None,
     symbol: str = "¥",
     through: dt.date | None = None,
+    min_base: float = 0.0,
 ) -> list[str]:
     """The 波动说明 paragraph: what changed, why, and what to do — one sentence per finding."""
     # Long because the written explanation is one paragraph built from many rules, each a few
@@ -639,18 +726,15 @@ def explain(
     names = names or {}
     now, before, ago = measures(cur), measures(prev), measures(year_ago)
     out: list[str] = []
-    change = ratio(now["revenue"], before["revenue"]) if len(prev) else None
-    yoy = ratio(now["revenue"], ago["revenue"]) if len(year_ago) else None
     so_far = ""
     if through is not None:
         days = (through - period_start(through, period)).days + 1
         so_far = f"（截至 {through:%m-%d}，与上{word}和去年同期的前 {days} 天比较）"
-    text = f"本{word}{so_far}销售额 {yuan(now['revenue'], symbol)}，订单 {now['orders']} 张，环比{_direction(change)}"
-    if len(prev):
-        delta = now["revenue"] - before["revenue"]
-        text += f"（{'+' if delta >= 0 else '-'}{yuan(abs(delta), symbol)}）"
-    text += f"，同比{_direction(yoy)}。"
-    out.append(text)
+    change = compare(now["revenue"], before["revenue"], min_base, symbol) if len(prev) else "无可比数据"
+    yoy = compare(now["revenue"], ago["revenue"], min_base, symbol) if len(year_ago) else "无可比数据"
+    out.append(
+        f"本{word}{so_far}销售额 {yuan(now['revenue'], symbol)}，订单 {now['orders']} 张，环比{change}，同比{yoy}。"
+    )
     if not len(prev):
         out.append(f"上{word}没有销售数据，无法分析波动原因。")
         return out
@@ -686,6 +770,8 @@ def explain(
     )  # the three biggest falls and the two biggest rises
     for region, rev, prev_rev in zip(regions["region"], regions["revenue"], regions["prev_revenue"], strict=True):
         r = (rev - prev_rev) / prev_rev
+        tiny = change_word(rev, prev_rev, min_base)  # a base too small for a percentage: the two amounts
+        moved = f"{tiny}（{yuan(prev_rev, symbol)} → {yuan(rev, symbol)}）" if tiny else ""
         if r <= -0.20:
             before_r = prev[prev["region"] == region]
             top = before_r.groupby("customer")["revenue"].sum().sort_values(ascending=False).head(3).index
@@ -693,7 +779,7 @@ def explain(
             orders_before = before_r[before_r["customer"].isin(top)]["order_id"].nunique()
             orders_now = cur[(cur["region"] == region) & cur["customer"].isin(top)]["order_id"].nunique()
             reps = [s for s in before_r["sales_rep"].unique() if s != UNKNOWN]
-            sentence = f"{region}区域销售额下降 {abs(r) * 100:.0f}%"
+            sentence = f"{region}区域销售额{moved or f'下降 {abs(r) * 100:.0f}%'}"
             if top and orders_now < orders_before:
                 sentence += f"，其主要客户 {'、'.join(top)} 的订单由 {orders_before} 张减少到 {orders_now} 张"
                 sentence += (
@@ -703,7 +789,7 @@ def explain(
                 sentence += "；建议分析该区域的客户和产品变化。"
             out.append(sentence)
         elif r >= 0.20 and rev - prev_rev > 0.1 * max(before["revenue"], 1):
-            out.append(f"{region}区域销售额增长 {r * 100:.0f}%，建议总结经验并确认交货能力。")
+            out.append(f"{region}区域销售额{moved or f'增长 {r * 100:.0f}%'}，建议总结经验并确认交货能力。")
     if now["margin"] is not None and before["margin"] is not None and now["margin"] < before["margin"] - 0.02:
         out.append(f"毛利率由 {pct(before['margin'])} 降至 {pct(now['margin'])}；建议检查折扣、低价订单和成本变化。")
     if now["profit"] is None:
@@ -834,6 +920,11 @@ class Report:
     currency: str = "¥"
     cut: dt.date | None = None  # first day not covered, when the period is not over yet
     skipped: list[tuple[str, int]] = field(default_factory=list)
+    min_base: float = 0.0  # 环比最小基数: below it a change is said in words, not as a percentage
+
+    def change(self, now: float | None, before: float | None) -> float | str | None:
+        """A 环比 / 同比 cell of an amount: the relative change, or the word when the base is too small."""
+        return shown_change(now, before, self.min_base)
 
     @property
     def title(self) -> str:
@@ -871,14 +962,19 @@ def latest_start(sales: Sales, period: Period, today: dt.date | None = None) -> 
 
 
 def build_report(
-    sales: Sales, period: Period, start: dt.date, trend_periods: int = 12, as_of: dt.date | None = None
+    sales: Sales,
+    period: Period,
+    start: dt.date,
+    trend_periods: int = 12,
+    as_of: dt.date | None = None,
+    min_base: float | None = None,
 ) -> Report:
     """The report of the period starting at ``start`` (use :func:`period_start`).
 
     ``as_of`` is the last day the report covers (today, for the ribbon). When the period
     is not over by then, it is compared day for day: the same number of days at the
     start of the previous period and of last year's — a half month against a whole
-    one would look like a collapse.
+    one would look like a collapse. ``min_base``: the setting 环比最小基数 (its default when None).
     """
     # Long because a report is assembled from every measure, comparison and check in one place,
     # so that the tab, the JSON and the reconciliation cannot drift apart.
@@ -900,11 +996,16 @@ def build_report(
     prev = in_period(lines, p_start, min(period_end(p_start, period), p_start + dt.timedelta(days=days)))
     y_start = last_year(start, period)
     year_ago = in_period(lines, y_start, min(period_end(y_start, period), y_start + dt.timedelta(days=days)))
+    if min_base is None:
+        from validators.sales import ReportSettings
+
+        min_base = float(ReportSettings.model_fields["change_min_base"].default)
     current = measures(cur)
-    breakdowns = {f: breakdown(cur, prev, f) for f in ("region", "category", "sales_rep")}
+    # a field nobody filled (a sales export without 销售员) is no breakdown: one row of （未填）
+    breakdowns = {f: breakdown(cur, prev, f) for f in ("region", "category", "sales_rep") if _filled(lines, f)}
     full = breakdown(cur, prev, "customer")
-    top_customers = full.head(10)
-    top_products = breakdown(cur, prev, "product", top=10)
+    top_customers = _sold(full).head(10)  # a customer who bought nothing this period is no top customer
+    top_products = _sold(breakdown(cur, prev, "product")).head(10)
     pvm_category = pvm(prev, cur, "category")
     pvm_product = pvm(prev, cur, "product")
     customer_moves = movers(prev, cur, "customer")
@@ -920,13 +1021,9 @@ def build_report(
     ].fillna(0)
     trend = trend.reset_index()
     trend["title"] = [period_title(shift(start, period, k), period) for k in range(trend_periods - 1, -1, -1)]
-    parts = {
-        "按区域": float(breakdowns["region"]["revenue"].sum()),
-        "按产品类别": float(breakdowns["category"]["revenue"].sum()),
-        "按销售员": float(breakdowns["sales_rep"]["revenue"].sum()),
-        "按客户": float(full["revenue"].sum()),
-        "趋势表本期": float(trend["revenue"].iloc[-1]),
-    }
+    titles = {"region": "按区域", "category": "按产品类别", "sales_rep": "按销售员"}
+    parts = {titles[f]: float(b["revenue"].sum()) for f, b in breakdowns.items()}
+    parts |= {"按客户": float(full["revenue"].sum()), "趋势表本期": float(trend["revenue"].iloc[-1])}
     checks = reconcile(sales, start, cut, current, parts, pvm_category)
     excluded_lines = in_period(sales.excluded, start, cut)
     no_date = sales.excluded[sales.excluded["date"].isna()]
@@ -965,8 +1062,10 @@ def build_report(
             names,
             sales.currency,
             through=cut - dt.timedelta(days=1) if cut < end else None,
+            min_base=min_base,
         ),
         cut=cut,
+        min_base=min_base,
         skipped=sales.skipped,
         trend=trend,
         checks=checks,
@@ -983,14 +1082,15 @@ def build_report(
 
 
 def _num(value: Any, digits: int = 2) -> Any:
+    """A figure for JSON: amounts half-up to the fen (``money.fen``: the one rounding rule), ratios to ``digits``."""
     if value is None:
         return None
     if isinstance(value, (np.integer, int)) and not isinstance(value, bool):
         return int(value)
     value = float(value)
-    if math.isnan(value):
+    if math.isnan(value) or math.isinf(value):
         return None
-    rounded = round(value, digits)
+    rounded = fen(value) if digits == 2 else round(value, digits)
     return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
 
 
@@ -1036,8 +1136,14 @@ def report_json(sales: Sales, period: Period, by: str | None = None, start: dt.d
                 excluded["sheet"], excluded["row"], excluded["order_id"], excluded["reason"], strict=True
             )
         ],
-        "skipped": [{"sheet": sheet, "row": row} for sheet, row in sales.skipped],
-        "reconciled": all(c.ok for c in checks),
+        "skipped": [
+            {"sheet": sheet, "row": row, "reason": sales.skip_reasons.get((sheet, row), "")}
+            for sheet, row in sales.skipped
+        ],
+        "orders_by": sales.orders_by,
+        "notes": list(sales.notes),
+        # nothing counted is a failed report, never "reconciled" with no checks
+        "reconciled": bool(len(sales.lines)) and all(c.ok for c in checks),
         "checks": [
             {"name": c.name, "expected": _num(c.expected), "actual": _num(c.actual), "ok": c.ok} for c in checks
         ],

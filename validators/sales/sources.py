@@ -6,34 +6,40 @@ A sales export (CSV or Excel) is mapped onto NeiQin's field names by a TOML file
     sheet = "Orders"          # optional; first sheet by default
     header_row = 1            # optional; found by the mapped names otherwise
     [columns]                 # NeiQin field = column in the file
-    order_id = "Order ID"
+    order_id = "Order ID"     # optional: without it orders are counted by customer and time
     order_date = "Order Date"
     amount = "Sales"
 
-An export is read with python-calamine only: its values, never its formatting, and
-only the mapped columns are converted — the 541,909-line UCI Online Retail file costs
-little more than calamine's own parse (benchmarks/bench_report.py).
+Every field of the order ledger may be mapped (and ``profit``); one column may feed two
+fields. An export is read like any ledger (repeated headers, subtotals, totals and footers
+left out, a date from a title row or the file name), through the headless engine — values
+only, never formatting — and only the mapped columns a caller needs are converted, so the
+541,909-line UCI Online Retail file costs little more than calamine's own parse
+(benchmarks/bench_report.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import tomllib
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from pydantic import create_model
 
 from neiqin.base.errors import NeiQinError
-from neiqin.base.perf import gc_paused
 from neiqin.base.text import fold
 from neiqin.core.issues import Code, Issue, make_issue
 from neiqin.core.ledger import Ledger, _series, convert_column, display, parse_ledger
+from neiqin.core.schema import LedgerRow, column
 
 from .codes import ReportCode
 from .reports import FIELD_LABELS, REQUIRED_FIELDS, Sales, prepare, report_model
 
+log = logging.getLogger(__name__)
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".xltx", ".xltm")
 
 
@@ -84,9 +90,8 @@ def load_mapping(path: str | Path) -> Mapping:
     header_row = source.get("header_row")
     if header_row is not None and (not isinstance(header_row, int) or header_row < 1):
         raise bad("header_row 应为正整数（表头所在的行号）")
-    missing = [f for f in REQUIRED_FIELDS if f not in columns]
-    if missing:
-        raise bad("必须映射 " + "、".join(f"{f}（{FIELD_LABELS[f]}）" for f in missing))
+    # order_id is optional (a POS export has none: orders are counted by customer and time), and so is
+    # order_date when the file has a date column under the ledger's own names, a title row or a file name with a date
     if "amount" not in columns and not {"quantity", "unit_price"} <= set(columns):
         raise bad("必须映射 amount（金额），或同时映射 quantity（数量）和 unit_price（单价）")
     currency = source.get("currency", "¥")
@@ -99,8 +104,14 @@ def _key(text: Any) -> str:
     return fold(text)
 
 
-def _read_grid(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
-    """The raw cells of one sheet (calamine values: '' for empty, dates as date/datetime)."""
+def _read_table(path: Path, sheet: str | None) -> tuple[str, list[list[Any]], int, int, Any, bool]:
+    """One sheet of an export: (name, cell rows, first row, first column, merged areas, raw).
+
+    CSV is read by pandas. A workbook is read by python-calamine (started in the background by
+    the CLI): its values as they come (``raw``: '' for an empty cell), not a second pass over
+    541,909 × 8 cells; where calamine cannot read the file (LibreOffice's rows-only dimension with
+    an older calamine, a ``#SPILL!`` cell …) NeiQin's headless engine reads it with openpyxl.
+    """
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -119,11 +130,33 @@ def _read_grid(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
                 raise ReportInputError(f"{path.name} 是空文件，没有表头和数据") from None
         else:
             raise ReportInputError(f"{path.name} 的编码无法识别；请另存为 UTF-8 编码的 CSV")
-        return path.stem, frame.to_numpy().tolist()
-    from neiqin.engine import prefetch
+        return path.stem, frame.to_numpy().tolist(), 1, 1, None, True
+    try:
+        return _read_calamine(path, sheet)
+    except ReportInputError:
+        raise
+    except Exception as exc:  # calamine cannot read it: the engine may (openpyxl), or says why
+        log.info("python-calamine could not read %s (%s): reading it with the engine", path.name, exc)
+    return _read_engine(path, sheet)
+
+
+def _pick_sheet(path: Path, names: list[str], sheet: str | None) -> str:
+    if not names:
+        raise ReportInputError(f"{path.name} 中没有工作表")
+    name = sheet or names[0]
+    if name not in names:
+        raise ReportInputError(
+            f"{path.name} 中没有名为『{name}』的工作表（有：{'、'.join(names)}）；请改正映射文件的 sheet"
+        )
+    return name
+
+
+def _read_calamine(path: Path, sheet: str | None) -> tuple[str, list[list[Any]], int, int, Any, bool]:
+    from neiqin.engine import ooxml, prefetch
+    from neiqin.engine.addresses import parse_area
 
     job = prefetch.take(path.resolve())
-    names: list[str]
+    workbook = None
     if job is not None and not job.failed:
         names = job.names
     else:
@@ -132,133 +165,175 @@ def _read_grid(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
 
         workbook = CalamineWorkbook.from_path(str(path))
         names = [m.name for m in workbook.sheets_metadata if "WorkSheet" in str(m.typ)]
-    if not names:
-        raise ReportInputError(f"{path.name} 中没有工作表")
-    name = sheet or names[0]
-    if name not in names:
-        raise ReportInputError(
-            f"{path.name} 中没有名为『{name}』的工作表（有：{'、'.join(names)}）；请改正映射文件的 sheet"
-        )
+    name = _pick_sheet(path, names, sheet)
     grid = job.grid(name) if job is not None else None
     if grid is None:
-        if job is not None:
+        if workbook is None:
             from python_calamine import CalamineWorkbook
 
             workbook = CalamineWorkbook.from_path(str(path))
-        grid = prefetch.parse_sheet(workbook, name)
-    return name, grid
+        zipped = ooxml.is_zip_workbook(path)
+        grid = prefetch.parse_sheet(workbook, name, path if zipped else None)
+    zipped = ooxml.is_zip_workbook(path)
+
+    def merged(_blanks: Any) -> list[tuple[int, int, int, int]]:
+        if zipped:
+            return [parse_area(ref) for ref in ooxml.merged_refs(path, name)]
+        from python_calamine import CalamineWorkbook
+
+        ranges = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).merged_cell_ranges or []
+        return [(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges]
+
+    return name, grid, 1, 1, merged, True
+
+
+def _read_engine(path: Path, sheet: str | None) -> tuple[str, list[list[Any]], int, int, Any, bool]:
+    from neiqin.engine import EngineError, merged_areas, open_book
+
+    try:
+        book = open_book(path, engine="headless")
+        names = [s.name for s in book.sheets]
+        name = _pick_sheet(path, names, sheet)
+        target = book.sheets[name]
+        used = target.used_range
+        values = used.options(ndim=2, err_to_str=True).value or [[]]
+    except EngineError as exc:
+        raise ReportInputError(str(exc)) from None
+    return name, values, used.row, used.column, (lambda blanks: merged_areas(target, used, blanks)), False
+
+
+def _header_index(grid: list[list[Any]], wanted: dict[str, list[str]], fixed: int | None, first_row: int) -> int:
+    """The header row (index into ``grid``): the mapping's ``header_row``, else the row with most mapped names."""
+    if fixed is not None:
+        return fixed - first_row
+    header_index, best = -1, 0
+    for i, row in enumerate(grid[: max(0, 20 - first_row + 1)]):
+        hits = sum(1 for v in row if isinstance(v, str) and _key(v) in wanted)
+        if hits > best:
+            header_index, best = i, hits
+    return header_index
+
+
+def mapping_model(mapping: Mapping, fields: set[str] | None = None) -> tuple[type[LedgerRow], dict[str, str]]:
+    """The row schema a mapping describes: each mapped field with the file's column name as its header.
+
+    A column mapped to two fields (社保卡号 for both customer and order_id) is read once, for the
+    first; the second is returned as ``{second: first}``. Without a mapped 接单日期, the order ledger's
+    own headers find a date column, and a title row or the file name may give the date.
+    """
+    spec_of = {c.field: c for c in report_model().columns()}
+    wanted = {f: h for f, h in mapping.columns.items() if fields is None or f in fields or f == "order_date"}
+    model_fields: dict[str, Any] = {}
+    shared: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for f, header in wanted.items():
+        k = _key(header)
+        if k in owner:
+            shared[f] = owner[k]
+            continue
+        owner[k] = f
+        spec = spec_of[f]
+        annotation = {"date": dt.datetime, "number": float}.get(spec.kind, str)
+        model_fields[f] = (annotation | None, column(header, description=spec.description))
+    if "order_date" not in mapping.columns:
+        spec = spec_of["order_date"]
+        model_fields["order_date"] = (
+            dt.datetime | None,
+            column(spec.header, *spec.synonyms, description=spec.description, required=True),
+        )
+    return create_model("MappedRow", __base__=LedgerRow, **model_fields), shared
 
 
 def read_export(path: str | Path, mapping: Mapping, fields: set[str] | None = None) -> Sales:
     """Sales lines from a CSV or Excel export, mapped by ``mapping``.
 
-    ``fields`` limits the conversion to the fields a caller uses (every mapped column
-    must still exist): a JSON summary by month needs no product names.
+    The export is read like any ledger (:func:`neiqin.core.ledger.parse_ledger`): stacked documents,
+    repeated headers, subtotal, total and footer rows are left out and listed, a date in a title
+    row or the file name stands in for a missing date column. ``fields`` limits the conversion to
+    the fields a caller uses (every mapped column must still exist): a JSON summary by month needs
+    no product names.
     """
     p = Path(path)
     if not p.is_file():
         raise ReportInputError(f"找不到文件 {p}")
     try:
-        sheet, grid = _read_grid(p, mapping.sheet)
+        sheet, grid, first_row, first_col, merged, raw = _read_table(p, mapping.sheet)
     except ReportInputError:
         raise
-    except Exception as exc:  # calamine: not a spreadsheet, damaged, encrypted
+    except Exception as exc:  # not a spreadsheet, damaged, encrypted
         raise ReportInputError(f"无法读取 {p.name}：{exc}；请确认它是 Excel 或 CSV 文件") from None
-    wanted = {_key(v): f for f, v in mapping.columns.items()}
-    header_index = -1
-    if mapping.header_row is not None:
-        header_index = mapping.header_row - 1
-    else:
-        best = 0
-        for i, row in enumerate(grid[:20]):
-            hits = sum(1 for v in row if v not in (None, "") and _key(v) in wanted)
-            if hits > best:
-                header_index, best = i, hits
+    wanted: dict[str, list[str]] = {}
+    for f, v in mapping.columns.items():
+        wanted.setdefault(_key(v), []).append(f)
+    header_index = _header_index(grid, wanted, mapping.header_row, first_row)
     header = grid[header_index] if 0 <= header_index < len(grid) else []
-    positions: dict[str, int] = {}
-    for j, cell in enumerate(header):
-        if cell not in (None, ""):
-            fld = wanted.get(_key(cell))
-            if fld is not None and fld not in positions:
-                positions[fld] = j
-    missing = [f for f in mapping.columns if f not in positions]
+    present = {_key(display(c)) for c in header if c is not None and not (isinstance(c, str) and not c.strip())}
+    missing = [f for f, v in mapping.columns.items() if _key(v) not in present]
     if missing:
-        from rapidfuzz import process
-
-        present = [display(c) for c in header if c not in (None, "")]
-        issues = []
-        for f in missing:
-            match = process.extractOne(mapping.columns[f], present) if present else None
-            hint = f"；是否为「{match[0]}」？" if match and match[1] >= 70 else ""
-            issues.append(
-                make_issue(
-                    ReportCode.REP_MAP_COLUMN,
-                    sheet,
-                    header_index + 1 if header_index >= 0 else 0,
-                    mapping.columns[f],
-                    field=f,
-                    label=FIELD_LABELS[f],
-                    suggestion=hint,
-                )
-            )
-        raise ReportInputError(issues[0].message, issues)
-    first_row = header_index + 2  # Excel row of the first data line
-    if fields is not None:
-        positions = {f: j for f, j in positions.items() if f in fields}
-    frame, issues, headers = _columns(grid, header_index, positions, mapping, sheet)
+        raise _missing_columns(missing, mapping, header, sheet, first_row + header_index if header_index >= 0 else 1)
+    model, shared = mapping_model(mapping, fields)
+    ledger = parse_ledger(
+        grid,
+        model,
+        sheet,
+        first_row=first_row,
+        first_col=first_col,
+        merged=merged,
+        key=("order_id",) if "order_id" in model.model_fields else (),
+        source=p.name,
+        header_row=first_row + header_index,
+        unknown_columns=False,
+        fill_merged=("order_id",),  # a document number merged down its lines (the customer with it)
+        empty_text=raw,
+    )
+    if not ledger.has("order_date"):
+        raise ReportInputError(
+            "映射文件没有映射 order_date（接单日期），文件中也没有日期列、标题行或文件名中的日期；"
+            '请在 [columns] 中写 order_date = "日期所在的列名"',
+            [i for i in ledger.issues if i.code == Code.LED_MISSING_COLUMN],
+        )
+    issues = [i for i in ledger.issues if i.code != Code.LED_MISSING_COLUMN]
+    frame = ledger.frame
+    if shared:
+        frame = frame.copy()
+        specs = {c.field: c for c in report_model().columns()}
+        for f, first in shared.items():
+            converted = convert_column(ledger.raw[first], specs[f].kind)
+            frame[f] = _series(converted.values, specs[f].kind, frame.index)
+    headers = {f: (c.header, c.col) for f, c in ledger.columns.items()}
+    headers |= {f: headers[first] for f, first in shared.items() if first in headers}
     sales = prepare(
         [(sheet, frame)],
         issues=issues,
-        description=f"{p.name}『{sheet}』（映射：{Path(mapping.path).name}），自第 {first_row} 行起",
+        description=f"{p.name}『{sheet}』（映射：{Path(mapping.path).name}），自第 {ledger.header_row + 1} 行起",
         headers={sheet: headers},
     )
     sales.currency = mapping.currency
+    _skips(sales, ledger)
     return sales
 
 
-def _columns(
-    grid: list[list[Any]], header_index: int, positions: dict[str, int], mapping: Mapping, sheet: str
-) -> tuple[pd.DataFrame, list[Issue], dict[str, tuple[str, int]]]:
-    """Convert the mapped columns (only those) of the body, dropping blank lines."""
-    specs = {c.field: c for c in report_model().columns()}
-    body = grid[header_index + 1 :]
-    with gc_paused():
-        try:  # calamine grids and CSV rows are rectangular
-            cols = {f: list(map(itemgetter(j), body)) for f, j in positions.items()}
-        except IndexError:
-            width = max(positions.values()) + 1
-            body = [list(r) + [""] * (width - len(r)) for r in body]
-            cols = {f: list(map(itemgetter(j), body)) for f, j in positions.items()}
-        # blank lines (every mapped cell empty) are not sales lines: only rows with an
-        # empty first mapped cell can be blank, so only those are looked at closely
-        first = next(iter(cols.values()))
-        candidates = [i for i, v in enumerate(first) if v == "" or v is None]
-        blank = [i for i in candidates if all(c[i] == "" or c[i] is None for c in cols.values())]
-        keep = None
-        if blank:
-            dropped = set(blank)
-            keep = [i for i in range(len(body)) if i not in dropped]
-            cols = {f: [v[i] for i in keep] for f, v in cols.items()}
-        rows = (
-            [header_index + 2 + i for i in keep]
-            if keep is not None
-            else range(header_index + 2, header_index + 2 + len(body))
+def _missing_columns(missing: list[str], mapping: Mapping, header: list[Any], sheet: str, row: int) -> ReportInputError:
+    """REP-001 for every mapped column the header row lacks, with the closest column as a hint."""
+    from rapidfuzz import process
+
+    present = [display(c) for c in header if c not in (None, "")]
+    issues = []
+    for f in missing:
+        match = process.extractOne(mapping.columns[f], present) if present else None
+        hint = f"；是否为「{match[0]}」？" if match and match[1] >= 70 else ""
+        issues.append(
+            make_issue(
+                ReportCode.REP_MAP_COLUMN,
+                sheet,
+                row,
+                mapping.columns[f],
+                field=f,
+                label=FIELD_LABELS[f],
+                suggestion=hint,
+            )
         )
-        index = pd.Index(rows, name="row", dtype="int64")
-        frame: dict[str, pd.Series] = {}
-        issues: list[Issue] = []
-        headers: dict[str, tuple[str, int]] = {}
-        for f, values in cols.items():
-            spec = specs[f]
-            header = mapping.columns[f]
-            headers[f] = (header, positions[f] + 1)
-            converted = convert_column(values, spec.kind)
-            for position, problem in converted.problems:
-                issues.append(
-                    make_issue(problem.code, sheet, index[position], header, col=positions[f] + 1, **problem.values)
-                )
-            frame[f] = _series(converted.values, spec.kind, index)
-    return pd.DataFrame(frame, index=index, copy=False), issues, headers
+    return ReportInputError(issues[0].message, issues)
 
 
 def read_values(values: list[list[Any]], sheet: str = "数据") -> Sales:
@@ -272,8 +347,18 @@ def read_values(values: list[list[Any]], sheet: str = "数据") -> Sales:
     if not ledger.has("amount") and not (ledger.has("quantity") and ledger.has("unit_price")):
         raise ReportInputError("缺少「金额」列（或「数量」和「单价」两列）；请把它们包括在数据区域内")
     sales = prepare([(sheet, ledger.frame)], issues=ledger.issues, headers={sheet: _where(ledger)})
-    sales.skipped = [(sheet, r) for r in ledger.skipped]
+    _skips(sales, ledger)
     return sales
+
+
+def _skips(sales: Sales, *ledgers: Ledger | None) -> None:
+    """The rows each ledger left out (合计, repeated headers, footers …) and its reading notes, on ``sales``."""
+    for ledger in ledgers:
+        if ledger is None:
+            continue
+        sales.skipped += [(ledger.sheet, r) for r in ledger.skipped]
+        sales.skip_reasons |= {(ledger.sheet, r): why for r, why in ledger.skip_reasons.items()}
+        sales.notes += ledger.reading_notes()
 
 
 def _where(ledger: Any) -> dict[str, tuple[str, int]]:
@@ -313,9 +398,7 @@ def sales_from_ledgers(orders: Ledger, archive: Ledger | None = None, products: 
         description="、".join(f"『{s}』" for s, _ in sources),
         headers=headers,
     )
-    sales.skipped = [(orders.sheet, r) for r in orders.skipped]
-    if archive is not None:
-        sales.skipped += [(archive.sheet, r) for r in archive.skipped]
+    _skips(sales, orders, archive)
     return sales
 
 

@@ -1,0 +1,1 @@
+"""Core revisions: ``core_NNNN``; the first carries the branch label ``core``."""
