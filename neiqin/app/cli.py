@@ -20,6 +20,7 @@ from typing import Any, NoReturn
 
 from neiqin import __version__
 from neiqin.base.text import text_width
+from neiqin.core.issues import GROUP_OVER  # stdlib only: start-up stays light
 
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
 
@@ -93,6 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sheet", help="工作表名（默认自动查找）/ sheet name (found automatically by default)")
     p.add_argument("--json", action="store_true", help="输出 JSON 问题列表 / print issues as a JSON list")
+    p.add_argument(
+        "--group",
+        type=int,
+        default=GROUP_OVER,
+        metavar="N",
+        help=f"同一问题（同一列、同一代码）超过 N 行时合并为一条，带行数 count 和前 N 个行号 rows（默认 {GROUP_OVER}；"
+        "0 = 逐行列出）/ an issue on more than N rows is one grouped finding with count and rows (0 = never)",
+    )
     p.add_argument(
         "--mark",
         action="store_true",
@@ -304,15 +313,22 @@ def _pad(text: str, width: int) -> str:
 
 
 def _print_issues(issues: list[Any], out: Any = None) -> None:
+    """Issues sheet by sheet; an IssueGroup (validate) as its first issue and one line for the others."""
+    from neiqin.core.issues import IssueGroup
+
     out = out or sys.stdout
     last_sheet = None
-    for issue in issues:
+    for item in issues:
+        issue = item.first if isinstance(item, IssueGroup) else item
         if issue.sheet != last_sheet:
             print(f"『{issue.sheet}』", file=out)
             last_sheet = issue.sheet
         where = issue.cell or (f"第{issue.row}行" if issue.row else "")
         level = "错误" if issue.severity == "error" else "警告"
         print(f"  {_pad(where, 8)} {level} {issue.code}  {_pad(issue.column, 10)} {issue.message}", file=out)
+        if isinstance(item, IssueGroup):
+            shown = "、".join(str(r) for r in item.rows[:20]) + (" …" if item.count > 20 else "")
+            print(f"  {'':8} 同样的问题共 {item.count:,} 行：第 {shown} 行（--group 0 逐行列出）", file=out)
 
 
 def _print_json(data: Any, default: Any = None) -> None:
@@ -386,7 +402,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from neiqin.app.plugins import load_macros, load_validators
     from neiqin.core import kit
     from neiqin.core.config import load_settings
-    from neiqin.core.issues import has_errors, sort_issues
+    from neiqin.core.issues import group_issues, has_errors, sort_issues
 
     load_validators()  # every ledger (the ribbon code only for --mark)
     known = kit.ledger_names()
@@ -426,12 +442,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         issues = sort_issues(checked.issues + setting_issues)
         if spec.form is None:
             notes = checked.ledger.reading_notes()
+    # the same issue on many rows (a column of a million-row ledger) is one finding with a count and its rows
+    grouped = group_issues(issues, args.group)
     if args.json:
-        _print_json([i.to_dict() for i in issues])
+        _print_json([i.to_dict() for i in grouped])
         for note in notes:  # stdout is the issue list: the notes go beside it
             print(f"说明：{note}", file=sys.stderr)
     else:
-        _print_issues(issues)
+        _print_issues(grouped)
         for note in notes:
             print(f"说明：{note}")
         errors = sum(i.severity == "error" for i in issues)
