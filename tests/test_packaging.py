@@ -43,3 +43,21 @@ def test_ci_runs_the_readme_test_command() -> None:
     install = next(line for line in readme.splitlines() if "pip install" in line and ".[test]" in line)
     assert command in ci.splitlines()
     assert 'python -m pip install ".[test]"' in install and 'python -m pip install ".[test]"' in ci.splitlines()
+
+
+def test_no_merge_conflict_markers_in_tracked_text() -> None:
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    listed = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True)
+    if listed.returncode != 0:  # not a git checkout (an unpacked sdist): nothing to check
+        return
+    suffixes = {".md", ".py", ".toml", ".xml", ".bas", ".cfg", ".txt", ".csv", ".sh"}
+    found = []
+    for name in listed.stdout.splitlines():
+        path = root / name
+        if path.suffix in suffixes and path.is_file():
+            for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+                if line.startswith(("<<<<<<< ", ">>>>>>> ")):
+                    found.append(f"{name}:{number}")
+    assert found == []
