@@ -10,6 +10,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 import macros
@@ -134,6 +136,15 @@ def test_every_kind_of_file_becomes_a_line_with_text_as_text_and_numbers_as_numb
     rows = store.read(lambda conn: filestore.claim_of(conn, "BX2503001"))
     hashes = {hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
     assert {r["sha256"] for r in rows} == hashes
+
+
+def test_text_from_a_file_is_never_written_as_a_formula(tmp_path: Path) -> None:
+    path = workbook(tmp_path)
+    put(tmp_path / "发票" / "BX2503001", "a.xml", fx.einvoice_xml(inv(1, seller_name='=HYPERLINK("http://x")')))
+    run(path)
+    (line,) = lines(path)
+    cell = line["_cells"]["说明"]
+    assert cell.data_type != "f" and cell.value.startswith("=HYPERLINK(")
 
 
 def test_importing_again_writes_nothing_twice(tmp_path: Path) -> None:
@@ -317,3 +328,35 @@ def test_a_large_invoice_needs_its_check_recorded(
     assert bool(found) == flagged
     if flagged:
         assert found[0].column == "已查验" and found[0].row == HEADER_ROW + 1 and "1,000.00" in found[0].message
+
+
+# --------------------------------------------------------------------------- any bytes from outside
+
+
+@pytest.fixture(scope="module")
+def blank_form(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from neiqin.core import kit
+    from neiqin.core.forms import read_form
+
+    path = form_file(tmp_path_factory.mktemp("h") / "f.xlsx", claim_form())
+    return read_form(open_book(path, engine="headless"), kit.ledger("expenses"), "费用报销单")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    data=st.one_of(
+        st.binary(max_size=400),
+        st.builds(lambda b: b"<EInvoice>" + b, st.binary(max_size=200)),
+        st.builds(lambda b: b"PK\x03\x04" + b, st.binary(max_size=200)),
+        st.builds(lambda b: b"%PDF-1.7\n" + b, st.binary(max_size=200)),
+    )
+)
+def test_any_file_is_written_as_an_invoice_or_listed_with_its_reason(blank_form: Any, data: bytes) -> None:
+    reading = einvoice.group([einvoice.read_bytes(data, "x.bin")])
+    step = plans.plan_import(blank_form, reading, Settings(**COMPANY))
+    unreadable = [i for i in step.plan.issues if i.code == "EXP-037"]
+    assert len(unreadable) + len(step.written) == 1
+    for issue in step.plan.issues:
+        assert issue.sheet == "费用报销单" and issue.row >= HEADER_ROW and "请" in issue.message
+    for row, _col in step.plan.cells.get("费用报销单", {}):
+        assert HEADER_ROW < row < HEADER_ROW + 13  # in the free rows of the line table, nowhere else
