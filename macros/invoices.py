@@ -20,7 +20,11 @@ from neiqin.core.forms import form_sheet_names, read_form, read_forms
 from neiqin.core.kit import ledger as spec
 from neiqin.core.marks import mark_issues
 from neiqin.core.plan import apply_plan
-from validators.expenses import GROUP, ExpenseForm, filestore
+from validators.expenses import (
+    GROUP,
+    ExpenseForm,
+    filestore,  # registers its store domain (SQLAlchemy: not at ledger discovery)
+)
 from validators.expenses import imports as plans
 
 from .expenses import _check

@@ -14,7 +14,6 @@ from neiqin.core.kit import Button, Group, LedgerSpec
 
 GROUP = Group("expenses", "费用", order=30)
 
-from . import filestore  # noqa: E402  (registers the store domain of imported invoice files)
 from .codes import CODES, ExpenseCode  # noqa: E402  (the companions import GROUP from here)
 from .rules import (  # noqa: E402
     RULES,
@@ -85,7 +84,6 @@ __all__ = [
     "ExpenseSettings",
     "Snapshot",
     "claim_fingerprint",
-    "filestore",
     "form_invoices",
     "form_months",
     "invoice_key",

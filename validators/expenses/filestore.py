@@ -6,6 +6,9 @@ one claim (primary key of ``imported_invoices``), and so does a file (its SHA-25
 invoice or file imported into another claim — another claimant's folder, a copy renamed — is
 found by :func:`claim_files`, which inserts what is free and answers who holds the rest, in one
 transaction (two clerks importing at once: the database lets one of them in).
+
+The domain is registered when this module is imported: by ``macros.invoices`` (every run of the ribbon,
+``neiqin run``), not by the ledger's discovery, which imports no SQLAlchemy.
 """
 
 from __future__ import annotations
