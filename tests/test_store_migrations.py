@@ -24,6 +24,8 @@ from neiqin.core.store.migrate import alembic_config
 from . import store_procs
 from .store_procs import at_once
 
+pytestmark = pytest.mark.usefixtures("core_domain_only")  # the core and the test plug-in alone
+
 DATA = Path(__file__).parent / "data" / "store"
 HEAD = {"core_0005"}
 WHEN = dt.datetime(2026, 11, 20, 9, 0)
