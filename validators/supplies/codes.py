@@ -23,6 +23,9 @@ class SupplyCode(StrEnum):
     SUP_MIN_OVER_MAX = "SUP-011"
     SUP_QUOTE_DATES = "SUP-012"
     SUP_STOCKTAKE_OPEN = "SUP-013"
+    SUP_COUNT_MISSING = "SUP-014"
+    SUP_REASON_NEEDED = "SUP-015"
+    SUP_APPROVER_NEEDED = "SUP-016"
 
 
 CODES: dict[SupplyCode, CodeInfo] = {
@@ -75,5 +78,16 @@ CODES: dict[SupplyCode, CodeInfo] = {
         "盘点未结束",
         "盘点 {stocktake}（盘点日 {date}）还没有结束，盘点日及以前的领用在盘点结束前不能登记——"
         "账面数量已按盘点日抄在『盘点表』上；请先在『盘点表』填完实盘数量并点『盘点结束』，或把日期改为盘点日以后",
+    ),
+    SupplyCode.SUP_COUNT_MISSING: CodeInfo(
+        "error", "未填实盘数量", "{item} 还没有填写实盘数量；请清点后填写（没有的填 0），盘点才能过账"
+    ),
+    SupplyCode.SUP_REASON_NEEDED: CodeInfo(
+        "error",
+        "盘点差异须说明原因",
+        "{item} 账面 {book}，实盘 {counted}，差异金额约 {value} 元，超过 {limit} 元；请填写差异原因",
+    ),
+    SupplyCode.SUP_APPROVER_NEEDED: CodeInfo(
+        "error", "盘点差异须审批", "{item} 账面 {book}，实盘 {counted}；有差异的物品请填写审批人，审批后才过账"
     ),
 }

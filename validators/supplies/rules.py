@@ -215,9 +215,8 @@ def check_people(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     return found
 
 
-def check_open_stocktake(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
-    """领用登记: while a stocktake is open, no new issue dated on or before its count day."""
-    open_one = _snapshot(ctx).open_stocktake
+def late_rows(ledger: Ledger | None, open_one: Any) -> list[int]:
+    """Rows of 领用登记 dated on or before an open stocktake's count day that were not there when it started."""
     if open_one is None:
         return []
     from .store import issue_fingerprint
@@ -231,16 +230,18 @@ def check_open_stocktake(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
         mark = issue_fingerprint(v)
         seen[mark] += 1
         if seen[mark] > counted[mark]:
-            found.append(
-                ledger.issue(
-                    SupplyCode.SUP_STOCKTAKE_OPEN,
-                    row,
-                    "date",
-                    stocktake=open_one.id,
-                    date=f"{open_one.count_date:%Y-%m-%d}",
-                )
-            )
+            found.append(row)
     return found
+
+
+def check_open_stocktake(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
+    """领用登记: while a stocktake is open, no new issue dated on or before its count day."""
+    open_one = _snapshot(ctx).open_stocktake
+    return [
+        ledger.issue(SupplyCode.SUP_STOCKTAKE_OPEN, row, "date", stocktake=open_one.number,
+                     date=f"{open_one.count_date:%Y-%m-%d}")
+        for row in late_rows(ledger, open_one)
+    ]  # fmt: skip
 
 
 def check_quote_dates(ledger: Ledger, ctx: CheckContext) -> list[Issue]:

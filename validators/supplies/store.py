@@ -150,11 +150,11 @@ def start_stocktake(
 
     found = store.write(work, what="开始盘点")
     if not found:
-        raise NeiQinError(_busy(open_stocktake(store)))
+        raise NeiQinError(busy_message(open_stocktake(store)))
     return found
 
 
-def _busy(found: OpenStocktake | None) -> str:
+def busy_message(found: OpenStocktake | None) -> str:
     what = f"盘点 {found.number}（盘点日 {found.count_date:%Y-%m-%d}）" if found else "上一次盘点"
     return f"{what}还没有结束；请先在『盘点表』填完实盘数量并点『盘点结束』，再开始新的盘点"
 
