@@ -9,6 +9,7 @@ from neiqin.base.errors import NeiQinError
 from neiqin.core.ledger import parse_ledger, read_optional
 from neiqin.core.marks import mark_issues
 from neiqin.core.plan import Plan, apply_plan
+from neiqin.core.sheetio import write_cells
 from validators.supplies import GROUP, store
 from validators.supplies.schema import StocktakeRow
 
@@ -104,3 +105,57 @@ def stocktake_close(book: xw.Book, ctx: Context) -> Summary:
             "stocktake_close", result.plan.issues, len(counted), "物品", marked
         ).details
     return summary
+
+
+@action(
+    "purchase_plan",
+    label="采购计划",
+    group=GROUP,
+    image="CalendarInsert",
+    screentip="按用量和库存算出要采购的物品",
+    supertip="生成『采购计划』：按近几周的领用量（去掉最高的一周）、采购周期和安全库存，减去现有和在途数量，"
+    "算出每种物品的建议采购量（按采购倍数取整、不超过最高库存），选有效期内、交期够用的最低报价，"
+    "列出短缺和积压的物品及原因，每行用文字说明怎么算的。",
+)
+def purchase_plan(book: xw.Book, ctx: Context) -> Summary:
+    plan = plans.plan_purchase(_books(book, ctx, quotes=True), ctx.today, ctx.settings)
+    apply_plan(book, plan, ctx.settings)
+    return _summary("purchase_plan", plan)
+
+
+@action(
+    "supplies_report",
+    label="办公用品统计",
+    group=GROUP,
+    image="ChartTypeColumnInsertGallery",
+    screentip="办公用品费用：按部门和月份，比去年、比标准",
+    supertip="生成『办公用品统计』：今年每月、每个部门的领用金额（移动平均单价），与去年同期和『领用标准』比较（节约或超支），"
+    "领用金额最大的物品，一张本年与去年每月金额的柱形图，和一段给经理看的说明。",
+)
+def supplies_report(book: xw.Book, ctx: Context) -> Summary:
+    from validators.staff import people
+    from validators.supplies.stock import lines
+
+    staff = read_optional(book, "staff", ctx.settings)
+    report = plans.plan_supplies_report(
+        _books(book, ctx),
+        read_optional(book, "supply_quotas", ctx.settings),
+        people([v for _row, v in lines(staff)]) if staff is not None else {},
+        ctx.today,
+        ctx.settings,
+    )
+    apply_plan(book, report.plan, ctx.settings)
+    sheet = book.sheets[plans.SUPPLIES_REPORT]
+    write_cells(sheet, report.below)
+    if report.months:
+        chart = sheet.charts.add(
+            source=sheet.range((4, 1), (4 + report.months, 3)),
+            chart_type="column_clustered",
+            anchor=sheet.range((4, 8 + len(report.plan.outputs[0].header) - 6)),
+            width=420,
+            height=240,
+            name="办公用品每月金额",
+            style=None,
+        )
+        chart.title = f"{ctx.today.year} 年与去年每月办公用品金额（元）"
+    return _summary("supplies_report", report.plan)

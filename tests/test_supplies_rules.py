@@ -83,6 +83,25 @@ CASES: list[tuple[str, str, dict[str, Any], list[tuple[str, int, str]]]] = [
         {"入库登记": changed(RECEIPTS, 0, c10="赵六")},
         [(S.SUP_UNKNOWN_PERSON, 2, "验收人")],
     ),
+    ("ordered, not delivered yet", "supply_receipts", {"入库登记": changed(RECEIPTS, 0, c6=None, c8=None)}, []),
+    (
+        "received, not inspected",
+        "supply_receipts",
+        {"入库登记": changed(RECEIPTS, 0, c8=None)},
+        [(S.SUP_RECEIPT_INCOMPLETE, 2, "验收结果")],
+    ),
+    (
+        "inspected, quantity missing",
+        "supply_receipts",
+        {"入库登记": changed(RECEIPTS, 0, c6=None)},
+        [(S.SUP_RECEIPT_INCOMPLETE, 2, "实收数量")],
+    ),
+    (
+        "goods on order are not in stock",
+        "supply_issues",
+        {"入库登记": changed(RECEIPTS, 1, c6=None, c8=None)},
+        [(S.SUP_NEGATIVE_STOCK, 3, "数量")],
+    ),
     ("issues clean", "supply_issues", {}, []),
     (
         "issue of an unknown item",

@@ -26,6 +26,7 @@ class SupplyCode(StrEnum):
     SUP_COUNT_MISSING = "SUP-014"
     SUP_REASON_NEEDED = "SUP-015"
     SUP_APPROVER_NEEDED = "SUP-016"
+    SUP_RECEIPT_INCOMPLETE = "SUP-017"
 
 
 CODES: dict[SupplyCode, CodeInfo] = {
@@ -89,5 +90,10 @@ CODES: dict[SupplyCode, CodeInfo] = {
     ),
     SupplyCode.SUP_APPROVER_NEEDED: CodeInfo(
         "error", "盘点差异须审批", "{item} 账面 {book}，实盘 {counted}；有差异的物品请填写审批人，审批后才过账"
+    ),
+    SupplyCode.SUP_RECEIPT_INCOMPLETE: CodeInfo(
+        "error",
+        "到货与验收不全",
+        "{what}；到货后请同时填写实收数量和验收结果（下单时两者都空 = 在途，采购计划按在途计算）",
     ),
 }

@@ -1,4 +1,4 @@
-"""The demo company's office supplies: a catalogue, a year of receipts and issues, quotas, quotes.
+"""The demo company's office supplies: a catalogue, two years of receipts and issues, quotas, quotes.
 
 A week-by-week simulation: every department takes what it uses (now and then a big week before
 a trade fair), and 行政部 reorders an item when it falls under 最低库存, up to 最高库存 in whole
@@ -43,6 +43,7 @@ QUOTAS = [
 ]
 SUPPLIERS = ("得力办公", "晨光文具", "京东企业购")
 APPROVAL_VALUE = 200.0  # the setting's default: issues above it are approved by the department's head
+WEEKS = 100  # two years, nearly: this year is compared with the last
 PURPOSES = ("日常办公", "打印订单和合同", "装订报销单据", "归档", "客户拜访", "会议", "展会物料")
 
 
@@ -66,7 +67,7 @@ def supply_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     # Long because it is one simulation: weeks, departments, reorders, deliveries, a few mistakes.
     rng = random.Random(int(data.get("seed", 2026)) + 14)
     end: dt.date = data["end"]
-    start = end - dt.timedelta(weeks=52)
+    start = end - dt.timedelta(weeks=WEEKS)
     people = _people(data)
     stock = {item[0]: float(item[6]) for item in ITEMS}  # 期初入库 fills every item to 最高库存
     catalogue = [
@@ -82,13 +83,13 @@ def supply_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     issues: list[dict[str, Any]] = []
     due: list[tuple[dt.date, dict[str, Any]]] = []  # deliveries on their way
     po = 0
-    for week in range(52):
+    for week in range(WEEKS):
         monday = start + dt.timedelta(weeks=week, days=1)
         for arrival, receipt in [d for d in due if d[0] <= monday]:
             due.remove((arrival, receipt))
             receipts.append(receipt)
             stock[receipt["item_code"]] += _accepted(receipt)
-        spike = week in (20, 44)  # trade fairs: the sales department takes a lot
+        spike = week in (20, 44, 72)  # trade fairs: the sales department takes a lot
         for code, _n, _s, _u, price, low, high, lead, supplier, pack, use in ITEMS:
             for department, rate in use.items():
                 wanted = rate * (3 if spike and department == "销售部" else 1) * rng.uniform(0.6, 1.4)
@@ -107,7 +108,7 @@ def supply_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                                "quantity": amount, "purpose": rng.choice(PURPOSES), "approver": approver})  # fmt: skip
                 stock[code] -= amount
             on_order = sum(r["due_qty"] for _d, r in due if r["item_code"] == code)
-            if stock[code] + on_order < low:
+            if stock[code] + on_order < low and week < WEEKS - 3:  # this month's purchase is not made yet
                 po += 1
                 quantity = math.ceil((high - stock[code] - on_order) / pack) * pack
                 arrival = monday + dt.timedelta(days=lead)
@@ -120,9 +121,11 @@ def supply_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                            "item_code": code, "spec": _n_spec(code), "due_qty": quantity, "got_qty": got,
                            "price": round(price * rng.uniform(0.95, 1.05), 2), "result": result,
                            "accepted": accepted, "inspector": "许亮", "note": note}  # fmt: skip
-                if arrival <= end:
-                    due.append((arrival, receipt))
+                due.append((arrival, receipt))
     receipts += [r for d, r in due if d <= end]
+    # ordered, not delivered by the last day: 应收数量 only (在途 for the purchase plan)
+    receipts += [{**r, "date": end, "got_qty": None, "result": None, "accepted": None, "inspector": None,
+                  "note": f"在途，预计 {d:%m-%d} 到货"} for d, r in due if d > end]  # fmt: skip
     receipts.sort(key=lambda r: r["date"])
     issues.sort(key=lambda r: r["date"])
     quotes = []

@@ -7,7 +7,9 @@ Each planner takes ledgers already read (and what the action read from the store
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,7 +22,20 @@ from neiqin.core.plan import Output, Plan
 from .codes import SupplyCode
 from .rules import late_rows
 from .settings import SuppliesSettings
-from .stock import Adjustment, Item, Move, catalogue, lines, moves, qty, replay, text, usage_rate, weekly_usage
+from .stock import (
+    Adjustment,
+    Item,
+    Move,
+    catalogue,
+    lines,
+    moves,
+    on_order,
+    qty,
+    replay,
+    text,
+    usage_rate,
+    weekly_usage,
+)
 from .store import OpenStocktake, issue_fingerprint
 
 STOCK_LEDGER = "库存台账"
@@ -275,3 +290,355 @@ def plan_stocktake_close(sheet: Ledger, open_one: OpenStocktake, books: Books, s
         else f"盘点 {open_one.number} 已结束：账实相符，没有差异。"
     )
     return StocktakeClose(plan, posting, "、".join(dict.fromkeys(approvers)), ready=True)
+
+
+@dataclass(frozen=True)
+class Quote:
+    supplier: str
+    price: float
+    lead_days: float | None
+    valid_until: dt.date | None
+
+
+def valid_quotes(quotes: Ledger | None, today: dt.date) -> dict[str, list[Quote]]:
+    """供应商报价 by item key: quoted on or before today and not expired."""
+    found: dict[str, list[Quote]] = defaultdict(list)
+    for _row, v in lines(quotes):
+        if not text(v.get("item_code")) or not text(v.get("supplier")) or not v.get("price"):
+            continue
+        quoted, until = v.get("quoted_on"), v.get("valid_until")
+        if (quoted is not None and quoted > today) or (until is not None and until < today):
+            continue
+        found[code_key(v["item_code"])].append(Quote(text(v["supplier"]), float(v["price"]), v.get("lead_days"), until))
+    return dict(found)
+
+
+def cheapest(candidates: Sequence[Quote], lead_days: float) -> Quote | None:
+    """The lowest price among quotes delivering within the item's 采购周期 (a quote without 交期 counts as within)."""
+    fit = [q for q in candidates if q.lead_days is None or lead_days <= 0 or q.lead_days <= lead_days]
+    return min(fit, key=lambda q: (q.price, q.lead_days or 0, q.supplier)) if fit else None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One item's purchase arithmetic (every quantity in the item's unit)."""
+
+    need: float  # usage over the lead time + safety stock − (stock + on order)
+    quantity: float  # rounded up to whole packs, capped by 最高库存
+    capped: bool
+
+
+def suggest(
+    per_day: float, lead_days: float, safety: float, stock: float, ordered: float, pack: float, max_stock: float | None
+) -> Suggestion:
+    """usage × lead time + safety stock − (stock + on order), in whole packs, capped by 最高库存."""
+    need = per_day * lead_days + safety - (stock + ordered)
+    if need <= 1e-9:
+        return Suggestion(need, 0.0, False)
+    pack = pack if pack > 0 else 1.0
+    quantity = math.ceil(need / pack - 1e-9) * pack
+    if max_stock is not None and stock + ordered + quantity > max_stock:
+        room = math.floor(max(max_stock - stock - ordered, 0.0) / pack + 1e-9) * pack
+        return Suggestion(need, room, True)
+    return Suggestion(need, quantity, False)
+
+
+def plan_purchase(books: Books, today: dt.date, settings: Settings) -> Plan:
+    """采购计划: per item a suggested quantity with the cheapest valid quote, shortage and overstock, in words."""
+    # Long because every line is explained in words, and the words follow the arithmetic step by step.
+    options = settings.of(SuppliesSettings)
+    items = books.items()
+    all_moves = [m for m in books.moves(settings) if m.date <= today]
+    result = replay(all_moves, items)
+    ordered_of = on_order(books.receipts)
+    quotes = valid_quotes(books.quotes, today)
+    weeks = options.usage_weeks
+    found: list[tuple[int, list[Any]]] = []
+    total = 0.0
+    for key, item in sorted(items.items(), key=lambda kv: kv[1].code):
+        u = item.unit
+        weekly = weekly_usage(all_moves, key, today, weeks)
+        per_week = usage_rate(weekly)
+        per_day = per_week / 7
+        stock, ordered = result.stock.get(key, 0.0), ordered_of.get(key, 0.0)
+        safety = max(item.min_stock, per_day * options.safety_days)
+        s = suggest(per_day, item.lead_days, safety, stock, ordered, item.pack, item.max_stock)
+        words = [
+            f"近 {weeks} 周（去掉最高的一周）平均每周领用 {qty(per_week)}{u}"
+            + (
+                f"（最高一周 {qty(max(weekly))}{u}，按一次性用量不计）" if weekly and max(weekly) > 2 * per_week else ""
+            ),
+            f"采购周期 {qty(item.lead_days)} 天内约用 {qty(round(per_day * item.lead_days, 1))}{u}",
+            f"安全库存 {qty(round(safety, 1))}{u}",
+            f"现有 {qty(stock)}{u}、在途 {qty(ordered)}{u}",
+        ]
+        status, reason = "", ""
+        cover = (stock + ordered) / per_day if per_day > 0 else None
+        if stock + ordered < item.min_stock:
+            status, reason = "短缺", f"现有加在途 {qty(stock + ordered)}{u} 低于最低库存 {qty(item.min_stock)}{u}"
+        elif item.max_stock is not None and stock > item.max_stock:
+            status, reason = "积压", f"现有 {qty(stock)}{u} 超过最高库存 {qty(item.max_stock)}{u}"
+        elif cover is not None and cover > 180:
+            status, reason = "积压", f"按现在的用量够用约 {round(cover)} 天，超过半年"
+        elif per_day == 0 and stock > 0:
+            status, reason = "积压", f"近 {weeks} 周没有领用，现有 {qty(stock)}{u}"
+        if s.quantity <= 0:
+            words.append("不需采购" if s.need <= 0 else f"需 {qty(round(s.need, 1))}{u}，但已到最高库存，不采购")
+        else:
+            words.append(
+                f"需 {qty(round(s.need, 1))}{u}，按每次 {qty(item.pack)}{u} 的倍数"
+                + (f"并以最高库存 {qty(item.max_stock or 0)}{u} 为限，" if s.capped else "取整为 ")
+                + f"{qty(s.quantity)}{u}"
+            )
+        quote = cheapest(quotes.get(key, []), item.lead_days) if s.quantity > 0 else None
+        supplier, price, source = "", None, ""
+        if quote is not None:
+            supplier, price = quote.supplier, quote.price
+            until = f"，有效期至 {quote.valid_until:%Y-%m-%d}" if quote.valid_until else ""
+            lead = f"交期 {qty(quote.lead_days)} 天" if quote.lead_days is not None else "交期未注明"
+            source = f"选 {supplier} 报价 ¥{price:,.2f}（{lead}{until}），为有效报价中交期不超过采购周期的最低价"
+        elif s.quantity > 0:
+            supplier, price = item.supplier, item.ref_price or None
+            source = f"没有有效期内、交期不超过采购周期的报价，暂按常用供应商 {supplier or '（未填）'} 和参考单价询价"
+        if source:
+            words.append(source)
+        amount = round(s.quantity * price, 2) if s.quantity > 0 and price else None
+        total += amount or 0.0
+        if s.quantity <= 0 and not status:
+            continue
+        rank = 0 if status == "短缺" else 1 if s.quantity > 0 else 2
+        found.append(
+            (
+                rank,
+                [
+                    item.code,
+                    item.name,
+                    item.spec,
+                    u,
+                    stock,
+                    ordered,
+                    round(per_week, 2),
+                    s.quantity or None,
+                    supplier or None,
+                    price,
+                    amount,
+                    status or None,
+                    reason or None,
+                    "；".join(words) + "。",
+                ],
+            )
+        )
+    rows = [r for _rank, r in sorted(found, key=lambda x: x[0])]
+    plan = Plan(rows=len(items))
+    plan.outputs.append(
+        Output(
+            PURCHASE_PLAN,
+            f"采购计划（{today:%Y-%m-%d}）",
+            f"建议采购量 = 近 {weeks} 周平均每周用量（去掉最高的一周，防止一次性大量领用抬高用量）"
+            "÷ 7 × 采购周期 + 安全库存 − （现有 + 在途），按采购倍数取整，不超过最高库存；"
+            f"安全库存取最低库存与 {options.safety_days} 天用量中较大者。"
+            "在途 = 入库登记中已填应收数量、尚未填实收数量和验收结果的行。先列短缺，再列要采购的，最后列积压。",
+            [
+                "物品编码",
+                "名称",
+                "规格",
+                "单位",
+                "现有",
+                "在途",
+                "每周用量",
+                "建议采购",
+                "供应商",
+                "单价",
+                "金额",
+                "库存状态",
+                "原因",
+                "说明",
+            ],
+            rows,
+            widths=[10, 14, 14, 6, 8, 8, 9, 9, 12, 9, 11, 9, 28, 60],
+            formats={9: f.MONEY, 10: f.MONEY},
+            wrap=(13,),
+            empty="（所有物品库存正常，暂不需要采购）",
+        )
+    )
+    buying = sum(1 for r in rows if r[7])
+    short = sum(1 for r in rows if r[11] == "短缺")
+    over = sum(1 for r in rows if r[11] == "积压")
+    plan.message = (
+        f"写出『{PURCHASE_PLAN}』：建议采购 {buying} 种物品，约 {total:,.2f} 元；短缺 {short} 种，积压 {over} 种。"
+    )
+    return plan
+
+
+SUPPLIES_REPORT = "办公用品统计"
+
+
+@dataclass
+class SuppliesReport:
+    """办公用品统计: the monthly table (an Output), the sections written under it, the chart's source rows."""
+
+    plan: Plan
+    below: dict[tuple[int, int], Any] = field(default_factory=dict)  # (row, col) -> value, under the table
+    months: int = 0  # rows of the monthly table (the chart's source: header row 4, columns 月份/本年/去年)
+
+
+def _standard(
+    quotas: Ledger | None, staff: Mapping[str, Any], items: Mapping[str, Item]
+) -> dict[str, dict[str, float]]:
+    """Monthly quota by department and item key (a post's: times its people; a person's: in their department)."""
+    found: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    departments = {text(p.department) for p in staff.values() if p.department}
+    for _row, v in lines(quotas):
+        scope, key, limit = text(v.get("scope")), code_key(v.get("item_code") or ""), v.get("monthly_limit")
+        if not scope or key not in items or limit is None:
+            continue
+        holders = [p for p in staff.values() if text(p.title) == scope]
+        if scope in staff:
+            found[text(staff[scope].department)][key] += float(limit)
+        elif holders and scope not in departments:
+            for p in holders:
+                found[text(p.department)][key] += float(limit)
+        else:
+            found[scope][key] += float(limit)
+    return found
+
+
+def plan_supplies_report(
+    books: Books, quotas: Ledger | None, staff: Mapping[str, Any], today: dt.date, settings: Settings
+) -> SuppliesReport:
+    """办公用品统计: issue cost (moving average) by month and department, this year to date against last year's
+    same months and against 领用标准 (节约 = standard − actual for the items with a standard), top items."""
+    # Long because it is one report: three tables and the paragraph that reads them for a manager.
+    items = books.items()
+    steps = replay([m for m in books.moves(settings) if m.date <= today], items).steps
+    year, last = today.year, today.year - 1
+    cost: dict[tuple[int, int, str], float] = defaultdict(float)  # (year, month, department) -> 元
+    covered: dict[tuple[int, int, str], float] = defaultdict(float)  # the same, items with a standard only
+    by_item: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # this year: quantity, 元
+    standard = _standard(quotas, staff, items)
+    for step in steps:
+        m = step.move
+        if step.refused or m.kind != "out" or m.date.year not in (year, last) or m.date.month > today.month:
+            continue
+        amount = -m.quantity * step.average
+        cost[(m.date.year, m.date.month, m.department)] += amount
+        if m.item in standard.get(m.department, {}):
+            covered[(m.date.year, m.date.month, m.department)] += amount
+        if m.date.year == year:
+            by_item[m.item][0] += -m.quantity
+            by_item[m.item][1] += amount
+    departments = sorted({d for (_y, _m, d) in cost} | set(standard))
+    std_month = {d: sum(q * items[k].ref_price for k, q in standard.get(d, {}).items()) for d in departments}
+    rows: list[list[Any]] = []
+    for month in range(1, today.month + 1):
+        now = sum(cost[(year, month, d)] for d in departments)
+        before = sum(cost[(last, month, d)] for d in departments)
+        std = sum(std_month.values())
+        actual_std = sum(covered[(year, month, d)] for d in departments)
+        rows.append(
+            [
+                f"{year}-{month:02d}",
+                round(now, 2),
+                round(before, 2),
+                _change(now, before),
+                round(std, 2) if std else None,
+                round(std - actual_std, 2) if std else None,
+                *(round(cost[(year, month, d)], 2) for d in departments),
+            ]
+        )
+    header = ["月份", "本年金额", "去年同月", "比去年", "标准金额", "节约", *(f"{d}" for d in departments)]
+    total_now = sum(r[1] for r in rows)
+    total_before = sum(r[2] for r in rows)
+    # under the table: by department, then the top items
+    below: dict[tuple[int, int], Any] = {}
+    top = 5 + max(len(rows), 1) + 2
+    below[(top, 1)] = f"按部门（{year} 年 1–{today.month} 月，与去年同期和领用标准比较）"
+    for c, name in enumerate(["部门", "本年至今", "去年同期", "比去年", "标准金额", "标准物品实际", "节约"], 1):
+        below[(top + 1, c)] = name
+    dept_lines = []
+    for i, d in enumerate(departments):
+        now = sum(cost[(year, m, d)] for m in range(1, today.month + 1))
+        before = sum(cost[(last, m, d)] for m in range(1, today.month + 1))
+        std = std_month[d] * today.month
+        actual_std = sum(covered[(year, m, d)] for m in range(1, today.month + 1))
+        saved = std - actual_std if std else None
+        dept_lines.append((d, now, before, saved))
+        for c, value in enumerate(
+            [
+                d,
+                round(now, 2),
+                round(before, 2),
+                _change(now, before),
+                round(std, 2) or None,
+                round(actual_std, 2) if std else None,
+                round(saved, 2) if saved is not None else None,
+            ],
+            1,
+        ):
+            below[(top + 2 + i, c)] = value
+    top2 = top + 2 + len(departments) + 2
+    below[(top2, 1)] = f"领用金额前 5 的物品（{year} 年至今）"
+    for c, name in enumerate(["物品", "数量", "单位", "金额", "占比"], 1):
+        below[(top2 + 1, c)] = name
+    ranked = sorted(by_item.items(), key=lambda kv: -kv[1][1])[:5]
+    for i, (key, (quantity, amount)) in enumerate(ranked):
+        item = items.get(key)
+        share = f"{amount / total_now:.0%}" if total_now else ""
+        for c, value in enumerate(
+            [item.label if item else key, quantity, item.unit if item else "", round(amount, 2), share], 1
+        ):
+            below[(top2 + 2 + i, c)] = value
+    # one paragraph a manager reads
+    words = [
+        f"{year} 年 1–{today.month} 月办公用品领用 {total_now:,.2f} 元，"
+        + (f"去年同期 {total_before:,.2f} 元" if total_before else "去年同期没有领用记录")
+    ]
+    if total_before:
+        diff = total_now - total_before
+        words[0] += (
+            f"，{'增加' if diff > 0 else '减少'} {abs(diff):,.2f} 元（{_change(total_now, total_before)}）"
+            if abs(diff) >= 0.005
+            else "，与去年持平"
+        )
+    if dept_lines:
+        d, now, _b, _s = max(dept_lines, key=lambda x: x[1])
+        words.append(f"用得最多的是{d}（{now:,.2f} 元，占 {now / total_now:.0%}）" if total_now else "")
+        saved_all = sum(s for *_r, s in dept_lines if s is not None)
+        over = [d for d, *_r, s in dept_lines if s is not None and s < 0]
+        if any(s is not None for *_r, s in dept_lines):
+            words.append(
+                f"按领用标准计，有标准的物品合计{'节约' if saved_all >= 0 else '超支'} {abs(saved_all):,.2f} 元"
+                + (f"，超标准的部门：{'、'.join(over)}" if over else "，各部门都在标准以内")
+            )
+    if ranked:
+        key, (_q, amount) = ranked[0]
+        label = items[key].label if key in items else key
+        words.append(f"金额最大的物品是 {label}（{amount:,.2f} 元）")
+    paragraph = "；".join(w for w in words if w) + "。金额按移动平均单价计算。"
+    plan = Plan(rows=len(steps))
+    plan.outputs.append(
+        Output(
+            SUPPLIES_REPORT,
+            f"办公用品统计（{year} 年 1–{today.month} 月）",
+            paragraph,
+            header,
+            rows,
+            widths=[10, 12, 12, 9, 12, 12, *([12] * len(departments))],
+            formats={
+                1: f.MONEY,
+                2: f.MONEY,
+                4: f.MONEY,
+                5: f.MONEY,
+                **{6 + i: f.MONEY for i in range(len(departments))},
+            },
+        )
+    )
+    plan.message = f"写出『{SUPPLIES_REPORT}』：{paragraph}"
+    return SuppliesReport(plan, below, len(rows))
+
+
+def _change(now: float, before: float) -> str | None:
+    """比去年 as a clerk writes it: +12%, −5%; none without last year's figure."""
+    if not before:
+        return None
+    return f"{(now - before) / before:+.0%}".replace("-", "−")

@@ -74,6 +74,15 @@ def check_receipt_quantities(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
                     SupplyCode.SUP_SHORT_RECEIPT, row, "got_qty", got=qty(got), due=qty(due), diff=qty(abs(due - got))
                 )
             )
+        result = text(v.get("result"))
+        if got is not None and not result:
+            found.append(
+                ledger.issue(SupplyCode.SUP_RECEIPT_INCOMPLETE, row, "result", what="已填实收数量，验收结果为空")
+            )
+        if got is None and result:
+            found.append(
+                ledger.issue(SupplyCode.SUP_RECEIPT_INCOMPLETE, row, "got_qty", what="已填验收结果，实收数量为空")
+            )
         part = v.get("accepted")
         if text(v.get("result")) == values[2] and part is None:
             found.append(

@@ -42,14 +42,21 @@ class SupplyReceiptRow(LedgerRow):
     item_code: str = ITEM_CODE(required=True)
     spec: str | None = f.SPEC(description="送来物品的规格，应与物品目录一致")
     due_qty: float | None = column("应收数量", "订购数量", description="采购单上的数量", gt=0, width=9)
-    got_qty: float = column("实收数量", "到货数量", description="实际送到的数量", required=True, ge=0, width=9)
+    got_qty: float | None = column(
+        "实收数量",
+        "到货数量",
+        description="实际送到的数量；下单时先登记应收数量，到货后再填（空 = 在途）",
+        expected=True,
+        ge=0,
+        width=9,
+    )
     price: float | None = column(
         "单价", "采购单价", description="采购单价（元），库存按移动平均计价", ge=0, width=9, number_format=f.MONEY
     )
-    result: str = column(
+    result: str | None = column(
         "验收结果",
-        description="合格 / 不合格 / 部分合格；不合格的数量不入库",
-        required=True,
+        description="合格 / 不合格 / 部分合格；不合格的数量不入库（到货验收后填写）",
+        expected=True,
         choices="inspection_values",
         width=9,
     )

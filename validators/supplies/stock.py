@@ -151,8 +151,8 @@ def moves(
     """Every movement, in the order stock is replayed (date, receipts before issues before adjustments, row)."""
     found: list[Move] = []
     for row, v in lines(receipts):
-        if v.get("date") is None or not text(v.get("item_code")):
-            continue
+        if v.get("date") is None or not text(v.get("item_code")) or v.get("got_qty") is None:
+            continue  # not delivered yet: on order (see on_order)
         found.append(
             Move(v["date"], code_key(v["item_code"]), accepted(v, inspection_values), "in", v.get("price"), row)
         )
@@ -175,6 +175,15 @@ def moves(
         found.append(Move(a.date, code_key(a.item), a.quantity, "adjust"))
     found.sort(key=lambda m: (m.date, KIND_ORDER[m.kind], m.row))
     return found
+
+
+def on_order(receipts: Ledger | None) -> dict[str, float]:
+    """Open purchases by item key: 入库登记 lines with 应收数量 and neither 实收数量 nor 验收结果 yet."""
+    found: dict[str, float] = defaultdict(float)
+    for _row, v in lines(receipts):
+        if text(v.get("item_code")) and v.get("got_qty") is None and not text(v.get("result")) and v.get("due_qty"):
+            found[code_key(v["item_code"])] += float(v["due_qty"])
+    return dict(found)
 
 
 @dataclass(frozen=True)
