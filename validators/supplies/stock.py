@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -46,13 +47,33 @@ def value_of(value: Any) -> Any:
     return value
 
 
+_LINES: dict[int, list[tuple[int, dict[str, Any]]]] = {}  # id(ledger) -> its lines (dropped with the ledger)
+
+
 def lines(ledger: Ledger | None) -> list[tuple[int, dict[str, Any]]]:
-    """(Excel row, values by field) of every line of a ledger (none when it is missing)."""
+    """(Excel row, values by field) of every line of a ledger (none when it is missing).
+
+    Made once per ledger read: every rule of 领用登记 walks the same lines (do not change them)."""
     if ledger is None:
         return []
-    names = list(ledger.frame.columns)
-    columns = [[value_of(v) for v in ledger.frame[n]] for n in names]
-    return [(row, {n: col[pos] for n, col in zip(names, columns, strict=True)}) for pos, row in enumerate(ledger.rows)]
+    key = id(ledger)
+    found = _LINES.get(key)
+    if found is None:
+        names = list(ledger.frame.columns)
+        columns = [_column(ledger.frame[n]) for n in names]
+        found = [
+            (row, dict(zip(names, values, strict=True))) for row, *values in zip(ledger.rows, *columns, strict=True)
+        ]
+        _LINES[key] = found
+        weakref.finalize(ledger, _LINES.pop, key, None)
+    return found
+
+
+def _column(series: pd.Series) -> list[Any]:
+    """A frame column as plain Python values (see :func:`value_of`), converted a column at a time."""
+    if pd.api.types.is_float_dtype(series.dtype):
+        return [None if v != v else v for v in series.tolist()]
+    return [value_of(v) for v in series.tolist()]
 
 
 def text(value: Any) -> str:
