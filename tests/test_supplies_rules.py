@@ -247,10 +247,9 @@ def test_quota_excess_is_the_part_over_the_limit(tmp_path: Path) -> None:
 def test_approval_value_is_a_setting(tmp_path: Path) -> None:
     path = supplies_book(tmp_path / "s.xlsx", {"领用登记": changed(ISSUES, 0, c4=9)})  # 9 × 25 = 225 元
     assert [i.code for i in validate_file(path, "supply_issues").issues] == [S.SUP_NEED_APPROVAL]
-    from validators.supplies import SuppliesSettings
 
     raised = Settings()
-    raised.of(SuppliesSettings).approval_value = 300
+    raised.approval_value = 300  # the 领用审批金额 setting
     assert validate_file(path, "supply_issues", raised).issues == []
 
 

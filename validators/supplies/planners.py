@@ -21,7 +21,6 @@ from neiqin.core.plan import Output, Plan
 
 from .codes import SupplyCode
 from .rules import late_rows
-from .settings import SuppliesSettings
 from .stock import (
     Adjustment,
     Item,
@@ -61,7 +60,7 @@ class Books:
         return catalogue(self.supplies)
 
     def moves(self, settings: Settings) -> list[Move]:
-        values = settings.of(SuppliesSettings).inspection_values
+        values = settings.inspection_values
         found = moves(self.receipts, self.issues, self.adjustments, values)
         return [m for m in found if not (m.kind == "out" and m.row in self.held)]
 
@@ -76,7 +75,7 @@ def plan_stock_ledger(books: Books, today: dt.date, settings: Settings) -> Plan:
     items = books.items()
     all_moves = [m for m in books.moves(settings) if m.date <= today]
     steps = replay(all_moves, items).steps
-    weeks = settings.of(SuppliesSettings).usage_weeks
+    weeks = settings.usage_weeks
     # (item, month) -> opening, in, out, adjust, closing, average
     months: dict[tuple[str, str], list[float]] = {}
     last_month: dict[str, str] = {}
@@ -219,7 +218,7 @@ class StocktakeClose:
 def plan_stocktake_close(sheet: Ledger, open_one: OpenStocktake, books: Books, settings: Settings) -> StocktakeClose:
     """盘点结束: variances against the book at the count day; posted only when every line is counted,
     every variance above the threshold has a reason and every variance an approver."""
-    limit = settings.of(SuppliesSettings).stocktake_reason_value
+    limit = settings.stocktake_reason_value
     books = replace(books, held=frozenset(late_rows(books.issues, open_one)))  # as the count saw it
     items = books.items()
     stock, average = book_at(books, open_one.count_date, settings)
@@ -346,7 +345,7 @@ def suggest(
 def plan_purchase(books: Books, today: dt.date, settings: Settings) -> Plan:
     """采购计划: per item a suggested quantity with the cheapest valid quote, shortage and overstock, in words."""
     # Long because every line is explained in words, and the words follow the arithmetic step by step.
-    options = settings.of(SuppliesSettings)
+    options = settings  # by field name: robust to a re-imported package
     items = books.items()
     all_moves = [m for m in books.moves(settings) if m.date <= today]
     result = replay(all_moves, items)

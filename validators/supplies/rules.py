@@ -12,7 +12,6 @@ from neiqin.core.kit import CheckContext
 from neiqin.core.ledger import Ledger
 
 from .codes import SupplyCode
-from .settings import SuppliesSettings
 from .stock import Adjustment, catalogue, lines, moves, qty, replay, text
 
 
@@ -64,7 +63,7 @@ def check_receipt_spec(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
 
 def check_receipt_quantities(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """入库登记: 实收 ≠ 应收 is flagged; 部分合格 needs 合格数量, never more than 实收."""
-    values = ctx.settings.of(SuppliesSettings).inspection_values
+    values = ctx.settings.inspection_values
     found = []
     for row, v in lines(ledger):
         due, got = v.get("due_qty"), v.get("got_qty")
@@ -103,7 +102,7 @@ def check_stock(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """领用登记: stock replayed in date order never goes below zero — the error is at the issue that would do it."""
     if ctx.companion("supply_receipts") is None and ctx.companion("supplies") is None:
         return []
-    settings = ctx.settings.of(SuppliesSettings)
+    settings = ctx.settings
     items = catalogue(ctx.companion("supplies"))
     all_moves = moves(ctx.companion("supply_receipts"), ledger, _snapshot(ctx).adjustments, settings.inspection_values)
     found = []
@@ -186,7 +185,7 @@ def check_quota(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
 
 def check_approval(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """领用登记: an issue worth more than 领用审批金额 has an approver, and nobody approves their own issue."""
-    limit = ctx.settings.of(SuppliesSettings).approval_value
+    limit = ctx.settings.approval_value
     items = catalogue(ctx.companion("supplies"))
     found = []
     for row, v in lines(ledger):
