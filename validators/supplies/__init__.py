@@ -10,10 +10,11 @@ Stock is replayed from the receipts, the issues and the stocktake adjustments ke
 
 from __future__ import annotations
 
+from typing import Any
+
 from neiqin.core.kit import Button, Group, LedgerSpec, register_group, template_path
 from neiqin.core.layout import load_layout
 
-from . import store
 from .codes import CODES, SupplyCode
 from .demo import demo_rows
 from .rules import (
@@ -33,6 +34,15 @@ from .schema import SupplierQuoteRow, SupplyIssueRow, SupplyItemRow, SupplyQuota
 from .settings import SuppliesSettings
 
 GROUP = register_group(Group("supplies", "办公用品", order=50))
+
+
+def snapshot(store: Any, data: Any) -> SupplySnapshot:
+    """What the checks of 领用登记 read from the store (its tables register on this first use:
+    discovering the ledgers imports no database library)."""
+    from . import store as tables
+
+    return tables.snapshot(store, data)
+
 
 CATALOGUE = LedgerSpec(
     name="supplies",
@@ -96,7 +106,7 @@ ISSUES = LedgerSpec(
     rules=(check_known_items, check_stock, check_quota, check_approval, check_people, check_open_stocktake),
     template=load_layout(template_path(__file__, "supply_issues.toml")),
     group=GROUP,
-    snapshot=store.snapshot,
+    snapshot=snapshot,
     button=Button(
         "校验领用",
         "AcceptInvitation",

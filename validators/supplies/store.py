@@ -1,7 +1,8 @@
 """The office-supplies tables of the store: stocktakes and the adjustments they posted.
 
-A domain of its own (``supplies``, Alembic branch in ``migrations/``), registered when this
-package is imported. The company keeps one stock of office supplies, so the tables are not
+A domain of its own (``supplies``, Alembic branch in ``migrations/``), registered when this module
+is first imported (the 领用登记 check's snapshot, the supplies actions): discovering the ledgers
+imports no database library. The company keeps one stock of office supplies, so the tables are not
 per workbook. "Only once" is the database's: one open stocktake at a time (a unique index on
 ``open_slot``, 1 while open and NULL once closed) and one adjustment per item per stocktake.
 """
