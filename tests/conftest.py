@@ -67,6 +67,24 @@ def isolated(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monke
 
 
 @pytest.fixture
+def core_domain_only() -> Iterator[None]:
+    """The store's core alone: the domains ledger packages register at import (办公用品 …) step
+    aside, for the tests about the core's and the test plug-in's migrations; back afterwards."""
+    from neiqin.core.store import all_domains, register_domain, unregister_domain
+
+    aside = [d for d in all_domains() if d.name != "core"]
+    for domain in aside:
+        unregister_domain(domain.name)
+    _forget_stores()
+    try:
+        yield
+    finally:
+        _forget_stores()
+        for domain in aside:
+            register_domain(domain.name, domain.tables, domain.versions)
+
+
+@pytest.fixture
 def postgres_databases() -> Iterator[Callable[[], str]]:
     """Makes new, empty PostgreSQL databases on the test server (``$NEIQIN_TEST_PG``, started by
     .ci/run) and drops them afterwards. Skips where no server is configured."""

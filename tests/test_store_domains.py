@@ -18,6 +18,8 @@ from neiqin.core.store.migrate import alembic_config
 from . import store_plugin as plugin
 from .test_store_migrations import DATA, schema, upgraded_from_empty, versions
 
+pytestmark = pytest.mark.usefixtures("core_domain_only")  # the core and the test plug-in alone
+
 CORE_HEAD = "core_0005"
 # the ledgers' own domains, registered when validators is imported (invoice files of expense claims)
 BUILT_IN = ["core", "invoice_files"]

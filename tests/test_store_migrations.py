@@ -24,6 +24,8 @@ from neiqin.core.store.migrate import alembic_config
 from . import store_procs
 from .store_procs import at_once
 
+pytestmark = pytest.mark.usefixtures("core_domain_only")  # the core and the test plug-in alone
+
 DATA = Path(__file__).parent / "data" / "store"
 CORE = {"core_0005"}
 HEAD = CORE | {"invoice_files_0001"}  # with every ledger's own domain (validators.expenses: invoice files)
