@@ -48,7 +48,9 @@ def enter_messages(book: xw.Book, ctx: Context, messages: Sequence[Message], act
         read_optional(book, "product_aliases", ctx.settings),
     )
     pasted = read_optional(book, "order_intake", ctx.settings)
-    result = plan_intake(messages, orders, inputs, pasted, ctx.settings, ctx.now)
+    taken = [str(v) for other in (pasted, read_optional(book, "archive", ctx.settings))
+             if other is not None and other.has("order_id") for v in other.frame["order_id"] if v]  # fmt: skip
+    result = plan_intake(messages, orders, inputs, pasted, ctx.settings, ctx.now, taken)
     plan = result.plan
     apply_plan(book, plan, ctx.settings, ctx.store)
     checked = [check_ledger(book, spec("orders"), ctx)] if result.pending else []

@@ -84,6 +84,14 @@ def test_order_numbers_follow_the_ledger(tmp_path: Path) -> None:
     assert [r["order_id"] for r in orders(path)] == ["SO2612007", "SO2612008", "SO2612009"]
 
 
+def test_order_numbers_of_archived_lines_are_not_given_again(tmp_path: Path) -> None:
+    archived = [make_order_row(order_id="SO2612004", customer=HENGTONG, status="已完成", digest="x")]
+    path = intake_workbook(tmp_path / "book.xlsx", [paste("MT-0750 3台 12月9日前", customer=HENGTONG)],
+                           archive=archived)  # fmt: skip
+    run(path)
+    assert [r["order_id"] for r in orders(path)] == ["SO2612005"]
+
+
 @pytest.mark.parametrize(
     ("text", "customer", "field", "header", "code"),
     [
@@ -393,3 +401,46 @@ def test_short_names_emails_and_packing_columns_are_used(tmp_path: Path) -> None
     ]
     assert "来信写3箱，折合 150套" in lines[0]["note"]
     assert any("包装换算无法读取" in d for d in summary.details)  # the bad packing text is named, not fatal
+
+
+# --------------------------------------------------------------------------- the corpus, through the workbook
+
+
+@pytest.mark.parametrize("which", ["corpus", "holdout"])
+def test_the_corpus_through_the_workbook_writes_no_wrong_value(tmp_path: Path, which: str) -> None:
+    """Every corpus message pasted on 订单录入, one click: no ledger cell holds a value the expectation contradicts.
+
+    The reader's own scores are in test_intake_corpus.py; this checks that nothing is lost or altered on
+    the way into 订单台账 (customer, product, quantity in the catalogue unit, delivery date), that
+    cancellations and changes write no line, and that a cell left empty where the customer wrote the
+    value always carries its question.
+    """
+    from .intake_corpus import messages
+    from .intake_workbook import corpus_workbook, score_ledger
+    from .test_intake_corpus import holdout
+
+    corpus = messages() if which == "corpus" else holdout()
+    path, rows = corpus_workbook(tmp_path / "corpus.xlsx", corpus)
+    summary = run(path, today=dt.date(2026, 11, 20))
+    score = score_ledger(path, corpus, rows, summary.issues)
+    assert score.wrong == []
+    assert score.silent == []
+    assert score.lines >= 50 if which == "corpus" else score.lines >= 15
+    assert score.recall >= 0.85
+
+
+def test_workbook_calls_do_not_grow_with_rows_or_messages(tmp_path: Path) -> None:
+    import neiqin
+
+    def calls(lines: int, messages: int) -> int:
+        existing = [make_order_row(order_id=f"SO2611{n:03d}", customer=HENGTONG, product_code="MT-2200")
+                    for n in range(1, lines + 1)]  # fmt: skip
+        pasted = [paste(f"MT-0750 {n}台，12月9日前", customer=HENGTONG) for n in range(1, messages + 1)]
+        path = intake_workbook(tmp_path / f"calls{lines}-{messages}.xlsx", pasted, orders=existing)
+        book = open_book(path)
+        with neiqin.count_calls() as counted:
+            summary = macros.run("order_intake", book, today=DAY)
+        assert summary.message.startswith(f"读了 {messages} 条消息，录入 {messages} 行"), summary.text()
+        return sum(counted.values())
+
+    assert calls(20, 2) == calls(400, 40)

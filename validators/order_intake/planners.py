@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -238,12 +238,12 @@ class IntakeResult:
     new_lines: int = 0
 
 
-def next_order_ids(orders: Ledger, prefix: str) -> int:
-    """The last number used after ``prefix`` (SO2612 → 7 for SO2612007)."""
-    if not orders.has("order_id"):
-        return 0
+def next_order_ids(orders: Ledger, prefix: str, taken: Iterable[str] = ()) -> int:
+    """The last number used after ``prefix`` (SO2612 → 7 for SO2612007) in the ledger and in ``taken``
+    (订单归档, 订单录入: a number is never given twice, even after its lines were archived)."""
     pattern = re.compile(rf"^{re.escape(prefix)}(\d{{3}})$")
-    return max((int(m[1]) for v in orders.frame["order_id"] if v and (m := pattern.match(str(v)))), default=0)
+    ids = [*(orders.frame["order_id"] if orders.has("order_id") else ()), *taken]
+    return max((int(m[1]) for v in ids if v and (m := pattern.match(str(v)))), default=0)
 
 
 # Long because it is the one place where an intake becomes ledger lines: each field, its source, its question.
@@ -254,6 +254,7 @@ def plan_intake(
     intake_sheet: Ledger | None,
     settings: Settings,
     now: dt.datetime,
+    taken: Iterable[str] = (),
 ) -> IntakeResult:
     """Read each message and plan its draft lines (状态 待确认), 订单编号 and 录入结果 on 订单录入."""
     # Long because each message walks the same steps in one place: entered before, no time, read, kind,
@@ -300,7 +301,7 @@ def plan_intake(
             continue
         day = china_date(intake.sent)
         prefix = f"SO{day:%y%m}"
-        used.setdefault(prefix, next_order_ids(orders, prefix))
+        used.setdefault(prefix, next_order_ids(orders, prefix, taken))
         used[prefix] += 1
         order_id = f"{prefix}{used[prefix]:03d}"
         new, asked = _draft_lines(message, intake, order_id, customer, questions, inputs, pending_status, result)
