@@ -9,6 +9,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import macros
 from neiqin.engine import open_book
@@ -444,3 +446,52 @@ def test_workbook_calls_do_not_grow_with_rows_or_messages(tmp_path: Path) -> Non
         return sum(counted.values())
 
     assert calls(20, 2) == calls(400, 40)
+
+
+# --------------------------------------------------------------------------- any pasted text
+
+
+HOSTILE = ["=cmd|' /C calc'!A0", "+1+1", "@SUM(A1)", "MT-0750 3台 明天", "6205轴承20盒", "取消SO2611018", "\x00\t"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(
+        st.one_of(
+            st.text(max_size=200),
+            st.sampled_from(HOSTILE),
+            st.none(),
+        ),
+        max_size=6,
+    ),
+    timed=st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_any_pasted_text_is_planned_without_an_exception(texts: list[str | None], timed: list[bool]) -> None:
+    """Whatever is on 订单录入: no exception, no line without its mark, nothing written outside the sheets."""
+    from neiqin.core.config import Settings
+    from neiqin.core.ledger import parse_ledger
+    from validators.order_intake import IntakeRow
+    from validators.order_intake.planners import Inputs, plan_intake, read_messages
+    from validators.orders import OrderRow
+
+    from .intake_workbook import CATALOGUE
+
+    when = dt.datetime(2026, 12, 1, 9)
+    rows = [["原文", "收到时间", "客户", "接单方式", "订单编号", "录入结果"]]
+    for i, text in enumerate(texts):
+        rows.append([text, when if timed[i] else None, HENGTONG if i % 2 else None, None, None, None])
+    pasted = parse_ledger(rows, IntakeRow, "订单录入")
+    orders = parse_ledger([[c.header for c in OrderRow.columns()]], OrderRow, "订单台账")
+    catalogue = {p.code: {"unit": p.unit, "list_price": p.list_price} for p in CATALOGUE.products}
+    inputs = Inputs(list(CATALOGUE.customers), list(CATALOGUE.products), list(CATALOGUE.aliases), catalogue,
+                    {"苏州恒通机械有限公司": {"name": HENGTONG, "sales_rep": None, "region": None}})  # fmt: skip
+    messages = read_messages(pasted)
+    assert all(m.row in pasted.rows for m in messages)
+    result = plan_intake(messages, orders, inputs, pasted, Settings(), when)
+    lines = [line for append in result.plan.appends for line in append.rows]
+    assert {a.ledger for a in result.plan.appends} <= {"orders"}
+    assert set(result.plan.cells) <= {"订单录入"}
+    for line in lines:
+        assert MARK.search(line["note"]) and line["status"] == "待确认"
+        assert line["product_code"] is None or line["product_code"] in catalogue
+    assert len({p.order_id for p in result.pending} - {line["order_id"] for line in lines}) == 0
