@@ -495,3 +495,18 @@ def test_any_pasted_text_is_planned_without_an_exception(texts: list[str | None]
         assert MARK.search(line["note"]) and line["status"] == "待确认"
         assert line["product_code"] is None or line["product_code"] in catalogue
     assert len({p.order_id for p in result.pending} - {line["order_id"] for line in lines}) == 0
+
+
+def test_times_and_prices_typed_as_text_are_read_as_the_clerk_means(tmp_path: Path) -> None:
+    path = intake_workbook(tmp_path / "book.xlsx", [paste("MT-0750 2台，明天要", received=None, customer=HENGTONG)])
+    set_cells(path, "订单录入", {(5, "收到时间"): "2026/12/3 9:30"})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["产品目录"]
+    header = next(r for r in ws.iter_rows(max_row=10) if any(c.value == "标准单价" for c in r))
+    col = next(c.column for c in header if c.value == "标准单价")
+    row = next(c.row for c in ws["A"] if c.value == "MT-0750")
+    ws.cell(row, col).value = "¥980.00"
+    wb.save(path)
+    run(path)
+    (line,) = orders(path)
+    assert (line["delivery_date"], line["unit_price"], line["amount"]) == (dt.datetime(2026, 12, 4), 980.0, 1960.0)

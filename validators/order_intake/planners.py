@@ -84,8 +84,16 @@ def _cell(ledger: Ledger, name: str, pos: int) -> Any:
     return None if value is None or (isinstance(value, float) and value != value) else value
 
 
+def _number(ledger: Ledger, name: str, pos: int) -> Decimal | None:
+    """A numeric cell as converted by the reader (「¥1,850」 → 1850); None when empty or not a number."""
+    if not ledger.has(name):
+        return None
+    value = ledger.frame[name].iloc[pos]
+    return None if value is None or value != value else Decimal(str(value))
+
+
 def intake_inputs(customers: Ledger | None, products: Ledger | None, aliases: Ledger | None) -> Inputs:
-    """The reader's customers, products and aliases from the ledgers (rows it cannot use are noted)."""
+    """The reader's customers, products and aliases from the ledgers (rows it cannot use are noted, not fatal)."""
     out = Inputs()
     if customers is not None and customers.has("name"):
         short_at, mail_at = _extra(customers, "short_names"), _extra(customers, "emails")
@@ -93,8 +101,8 @@ def intake_inputs(customers: Ledger | None, products: Ledger | None, aliases: Le
             if name is None or not str(name).strip():
                 continue
             row = customers.data[pos]
-            out.customers.append(
-                Customer(
+            try:
+                customer = Customer(
                     code=_cell(customers, "customer_id", pos),
                     name=str(name),
                     contacts=_cell(customers, "contact", pos),
@@ -102,40 +110,56 @@ def intake_inputs(customers: Ledger | None, products: Ledger | None, aliases: Le
                     short_names=row[short_at] if short_at is not None else None,
                     emails=row[mail_at] if mail_at is not None else None,
                 )
-            )
-            info = {"name": str(name).strip(), "sales_rep": _cell(customers, "sales_rep", pos),
-                    "region": _cell(customers, "region", pos)}  # fmt: skip
-            out.archive[fold(name)] = info
-            code = _cell(customers, "customer_id", pos)
-            if code is not None:
-                out.archive.setdefault(fold(code), info)
-    if products is not None and products.has("product_code") and products.has("product_name"):
-        packs_at = _extra(products, "packs")
-        for pos, code in enumerate(products.frame["product_code"]):
-            name = _cell(products, "product_name", pos)
-            if code is None or name is None:
-                continue
-            unit = _cell(products, "unit", pos)
-            price = _cell(products, "list_price", pos)
-            packs = products.data[pos][packs_at] if packs_at is not None else None
-            record = {"code": code, "name": name, "spec": _cell(products, "spec", pos) or "",
-                      "category": _cell(products, "category", pos) or "", "list_price": price,
-                      # piece counters count alike: a catalogue without 单位 reads 5台 / 5个 as 5
-                      "unit": unit or "个"}  # fmt: skip
-            try:
-                product = Product(**record, packs=str(packs) if packs else None)
             except ValueError as exc:
-                where = f"『{products.sheet}』第 {products.rows[pos]} 行"
-                out.notes.append(f"{where}的包装换算无法读取（{_reason(exc)}），已忽略")
-                product = Product(**record)
-            out.products.append(product)
-            out.catalogue[product.code] = {"unit": unit, "category": record["category"] or None, "list_price": price}
+                where = f"『{customers.sheet}』第 {customers.rows[pos]} 行"
+                out.notes.append(f"{where}无法用于识别客户（{_reason(exc)}），已跳过")
+                continue
+            out.customers.append(customer)
+            info = {"name": customer.name, "sales_rep": _cell(customers, "sales_rep", pos),
+                    "region": _cell(customers, "region", pos)}  # fmt: skip
+            out.archive[fold(customer.name)] = info
+            if customer.code:
+                out.archive.setdefault(fold(customer.code), info)
+    if products is not None and products.has("product_code") and products.has("product_name"):
+        _products(products, out)
     if aliases is not None and all(aliases.has(n) for n in ("customer", "wording", "product_code")):
         frame = aliases.frame
-        for who, wording, code in zip(frame["customer"], frame["wording"], frame["product_code"], strict=True):
+        for row, who, wording, code in zip(
+            aliases.rows, frame["customer"], frame["wording"], frame["product_code"], strict=True
+        ):
             if who is not None and wording is not None and code is not None:
-                out.aliases.append(Alias(customer=str(who), wording=str(wording), product_code=str(code)))
+                try:
+                    out.aliases.append(Alias(customer=str(who), wording=str(wording), product_code=str(code)))
+                except ValueError as exc:
+                    out.notes.append(f"『{aliases.sheet}』第 {row} 行无法使用（{_reason(exc)}），已跳过")
     return out
+
+
+def _products(products: Ledger, out: Inputs) -> None:
+    packs_at = _extra(products, "packs")
+    for pos, code in enumerate(products.frame["product_code"]):
+        name = _cell(products, "product_name", pos)
+        if code is None or name is None:
+            continue
+        where = f"『{products.sheet}』第 {products.rows[pos]} 行"
+        unit = _cell(products, "unit", pos)
+        price = _number(products, "list_price", pos)
+        packs = products.data[pos][packs_at] if packs_at is not None else None
+        record = {"code": str(code), "name": str(name), "spec": _cell(products, "spec", pos) or "",
+                  "category": _cell(products, "category", pos) or "", "list_price": price,
+                  # piece counters count alike: a catalogue without 单位 reads 5台 / 5个 as 5
+                  "unit": unit or "个"}  # fmt: skip
+        try:
+            product = Product(**record, packs=str(packs) if packs else None)
+        except ValueError as exc:
+            try:
+                product = Product(**record)
+            except ValueError:
+                out.notes.append(f"{where}无法用于识别产品（{_reason(exc)}），已跳过")
+                continue
+            out.notes.append(f"{where}的包装换算无法读取（{_reason(exc)}），已忽略")
+        out.products.append(product)
+        out.catalogue[product.code] = {"unit": unit, "category": record["category"] or None, "list_price": price}
 
 
 def _reason(exc: ValueError) -> str:
@@ -191,10 +215,10 @@ def read_messages(sheet: Ledger) -> list[Message]:
         if own["order_id"] is not None or own["result"] is not None:
             current = None  # entered already
             continue
-        received = own["received"]
+        received = sheet.frame["received"].iloc[pos] if sheet.has("received") else None  # converted: 「12/1 9:30」
         current = Message(
             text=str(text),
-            received=received.to_pydatetime() if hasattr(received, "to_pydatetime") else received,
+            received=None if received is None or received != received else received.to_pydatetime(),
             customer=str(own["customer"]).strip() if own["customer"] is not None else None,
             channel=own["channel"],
             row=row,
