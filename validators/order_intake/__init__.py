@@ -19,6 +19,7 @@ from neiqin.core.schema import LedgerRow, column
 from validators.orders import GROUP
 
 from .codes import BY_ASK, CODES, IntakeCode
+from .demo import demo_rows
 
 
 class IntakeRow(LedgerRow):
@@ -87,4 +88,4 @@ LEDGER = LedgerSpec(
 )
 LEDGERS = (LEDGER,)
 
-__all__ = ["BY_ASK", "LEDGER", "LEDGERS", "IntakeCode", "IntakeRow"]
+__all__ = ["BY_ASK", "LEDGER", "LEDGERS", "IntakeCode", "IntakeRow", "demo_rows"]
