@@ -86,6 +86,28 @@ def test_order_numbers_follow_the_ledger(tmp_path: Path) -> None:
     assert [r["order_id"] for r in orders(path)] == ["SO2612007", "SO2612008", "SO2612009"]
 
 
+@pytest.mark.parametrize(
+    ("used", "expected"),
+    [
+        (set(), "SO2612001"),
+        ({1, 2, 7}, "SO2612008"),
+        ({1, 2, 999}, "SO2612003"),  # past 999: the lowest free number, never a fourth digit
+    ],
+)
+def test_the_next_order_number(used: set[int], expected: str) -> None:
+    from validators.order_intake.planners import next_order_id
+
+    assert next_order_id("SO2612", set(used)) == expected
+
+
+def test_when_every_number_of_the_month_is_used_the_clerk_is_told() -> None:
+    from neiqin.base.errors import NeiQinError
+    from validators.order_intake.planners import next_order_id
+
+    with pytest.raises(NeiQinError, match="已全部用完"):
+        next_order_id("SO2612", set(range(1, 1000)))
+
+
 def test_order_numbers_of_archived_lines_are_not_given_again(tmp_path: Path) -> None:
     archived = [make_order_row(order_id="SO2612004", customer=HENGTONG, status="已完成", digest="x")]
     path = intake_workbook(tmp_path / "book.xlsx", [paste("MT-0750 3台 12月9日前", customer=HENGTONG)],

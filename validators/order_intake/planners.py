@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from neiqin.base.errors import NeiQinError
 from neiqin.base.text import fold, header_key
 from neiqin.core.config import Settings
 from neiqin.core.intake import Alias, Customer, Intake, IntakeLine, Product, Question, Reader, learn
@@ -262,12 +263,23 @@ class IntakeResult:
     new_lines: int = 0
 
 
-def next_order_ids(orders: Ledger, prefix: str, taken: Iterable[str] = ()) -> int:
-    """The last number used after ``prefix`` (SO2612 → 7 for SO2612007) in the ledger and in ``taken``
+def used_numbers(orders: Ledger, prefix: str, taken: Iterable[str] = ()) -> set[int]:
+    """The numbers used after ``prefix`` (SO2612 → 7 for SO2612007) in the ledger and in ``taken``
     (订单归档, 订单录入: a number is never given twice, even after its lines were archived)."""
     pattern = re.compile(rf"^{re.escape(prefix)}(\d{{3}})$")
     ids = [*(orders.frame["order_id"] if orders.has("order_id") else ()), *taken]
-    return max((int(m[1]) for v in ids if v and (m := pattern.match(str(v)))), default=0)
+    return {int(m[1]) for v in ids if v and (m := pattern.match(str(v)))}
+
+
+def next_order_id(prefix: str, used: set[int]) -> str:
+    """The number after the highest used one; past 999 (SO2611999 is taken), the lowest free one."""
+    number = max(used, default=0) + 1
+    if number > 999:
+        number = next((n for n in range(1, 1000) if n not in used), 0)
+        if not number:
+            raise NeiQinError(f"订单编号 {prefix}001–{prefix}999 已全部用完，无法为新订单编号；请联系管理员")
+    used.add(number)
+    return f"{prefix}{number:03d}"
 
 
 # Long because it is the one place where an intake becomes ledger lines: each field, its source, its question.
@@ -288,7 +300,7 @@ def plan_intake(
     reader = inputs.reader()
     entered = entered_digests(orders)
     seen: dict[str, int | None] = {}
-    used: dict[str, int] = {}
+    used: dict[str, set[int]] = {}
     pending_status = MACHINE.label(OrderStatus.PENDING, settings)
     lines: list[dict[str, Any]] = []
     for message in messages:
@@ -325,9 +337,9 @@ def plan_intake(
             continue
         day = china_date(intake.sent)
         prefix = f"SO{day:%y%m}"
-        used.setdefault(prefix, next_order_ids(orders, prefix, taken))
-        used[prefix] += 1
-        order_id = f"{prefix}{used[prefix]:03d}"
+        if prefix not in used:
+            used[prefix] = used_numbers(orders, prefix, taken)
+        order_id = next_order_id(prefix, used[prefix])
         new, asked = _draft_lines(message, intake, order_id, customer, questions, inputs, pending_status, result)
         lines += new
         result.new_lines += len(intake.lines)
