@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -21,12 +22,23 @@ from neiqin.app.demo import generate
 from neiqin.base.addin import ensure_import_path
 
 
-def make(rows: int, path: Path, seed: int = 7, tail: list[dict] | None = None) -> Path:
-    """``rows`` lines: the demo's (with its mistakes), or clean lines ending with ``tail``."""
-    ensure_import_path()
-    from validators.orders import OrderRow
+def make(
+    rows: int,
+    path: Path,
+    seed: int = 7,
+    tail: list[dict] | None = None,
+    adjust: Callable[[int, dict], dict] | None = None,
+) -> Path:
+    """``rows`` lines: the demo's (with its mistakes), or clean lines ending with ``tail``.
 
-    specs = OrderRow.columns()
+    ``adjust(n, line)`` may change the n-th line (a dict by field) before it is written.
+    """
+    ensure_import_path()
+    from neiqin.app.plugins import load_validators
+    from neiqin.core import kit
+
+    load_validators()
+    specs = kit.ledger("orders").columns()
     po = next(i for i, s in enumerate(specs) if s.field == "customer_po")
     lines = generate(seed, dt.date(2026, 11, 26), mistakes=tail is None)["lines"]
     if tail is not None:
@@ -42,7 +54,7 @@ def make(rows: int, path: Path, seed: int = 7, tail: list[dict] | None = None) -
         for line in lines:
             if n >= rows:
                 break
-            values = [line.get(s.field) for s in specs]
+            values = [(adjust(n, dict(line)) if adjust else line).get(s.field) for s in specs]
             if n >= len(lines):  # later copies get their own order numbers and customer POs
                 copy = n // len(lines)
                 values[0] = f"{values[0]}-{copy}"

@@ -22,7 +22,7 @@ import xlwings as xw
 from neiqin.base.errors import NeiQinError
 from neiqin.base.text import text_width
 from neiqin.core.ledger import read_ledger, read_optional
-from neiqin.core.sheetio import LINE_HEIGHT, joined_addresses, lines_needed, print_setup
+from neiqin.core.sheetio import LINE_HEIGHT, as_text_rows, joined_addresses, lines_needed, print_setup
 from neiqin.engine import MAX_ROW_HEIGHT
 from validators.sales import GROUP
 from validators.sales.reports import (
@@ -545,7 +545,9 @@ def write_report(book: xw.Book, report: Report, generated: dt.datetime, after: s
     g = _layout(report, generated)
     last = len(g.rows)
     _text_format(sheet, g.texts)
-    sheet.range("A1").value = g.rows
+    # names and explanations quote the source's text: never a formula (Text cells keep it as written)
+    text_cells = [(r - 1, c - 1) for r1, c1, r2, c2 in g.texts for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+    sheet.range("A1").value = as_text_rows(g.rows, keep=text_cells)
     for col, w in enumerate(WIDTHS, start=1):
         sheet.range((1, col)).column_width = w
     title = sheet.range("A1")

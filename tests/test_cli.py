@@ -100,9 +100,67 @@ def test_exit_2_on_unusable_input_with_one_chinese_line(tmp_path: Path, setup: s
         write_sheet(path, [["客户", "电话"], ["甲", "1"]], sheet="通讯录")
     result = neiqin("validate", str(path), "--json")
     assert result.returncode == 2
-    assert result.stdout == ""
     assert message in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    # a program reading JSON gets a JSON object too, with the same message
+    error = json.loads(result.stdout)["error"]
+    assert set(error) == {"code", "message", "file"} and error["file"] == str(path)
+    assert message in error["message"] and error["message"] in result.stderr
+
+
+# every command that reads a file: exit 2 on the same stream (stderr), a folder named as a folder
+FILE_COMMANDS = {
+    "validate": ["validate", "{path}"],
+    "run": ["run", "validate_orders", "{path}"],
+    "report": ["report", "{path}", "--period", "month"],
+    "seal": ["seal", "{path}"],
+    "import-ledger": ["import-ledger", "{path}", "--into", "{path}"],
+    "doctor": ["doctor", "{path}"],
+}
+JSON_COMMANDS = {
+    "validate": ["validate", "{path}", "--json"],
+    "report": ["report", "{path}", "--period", "month", "--json"],
+    "verify": ["verify", "{path}", "--json"],
+}
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder"])
+@pytest.mark.parametrize("command", sorted(FILE_COMMANDS))
+def test_exit_2_is_one_line_on_stderr_for_every_command(
+    tmp_path: Path, command: str, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / ("台账" if kind == "folder" else "missing.xlsx")
+    if kind == "folder":
+        path.mkdir()
+    assert main([a.format(path=path) for a in FILE_COMMANDS[command]]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("neiqin：") and len(err.strip().splitlines()) == 1
+    assert ("是文件夹" if kind == "folder" else "找不到") in err
+
+
+@pytest.mark.parametrize("command", sorted(JSON_COMMANDS))
+def test_json_commands_print_a_json_error_on_exit_2(tmp_path: Path, command: str) -> None:
+    path = tmp_path / "missing.xlsx"
+    result = neiqin(*[a.format(path=path) for a in JSON_COMMANDS[command]])
+    assert result.returncode == 2
+    message = result.stderr.strip().removeprefix("neiqin：")
+    assert json.loads(result.stdout) == {"error": {"code": "file_not_found", "message": message, "file": str(path)}}
+
+
+def test_a_wrong_argument_with_json_is_a_json_error_too(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["validate", "--json"])
+    assert exit_info.value.code == 2
+    out, err = capsys.readouterr()
+    assert json.loads(out)["error"]["code"] == "bad_arguments" and "参数有误" in err
+
+
+def test_run_reports_a_failed_action_on_stderr(tmp_path: Path) -> None:
+    path = write_sheet(tmp_path / "in.xlsx", [["客户", "电话"], ["甲", "1"]], sheet="通讯录")
+    result = neiqin("run", "confirm_orders", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("neiqin：确认订单") and "订单台账" in result.stderr
 
 
 def test_unknown_ledger_is_unusable(clean: Path) -> None:

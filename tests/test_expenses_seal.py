@@ -218,8 +218,9 @@ def test_cli_seal_and_verify(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["verify", str(out), "--json"]) == 1
     report = {Path(r["file"]).name: r for r in json.loads(capsys.readouterr().out)}
     assert report["报销单_BX2611001.xlsx"]["status"] == "已被修改"
-    assert report["报销单_BX2611001.xlsx"]["changes"] == [{"cell": "L9", "old": "450", "new": "4500"}]
-    assert report["other.xlsx"]["status"] == "无校验记录"
+    assert report["报销单_BX2611001.xlsx"]["changes"] == [{"cell": "L9", "what": "value", "old": "450", "new": "4500"}]
+    # the clerk's own workbook in the folder is no claim: listed as skipped, not counted
+    assert report["other.xlsx"]["status"] == "无校验记录" and report["other.xlsx"]["skipped"]
     assert main(["verify", str(tmp_path / "missing.xlsx")]) == 2
     (tmp_path / "empty").mkdir()
     assert main(["verify", str(tmp_path / "empty")]) == 2

@@ -32,3 +32,32 @@ def test_every_package_folder_is_installed() -> None:
             found.add(".".join((name, *relative)))
     assert sorted(found - set(listed)) == []
     assert dirs["neiqin._addin.validators.orders"] == "validators/orders"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """CI must run what the README tells a user to run (after installing the README's way)."""
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if line.startswith("python -m pytest"))
+    install = next(line for line in readme.splitlines() if "pip install" in line and ".[test]" in line)
+    assert command in ci.splitlines()
+    assert 'python -m pip install ".[test]"' in install and 'python -m pip install ".[test]"' in ci.splitlines()
+
+
+def test_no_merge_conflict_markers_in_tracked_text() -> None:
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    listed = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True)
+    if listed.returncode != 0:  # not a git checkout (an unpacked sdist): nothing to check
+        return
+    suffixes = {".md", ".py", ".toml", ".xml", ".bas", ".cfg", ".txt", ".csv", ".sh"}
+    found = []
+    for name in listed.stdout.splitlines():
+        path = root / name
+        if path.suffix in suffixes and path.is_file():
+            for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+                if line.startswith(("<<<<<<< ", ">>>>>>> ")):
+                    found.append(f"{name}:{number}")
+    assert found == []

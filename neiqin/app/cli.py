@@ -20,8 +20,20 @@ from typing import Any, NoReturn
 
 from neiqin import __version__
 from neiqin.base.text import text_width
+from neiqin.core.issues import GROUP_OVER  # stdlib only: start-up stays light
 
 EXIT_OK, EXIT_ISSUES, EXIT_UNUSABLE, EXIT_BUG = 0, 1, 2, 3
+
+
+class _Run:
+    """What the running command promised its reader: JSON on stdout (``--json``), about which file."""
+
+    json = False
+    file: str | None = None
+    printed = False  # a JSON document is already on stdout: an error must not add a second one
+
+
+_RUN = _Run()
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -36,7 +48,9 @@ JSON_HELP = "输出 JSON / print JSON"
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_UNUSABLE, f"{self.prog}：参数有误（{message}）；用 {self.prog} --help 查看用法\n")
+        text = f"{self.prog}：参数有误（{message}）；用 {self.prog} --help 查看用法"
+        _json_error("bad_arguments", text)
+        self.exit(EXIT_UNUSABLE, text + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -80,6 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--sheet", help="工作表名（默认自动查找）/ sheet name (found automatically by default)")
     p.add_argument("--json", action="store_true", help="输出 JSON 问题列表 / print issues as a JSON list")
+    p.add_argument(
+        "--group",
+        type=int,
+        default=GROUP_OVER,
+        metavar="N",
+        help=f"同一问题（同一列、同一代码）超过 N 行时合并为一条，带行数 count 和前 N 个行号 rows（默认 {GROUP_OVER}；"
+        "0 = 逐行列出）/ an issue on more than N rows is one grouped finding with count and rows (0 = never)",
+    )
     p.add_argument(
         "--mark",
         action="store_true",
@@ -235,12 +257,19 @@ def _parser() -> argparse.ArgumentParser:
     p = new(
         "verify",
         "核对封存的报销单 / verify sealed claims",
-        "财务核对封存的报销单：逐个文件报告 有效 / 已被修改（哪些单元格，原值和现值）/ 签名无效 / 无校验记录。\n"
-        "Verify sealed expense claims: valid, modified (which cells, old and new value), bad signature, no record.\n\n"
+        "财务核对封存的报销单：逐个文件报告 有效 / 已被修改（哪些单元格，原值和现值，或显示被改动）/ 签名无效 / "
+        "无校验记录。文件夹中不是封存报销单的工作簿列为跳过，不影响退出码。\n"
+        "Verify sealed expense claims: valid, modified (which cells, old and new value or display), bad signature,\n"
+        "no record. In a folder, workbooks that are not sealed claims are listed as skipped.\n\n"
         "退出码 / exit codes: 0 全部有效 all valid · 1 有无效的 some not valid · 2 无法使用的输入 unusable input",
     )
     p.add_argument("path", metavar="FILE|DIR", help="封存的报销单，或含封存报销单的文件夹 / sealed file or folder")
     p.add_argument("--json", action="store_true", help=JSON_HELP)
+    p.add_argument(
+        "--summary",
+        metavar="FILE.xlsx",
+        help="把核对结果写成工作簿（每个文件一行：状态、报销单号、内勤、改动）/ write the results as a workbook",
+    )
 
     p = new(
         "docs",
@@ -316,25 +345,59 @@ def _pad(text: str, width: int) -> str:
 
 
 def _print_issues(issues: list[Any], out: Any = None) -> None:
+    """Issues sheet by sheet; an IssueGroup (validate) as its first issue and one line for the others."""
+    from neiqin.core.issues import IssueGroup
+
     out = out or sys.stdout
     last_sheet = None
-    for issue in issues:
+    for item in issues:
+        issue = item.first if isinstance(item, IssueGroup) else item
         if issue.sheet != last_sheet:
             print(f"『{issue.sheet}』", file=out)
             last_sheet = issue.sheet
         where = issue.cell or (f"第{issue.row}行" if issue.row else "")
         level = "错误" if issue.severity == "error" else "警告"
         print(f"  {_pad(where, 8)} {level} {issue.code}  {_pad(issue.column, 10)} {issue.message}", file=out)
+        if isinstance(item, IssueGroup):
+            shown = "、".join(str(r) for r in item.rows[:20]) + (" …" if item.count > 20 else "")
+            print(f"  {'':8} 同样的问题共 {item.count:,} 行：第 {shown} 行（--group 0 逐行列出）", file=out)
 
 
 def _print_json(data: Any, default: Any = None) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=1, default=default)
     sys.stdout.write("\n")
+    _RUN.printed = True
 
 
-def _fail(message: str, code: int = EXIT_UNUSABLE) -> int:
+def _json_error(kind: str, message: str, file: str | None = None) -> None:
+    """With ``--json``, an unusable input is a JSON object on stdout too: a program reading JSON gets one."""
+    if _RUN.json and not _RUN.printed:
+        _print_json({"error": {"code": kind, "message": message, "file": file or _RUN.file}})
+
+
+def _fail(message: str, code: int = EXIT_UNUSABLE, *, kind: str = "unusable_input", file: str | None = None) -> int:
+    """Exit 2 (or 3): one Chinese line on stderr, for every command; with ``--json`` also the JSON error object."""
     print(f"neiqin：{message}", file=sys.stderr)
+    _json_error(kind, message, file)
     return code
+
+
+def _error_kind(exc: BaseException) -> str:
+    """The stable ``code`` of the JSON error object for a user-fixable problem."""
+    from neiqin.core.config import ConfigError
+    from neiqin.core.ledger import LedgerError
+    from neiqin.core.seal import SealError
+    from neiqin.core.store import StoreError
+    from neiqin.engine.common import EngineError
+
+    kinds: list[tuple[type[BaseException], str]] = [
+        (EngineError, "unreadable_workbook"),
+        (LedgerError, "ledger_not_found"),
+        (ConfigError, "bad_settings"),
+        (StoreError, "database"),
+        (SealError, "seal"),
+    ]
+    return next((kind for cls, kind in kinds if isinstance(exc, cls)), "unusable_input")
 
 
 def _bug(exc: BaseException) -> int:
@@ -345,18 +408,25 @@ def _bug(exc: BaseException) -> int:
     except OSError:
         where = "（无法写日志文件）"
     logging.getLogger("neiqin.app.cli").exception("unexpected error")
-    return _fail(f"内部错误（{exc.__class__.__name__}），未完成；详细信息已写入 {where}", EXIT_BUG)
+    message = f"内部错误（{exc.__class__.__name__}），未完成；详细信息已写入 {where}"
+    return _fail(message, EXIT_BUG, kind="internal_error")
+
+
+def _missing(path: str) -> int:
+    """Exit 2 for a path that is not a usable file: a folder is named as one, not as missing."""
+    if Path(path).is_dir():
+        return _fail(f"{path} 是文件夹，不是 Excel 工作簿；请给出工作簿文件的路径", kind="is_folder", file=path)
+    return _fail(f"找不到文件 {path}；请检查路径", kind="file_not_found", file=path)
 
 
 def _open(path: str) -> Any:
-    from neiqin.base.errors import NeiQinError
     from neiqin.engine import open_book
 
     p = Path(path)
     if not p.exists():
-        raise NeiQinError(f"找不到文件 {path}；请检查路径")
+        raise FileNotFoundError(2, "not found", path)
     if p.is_dir():
-        raise NeiQinError(f"{path} 是文件夹，不是 Excel 工作簿；请给出工作簿文件的路径")
+        raise IsADirectoryError(21, "is a folder", path)
     return open_book(p, engine="headless")
 
 
@@ -364,12 +434,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from neiqin.app.plugins import load_macros, load_validators
     from neiqin.core import kit
     from neiqin.core.config import load_settings
-    from neiqin.core.issues import has_errors, sort_issues
+    from neiqin.core.issues import group_issues, has_errors, sort_issues
 
     load_validators()  # every ledger (the ribbon code only for --mark)
     known = kit.ledger_names()
     if args.ledger not in known:
-        return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(known)}")
+        return _fail(f"没有名为 {args.ledger} 的台账；可选：{'、'.join(known)}", kind="bad_arguments")
     spec = kit.ledger(args.ledger)
     book = _open(args.file)
     settings, setting_issues = load_settings(book)
@@ -380,13 +450,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if found != args.sheet:
             return _fail(
                 f"--mark 只标记自动找到的『{found}』；要标记『{args.sheet}』，请先把它改名为"
-                f"『{spec.sheet}』，或去掉 --mark 只列出问题"
+                f"『{spec.sheet}』，或去掉 --mark 只列出问题",
+                kind="bad_arguments",
             )
     notes: list[str] = []
     if args.mark:
         summary = load_macros().run(spec.validate_action, book, today=args.today)
         if summary.outcome in ("failed", "error"):
-            return _fail(summary.message, EXIT_UNUSABLE if summary.outcome == "failed" else EXIT_BUG)
+            if summary.outcome == "error":
+                return _fail(summary.message, EXIT_BUG, kind="internal_error")
+            return _fail(summary.message)
         book.save()
         issues = summary.issues
         _print_save_warnings(book)
@@ -401,12 +474,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
         issues = sort_issues(checked.issues + setting_issues)
         if spec.form is None:
             notes = checked.ledger.reading_notes()
+    # the same issue on many rows (a column of a million-row ledger) is one finding with a count and its rows
+    grouped = group_issues(issues, args.group)
     if args.json:
-        _print_json([i.to_dict() for i in issues])
+        _print_json([i.to_dict() for i in grouped])
         for note in notes:  # stdout is the issue list: the notes go beside it
             print(f"说明：{note}", file=sys.stderr)
     else:
-        _print_issues(issues)
+        _print_issues(grouped)
         for note in notes:
             print(f"说明：{note}")
         errors = sum(i.severity == "error" for i in issues)
@@ -453,15 +528,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     macros.get(args.action)
     path = Path(args.file)
     if not path.is_file():
-        return _fail(f"找不到文件 {args.file}；请检查路径")
+        return _missing(args.file)
     with headless_caller(path) as book:
         # dispatch() is exactly what the ribbon button runs; --today needs run()
         summary = macros.run(args.action, book, today=args.today) if args.today else macros.dispatch(args.action)
-        print(summary.text())
-        if summary.outcome == "failed":
-            return EXIT_UNUSABLE
+        if summary.outcome == "failed":  # the action could not use the workbook: on stderr, as every exit 2
+            return _fail(summary.text().replace("\n", "；"))
         if summary.outcome == "error":
-            return EXIT_BUG
+            return _fail(summary.text().replace("\n", "；"), EXIT_BUG, kind="internal_error")
+        print(summary.text())
         book.save(args.out) if args.out else book.save()
         _print_save_warnings(book, args.file if args.out else None)
         print(f"已保存：{book.fullname}")
@@ -482,15 +557,17 @@ def cmd_report(args: argparse.Namespace) -> int:
         if args.date:
             _kind, start = reports.parse_period(args.date, period)
     except ValueError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), kind="bad_arguments")
+    if not Path(args.file).is_file():
+        return _missing(args.file)
     try:
         # a summary reads only what it sums; a report tab (--out) reads every mapped column
         sales = _read_sales(args.file, args.map, fields=None if args.out else reports.summary_fields(by))
     except ReportInputError as exc:
         if len(exc.issues) > 1:  # every problem listed once, then one line (not the first problem again)
             _print_issues(exc.issues, sys.stderr)
-            return _fail(f"有 {len(exc.issues)} 个问题（见上），未生成报表")
-        return _fail(str(exc))
+            return _fail(f"有 {len(exc.issues)} 个问题（见上），未生成报表", kind="unusable_export")
+        return _fail(str(exc), kind="unusable_export")
     errors = [i for i in sales.issues if i.severity == "error"]
     if sales.issues:
         shown = sales.issues[:50]
@@ -511,19 +588,20 @@ def cmd_report(args: argparse.Namespace) -> int:
         span = f"数据范围 {dates.min():%Y-%m-%d} 至 {dates.max():%Y-%m-%d}" if len(dates) else "数据中没有日期"
         label = reports.period_title(start, period)
         print(f"neiqin：⚠ 数据中没有 {label} 的销售行（{span}）；请检查 --date", file=sys.stderr)
-    if args.json:
-        _print_json(document)
-    else:
-        _print_report(document, by)
-    if args.out:
-        if nothing:
-            return EXIT_ISSUES  # said above; no report tab from nothing
+    written = ""
+    if args.out and not nothing:  # before the document is printed: a JSON reader gets the report or the error
         chosen = start or reports.latest_start(sales, period)
         # a period the data has not finished yet is compared day for day
         last_day = max(d for d in sales.all["date"] if d == d).date()
         report = reports.build_report(sales, period, chosen, as_of=last_day)
         _write_out(Path(args.out), report, source=Path(args.file).name)
-        print(f"报表页『{report.title}』已写入 {args.out}", file=sys.stderr if args.json else sys.stdout)
+        written = f"报表页『{report.title}』已写入 {args.out}"
+    if args.json:
+        _print_json(document)
+    else:
+        _print_report(document, by)
+    if written:
+        print(written, file=sys.stderr if args.json else sys.stdout)
     if nothing:
         return EXIT_ISSUES
     if not document["reconciled"]:
@@ -708,8 +786,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     if workbook is None:
         where = "、".join(str(p) for p in doctor.workbook_candidates())
         print(f"! 工作簿：没有找到 NeiQin.xlsm（找过 {where}），只检查本机安装")
+    elif workbook.is_dir():
+        return _missing(str(workbook))
     elif not workbook.exists():
-        return _fail(f"找不到工作簿 {workbook}")
+        return _fail(f"找不到工作簿 {workbook}", kind="file_not_found", file=str(workbook))
     else:
         from neiqin.engine.ooxml import is_zip_workbook
 
@@ -742,9 +822,9 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
     load_validators()
     for path in (args.source, args.into):
         if not Path(path).is_file():
-            return _fail(f"找不到文件 {path}；请检查路径")
+            return _missing(path)
     if kit.ledger(args.ledger).row is None:
-        return _fail(f"{args.ledger} 是表单，不能逐行导入；请选择表格台账（如 orders）")
+        return _fail(f"{args.ledger} 是表单，不能逐行导入；请选择表格台账（如 orders）", kind="bad_arguments")
     try:
         result = import_ledger(Path(args.source), Path(args.into), args.ledger, sheet=args.sheet)
     except NothingToImport as exc:
@@ -823,23 +903,30 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     if not path.exists():
-        return _fail(f"找不到 {args.path}；请检查路径")
-    files = seal.workbook_files(path) if path.is_dir() else [path]
+        return _fail(f"找不到 {args.path}；请检查路径", kind="file_not_found")
+    folder = path.is_dir()
+    files = seal.workbook_files(path) if folder else [path]
     if not files:
         return _fail(f"文件夹 {args.path} 中没有 .xlsx / .xlsm 文件")
     key = seal.seal_key()
-    results = [seal.verify_file(f, key) for f in files]
+    results = seal.verify_files(files, key)  # every core, one process per core, for a folder of many
     from neiqin.core.config import load_settings
 
     store = _status_store(load_settings()[0])  # the seals NeiQin recorded, when this computer has the database
     ids = sorted({r.claim_id for r in results if r.claim_id})
     seal.cross_check(results, {cid: store.seals(cid) for cid in ids} if store is not None else None)
-    if len(results) == 1 and results[0].status == seal.UNREADABLE:
-        return _fail("；".join(results[0].notes) or f"无法读取 {args.path}")
+    if not folder and results[0].status == seal.UNREADABLE:
+        return _fail("；".join(results[0].notes) or f"无法读取 {args.path}", kind="unreadable_workbook")
+    # in a folder, the clerk's own workbooks are not claims: listed as skipped, not counted
+    counted = [r for r in results if r.sealed or not folder]
+    skipped = [r for r in results if not (r.sealed or not folder)]
+    if args.summary:
+        written = seal.write_summary(results, Path(args.summary))
+        print(f"核对结果已写入 {written}", file=sys.stderr if args.json else sys.stdout)
     if args.json:
-        _print_json([r.to_dict() for r in results])
+        _print_json([r.to_dict() | {"skipped": r in skipped} for r in results])
     else:
-        for r in results:
+        for r in counted:
             head = f"{r.path.name}：{r.status}"
             if r.claim_id:
                 signature = "，公司密钥签名已核对" if r.signature_checked else ""
@@ -849,9 +936,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 print(f"  改动 {change.text()}")
             for note in r.notes:
                 print(f"  {note}")
-        valid = sum(r.valid for r in results)
-        print(f"共 {len(results)} 个文件：有效 {valid} 个，无效 {len(results) - valid} 个。")
-    return EXIT_OK if all(r.valid for r in results) else EXIT_ISSUES
+        if skipped:
+            print(f"跳过 {len(skipped)} 个不是封存报销单的文件：{'、'.join(r.path.name for r in skipped[:10])}"
+                  + (" 等" if len(skipped) > 10 else ""))  # fmt: skip
+        valid = sum(r.valid for r in counted)
+        print(f"共 {len(counted)} 个封存的报销单：有效 {valid} 个，无效 {len(counted) - valid} 个。")
+    return EXIT_OK if all(r.valid for r in counted) else EXIT_ISSUES
 
 
 def cmd_invoices(args: argparse.Namespace) -> int:
@@ -860,9 +950,7 @@ def cmd_invoices(args: argparse.Namespace) -> int:
     path = Path(args.path)
 
     def unusable(code: str, message: str) -> int:
-        if args.json:
-            _print_json({"error": {"code": code, "message": message, "file": args.path}})
-        return _fail(message)
+        return _fail(message, kind=code, file=args.path)
 
     if not path.exists():
         return unusable("not_found", f"找不到 {args.path}；请检查路径")
@@ -939,8 +1027,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(encoding="utf-8", errors="replace")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _RUN.json, _RUN.file, _RUN.printed = "--json" in argv, None, False
     parser = _parser()
     args = parser.parse_args(argv)
+    _RUN.file = next((getattr(args, n) for n in ("file", "path", "source") if getattr(args, n, None)), None)
     if not args.command:
         parser.print_help()
         return EXIT_OK
@@ -961,16 +1052,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         with gc_paused():  # a batch command builds big tables and forms no cycles
             return COMMANDS[args.command](args)
     except NeiQinError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), kind=_error_kind(exc))
+    except IsADirectoryError as exc:
+        return _missing(str(exc.filename or exc))
     except FileNotFoundError as exc:
-        return _fail(f"找不到文件 {exc.filename or exc}；请检查路径")
+        return _fail(f"找不到文件 {exc.filename or exc}；请检查路径", kind="file_not_found", file=exc.filename)
     except PermissionError as exc:
-        return _fail(f"没有权限读写 {exc.filename or exc}；文件可能正在 Excel 中打开，请关闭后再试")
+        return _fail(
+            f"没有权限读写 {exc.filename or exc}；文件可能正在 Excel 中打开，请关闭后再试",
+            kind="permission_denied",
+            file=exc.filename,
+        )
     except BrokenPipeError:  # output piped into `head`: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_OK
     except KeyboardInterrupt:
-        return _fail("已取消", EXIT_UNUSABLE)
+        return _fail("已取消", EXIT_UNUSABLE, kind="cancelled")
     except Exception as exc:  # a bug: the traceback goes to the log, not the screen
         return _bug(exc)
 

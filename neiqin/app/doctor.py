@@ -287,6 +287,7 @@ def interpreter_paths() -> tuple[str, str]:
 def fix(workbook: Path) -> list[str]:
     """Write this installation's interpreter and PYTHONPATH into the workbook's xlwings.conf."""
     from neiqin.base.errors import NeiQinError
+    from neiqin.core.sheetio import as_text
     from neiqin.engine import open_book
 
     win, mac = interpreter_paths()
@@ -312,7 +313,7 @@ def fix(workbook: Path) -> list[str]:
         if key not in rows:
             sheet.range((row, 1)).value = CONF_LABELS[key]
         if sheet.range((row, 2)).value != value:
-            sheet.range((row, 2)).value = value
+            sheet.range((row, 2)).value = as_text(value)  # a path is text, whatever it starts with
             changed.append(f"{key} = {value}")
     if changed:
         book.save()

@@ -144,8 +144,10 @@ class Settings:
     def of(self, model: type[S]) -> S:
         """The typed section ``model`` (registered by its ledger)."""
         values: dict[str, Section] = object.__getattribute__(self, "_values")
+        # a ledger module imported again (register_section keeps the newer class) still names its section
+        same = (model.__module__, model.__qualname__)
         for name, registered in _SECTIONS.items():
-            if registered is model:
+            if registered is model or (registered.__module__, registered.__qualname__) == same:
                 if name not in values:
                     values[name] = model()
                 return values[name]  # type: ignore[return-value]

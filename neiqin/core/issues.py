@@ -206,6 +206,49 @@ def sort_issues(issues: Iterable[Issue]) -> list[Issue]:
     return sorted(issues, key=lambda i: (i.sheet, i.row, i.col, str(i.code)))
 
 
+GROUP_OVER = 100  # an issue repeated on more rows than this is one grouped finding (validate --json/text)
+
+
+@dataclass(frozen=True)
+class IssueGroup:
+    """The same issue (sheet, column, code, severity) on many rows: the first one, how many, and the first rows.
+
+    Its JSON form is the first issue's object (the contract's six fields, ``row`` = the first row,
+    ``message`` = the first row's message) plus ``count`` (every row with it) and ``rows`` (the first
+    :data:`GROUP_OVER` of them, in order).
+    """
+
+    first: Issue
+    count: int
+    rows: tuple[int, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.first.to_dict(), "count": self.count, "rows": list(self.rows)}
+
+
+def group_issues(issues: Iterable[Issue], over: int = GROUP_OVER) -> list[Issue | IssueGroup]:
+    """Issues in their order, each (sheet, column, code, severity) found on more than ``over`` rows made one
+    :class:`IssueGroup` where its first issue was; ``over`` ≤ 0 groups nothing. Linear in the issue count."""
+    issues = list(issues)
+    if over <= 0:
+        return list(issues)
+    members: dict[tuple[str, str, str, str], list[Issue]] = {}
+    for issue in issues:
+        members.setdefault((issue.sheet, issue.column, str(issue.code), issue.severity), []).append(issue)
+    big = {key: found for key, found in members.items() if len(found) > over}
+    if not big:
+        return issues
+    out: list[Issue | IssueGroup] = []
+    for issue in issues:
+        key = (issue.sheet, issue.column, str(issue.code), issue.severity)
+        found = big.get(key)
+        if found is None:
+            out.append(issue)
+        elif found[0] is issue:
+            out.append(IssueGroup(issue, len(found), tuple(i.row for i in found[:over])))
+    return out
+
+
 def docs_markdown() -> str:
     """The issue-code table for docs/issue-codes.md."""
     lines = [

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl.utils import get_column_letter
 
 from neiqin.core.issues import Issue, sort_issues
-from neiqin.core.sheetio import as_text, check_generated, joined_addresses, print_setup
+from neiqin.core.sheetio import as_text, as_text_rows, check_generated, joined_addresses, print_setup
 
 if TYPE_CHECKING:
     import xlwings as xw
@@ -193,8 +193,10 @@ def _write_registry(book: xw.Book, entries: list[_Entry], names: list[str]) -> N
 
 
 def _link(sheet: str, row: int, col: int) -> tuple[str, str]:
+    """NeiQin's own formula: a link to the cell. The sheet name is the only outside text in it — quoted as a
+    sheet name ('' for ') inside a string literal ("" for ")."""
     cell = f"{get_column_letter(col or 1)}{row}"
-    quoted = sheet.replace("'", "''")
+    quoted = sheet.replace("'", "''").replace('"', '""')
     label = cell if col else f"第 {row} 行"
     return f'=HYPERLINK("#\'{quoted}\'!{cell}","{label}")', label
 
@@ -233,7 +235,9 @@ def write_results(
             ]
         )
     width = len(RESULT_HEADER)
-    sheet.range("A1").value = [r + [None] * (width - len(r)) for r in rows]
+    # the messages quote the clerk's cells: text, never a formula; only NeiQin's own links are formulas
+    links = [(i, 2) for i, r in enumerate(rows) if i >= 4 and r[2]]
+    sheet.range("A1").value = as_text_rows([r + [None] * (width - len(r)) for r in rows], keep=links)
     sheet.range("A1").font.bold = True
     sheet.range("A1").font.size = 14
     header = sheet.range((4, 1), (4, width))

@@ -43,8 +43,11 @@ CONTINUED = "（续）"  # starts the rest of a text that did not fit in the row
 log = logging.getLogger(__name__)
 
 
-def print_setup(sheet: xw.Sheet, title_row: int | None = None, landscape: bool = True) -> None:
-    """Print one page wide (landscape unless told otherwise), the header row on every page.
+def print_setup(
+    sheet: xw.Sheet, title_row: int | None = None, landscape: bool = True, pages_tall: int | None = None
+) -> None:
+    """Print one page wide (landscape unless told otherwise), the header row on every page;
+    ``pages_tall``: at most that many pages down (1: the whole sheet on one page).
 
     xlwings has no API for this, so it goes through the COM PageSetup object (Windows
     Excel, and the headless engine's stand-in); elsewhere it is skipped: it is layout.
@@ -54,7 +57,7 @@ def print_setup(sheet: xw.Sheet, title_row: int | None = None, landscape: bool =
         api.Orientation = 2 if landscape else 1  # xlLandscape / xlPortrait
         api.Zoom = False
         api.FitToPagesWide = 1
-        api.FitToPagesTall = False
+        api.FitToPagesTall = pages_tall or False
         if title_row:
             api.PrintTitleRows = f"${title_row}:${title_row}"
     except Exception as exc:  # macOS' AppleScript object has other names
@@ -83,11 +86,20 @@ def joined_addresses(cells: Iterable[str]) -> list[str]:
 
 
 # Text Excel would not keep as typed when written through Range.Value: formulas ("=…", "+…", "-…",
-# "@…"), numbers and dates ("001", "3/4", "11-3", "3月4日", "1e5"), TRUE/FALSE, a leading apostrophe.
+# "@…", also after spaces, tabs or line breaks, which another program or a later trim removes — the
+# CSV-injection prefixes), numbers and dates ("001", "3/4", "11-3", "3月4日", "1e5"), TRUE/FALSE, a
+# leading apostrophe.
 _RETYPED = re.compile(
-    r"^[=+\-@']|^\s*(true|false)\s*$|^[\s\d.,:/%$¥￥€()+\-eE年月日时分秒点AaPpMm]*\d[\s\d.,:/%$¥￥€()+\-eE年月日时分秒点AaPpMm]*$",
+    r"^\s*[=+\-@]|^['\t\r\n]|^\s*(true|false)\s*$"
+    r"|^[\s\d.,:/%$¥￥€()+\-eE年月日时分秒点AaPpMm]*\d[\s\d.,:/%$¥￥€()+\-eE年月日时分秒点AaPpMm]*$",
     re.I,
 )
+
+
+def retyped(text: str) -> bool:
+    """True when Excel would not keep ``text`` as typed if it were written into a General cell:
+    it would become a formula, a number, a date or a boolean (or lose a leading apostrophe)."""
+    return bool(text) and _RETYPED.search(text) is not None
 
 
 def as_text(value: Any) -> Any:
@@ -96,10 +108,24 @@ def as_text(value: Any) -> Any:
     Excel (and NeiQin's headless engine, which behaves the same) turns a written string
     "=见合同" into a formula and "01020003" into a number; a leading apostrophe makes it
     store the rest as text, exactly as when a clerk types '001. Other values pass unchanged.
+    Every text NeiQin copies from a cell, a file or a message goes through here (or into a
+    Text-formatted cell), so no outside text ever becomes a live formula.
     """
     if isinstance(value, str) and value and _RETYPED.search(value):
         return "'" + value
     return value
+
+
+def as_text_rows(rows: Iterable[Sequence[Any]], keep: Iterable[tuple[int, int]] = ()) -> list[list[Any]]:
+    """A block of rows for Range.Value with every text kept as text (:func:`as_text`).
+
+    ``keep``: (row, col) positions in the block, 0-based, written as they are — NeiQin's own
+    formulas, or cells already formatted as Text (where Excel keeps an apostrophe as typed).
+    """
+    kept = set(keep)
+    if not kept:
+        return [[as_text(v) for v in row] for row in rows]
+    return [[v if (i, j) in kept else as_text(v) for j, v in enumerate(row)] for i, row in enumerate(rows)]
 
 
 def _text_formatted(sheet: xw.Sheet, row: int, cols: Sequence[int]) -> set[int]:
@@ -257,7 +283,9 @@ def output_sheet(
     if wrap:
         body = continued_rows(body, wrap, widths)
     block = [[title] + [None] * (width - 1), [note] + [None] * (width - 1), [None] * width, list(header), *body]
-    sheet.range("A1").value = block
+    # customer names, notes, messages come from outside: never written as formulas (the sheet was just
+    # cleared, so every cell is General and takes the apostrophe as Excel does)
+    sheet.range("A1").value = as_text_rows(block)
     sheet.range("A1").font.bold = True
     sheet.range("A1").font.size = 14
     head = sheet.range((4, 1), (4, width))

@@ -33,7 +33,7 @@ from xlwings import base_classes
 from xlwings.utils import col_name as get_column_letter
 
 from neiqin.base.perf import gc_paused
-from neiqin.engine import codenames, colors, prefetch, rowshift, saving
+from neiqin.engine import clipboard, codenames, colors, prefetch, rowshift, saving
 from neiqin.engine import ooxml as package
 from neiqin.engine.addresses import A1_CELL, address, parse_area
 from neiqin.engine.calls import instrumented
@@ -265,7 +265,16 @@ class App(base_classes.App):
     interactive = _app_state("interactive")
     calculation = _app_state("calculation")
     status_bar = _app_state("status_bar")
-    cut_copy_mode = _app_state("cut_copy_mode")
+
+    @property
+    def cut_copy_mode(self) -> bool:
+        return self._state["cut_copy_mode"]
+
+    @cut_copy_mode.setter
+    def cut_copy_mode(self, value: bool) -> None:
+        self._state["cut_copy_mode"] = value
+        if not value:
+            clipboard.clear()
 
     @property
     def startup_path(self) -> str:
@@ -1195,10 +1204,19 @@ class Range(base_classes.Range):
         st.touched.append((at, 1, MAX_ROWS, MAX_COLUMNS))
 
     def _bounded_areas(self) -> list[tuple[int, int, int, int]]:
+        """The areas, whole columns and rows cut to the sheet's extent (what Excel does lazily).
+
+        A block beyond the cells written so far stays as given: Excel formats it (a Text format set
+        before the values are written must hold for every cell of the block, not only existing ones).
+        """
         ws = self._sheet._book._ws(self._sheet._st)
         out = []
         for r1, c1, r2, c2 in self.areas:
-            out.append((r1, c1, min(r2, max(ws.max_row, r1)), min(c2, max(ws.max_column, c1))))
+            if r2 >= MAX_ROWS:
+                r2 = max(ws.max_row, r1)
+            if c2 >= MAX_COLUMNS:
+                c2 = max(ws.max_column, c1)
+            out.append((r1, c1, r2, c2))
         return out
 
     def _cells(self) -> Iterator[Any]:
@@ -1332,10 +1350,16 @@ class Range(base_classes.Range):
             ws.column_dimensions[get_column_letter(c)].width = value
 
     @property
-    def row_height(self) -> float:
+    def row_height(self) -> float | None:
+        """The rows' height; as in Excel, None when the rows of the range differ."""
         ws = self._sheet._book._ws(self._sheet._st)
-        dim = ws.row_dimensions.get(self.row)
-        return float(dim.height) if dim is not None and dim.height else 15.0
+        heights = set()
+        for r in range(self.areas[0][0], self.areas[0][2] + 1):
+            dim = ws.row_dimensions.get(r)
+            heights.add(float(dim.height) if dim is not None and dim.height else 15.0)
+            if len(heights) > 1:
+                return None
+        return heights.pop()
 
     @row_height.setter
     def row_height(self, value: float) -> None:
@@ -1440,6 +1464,23 @@ class Range(base_classes.Range):
         cell.font = opx().Font(color="FF0563C1", underline="single")
         self._sheet._st.dirty = True
         self._sheet._st.touched.append((self.row, self.column, self.row, self.column))
+
+    # ---- copy and paste (see neiqin.engine.clipboard)
+    def copy(self, destination: Range | None = None) -> None:
+        """Range.Copy: to the clipboard, or (formats and values) straight to ``destination``."""
+        if destination is None:
+            clipboard.put(self._sheet, self.areas[0])
+        else:
+            clipboard.paste(self._sheet, self.areas[0], destination, "all")
+
+    def paste(
+        self, paste: str | None = None, operation: str | None = None, skip_blanks: bool = False, transpose: bool = False
+    ) -> None:
+        """Range.PasteSpecial of what the clipboard holds: all, formats, values or column_widths."""
+        if operation or skip_blanks or transpose:
+            raise EngineError("无 Excel 环境时粘贴不支持运算、跳过空单元格或转置")
+        sheet, area = clipboard.take()
+        clipboard.paste(sheet, area, self, paste)
 
     # ---- misc
     def select(self) -> None:

@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from neiqin.core import fields as f
-from neiqin.core.canonical import canonical
+from neiqin.core.canonical import canonical, canonical_v1
 from neiqin.core.issues import Issue
 from neiqin.core.kit import CheckContext
 from neiqin.core.ledger import Ledger
@@ -61,8 +61,12 @@ def _legacy_text(value: Any) -> str:
 
 
 def digest_matches(values: dict[str, Any], stored: str) -> bool:
-    """Does the line still have the digest it was archived with (current or 0.1 canonical form)?"""
-    return digest(values) == stored or _digest_of([_legacy_text(values.get(n)) for n in DIGEST_FIELDS]) == stored
+    """Does the line still have the digest it was archived with (current, first or 0.1 canonical form)?"""
+    return (
+        digest(values) == stored
+        or _digest_of([canonical_v1(values.get(n)) for n in DIGEST_FIELDS]) == stored
+        or _digest_of([_legacy_text(values.get(n)) for n in DIGEST_FIELDS]) == stored
+    )
 
 
 def line_values(ledger: Ledger, pos: int) -> dict[str, Any]:
