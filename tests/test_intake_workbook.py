@@ -532,3 +532,11 @@ def test_times_and_prices_typed_as_text_are_read_as_the_clerk_means(tmp_path: Pa
     run(path)
     (line,) = orders(path)
     assert (line["delivery_date"], line["unit_price"], line["amount"]) == (dt.datetime(2026, 12, 4), 980.0, 1960.0)
+
+
+def test_every_question_of_the_reader_has_its_code() -> None:
+    from neiqin.core.intake import Ask
+    from validators.order_intake import BY_ASK
+
+    assert sorted(BY_ASK) == sorted(a.value for a in Ask)
+    assert all(BY_ASK[a] for a in Ask)  # the reader's StrEnum finds its code

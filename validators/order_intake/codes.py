@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from neiqin.core.intake import Ask
 from neiqin.core.issues import CodeInfo
 
 
@@ -35,25 +34,27 @@ class IntakeCode(StrEnum):
     INT_NO_TIME = "INT-018"
 
 
+# by the reader's question code (neiqin.core.intake.Ask, a StrEnum: its members look these up); not imported
+# here, so that discovering the ledgers does not load the reader's libraries (rapidfuzz, cn2an …)
 TITLES = {
-    Ask.CUSTOMER_UNKNOWN: "来信客户不明",
-    Ask.CUSTOMER_AMBIGUOUS: "来信可能是几家客户",
-    Ask.PRODUCT_UNKNOWN: "产品在目录中找不到",
-    Ask.PRODUCT_AMBIGUOUS: "叫法对应几个产品",
-    Ask.QUANTITY_MISSING: "未写数量",
-    Ask.QUANTITY_APPROX: "数量不是确数",
-    Ask.UNIT_UNKNOWN: "单位无法换算",
-    Ask.UNIT_NOT_WHOLE: "换算后不是整数",
-    Ask.PRICE_UNCLEAR: "价格不明",
-    Ask.AMOUNT_MISMATCH: "数量×单价与金额不符",
-    Ask.DATE_MISSING: "未写交货日期",
-    Ask.DATE_ASAP: "只说尽快交货",
-    Ask.DATE_UNCLEAR: "交货时间不明确",
-    Ask.DATE_PAST: "交货日期早于来信",
-    Ask.REF_MISSING: "未写要变更的订单",
-    Ask.CHANGE_UNCLEAR: "变更内容不明",
+    "CUSTOMER_UNKNOWN": "来信客户不明",
+    "CUSTOMER_AMBIGUOUS": "来信可能是几家客户",
+    "PRODUCT_UNKNOWN": "产品在目录中找不到",
+    "PRODUCT_AMBIGUOUS": "叫法对应几个产品",
+    "QUANTITY_MISSING": "未写数量",
+    "QUANTITY_APPROX": "数量不是确数",
+    "UNIT_UNKNOWN": "单位无法换算",
+    "UNIT_NOT_WHOLE": "换算后不是整数",
+    "PRICE_UNCLEAR": "价格不明",
+    "AMOUNT_MISMATCH": "数量×单价与金额不符",
+    "DATE_MISSING": "未写交货日期",
+    "DATE_ASAP": "只说尽快交货",
+    "DATE_UNCLEAR": "交货时间不明确",
+    "DATE_PAST": "交货日期早于来信",
+    "REF_MISSING": "未写要变更的订单",
+    "CHANGE_UNCLEAR": "变更内容不明",
 }
-BY_ASK: dict[Ask, IntakeCode] = {ask: IntakeCode[f"INT_{ask.value}"] for ask in Ask}
+BY_ASK: dict[str, IntakeCode] = {ask: IntakeCode[f"INT_{ask}"] for ask in TITLES}
 
 CODES: dict[IntakeCode, CodeInfo] = {
     **{
