@@ -55,6 +55,7 @@ KNOWN_IMAGE_MSO = frozenset(
         "ChartTypeBarInsertGallery",
         "ChartTrendline",
         "CalendarInsert",
+        "FileOpen",
     }
 )
 Outcome = Literal["ok", "issues", "failed", "error"]

@@ -23,6 +23,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ensure_import_path()
 
+import validators.expenses.filestore  # noqa: E402,F401  (its store domain, as every action has it)
 from validators.orders import OrderRow  # noqa: E402
 
 ORDER_HEADERS = [spec.header for spec in OrderRow.columns()]

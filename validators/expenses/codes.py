@@ -43,6 +43,14 @@ class ExpenseCode(StrEnum):
     EXP_TAX_ROUNDING = "EXP-031"
     EXP_INVOICE_OTHER_FORM = "EXP-032"
     EXP_NOT_A_FORM = "EXP-033"
+    EXP_INVOICE_FILE = "EXP-034"
+    EXP_INVOICE_FILE_NOTE = "EXP-035"
+    EXP_INVOICE_BUYER = "EXP-036"
+    EXP_INVOICE_UNREADABLE = "EXP-037"
+    EXP_INVOICE_IMPORTED = "EXP-038"
+    EXP_LINES_FULL = "EXP-039"
+    EXP_NO_COMPANY = "EXP-040"
+    EXP_NOT_VERIFIED = "EXP-041"
 
 
 CODES: dict[ExpenseCode, CodeInfo] = {
@@ -209,6 +217,48 @@ CODES: dict[ExpenseCode, CodeInfo] = {
         "不是报销单",
         "『{sheet}』名称像报销单，但没有报销单的标签（{expected}，值写在标签右边一格），未作为报销单校验；"
         "如果它是登记表或导出的清单，请改个不以『费用报销单』开头的名称",
+    ),
+    ExpenseCode.EXP_INVOICE_FILE: CodeInfo(
+        "error",
+        "发票文件内容有误",
+        "{invoice}（文件 {files}）：{problem}；请{todo}",
+    ),
+    ExpenseCode.EXP_INVOICE_FILE_NOTE: CodeInfo(
+        "warning",
+        "发票文件需要核对",
+        "{invoice}（文件 {files}）：{problem}；请{todo}",
+    ),
+    ExpenseCode.EXP_INVOICE_BUYER: CodeInfo(
+        "error",
+        "发票抬头不是本公司",
+        "{invoice}（文件 {files}）：{problem}；请{todo}",
+    ),
+    ExpenseCode.EXP_INVOICE_UNREADABLE: CodeInfo(
+        "error",
+        "发票文件无法读取",
+        "文件 {file} 无法读取：{problem}，未写入明细；请{todo}",
+    ),
+    ExpenseCode.EXP_INVOICE_IMPORTED: CodeInfo(
+        "error",
+        "发票已导入其他报销单",
+        "{invoice}（文件 {file}）已{where}；同一张发票不能重复报销，未写入明细。请把文件从本报销单的发票文件夹中删去，"
+        "有疑问请与报销人核实",
+    ),
+    ExpenseCode.EXP_LINES_FULL: CodeInfo(
+        "error",
+        "费用明细写不下导入的发票",
+        "{why}；请{todo}。本次没有写入任何发票",
+    ),
+    ExpenseCode.EXP_NO_COMPANY: CodeInfo(
+        "warning",
+        "未设置公司名称和纳税人识别号",
+        "『设置』中{missing}为空，未核对发票的购买方是否为本公司；请在『设置』（费用报销）中填写",
+    ),
+    ExpenseCode.EXP_NOT_VERIFIED: CodeInfo(
+        "error",
+        "大额发票未查验",
+        "价税合计 {amount} 元，达到『设置』查验金额起点 {limit} 元，「已查验」未填写；"
+        "请在国家税务总局查验平台查验这张发票，填写「已查验」和「查验日期」后再初审",
     ),
     ExpenseCode.EXP_SEAL_FAILED: CodeInfo(
         "error",

@@ -701,6 +701,26 @@ def check_invoices_across_forms(forms: Sequence[ExpenseForm], ctx: CheckContext)
     return issues
 
 
+def check_verified(forms: Sequence[ExpenseForm], ctx: CheckContext) -> list[Issue]:
+    """An invoice whose 价税合计 reaches 『设置』查验金额起点 has 「已查验」 filled (0 = not required)."""
+    limit = float(ctx.settings.verify_above or 0)
+    if limit <= 0:
+        return []
+    issues: list[Issue] = []
+    for form in forms:
+        for line in form.lines:
+            gross = line.value.get("gross")
+            if invoice_key(line) is None or not isinstance(gross, (int, float)) or gross < limit - 0.005:
+                continue
+            if line.value.get("verified") is None:
+                issues.append(
+                    form.at_line(
+                        line, "verified", ExpenseCode.EXP_NOT_VERIFIED, amount=money(gross), limit=money(limit)
+                    )
+                )
+    return issues
+
+
 def check_companions(forms: Sequence[ExpenseForm], ctx: CheckContext) -> list[Issue]:
     """『报销标准』 and 『城市级别』 with their own checks: a bad limit misjudges every claim."""
     from neiqin.core.kit import ledger
@@ -723,5 +743,6 @@ RULES = (
     check_claim_numbers,
     check_standards_sheet,
     check_invoices_across_forms,
+    check_verified,
     check_companions,
 )

@@ -106,6 +106,10 @@ class ExpenseLine(LedgerRow):
         "价税合计", "报销金额", "含税金额", description="价税合计（元）", required=True, gt=0, number_format=f.MONEY
     )
     note: str | None = f.NOTE("摘要", header="说明", description="说明（无发票时必填原因）")
+    verified: str | None = column(
+        "已查验", "查验", "是否查验", description="内勤在国家税务总局查验平台查验后填写（如 是、查验人姓名）"
+    )
+    verified_on: dt.date | None = column("查验日期", description="查验发票的日期", number_format=f.DATE)
 
 
 class ExpenseForm(Form):

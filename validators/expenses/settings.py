@@ -69,3 +69,25 @@ class ExpenseSettings(Section):
         alias="封存文件夹",
         description="『提交财务』写封存报销单（报销单_<单号>.xlsx）的文件夹；空 = 工作簿所在文件夹",
     )
+    company_name: str | None = Field(
+        None,
+        alias="公司名称",
+        description="发票抬头（购买方名称）应为的公司全称；『导入发票』核对每张发票的购买方",
+    )
+    company_tax_id: str | None = Field(
+        None,
+        alias="公司纳税人识别号",
+        description="本公司的纳税人识别号（统一社会信用代码）；『导入发票』核对每张发票的购买方识别号",
+    )
+    invoice_folder: str | None = Field(
+        None,
+        alias="发票文件夹",
+        description="『导入发票』从「发票文件夹/报销单号/」读取发票文件；空 = 工作簿所在文件夹下的「发票/报销单号/」"
+        "（文件都复制到后者，与报销单放在一起）",
+    )
+    verify_above: float = Field(
+        0,
+        alias="查验金额起点",
+        ge=0,
+        description="价税合计达到此金额（元）的发票须在明细中填写「已查验」才能通过『费用初审』；0 = 不要求",
+    )

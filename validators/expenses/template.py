@@ -33,6 +33,8 @@ LINE_HEADERS = [
     ("tax", "税额", 9, "¥#,##0.00"),
     ("gross", "价税合计", 11, "¥#,##0.00"),
     ("note", "说明", 18, None),
+    ("verified", "已查验", 8, None),
+    ("verified_on", "查验日期", 11, "yyyy-mm-dd"),
 ]
 BLANK_LINES = 12
 THIN = Side(style="thin", color="FF808080")

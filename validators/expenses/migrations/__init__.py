@@ -1,0 +1,1 @@
+"""Alembic revisions of the ``invoice_files`` store domain (invoice files imported into claims)."""
