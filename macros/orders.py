@@ -16,6 +16,7 @@ from neiqin.core.plan import Plan, apply_plan
 from neiqin.core.sheetio import append_rows, ensure_ledger_sheet, formula_rows
 from neiqin.engine import delete_rows
 from validators.archive import DIGEST_FIELDS, digest, line_values
+from validators.order_intake.planners import intake_inputs, plan_learn
 from validators.orders import GROUP, record_statuses
 
 from .ledgers import Checked, check_ledger
@@ -59,11 +60,26 @@ def confirm_orders(book: xw.Book, ctx: Context) -> Summary:
     )
     plan = plans.plan_confirm(checked.ledger, checked.issues, ctx.now, ctx.settings)
     apply_plan(book, plan, ctx.settings, ctx.store)
+    learned = _learn_wordings(book, ctx, checked.ledger, plan)
     _remember(book, ctx, Checked(checked.spec, read_ledger(book, "orders", ctx.settings), checked.issues,
                                  checked.scope, 0, checked.ctx))  # fmt: skip
     summary = Summary.of_issues("confirm_orders", checked.issues, len(checked.ledger), "订单", marked)
     summary.message, summary.outcome = plan.message, "ok"
+    summary.details += learned
     return summary
+
+
+def _learn_wordings(book: xw.Book, ctx: Context, ledger: Ledger, plan: Plan) -> list[str]:
+    """Draft lines of 粘贴订单 just confirmed with another product: the customer's wording → 产品别名."""
+    status_col = ledger.col("status")
+    done = plans.label(plans.S.CONFIRMED, ctx.settings)
+    confirmed = [r for (r, c), v in plan.cells.get(ledger.sheet, {}).items() if c == status_col and v == done]
+    if not confirmed:
+        return []
+    products = intake_inputs(None, read_optional(book, "products", ctx.settings), None).products
+    learned = plan_learn(ledger, confirmed, read_optional(book, "product_aliases", ctx.settings), products)
+    apply_plan(book, learned, ctx.settings)
+    return learned.details
 
 
 @action(

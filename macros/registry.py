@@ -49,6 +49,7 @@ KNOWN_IMAGE_MSO = frozenset(
         "FileSendAsAttachment",
         "FileSave",
         "HappyFace",
+        "Paste",
         "MailMergeStartLetters",
         "ChartTypeColumnInsertGallery",
         "ChartTypeBarInsertGallery",

@@ -147,6 +147,31 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="输出文件夹（默认项目的 workbook/）/ output folder (default: the project's workbook/)")
 
     p = new(
+        "intake",
+        "读取客户订单原文 / read an order message",
+        "把客户的邮件（.eml）、微信或传真识别文字（.txt）读成草稿订单行：客户、产品、数量、单价、交货日期，"
+        "拿不准的项留空并列出要向客户确认的问题。客户档案、产品目录和产品别名取自 --into 的工作簿"
+        "（或 --catalogue）；有 --into 时消息记入该工作簿的『订单录入』并执行『粘贴订单』"
+        "（草稿行写入订单台账，状态『待确认』）。\n"
+        "Read an e-mail (.eml) or a WeChat/fax text (.txt) into draft order lines; uncertain fields stay empty "
+        "with the question to ask. With --into the message is entered into that workbook as 粘贴订单 does.",
+    )
+    p.add_argument("file", metavar="FILE", help="消息文件 / message file (.txt .eml)")
+    p.add_argument("--customer", help="发件客户（客户档案中的名称）/ the customer, when known")
+    p.add_argument(
+        "--date",
+        type=_moment,
+        help="收到时间（YYYY-MM-DD [HH:MM]；默认：邮件的发送时间，文本为现在）/ when it was received",
+    )
+    p.add_argument("--json", action="store_true", help="输出 JSON / print JSON")
+    p.add_argument("--into", metavar="WORKBOOK", help="写入此工作簿的订单台账 / enter the lines into this workbook")
+    p.add_argument(
+        "--catalogue",
+        metavar="FILE",
+        help="不写入时：客户和产品取自此工作簿或 TOML 目录 / without --into: customers and products from this file",
+    )
+
+    p = new(
         "doctor",
         "检查安装 / check the installation",
         "检查 Python、xlwings 版本与工作簿 VBA 模块是否一致、macros 与 xlwings_udfs 能否导入、"
@@ -302,6 +327,13 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from None
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"时间格式应为 YYYY-MM-DD 或 YYYY-MM-DD HH:MM：{text}") from None
 
 
 def _width(text: str) -> int:
@@ -659,6 +691,38 @@ def _read_sales(path: str, mapping: str | None, fields: set[str] | None) -> Any:
         book.close()
 
 
+def cmd_intake(args: argparse.Namespace) -> int:
+    from neiqin.app.intake import enter_file, read_file
+
+    message, notes = read_file(Path(args.file), args.customer, args.date)
+    for note in notes:
+        print(f"说明：{note}", file=sys.stderr)
+    if args.into:
+        summary, lines = enter_file(Path(args.into), message)
+        if summary.outcome in ("failed", "error"):
+            return _fail(summary.message, EXIT_UNUSABLE if summary.outcome == "failed" else EXIT_BUG)
+        if args.json:
+            _print_json({"summary": summary.text(), "lines": lines, "issues": [i.to_dict() for i in summary.issues]},
+                        default=str)  # fmt: skip
+        else:
+            print(summary.text())
+            _print_issues(summary.issues)
+            print(f"已保存：{args.into}")
+        return EXIT_ISSUES if summary.errors else EXIT_OK
+    if not args.catalogue:
+        return _fail("需要客户档案和产品目录才能识别：用 --into 工作簿（写入）或 --catalogue 工作簿/TOML 目录（只读）")
+    from neiqin.app.intake import read_message
+
+    intake = read_message(Path(args.catalogue), message)
+    if args.json:
+        _print_json(intake.model_dump(mode="json"))
+    else:
+        from neiqin.app.intake import intake_text
+
+        print(intake_text(intake))
+    return EXIT_ISSUES if intake.all_questions else EXIT_OK
+
+
 def cmd_actions(args: argparse.Namespace) -> int:
     from neiqin.app.plugins import load_macros
 
@@ -939,6 +1003,7 @@ def _print_invoices(reading: Any) -> None:
 
 
 COMMANDS = {
+    "intake": cmd_intake,
     "invoices": cmd_invoices,
     "seal": cmd_seal,
     "verify": cmd_verify,
