@@ -1,0 +1,95 @@
+"""考核与激励 actions (regulation 五): read → plan (validators.assessment.planners) → write.
+
+The KPIs are computed from what NeiQin already has: the order ledger and its change log, the
+customer archive's checks, the expense forms and their pre-review in the store, and the
+store's action log (who ran what, when).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import xlwings as xw
+
+from neiqin.base.errors import NeiQinError
+from neiqin.core import kit
+from neiqin.core.forms import form_sheet_names, read_forms
+from neiqin.core.kpi import kpis
+from neiqin.core.ledger import read_optional
+from neiqin.core.plan import apply_plan
+from validators.assessment import GROUP
+from validators.assessment.planners import clerks_of, compute, plan_kpis, review_month
+from validators.assessment.sources import (
+    Sources,
+    action_runs,
+    claims_of,
+    customer_records,
+    executed_changes,
+    order_lines,
+)
+
+from .ledgers import check_ledger
+from .registry import Context, Summary, action, get
+
+_OWN = {"orders", "changes", "customers", "actions", "claims"}
+
+
+def read_sources(book: xw.Book, ctx: Context, start: dt.date, end: dt.date) -> tuple[Sources, list[str]]:
+    """Everything the KPIs are computed from (what is missing stays None), and notes for the clerk."""
+    notes: list[str] = []
+    sources = Sources()
+    orders = read_optional(book, "orders", ctx.settings)
+    earliest = dt.datetime.combine(start, dt.time())
+    if orders is not None and "entered_at" in orders.frame:
+        first = orders.frame["entered_at"].min()
+        if first == first and first is not None:  # not NaT
+            earliest = min(earliest, first.to_pydatetime() - dt.timedelta(minutes=1))
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+    actions = action_runs(ctx.store.actions_between(earliest, until))
+    sources.actions = actions
+    if orders is not None:
+        checked = check_ledger(book, kit.ledger("orders"), ctx)
+        sources.orders = order_lines(checked.ledger, checked.issues, actions, ctx.settings)
+        changes = checked.companions.get("changes") or read_optional(book, "changes", ctx.settings)
+        if changes is not None:
+            sources.changes = executed_changes(changes)
+    customers = read_optional(book, "customers", ctx.settings)
+    if customers is not None:
+        checked = check_ledger(book, kit.ledger("customers"), ctx)
+        sources.customers = customer_records(checked.ledger, checked.issues)
+    expenses = kit.ledger("expenses")
+    if form_sheet_names(book, expenses):
+        try:
+            forms = [f for f in read_forms(book, expenses) if not f.blank]
+        except NeiQinError as exc:
+            notes.append(f"费用报销单未能读取，报销初审时效无数据：{exc}")
+        else:
+            ids = [str(f.get("claim_id")) for f in forms if f.get("claim_id")]
+            sources.claims = claims_of(forms, ctx.store.claims(ids))
+    for name in sorted({n for k in kpis() for n in k.needs} - _OWN):  # KPIs other ledgers contributed
+        if name in kit.ledger_names():
+            sources.ledgers[name] = read_optional(book, name, ctx.settings)
+    return sources, notes
+
+
+@action(
+    "compute_kpis",
+    label="计算考核指标",
+    group=GROUP,
+    image="ChartTypeBarInsertGallery",
+    screentip="按台账和操作日志计算每位内勤的考核指标",
+    supertip="按『订单台账』『订单变更记录』『客户档案』、费用报销单和操作日志，计算「考核月份」（默认上个月）每位内勤的"
+    "订单处理及时率、按时交付率、漏单错单数、客户信息准确率、销售数据统计准确率、报表及时率、报销初审时效等指标，"
+    "写入『考核指标』，每个数字的依据写入『考核指标明细』。没有数据的指标写「无数据」。",
+)
+def compute_kpis(book: xw.Book, ctx: Context) -> Summary:
+    start, end = review_month(ctx.settings, ctx.today)
+    sources, notes = read_sources(book, ctx, start, end)
+    staff = read_optional(book, "staff", ctx.settings)
+    clerks = clerks_of(staff, sources, ctx.settings, start, end)
+    table = compute(clerks, sources, start, end, ctx.today, ctx.settings)
+    plan = plan_kpis(table, sources)
+    plan.details += notes
+    apply_plan(book, plan, ctx.settings, ctx.store)
+    act = get("compute_kpis")
+    return Summary(act.id, act.label, "ok", plan.message, rows=plan.rows, details=plan.details)
