@@ -16,9 +16,12 @@ from neiqin.core import kit
 from neiqin.core.forms import form_sheet_names, read_forms
 from neiqin.core.kpi import kpis
 from neiqin.core.ledger import read_optional
+from neiqin.core.marks import mark_issues
 from neiqin.core.plan import apply_plan
-from validators.assessment import GROUP
-from validators.assessment.planners import clerks_of, compute, plan_kpis, review_month
+from validators.assessment import GROUP, AssessmentCode, AssessmentSettings
+from validators.assessment.codes import CODES
+from validators.assessment.planners import clerks_of, compute, plan_kpis, plan_review, review_month
+from validators.assessment.schema import scores, weights_problem
 from validators.assessment.sources import (
     Sources,
     action_runs,
@@ -93,3 +96,43 @@ def compute_kpis(book: xw.Book, ctx: Context) -> Summary:
     apply_plan(book, plan, ctx.settings, ctx.store)
     act = get("compute_kpis")
     return Summary(act.id, act.label, "ok", plan.message, rows=plan.rows, details=plan.details)
+
+
+@action(
+    "monthly_review",
+    label="月度考核",
+    group=GROUP,
+    image="HappyFace",
+    screentip="按考核指标和考核表算出每位内勤的综合得分、等级和绩效奖金",
+    supertip="先计算「考核月份」的考核指标，按分档换算为指标得分，再与『考核表』中的自评、上级评价、同事评价（几位同事取平均）"
+    "按权重算出综合得分 → 等级 → 绩效系数 → 绩效奖金，写入『月度考核』，每人一张『考核说明 姓名』逐项说明得分来源。"
+    "缺少评分、分数超出 0–100、同事评自己、权重之和不是 100% 都会指出。",
+)
+def monthly_review(book: xw.Book, ctx: Context) -> Summary:
+    act = get("monthly_review")
+    problem = weights_problem(ctx.settings.of(AssessmentSettings))
+    if problem is not None:
+        raise NeiQinError(CODES[AssessmentCode.ASM_WEIGHTS].template.format(**problem))
+    if read_optional(book, "assessment", ctx.settings) is None:
+        raise NeiQinError("工作簿中没有『考核表』工作表；请先按模板建立考核表，填写自评、上级评价和同事评价")
+    checked = check_ledger(book, kit.ledger("assessment"), ctx)
+    start, end = review_month(ctx.settings, ctx.today)
+    sources, notes = read_sources(book, ctx, start, end)
+    clerks = clerks_of(read_optional(book, "staff", ctx.settings), sources, ctx.settings, start, end)
+    table = compute(clerks, sources, start, end, ctx.today, ctx.settings)
+    plan = plan_kpis(table, sources)
+    step, _reviews = plan_review(table, scores(checked.ledger, ctx.settings), ctx.settings, checked.ledger)
+    plan.extend(step)
+    plan.details = step.details + notes
+    issues = checked.issues + plan.issues
+    marked = mark_issues(book, issues, checked.scope, limit=ctx.settings.mark_limit, title="月度考核", when=ctx.now)
+    plan.issues = []  # marked above, with the check's own
+    apply_plan(book, plan, ctx.settings, ctx.store)
+    errors = sum(i.severity == "error" for i in issues)
+    details = list(plan.details)
+    if issues:
+        details.append(f"『考核表』有 {len(issues)} 处问题（错误 {errors} 处），已标在单元格上并列入『校验结果』。")
+    if marked.truncated:
+        details.append("（超过『标记上限』的问题未标色，全部见『校验结果』）")
+    return Summary(act.id, act.label, "issues" if errors else "ok", step.message, rows=len(checked.ledger),
+                   issues=issues, details=details)  # fmt: skip

@@ -11,6 +11,9 @@ from neiqin.core.kpi import Kpi, KpiInputs, KpiResult, kpis
 from neiqin.core.ledger import Ledger
 from neiqin.core.plan import Output, Plan
 
+from .codes import AssessmentCode
+from .schema import Score
+from .scoring import ClerkReview, KpiScore, one_decimal, review
 from .settings import AssessmentSettings
 from .sources import Sources
 
@@ -130,3 +133,138 @@ def plan_kpis(table: KpiTable, sources: Sources) -> Plan:
             f"未计入任何人：第 {'、'.join(str(x.row) for x in lost[:10])}{' 等' if len(lost) > 10 else ''} 行。"
         )
     return plan
+
+
+REVIEW_SHEET = "月度考核"
+PERSONAL_PREFIX = "考核说明"
+
+
+def _score(value: float | None) -> Any:
+    return "无数据" if value is None else one_decimal(value)
+
+
+def _kpi_words(item: KpiScore) -> str:
+    r, kpi = item.result, item.kpi
+    if r.value is None:
+        return f"{r.reason}；不计入指标得分"
+    if kpi.unit == "%":
+        counted = f"{_count(r.denominator)} 项中 {_count(r.numerator)} 项达标"
+    elif kpi.unit == "单":
+        counted = f"本月确认 {_count(r.denominator)} 行，其中 {_count(r.numerator)} 行被更正或有错误"
+    else:
+        counted = f"{_count(r.denominator)} 张报销单平均"
+    return f"{counted}，为 {kpi.show(r)}；按分档得 {item.score:g} 分"
+
+
+def personal_rows(rv: ClerkReview, own: AssessmentSettings) -> list[list[Any]]:
+    """The personal sheet of one clerk: every score and what it comes from, in words."""
+    rows: list[list[Any]] = []
+    for item in rv.kpis:
+        rows.append([item.kpi.name, _score(item.score), _kpi_words(item)])
+    scored = [k for k in rv.kpis if k.score is not None]
+    rows.append(["指标得分", _score(rv.kpi_score),
+                 f"有数据的 {len(scored)} 项指标得分的平均" if scored else "所有指标都无数据"])  # fmt: skip
+    rows.append(
+        ["自评", _score(rv.self_score), "本人在『考核表』中的自评" if rv.self_score is not None else "未填自评"]
+    )
+    boss = "、".join(s.rater for s in rv.supervisor)
+    rows.append(["上级评价", _score(rv.supervisor_score), f"{boss} 的评价" if boss else "未填上级评价"])
+    rows.append(["同事评价", _score(rv.peer_score),
+                 f"{len(rv.peers)} 位同事评分的平均（本人不评自己）" if rv.peers else "没有同事评价"])  # fmt: skip
+    w = own.weights()
+    if rv.total is None:
+        rows.append(["综合得分", "无", "缺少：" + "、".join(rv.missing) + "；补齐后再点『月度考核』"])
+        return rows
+    parts = {
+        "指标得分": rv.kpi_score,
+        "自评": rv.self_score,
+        "上级评价": rv.supervisor_score,
+        "同事评价": rv.peer_score,
+    }
+    formula = " ＋ ".join(f"{name} {one_decimal(parts[name] or 0):g} × {w[name]:g}%" for name in w)
+    rows.append(["综合得分", rv.total, f"{formula} = {rv.total:g}"])
+    rows.append(["等级", rv.grade, f"按「等级分档」（{'、'.join(own.grade_bands)}）"])
+    coefficient = "未设置" if rv.coefficient is None else f"{rv.coefficient:g}"
+    rows.append(
+        [
+            "绩效系数",
+            rv.coefficient if rv.coefficient is not None else "未设置",
+            f"「绩效系数」中{rv.grade}为 {coefficient}",
+        ]
+    )
+    bonus = (
+        "无法计算（请在「绩效系数」中为该等级填写系数）"
+        if rv.bonus is None
+        else (f"绩效奖金基数 {own.bonus_base:,.2f} 元 × {coefficient} = {rv.bonus:,.2f} 元")
+    )
+    rows.append(["绩效奖金", rv.bonus if rv.bonus is not None else "无", bonus])
+    return rows
+
+
+def plan_review(
+    table: KpiTable, found: Sequence[Score], settings: Any, reviews_ledger: Ledger
+) -> tuple[Plan, list[ClerkReview]]:
+    """月度考核 (one row per clerk) and a personal sheet per clerk; ASM-004 for what is missing."""
+    own = settings.of(AssessmentSettings)
+    month = table.start
+    reviews = [
+        review(clerk, month, [(k, table.result(clerk, k.code)) for k in table.kpis], found, own)
+        for clerk in table.clerks
+    ]
+    rows = []
+    for rv in reviews:
+        peers = f"{one_decimal(rv.peer_score):g}（{len(rv.peers)} 人）" if rv.peer_score is not None else "无"
+        note = "缺少：" + "、".join(rv.missing) if rv.missing else ""
+        total = rv.total if rv.total is not None else "无"
+        rows.append([rv.clerk, _score(rv.kpi_score), _score(rv.self_score), _score(rv.supervisor_score), peers,
+                     total, rv.grade or "", rv.coefficient, rv.bonus, note])  # fmt: skip
+    plan = Plan(rows=len(found))
+    plan.outputs.append(
+        Output(
+            REVIEW_SHEET,
+            f"月度考核 {month:%Y-%m}",
+            "指标得分由『计算考核指标』的各项指标按分档换算后平均；综合得分 = 各项 × 权重（见『设置』「考核与激励」）；"
+            "每人的计算过程见『考核说明 姓名』。",
+            [
+                "内勤",
+                "指标得分",
+                "自评",
+                "上级评价",
+                "同事评价",
+                "综合得分",
+                "等级",
+                "绩效系数",
+                "绩效奖金（元）",
+                "说明",
+            ],
+            rows,
+            widths=[10, 10, 8, 10, 12, 10, 8, 10, 14, 40],
+            formats={8: "#,##0.00"},
+            wrap=(9,),
+            empty="（没有参加考核的内勤：请在『人员』中填写职务，或检查「考核职务」设置）",
+        )
+    )
+    for rv in reviews:
+        plan.outputs.append(
+            Output(
+                f"{PERSONAL_PREFIX} {rv.clerk}"[:31],
+                f"{rv.clerk} {month:%Y-%m} 考核说明",
+                "每一项得分从哪里来；指标的依据逐行列在『考核指标明细』。",
+                ["项目", "得分", "说明"],
+                personal_rows(rv, own),
+                widths=[16, 10, 90],
+                wrap=(2,),
+            )
+        )
+    done = [rv for rv in reviews if rv.total is not None]
+    plan.message = f"{month:%Y-%m} 月度考核：{len(reviews)} 位内勤，{len(done)} 位已算出综合得分。"
+    for rv in reviews:
+        if rv.missing:
+            plan.details.append(f"{rv.clerk} 缺少：{'、'.join(rv.missing)}，未计算综合得分。")
+            plan.issues.append(
+                reviews_ledger.issue(AssessmentCode.ASM_MISSING, reviews_ledger.header_row, "person",
+                                     person=rv.clerk, month=f"{month:%Y-%m}", missing="、".join(rv.missing))
+            )  # fmt: skip
+        elif rv.coefficient is None:
+            plan.details.append(f"{rv.clerk} 的等级「{rv.grade}」在「绩效系数」设置中没有系数，未计算绩效奖金。")
+    return plan, reviews

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
 from neiqin.core.config import Section
 
@@ -51,3 +51,70 @@ class AssessmentSettings(Section):
         ge=0,
         description="报销初审时效：部门审批后几天内完成初审为及时（明细中标出超时的报销单）",
     )
+    review_kinds: list[str] = Field(
+        ["自评", "上级评价", "同事评价"],
+        alias="评价类型选项",
+        description="考核表「评价类型」可选的值，依次对应 自评、上级评价、同事评价（可改名，不能增减或调换顺序）",
+        min_length=3,
+        max_length=3,
+    )
+    kpi_weight: float = Field(40.0, alias="指标得分权重(%)", ge=0, le=100, description="综合得分中考核指标得分的权重")
+    self_weight: float = Field(10.0, alias="自评权重(%)", ge=0, le=100, description="综合得分中自评的权重")
+    supervisor_weight: float = Field(
+        30.0, alias="上级评价权重(%)", ge=0, le=100, description="综合得分中上级评价的权重"
+    )
+    peer_weight: float = Field(
+        20.0,
+        alias="同事评价权重(%)",
+        ge=0,
+        le=100,
+        description="综合得分中同事评价（几位同事的平均分）的权重；四项权重之和必须是 100",
+    )
+    rate_bands: list[str] = Field(
+        ["98:100", "95:90", "90:80", "80:60", "0:40"],
+        alias="比率指标分档",
+        description="百分比指标（越高越好）换算为 0–100 分：「下限%:得分」，从高到低，达到下限即得该分；"
+        "低于所有下限得 0 分",
+    )
+    count_bands: list[str] = Field(
+        ["0:100", "1:85", "3:70", "5:50"],
+        alias="错单数分档",
+        description="漏单错单数换算为分数：「上限:得分」，从少到多，不超过上限即得该分；超过所有上限得 0 分",
+    )
+    days_bands: list[str] = Field(
+        ["1:100", "2:90", "3:75", "5:60"],
+        alias="天数指标分档",
+        description="天数指标（越少越好，如报销初审时效）换算为分数：「上限天数:得分」，从少到多；超过所有上限得 0 分",
+    )
+    grade_bands: list[str] = Field(
+        ["90:优秀", "80:良好", "60:合格", "0:待改进"],
+        alias="等级分档",
+        description="综合得分对应的等级：「下限:等级」，从高到低",
+    )
+    coefficients: list[str] = Field(
+        ["优秀:1.2", "良好:1.0", "合格:0.8", "待改进:0.5"],
+        alias="绩效系数",
+        description="每个等级的绩效系数：「等级:系数」；绩效奖金 = 绩效奖金基数 × 绩效系数",
+    )
+    bonus_base: float = Field(2000.0, alias="绩效奖金基数", ge=0, description="每月绩效奖金的基数（元）")
+
+    @field_validator("rate_bands", "count_bands", "days_bands", "grade_bands", "coefficients")
+    @classmethod
+    def _pairs(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        numeric_right = info.field_name != "grade_bands"
+        numeric_left = info.field_name != "coefficients"
+        for item in value:
+            left, sep, right = str(item).replace("：", ":").partition(":")
+            if not sep or not left.strip() or not right.strip():
+                raise ValueError(f"「{item}」应写成「数:数」或「数:等级」的形式，用冒号分开")
+            for part, numeric in ((left, numeric_left), (right, numeric_right)):
+                if numeric:
+                    try:
+                        float(part)
+                    except ValueError:
+                        raise ValueError(f"「{item}」中的「{part.strip()}」不是数字") from None
+        return value
+
+    def weights(self) -> dict[str, float]:
+        return {"指标得分": self.kpi_weight, "自评": self.self_weight, "上级评价": self.supervisor_weight,
+                "同事评价": self.peer_weight}  # fmt: skip
