@@ -148,7 +148,7 @@ def computed(tmp_path: Path) -> Path:
     summary = macros.run("compute_kpis", book, today=TODAY, user="吴倩")
     book.save()
     assert summary.outcome == "ok", summary.text()
-    assert "订单台账有 1 行的录入时间找不到对应的『确认订单』" in summary.text()
+    assert "订单台账有 1 行本月的录入时间找不到对应的『确认订单』" in summary.text()
     return path
 
 
@@ -216,12 +216,16 @@ def test_the_evidence_lists_each_line_behind_a_figure(computed: Path) -> None:
 
 
 def test_a_line_belongs_to_the_clerk_who_confirmed_it(tmp_path: Path) -> None:
-    pending = [make_order_row(order_id="SO2611101", status="待确认", order_date=D(2026, 11, 2))]
+    pending = [
+        make_order_row(order_id="SO2611101", status="待确认", order_date=D(2026, 11, 2)),
+        make_order_row(order_id="SO2611102", status="待确认", order_date=D(2026, 11, 2), quantity=None),  # an error
+    ]
     path = order_workbook(tmp_path / "台账.xlsx", pending, staff=staff())
     book = open_book(path, engine="headless")
     assert macros.run("confirm_orders", book, now=D(2026, 11, 2, 14, 5, 7), user="张敏").outcome == "ok"
-    macros.run("compute_kpis", book, today=TODAY, user="吴倩")
+    summary = macros.run("compute_kpis", book, today=TODAY, user="吴倩")
     book.save()
+    assert summary.details == []  # the line left unconfirmed (no 录入时间) is nobody's, and no news
     found = {(r[0], r[1]): (r[3], r[4], r[5]) for r in sheet_rows(path, "考核指标")}
     assert found[("张敏", "订单处理及时率")] == ("100.0%", 1, 1)  # 14.1 hours after the day it came in
     assert found[("李娜", "订单处理及时率")] == ("无数据", None, None)

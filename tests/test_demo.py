@@ -138,3 +138,17 @@ def test_demo_has_all_three_report_tabs_with_charts(demo: Path) -> None:
         ws = wb[name]
         assert len(ws._charts) == 2, name
         assert ws["A2"].value.startswith("数据核对通过"), (name, ws["A2"].value)
+
+
+def test_demo_reviews_its_three_clerks(demo: Path) -> None:
+    from validators.staff import CLERKS
+
+    wb = openpyxl.load_workbook(demo)
+    kpis = [r for r in wb["考核指标"].iter_rows(values_only=True) if r[0] in CLERKS]
+    for clerk in CLERKS:  # each clerk has figures computed from the demo's ledgers and action log
+        figures = [r for r in kpis if r[0] == clerk and r[3] != "无数据"]
+        assert {r[1] for r in figures} >= {"订单处理及时率", "按时交付率", "客户信息准确率", "报表及时率"}
+    reviewed = {r[0]: r for r in wb["月度考核"].iter_rows(values_only=True) if r[0] in CLERKS}
+    assert set(reviewed) == set(CLERKS)
+    assert all(isinstance(r[5], float | int) and r[6] in ("优秀", "良好", "合格", "待改进") for r in reviewed.values())
+    assert {f"考核说明 {c}" for c in CLERKS} <= set(wb.sheetnames)

@@ -15,7 +15,7 @@ from validators.staff import GROUP
 
 from . import kpis
 from .codes import CODES, AssessmentCode
-from .demo import demo_rows
+from .demo import demo_history, demo_rows
 from .schema import RULES, ReviewRow
 from .settings import AssessmentSettings
 
@@ -46,4 +46,14 @@ LEDGER = LedgerSpec(
 )
 LEDGERS = (LEDGER,)
 
-__all__ = ["GROUP", "LEDGER", "LEDGERS", "AssessmentCode", "AssessmentSettings", "ReviewRow", "demo_rows", "kpis"]
+__all__ = [
+    "GROUP",
+    "LEDGER",
+    "LEDGERS",
+    "AssessmentCode",
+    "AssessmentSettings",
+    "ReviewRow",
+    "demo_history",
+    "demo_rows",
+    "kpis",
+]

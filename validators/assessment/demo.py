@@ -34,3 +34,50 @@ def demo_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     today = data["end"]
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     return {"assessment": review_rows(dt.datetime(month.year, month.month, 1))}
+
+
+REGION_CLERK = {"华东": "李娜", "华北": "张敏", "华南": "孙丽"}  # who keeps which region's orders (others: 张敏)
+
+
+def _confirmed_by(line: dict[str, Any]) -> str:
+    return REGION_CLERK.get(str(line.get("region") or ""), "张敏")
+
+
+def history(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The action log of the demo's clerks before the demo's day: a 『确认订单』 run at each line's 录入时间
+    (the clerk of the line's region; one run confirms every line entered at that moment), a 日报 each
+    working day by 孙丽 (now and then the next morning), a 周报 each Monday by 张敏, a 月报 on the 3rd by 李娜."""
+    end: dt.date = data["end"]
+    runs: dict[dt.datetime, dict[str, Any]] = {}
+    for line in data["lines"]:
+        entered = line.get("entered_at")
+        if isinstance(entered, dt.datetime) and entered.date() < end and entered not in runs:
+            runs[entered] = {"action": "confirm_orders", "user": _confirmed_by(line), "time": entered, "outcome": "ok"}
+    found = list(runs.values())
+    day = data["start"] if isinstance(data["start"], dt.date) else end - dt.timedelta(days=90)
+    day = day.date() if isinstance(day, dt.datetime) else day
+    while day < end:
+        if day.weekday() < 5:
+            late = day.day % 9 == 0  # about one day in nine, the day report waits until the next morning
+            at = dt.datetime.combine(day + dt.timedelta(days=2 if late else 0), dt.time(9 if late else 18))
+            found.append({"action": "report_day", "user": "孙丽", "time": at, "outcome": "ok",
+                          "message": f"已生成『日报 {day:%Y-%m-%d}』。"})  # fmt: skip
+        if day.weekday() == 0:
+            week = day - dt.timedelta(days=7)
+            year, number, _ = week.isocalendar()
+            found.append({"action": "report_week", "user": "张敏", "time": dt.datetime.combine(day, dt.time(10)),
+                          "outcome": "issues" if number % 5 == 0 else "ok",
+                          "message": f"已生成『周报 {year}-W{number:02d}』。"})  # fmt: skip
+        if day.day == 3:
+            month = (day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+            found.append({"action": "report_month", "user": "李娜", "time": dt.datetime.combine(day, dt.time(11)),
+                          "outcome": "ok", "message": f"已生成『月报 {month:%Y-%m}』。"})  # fmt: skip
+        day += dt.timedelta(days=1)
+    return sorted(found, key=lambda r: r["time"])
+
+
+def demo_history(store: Any, data: dict[str, Any]) -> None:
+    """The demo hook (see neiqin.app.demo.ledger_demo_history): the clerks' month in the demo's action log."""
+    for run in history(data):
+        store.log_action(run["action"], "演示台账.xlsx", run["outcome"], message=run.get("message", ""),
+                         user=run["user"], time=run["time"])  # fmt: skip

@@ -126,11 +126,16 @@ def plan_kpis(table: KpiTable, sources: Sources) -> Plan:
         f"已计算 {month} {len(table.clerks)} 位内勤的 {len(table.kpis)} 项考核指标："
         f"{valued} 项有数据，{len(table.results) - valued} 项无数据。"
     )
-    if sources.orders is not None and sources.orders.unattributed:
-        lost = sources.orders.unattributed
+    lost = (
+        [x for x in sources.orders.unattributed if table.start <= x.entered_at.date() <= table.end]
+        if sources.orders
+        else []
+    )
+    if lost:
+        rows_text = "、".join(str(x.row) for x in lost[:10]) + (" 等" if len(lost) > 10 else "")
         plan.details.append(
-            f"订单台账有 {len(lost)} 行的录入时间找不到对应的『确认订单』操作记录（如手工填写的录入时间），"
-            f"未计入任何人：第 {'、'.join(str(x.row) for x in lost[:10])}{' 等' if len(lost) > 10 else ''} 行。"
+            f"订单台账有 {len(lost)} 行本月的录入时间找不到对应的『确认订单』操作记录（如手工填写的录入时间），"
+            f"未计入任何人：第 {rows_text} 行。"
         )
     return plan
 

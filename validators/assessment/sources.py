@@ -30,8 +30,13 @@ DONE = ("ok", "issues")  # outcomes of a run that did its work (failed / error d
 ATTRIBUTION_WINDOW = dt.timedelta(minutes=10)
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN or NaT (NaT is a datetime instance: test it before any isinstance)."""
+    return value is None or value is pd.NaT or (isinstance(value, float) and value != value)
+
+
 def _date(value: Any) -> dt.date | None:
-    if value is None or value is pd.NaT or (isinstance(value, float) and value != value):
+    if _missing(value):
         return None
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value.date()
@@ -41,7 +46,7 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _datetime(value: Any) -> dt.datetime | None:
-    if value is None or (isinstance(value, float) and value != value):
+    if _missing(value):
         return None
     if isinstance(value, pd.Timestamp):
         return None if pd.isna(value) else value.to_pydatetime()
