@@ -8,6 +8,7 @@ store's action log (who ran what, when).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import xlwings as xw
 
@@ -19,8 +20,19 @@ from neiqin.core.ledger import read_optional
 from neiqin.core.marks import mark_issues
 from neiqin.core.plan import apply_plan
 from validators.assessment import GROUP, AssessmentCode, AssessmentSettings
+from validators.assessment.annual import annual, hours_of, trainings
 from validators.assessment.codes import CODES
-from validators.assessment.planners import clerks_of, compute, plan_kpis, plan_review, review_month
+from validators.assessment.planners import (
+    clerks_of,
+    compute,
+    month_reviews,
+    plan_annual,
+    plan_kpis,
+    plan_review,
+    plan_training,
+    review_month,
+    year_months,
+)
 from validators.assessment.schema import scores, weights_problem
 from validators.assessment.sources import (
     Sources,
@@ -30,6 +42,7 @@ from validators.assessment.sources import (
     executed_changes,
     order_lines,
 )
+from validators.training import TrainingSettings
 
 from .ledgers import check_ledger
 from .registry import Context, Summary, action, get
@@ -43,16 +56,18 @@ def read_sources(book: xw.Book, ctx: Context, start: dt.date, end: dt.date) -> t
     sources = Sources()
     orders = read_optional(book, "orders", ctx.settings)
     earliest = dt.datetime.combine(start, dt.time())
-    if orders is not None and "entered_at" in orders.frame:
-        first = orders.frame["entered_at"].min()
-        if first == first and first is not None:  # not NaT
-            earliest = min(earliest, first.to_pydatetime() - dt.timedelta(minutes=1))
+    for ledger in (orders, read_optional(book, "archive", ctx.settings)):
+        if ledger is not None and "entered_at" in ledger.frame:
+            first = ledger.frame["entered_at"].min()
+            if first == first and first is not None:  # not NaT
+                earliest = min(earliest, first.to_pydatetime() - dt.timedelta(minutes=1))
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
     actions = action_runs(ctx.store.actions_between(earliest, until))
     sources.actions = actions
     if orders is not None:
         checked = check_ledger(book, kit.ledger("orders"), ctx)
-        sources.orders = order_lines(checked.ledger, checked.issues, actions, ctx.settings)
+        archive = read_optional(book, "archive", ctx.settings)
+        sources.orders = order_lines(checked.ledger, checked.issues, actions, ctx.settings, archive)
         changes = checked.companions.get("changes") or read_optional(book, "changes", ctx.settings)
         if changes is not None:
             sources.changes = executed_changes(changes)
@@ -136,3 +151,61 @@ def monthly_review(book: xw.Book, ctx: Context) -> Summary:
         details.append("（超过『标记上限』的问题未标色，全部见『校验结果』）")
     return Summary(act.id, act.label, "issues" if errors else "ok", step.message, rows=len(checked.ledger),
                    issues=issues, details=details)  # fmt: skip
+
+
+def _reviews_ledger(book: xw.Book, ctx: Context) -> list[Any]:
+    reviews = read_optional(book, "assessment", ctx.settings)
+    return scores(reviews, ctx.settings) if reviews is not None else []
+
+
+@action(
+    "annual_review",
+    label="年度考核",
+    group=GROUP,
+    image="ChartTrendline",
+    screentip="十二个月的综合得分、排名、晋升候选和年度优秀员工",
+    supertip="按『月度考核』的方法逐月重算「考核月份」所在年份 1 月到考核月份的综合得分"
+    "（考核指标取自订单台账、订单归档、订单变更记录、客户档案、费用报销单和操作日志，评分取自『考核表』），"
+    "写入『年度考核』：各月得分、平均综合得分、年度等级、排名、绩效奖金合计、培训学时、"
+    "晋升候选（按设置的晋升条件）和年度优秀员工。",
+)
+def annual_review(book: xw.Book, ctx: Context) -> Summary:
+    act = get("annual_review")
+    problem = weights_problem(ctx.settings.of(AssessmentSettings))
+    if problem is not None:
+        raise NeiQinError(CODES[AssessmentCode.ASM_WEIGHTS].template.format(**problem))
+    year, months = year_months(ctx.settings, ctx.today)
+    sources, notes = read_sources(book, ctx, months[0][0], months[-1][1])
+    clerks = clerks_of(read_optional(book, "staff", ctx.settings), sources, ctx.settings, months[0][0], months[-1][1])
+    found = _reviews_ledger(book, ctx)
+    by_month = {
+        start.month: month_reviews(compute(clerks, sources, start, end, ctx.today, ctx.settings), found, ctx.settings)
+        for start, end in months
+    }
+    hours = hours_of(trainings(read_optional(book, "training", ctx.settings)), year)
+    own = ctx.settings.of(AssessmentSettings)
+    rows = annual(year, by_month, hours, own, ctx.settings.of(TrainingSettings).yearly_hours)
+    plan = plan_annual(year, [start.month for start, _ in months], rows, own)
+    apply_plan(book, plan, ctx.settings, ctx.store)
+    return Summary(act.id, act.label, "ok", plan.message, rows=len(found), details=notes)
+
+
+@action(
+    "training_summary",
+    label="培训统计",
+    group=GROUP,
+    image="PivotTableInsert",
+    screentip="每人的培训次数、学时和建议的培训",
+    supertip="按『培训记录』统计「考核月份」所在年份每人的培训次数、学时（按类型、方式）、考核通过次数和证书，对照年度学时要求；"
+    "并按考核月份偏低的考核指标建议培训内容（如客户信息准确率低 → 客户信息管理），写入『培训统计』。",
+)
+def training_summary(book: xw.Book, ctx: Context) -> Summary:
+    act = get("training_summary")
+    start, end = review_month(ctx.settings, ctx.today)
+    sources, notes = read_sources(book, ctx, start, end)
+    clerks = clerks_of(read_optional(book, "staff", ctx.settings), sources, ctx.settings, start, end)
+    reviews = month_reviews(compute(clerks, sources, start, end, ctx.today, ctx.settings), [], ctx.settings)
+    found = trainings(read_optional(book, "training", ctx.settings))
+    plan = plan_training(start.year, found, reviews, clerks, ctx.settings)
+    apply_plan(book, plan, ctx.settings, ctx.store)
+    return Summary(act.id, act.label, "ok", plan.message, rows=len(found), details=notes)

@@ -57,7 +57,7 @@ def scores() -> list[dict[str, Any]]:
     ]
 
 
-def review_workbook(path: Path, rows: list[dict[str, Any]] | None = None) -> Path:
+def review_workbook(path: Path, rows: list[dict[str, Any]] | None = None, **ledgers: Any) -> Path:
     from .conftest import order_workbook
 
     forms = [
@@ -65,7 +65,7 @@ def review_workbook(path: Path, rows: list[dict[str, Any]] | None = None) -> Pat
         make_expense_form(sheet="费用报销单2", claim_id="BX2611002", approval_date=dt.datetime(2026, 11, 20)),
     ]
     return order_workbook(path, orders(), customers=customers(), changes=changes(), staff=staff(), expenses=forms,
-                          assessment=scores() if rows is None else rows)  # fmt: skip
+                          assessment=scores() if rows is None else rows, **ledgers)  # fmt: skip
 
 
 @pytest.fixture

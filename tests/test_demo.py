@@ -152,3 +152,7 @@ def test_demo_reviews_its_three_clerks(demo: Path) -> None:
     assert set(reviewed) == set(CLERKS)
     assert all(isinstance(r[5], float | int) and r[6] in ("优秀", "良好", "合格", "待改进") for r in reviewed.values())
     assert {f"考核说明 {c}" for c in CLERKS} <= set(wb.sheetnames)
+    annual = {r[1]: r for r in wb["年度考核"].iter_rows(values_only=True) if r[1] in CLERKS}
+    assert sorted(r[0] for r in annual.values()) == [1, 2, 3]  # ranked over the demo's months
+    trained = {r[0]: r for r in wb["培训统计"].iter_rows(values_only=True) if r[0] in CLERKS}
+    assert set(trained) == set(CLERKS) and all(r[2] > 0 for r in trained.values())

@@ -9,8 +9,10 @@ from typing import Any
 
 from neiqin.core.kpi import Kpi, KpiInputs, KpiResult, kpis
 from neiqin.core.ledger import Ledger
+from neiqin.core.money import fen
 from neiqin.core.plan import Output, Plan
 
+from .annual import AnnualRow, Training, training_needs
 from .codes import AssessmentCode
 from .schema import Score
 from .scoring import ClerkReview, KpiScore, one_decimal, review
@@ -206,16 +208,33 @@ def personal_rows(rv: ClerkReview, own: AssessmentSettings) -> list[list[Any]]:
     return rows
 
 
+def month_reviews(table: KpiTable, found: Sequence[Score], settings: Any) -> list[ClerkReview]:
+    """Each clerk's month (:func:`validators.assessment.scoring.review`) for the KPIs of ``table``."""
+    own = settings.of(AssessmentSettings)
+    return [
+        review(clerk, table.start, [(k, table.result(clerk, k.code)) for k in table.kpis], found, own)
+        for clerk in table.clerks
+    ]
+
+
+def year_months(settings: Any, today: dt.date) -> tuple[int, list[tuple[dt.date, dt.date]]]:
+    """The year reviewed (the year of the month reviewed) and its months up to the month reviewed."""
+    start, _ = review_month(settings, today)
+    months = []
+    for number in range(1, start.month + 1):
+        first = dt.date(start.year, number, 1)
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        months.append((first, following - dt.timedelta(days=1)))
+    return start.year, months
+
+
 def plan_review(
     table: KpiTable, found: Sequence[Score], settings: Any, reviews_ledger: Ledger
 ) -> tuple[Plan, list[ClerkReview]]:
     """月度考核 (one row per clerk) and a personal sheet per clerk; ASM-004 for what is missing."""
     own = settings.of(AssessmentSettings)
     month = table.start
-    reviews = [
-        review(clerk, month, [(k, table.result(clerk, k.code)) for k in table.kpis], found, own)
-        for clerk in table.clerks
-    ]
+    reviews = month_reviews(table, found, settings)
     rows = []
     for rv in reviews:
         peers = f"{one_decimal(rv.peer_score):g}（{len(rv.peers)} 人）" if rv.peer_score is not None else "无"
@@ -273,3 +292,108 @@ def plan_review(
         elif rv.coefficient is None:
             plan.details.append(f"{rv.clerk} 的等级「{rv.grade}」在「绩效系数」设置中没有系数，未计算绩效奖金。")
     return plan, reviews
+
+
+ANNUAL_SHEET = "年度考核"
+TRAINING_SHEET = "培训统计"
+
+
+def plan_annual(year: int, months: Sequence[int], rows: Sequence[AnnualRow], own: AssessmentSettings) -> Plan:
+    """年度考核: one row per clerk, the months' composite scores, ranking, promotion candidates, honours."""
+    out = []
+    for r in rows:
+        missing = [m for m in months if r.totals.get(m) is None]
+        notes = []
+        if missing:
+            notes.append(f"{'、'.join(f'{m}月' for m in missing)}没有综合得分（缺评分或无数据），不计入平均")
+        if not r.candidate and r.why:
+            notes.append("未列为晋升候选：" + "；".join(r.why))
+        out.append(
+            [
+                r.rank,
+                r.clerk,
+                *[r.totals.get(m) for m in months],
+                r.average if r.average is not None else "无",
+                r.grade or "",
+                fen(r.bonus),
+                r.hours,
+                "是" if r.candidate else "",
+                "年度优秀员工" if r.honour else "",
+                "；".join(notes),
+            ]
+        )
+    header = ["排名", "内勤", *[f"{m}月" for m in months], "平均综合得分", "年度等级", "绩效奖金合计（元）",
+              "培训学时", "晋升候选", "荣誉", "说明"]  # fmt: skip
+    plan = Plan(rows=len(rows))
+    plan.outputs.append(
+        Output(
+            ANNUAL_SHEET,
+            f"{year} 年度考核",
+            f"各月综合得分由『月度考核』的方法逐月重算（{months[0]}–{months[-1]} 月）；"
+            "平均综合得分按「等级分档」定年度等级；"
+            f"晋升候选：年度等级为{own.promotion_grade}、至少 {own.promotion_months} 个月为{own.promotion_grade}、"
+            "没有一个月是最低等级、培训学时达到年度要求；年度优秀员工为排名前「年度评优名额」且年度等级为"
+            f"{own.promotion_grade}的人。",
+            header,
+            out,
+            formats={len(header) - 6: "#,##0.00"},
+            wrap=(len(header) - 1,),
+            widths=[6, 10, *[7] * len(months), 12, 10, 14, 10, 10, 14, 50],
+            empty="（没有参加考核的内勤：请在『人员』中填写职务，或检查「考核职务」设置）",
+        )
+    )
+    candidates = [r.clerk for r in rows if r.candidate]
+    honours = [r.clerk for r in rows if r.honour]
+    plan.message = (
+        f"{year} 年度考核（{months[0]}–{months[-1]} 月）：{len(rows)} 位内勤；"
+        f"晋升候选 {'、'.join(candidates) or '无'}；年度优秀员工 {'、'.join(honours) or '无'}。"
+    )
+    return plan
+
+
+def plan_training(
+    year: int, found: Sequence[Training], reviews: Sequence[ClerkReview], clerks: Sequence[str], settings: Any
+) -> Plan:
+    """培训统计: per person, the year's trainings by type and mode, hours against the requirement, and the
+    training their weak KPIs of the review month call for."""
+    from validators.training import TrainingSettings
+
+    own = settings.of(TrainingSettings)
+    this_year = [t for t in found if t.date.year == year]
+    people = list(dict.fromkeys([*clerks, *sorted({t.person for t in this_year})]))
+    by_review = {rv.clerk: rv for rv in reviews}
+    rows = []
+    for person in people:
+        mine = [t for t in this_year if t.person == person]
+        hours = sum(t.hours for t in mine)
+        by_kind = [sum(t.hours for t in mine if t.kind == k) for k in own.training_kinds]
+        by_mode = [sum(t.hours for t in mine if t.mode == m) for m in own.training_modes]
+        passed = sum(1 for t in mine if t.result and "不" not in t.result)
+        certificates = "、".join(t.certificate for t in mine if t.certificate)
+        rv = by_review.get(person)
+        needs = training_needs(rv, own.training_score, found, year) if rv else []
+        rows.append([person, len(mine), hours, *by_kind, *by_mode, passed, certificates,
+                     "达到" if hours >= own.yearly_hours else f"差 {own.yearly_hours - hours:g} 学时",
+                     "\n".join(needs) or ("（无偏低的指标）" if rv else "")])  # fmt: skip
+    header = ["人员", "培训次数", "学时合计", *[f"{k}学时" for k in own.training_kinds],
+              *[f"{m}学时" for m in own.training_modes], "考核通过次数", "证书",
+              f"年度要求 {own.yearly_hours:g} 学时", "建议培训（据考核指标）"]  # fmt: skip
+    plan = Plan(rows=len(found))
+    plan.outputs.append(
+        Output(
+            TRAINING_SHEET,
+            f"{year} 年培训统计",
+            "学时按『培训记录』统计；建议培训来自考核月份按分档得分低于「培训建议分数线」的考核指标"
+            "（如客户信息准确率低 → 客户信息管理）。",
+            header,
+            rows,
+            widths=[10, 8, 8, *[8] * (len(own.training_kinds) + len(own.training_modes)), 10, 20, 14, 50],
+            wrap=(len(header) - 1,),
+        )
+    )
+    suggested = sum(1 for r in rows if r[-1] and not str(r[-1]).startswith("（"))
+    total = sum(t.hours for t in this_year)
+    plan.message = (
+        f"{year} 年培训统计：{len(people)} 人，{len(this_year)} 次培训，共 {total:g} 学时；{suggested} 人有建议的培训。"
+    )
+    return plan

@@ -97,6 +97,25 @@ class AssessmentSettings(Section):
         description="每个等级的绩效系数：「等级:系数」；绩效奖金 = 绩效奖金基数 × 绩效系数",
     )
     bonus_base: float = Field(2000.0, alias="绩效奖金基数", ge=0, description="每月绩效奖金的基数（元）")
+    promotion_grade: str = Field(
+        "优秀",
+        alias="晋升等级",
+        description="年度考核：年度等级（按平均综合得分和「等级分档」）为此等级才可列为晋升候选",
+    )
+    promotion_months: int = Field(
+        3,
+        alias="晋升优秀月数",
+        ge=0,
+        le=12,
+        description="年度考核：晋升候选还须至少有这么多个月的月度等级为「晋升等级」，且没有一个月是最低等级，"
+        "年度培训学时达到「年度培训学时要求」",
+    )
+    honours: int = Field(
+        1,
+        alias="年度评优名额",
+        ge=0,
+        description="年度考核：按平均综合得分排名、年度等级为「晋升等级」的前几名评为年度优秀员工",
+    )
 
     @field_validator("rate_bands", "count_bands", "days_bands", "grade_bands", "coefficients")
     @classmethod

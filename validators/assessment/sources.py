@@ -76,10 +76,12 @@ class OrderLine:
     cancelled: bool
     clerk: str | None  # who confirmed it (None: no 『确认订单』 run has its 录入时间)
     errors: tuple[str, ...] = ()  # error issues on the line now (what the marks show)
+    archived_in: str = ""  # the archive sheet, for a line archived out of the ledger
 
     @property
     def name(self) -> str:
-        return f"订单 {self.order_id} / {self.product_code}（第 {self.row} 行）"
+        where = f"『{self.archived_in}』第 {self.row} 行" if self.archived_in else f"第 {self.row} 行"
+        return f"订单 {self.order_id} / {self.product_code}（{where}）"
 
 
 @dataclass(frozen=True)
@@ -220,8 +222,20 @@ def _errors_by_row(issues: Iterable[Issue], sheet: str) -> dict[int, list[str]]:
     return found
 
 
-def order_lines(orders: Ledger, issues: Sequence[Issue], actions: ActionsSource, settings: Any) -> OrdersSource:
-    """订单台账's lines, each with the clerk who confirmed it and its error issues."""
+def order_lines(
+    orders: Ledger, issues: Sequence[Issue], actions: ActionsSource, settings: Any, archive: Ledger | None = None
+) -> OrdersSource:
+    """订单台账's lines (and 订单归档's: months that are reviewed later), each with the clerk who confirmed it
+    and its error issues."""
+    lines = _lines(orders, issues, actions, settings)
+    if archive is not None:
+        lines += _lines(archive, (), actions, settings, archived=True)
+    return OrdersSource(orders.sheet, tuple(lines))
+
+
+def _lines(
+    orders: Ledger, issues: Sequence[Issue], actions: ActionsSource, settings: Any, archived: bool = False
+) -> list[OrderLine]:
     confirms = [r for r in actions.runs if r.action == CONFIRM_ACTION and r.outcome in DONE]
     times = [r.time for r in confirms]
     frame = orders.frame
@@ -231,7 +245,7 @@ def order_lines(orders: Ledger, issues: Sequence[Issue], actions: ActionsSource,
         return frame[name].tolist() if name in frame else [None] * len(frame)
 
     statuses = MACHINE.states_of(column("status"), settings) if "status" in frame else [None] * len(frame)
-    lines = []
+    lines: list[OrderLine] = []
     for pos, row in enumerate(orders.rows):
         entered = _datetime(column("entered_at")[pos])
         clerk = None
@@ -252,9 +266,10 @@ def order_lines(orders: Ledger, issues: Sequence[Issue], actions: ActionsSource,
                 cancelled=statuses[pos] == S.CANCELLED,
                 clerk=clerk,
                 errors=tuple(errors.get(row, ())),
+                archived_in=orders.sheet if archived else "",
             )
         )
-    return OrdersSource(orders.sheet, tuple(lines))
+    return lines
 
 
 def executed_changes(changes: Ledger) -> tuple[Change, ...]:
