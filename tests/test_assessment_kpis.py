@@ -36,6 +36,8 @@ from typing import Any
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import macros
 from neiqin.core.kpi import Kpi, KpiInputs, kpis, register_kpi
@@ -324,3 +326,31 @@ def test_every_kpi_is_documented() -> None:
     assert text == documents()["kpis.md"], "run: neiqin docs"
     for k in kpis():
         assert f"`{k.code}`" in text and k.name in text and k.definition.replace("|", "\\|") in text
+
+
+@given(st.text(max_size=40), st.sampled_from(["report_day", "report_week", "report_month"]))
+def test_any_logged_message_gives_a_period(message: str, action: str) -> None:
+    from validators.assessment.sources import ActionRun
+
+    for text in (message, f"已生成『日报 {message}』", f"已生成『周报 2026-W{message[:2]}』", "『月报 2026-13』"):
+        start = ActionRun(D(2026, 11, 20, 9), "孙丽", action, "ok", text).report_start()
+        assert dt.date(1, 1, 1) <= start <= dt.date(2026, 11, 20)
+
+
+def test_a_name_typed_as_a_formula_stays_text(tmp_path: Path) -> None:
+    people = [{"name": "=1+1", "department": "销售内勤部", "title": "内勤", "is_head": "否"}]
+    path = order_workbook(tmp_path / "台账.xlsx", [make_order_row()], staff=people)
+    wb = openpyxl.load_workbook(path)
+    for row in wb["人员"].iter_rows():
+        for cell in row:
+            if cell.value == "=1+1":
+                cell.data_type = "s"  # text the clerk typed, as Excel keeps it after a leading apostrophe
+    wb.save(path)
+    book = open_book(path, engine="headless")
+    macros.run("compute_kpis", book, today=TODAY, user="吴倩")
+    book.save()
+    ws = openpyxl.load_workbook(path)["考核指标"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == "=1+1"]
+    assert cells and all(c.data_type == "s" for c in cells)
+    shares = [c for row in ws.iter_rows() for c in row if c.value == "无数据"]
+    assert shares and all(c.data_type == "s" for c in shares)

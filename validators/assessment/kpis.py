@@ -19,7 +19,16 @@ from neiqin.core.kpi import Evidence, Kpi, KpiInputs, KpiResult, no_data, regist
 from validators.orders.metrics import on_time_lines
 
 from .settings import AssessmentSettings
-from .sources import REPORT_NAMES, ActionRun, ActionsSource, Change, Claim, CustomersSource, OrdersSource
+from .sources import (
+    REPORT_NAMES,
+    ActionRun,
+    ActionsSource,
+    Change,
+    Claim,
+    CustomersSource,
+    OrderLine,
+    OrdersSource,
+)
 
 
 def _settings(inputs: KpiInputs) -> AssessmentSettings:
@@ -36,8 +45,8 @@ def order_timeliness(inputs: KpiInputs) -> KpiResult:
     hours = _settings(inputs).order_hours
     evidence: list[Evidence] = []
     kept = counted = 0
-    for line in orders.of(inputs.clerk):
-        if line.entered_at is None or not inputs.in_month(line.entered_at) or line.order_date is None:
+    for line in orders.entered(inputs.clerk, inputs.start, inputs.end):
+        if line.entered_at is None or line.order_date is None:
             continue
         taken = (line.entered_at - dt.datetime.combine(line.order_date, dt.time())).total_seconds() / 3600
         ok = taken <= hours
@@ -59,12 +68,12 @@ def delivery_on_time(inputs: KpiInputs) -> KpiResult:
     lines = orders.of(inputs.clerk)
     if not lines:
         return no_data("无数据：没有该内勤确认的订单行")
+    # only lines promised within the month can be due in it (on_time_lines applies the same bounds)
+    lines = [x for x in lines if x.delivery_date is not None and inputs.start <= x.delivery_date <= inputs.end]
     due, kept = on_time_lines(
-        pd.Series(
-            [pd.Timestamp(x.delivery_date) if x.delivery_date else pd.NaT for x in lines], dtype="datetime64[ns]"
-        ),
-        pd.Series([pd.Timestamp(x.ship_date) if x.ship_date else pd.NaT for x in lines], dtype="datetime64[ns]"),
-        pd.Series([x.cancelled for x in lines]),
+        pd.Series(pd.to_datetime([x.delivery_date for x in lines]), dtype="datetime64[ns]"),
+        pd.Series(pd.to_datetime([x.ship_date for x in lines]), dtype="datetime64[ns]"),
+        pd.Series([x.cancelled for x in lines], dtype=bool),
         inputs.as_of,
         inputs.start,
         inputs.end,
@@ -87,25 +96,30 @@ def wrong_orders(inputs: KpiInputs) -> KpiResult:
     changes: tuple[Change, ...] = inputs.sources.get("changes") or ()
     customer_side = {fold(x) for x in _settings(inputs).customer_requesters}
     mine = orders.of(inputs.clerk)
-    entered = [x for x in mine if x.entered_at is not None and inputs.in_month(x.entered_at)]
+    entered = orders.entered(inputs.clerk, inputs.start, inputs.end)
     corrections = [
         c for c in changes if inputs.in_month(c.executed_at) and fold(c.requested_by or "") not in customer_side
     ]
-    wrong: dict[int, list[str]] = {}
+    by_order: dict[str, list[Change]] = {}
+    for change in corrections:
+        by_order.setdefault(change.order_id, []).append(change)
+    wrong: dict[tuple[str, int], list[str]] = {}  # (archive sheet or '', row): a line of the ledger or the archive
+    lines: dict[tuple[str, int], OrderLine] = {}
     for line in mine:
-        for change in corrections:
+        for change in by_order.get(line.order_id, ()):
             if _changed(line.order_id, line.product_code, change):
                 who = change.requested_by or "未填提出方"
-                wrong.setdefault(line.row, []).append(
+                wrong.setdefault((line.archived_in, line.row), []).append(
                     f"确认后由变更单 {change.change_id} 更正「{change.field_name}」（提出方：{who}）"
                 )
+                lines[(line.archived_in, line.row)] = line
     for line in entered:
         for error in line.errors:
-            wrong.setdefault(line.row, []).append(f"已确认的行现有错误：{error}")
+            wrong.setdefault((line.archived_in, line.row), []).append(f"已确认的行现有错误：{error}")
+            lines[(line.archived_in, line.row)] = line
     if not entered and not wrong:
         return no_data("无数据：本月没有该内勤确认的订单行")
-    by_row = {x.row: x for x in mine}
-    evidence = [Evidence(f"{by_row[row].name}：" + "；".join(why), False) for row, why in sorted(wrong.items())]
+    evidence = [Evidence(f"{lines[key].name}：" + "；".join(why), False) for key, why in sorted(wrong.items())]
     return KpiResult(float(len(wrong)), len(wrong), len(entered), tuple(evidence))
 
 
@@ -114,8 +128,8 @@ def customer_accuracy(inputs: KpiInputs) -> KpiResult:
     orders: OrdersSource = inputs.source("orders")
     customers: CustomersSource = inputs.source("customers")
     names: dict[str, str] = {}
-    for line in orders.of(inputs.clerk):
-        if line.entered_at is not None and inputs.in_month(line.entered_at) and line.customer:
+    for line in orders.entered(inputs.clerk, inputs.start, inputs.end):
+        if line.customer:
             names.setdefault(fold(line.customer), line.customer)
     evidence = []
     kept = 0

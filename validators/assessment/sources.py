@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -90,7 +91,28 @@ class OrdersSource:
     lines: tuple[OrderLine, ...]
 
     def of(self, clerk: str) -> list[OrderLine]:
-        return [line for line in self.lines if line.clerk == clerk]
+        return list(self._by_clerk.get(clerk, ()))
+
+    def entered(self, clerk: str, start: dt.date, end: dt.date) -> list[OrderLine]:
+        """The clerk's lines whose 录入时间 falls in [start, end] (a month)."""
+        months = {(start.year, start.month), (end.year, end.month)}
+        found = [x for m in sorted(months) for x in self._by_month.get((clerk, *m), ())]
+        return [x for x in found if x.entered_at is not None and start <= x.entered_at.date() <= end]
+
+    @functools.cached_property
+    def _by_month(self) -> dict[tuple[str | None, int, int], list[OrderLine]]:
+        found: dict[tuple[str | None, int, int], list[OrderLine]] = {}
+        for line in self.lines:
+            if line.entered_at is not None:
+                found.setdefault((line.clerk, line.entered_at.year, line.entered_at.month), []).append(line)
+        return found
+
+    @functools.cached_property
+    def _by_clerk(self) -> dict[str | None, list[OrderLine]]:  # every KPI of every month asks: group once
+        found: dict[str | None, list[OrderLine]] = {}
+        for line in self.lines:
+            found.setdefault(line.clerk, []).append(line)
+        return found
 
     @property
     def unattributed(self) -> list[OrderLine]:
@@ -149,11 +171,12 @@ class ActionRun:
         day = self.time.date()
         if found:
             year, week, mid, last = found.groups()
-            if week:
-                return dt.date.fromisocalendar(int(year), int(mid), 1)
-            if last:
-                return dt.date(int(year), int(mid), int(last))
-            return dt.date(int(year), int(mid), 1)
+            try:
+                if week:
+                    return dt.date.fromisocalendar(int(year), int(mid), 1)
+                return dt.date(int(year), int(mid), int(last or 1))
+            except ValueError:  # not a date (a tab renamed by hand): the run's own period
+                pass
         if period == "month":
             return day.replace(day=1)
         if period == "week":
@@ -166,7 +189,15 @@ class ActionsSource:
     runs: tuple[ActionRun, ...]
 
     def reports_of(self, clerk: str) -> list[ActionRun]:
-        return [r for r in self.runs if r.user == clerk and r.report and r.outcome in DONE]
+        return list(self._reports.get(clerk, ()))
+
+    @functools.cached_property
+    def _reports(self) -> dict[str, list[ActionRun]]:
+        found: dict[str, list[ActionRun]] = {}
+        for run in self.runs:
+            if run.action in REPORT_ACTIONS and run.outcome in DONE:
+                found.setdefault(run.user, []).append(run)
+        return found
 
 
 @dataclass(frozen=True)
