@@ -19,7 +19,7 @@ from neiqin.core.kpi import kpis
 from neiqin.core.ledger import read_optional
 from neiqin.core.marks import mark_issues
 from neiqin.core.plan import apply_plan
-from validators.assessment import GROUP, AssessmentCode, AssessmentSettings
+from validators.assessment import GROUP, AssessmentCode
 from validators.assessment.annual import annual, hours_of, trainings
 from validators.assessment.codes import CODES
 from validators.assessment.planners import (
@@ -42,7 +42,6 @@ from validators.assessment.sources import (
     executed_changes,
     order_lines,
 )
-from validators.training import TrainingSettings
 
 from .ledgers import check_ledger
 from .registry import Context, Summary, action, get
@@ -125,7 +124,7 @@ def compute_kpis(book: xw.Book, ctx: Context) -> Summary:
 )
 def monthly_review(book: xw.Book, ctx: Context) -> Summary:
     act = get("monthly_review")
-    problem = weights_problem(ctx.settings.of(AssessmentSettings))
+    problem = weights_problem(ctx.settings)
     if problem is not None:
         raise NeiQinError(CODES[AssessmentCode.ASM_WEIGHTS].template.format(**problem))
     if read_optional(book, "assessment", ctx.settings) is None:
@@ -171,7 +170,7 @@ def _reviews_ledger(book: xw.Book, ctx: Context) -> list[Any]:
 )
 def annual_review(book: xw.Book, ctx: Context) -> Summary:
     act = get("annual_review")
-    problem = weights_problem(ctx.settings.of(AssessmentSettings))
+    problem = weights_problem(ctx.settings)
     if problem is not None:
         raise NeiQinError(CODES[AssessmentCode.ASM_WEIGHTS].template.format(**problem))
     year, months = year_months(ctx.settings, ctx.today)
@@ -183,8 +182,8 @@ def annual_review(book: xw.Book, ctx: Context) -> Summary:
         for start, end in months
     }
     hours = hours_of(trainings(read_optional(book, "training", ctx.settings)), year)
-    own = ctx.settings.of(AssessmentSettings)
-    rows = annual(year, by_month, hours, own, ctx.settings.of(TrainingSettings).yearly_hours)
+    own = ctx.settings
+    rows = annual(year, by_month, hours, own, ctx.settings.yearly_hours)
     plan = plan_annual(year, [start.month for start, _ in months], rows, own)
     apply_plan(book, plan, ctx.settings, ctx.store)
     return Summary(act.id, act.label, "ok", plan.message, rows=len(found), details=notes)

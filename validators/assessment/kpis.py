@@ -32,7 +32,7 @@ from .sources import (
 
 
 def _settings(inputs: KpiInputs) -> AssessmentSettings:
-    return inputs.settings.of(AssessmentSettings)
+    return inputs.settings
 
 
 def _when(value: dt.datetime) -> str:

@@ -17,7 +17,7 @@ from .annual import AnnualRow, Training, training_needs
 from .codes import AssessmentCode
 from .schema import Score
 from .scoring import ClerkReview, KpiScore, one_decimal, review
-from .settings import AssessmentSettings
+from .settings import AssessmentSettings, weights
 from .sources import Sources
 
 KPI_SHEET = "考核指标"
@@ -33,7 +33,7 @@ def _as_written(plan: Plan) -> Plan:
 
 def review_month(settings: Any, today: dt.date) -> tuple[dt.date, dt.date]:
     """The first and last day of the month reviewed: 「考核月份」, else the month before ``today``."""
-    text = settings.of(AssessmentSettings).review_month
+    text = settings.review_month
     if text:
         start = dt.date(int(text[:4]), int(text[5:7]), 1)
     else:
@@ -44,7 +44,7 @@ def review_month(settings: Any, today: dt.date) -> tuple[dt.date, dt.date]:
 
 def clerks_of(staff: Ledger | None, sources: Sources, settings: Any, start: dt.date, end: dt.date) -> list[str]:
     """Who is reviewed: 『人员』 whose 职务 is one of 「考核职务」; without any, who ran actions in the month."""
-    titles = set(settings.of(AssessmentSettings).assessed_titles)
+    titles = set(settings.assessed_titles)
     if staff is not None and staff.has("name"):
         frame = staff.frame
         found = []
@@ -186,7 +186,7 @@ def personal_rows(rv: ClerkReview, own: AssessmentSettings) -> list[list[Any]]:
     rows.append(["上级评价", _score(rv.supervisor_score), f"{boss} 的评价" if boss else "未填上级评价"])
     rows.append(["同事评价", _score(rv.peer_score),
                  f"{len(rv.peers)} 位同事评分的平均（本人不评自己）" if rv.peers else "没有同事评价"])  # fmt: skip
-    w = own.weights()
+    w = weights(own)
     if rv.total is None:
         rows.append(["综合得分", "无", "缺少：" + "、".join(rv.missing) + "；补齐后再点『月度考核』"])
         return rows
@@ -218,7 +218,7 @@ def personal_rows(rv: ClerkReview, own: AssessmentSettings) -> list[list[Any]]:
 
 def month_reviews(table: KpiTable, found: Sequence[Score], settings: Any) -> list[ClerkReview]:
     """Each clerk's month (:func:`validators.assessment.scoring.review`) for the KPIs of ``table``."""
-    own = settings.of(AssessmentSettings)
+    own = settings
     return [
         review(clerk, table.start, [(k, table.result(clerk, k.code)) for k in table.kpis], found, own)
         for clerk in table.clerks
@@ -240,7 +240,7 @@ def plan_review(
     table: KpiTable, found: Sequence[Score], settings: Any, reviews_ledger: Ledger
 ) -> tuple[Plan, list[ClerkReview]]:
     """月度考核 (one row per clerk) and a personal sheet per clerk; ASM-004 for what is missing."""
-    own = settings.of(AssessmentSettings)
+    own = settings
     month = table.start
     reviews = month_reviews(table, found, settings)
     rows = []
@@ -364,9 +364,8 @@ def plan_training(
 ) -> Plan:
     """培训统计: per person, the year's trainings by type and mode, hours against the requirement, and the
     training their weak KPIs of the review month call for."""
-    from validators.training import TrainingSettings
 
-    own = settings.of(TrainingSettings)
+    own = settings
     this_year = [t for t in found if t.date.year == year]
     people = list(dict.fromkeys([*clerks, *sorted({t.person for t in this_year})]))
     by_review = {rv.clerk: rv for rv in reviews}

@@ -61,7 +61,7 @@ def _text(value: Any) -> str:
 def scores(ledger: Ledger, settings: Any) -> list[Score]:
     """The usable lines of 考核表 (a line missing a value or out of range is reported by the schema checks);
     ``kind`` is the canonical 自评 / 上级评价 / 同事评价 whatever the company calls them."""
-    labels = dict(zip(settings.of(AssessmentSettings).review_kinds, KINDS, strict=True))
+    labels = dict(zip(settings.review_kinds, KINDS, strict=True))
     frame = ledger.frame
     found = []
     needed = ("month", "person", "kind", "rater", "score")
@@ -113,7 +113,7 @@ def check_raters(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
 
 def check_weights(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """The four weights of the composite score add up to 100 %."""
-    problem = weights_problem(ctx.settings.of(AssessmentSettings))
+    problem = weights_problem(ctx.settings)
     if problem is None:
         return []
     return [ledger.issue(AssessmentCode.ASM_WEIGHTS, ledger.header_row, "score", **problem)]

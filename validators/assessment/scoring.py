@@ -17,7 +17,7 @@ from neiqin.core.kpi import Kpi, KpiResult
 from neiqin.core.money import fen
 
 from .schema import Score, missing_kinds
-from .settings import AssessmentSettings
+from .settings import AssessmentSettings, weights
 
 
 def one_decimal(value: float) -> float:
@@ -128,8 +128,8 @@ def review(
         "上级评价": result.supervisor_score,
         "同事评价": result.peer_score,
     }
-    weights = own.weights()
-    total = sum(weights[name] * float(value or 0) for name, value in parts.items()) / 100
+    shares = weights(own)
+    total = sum(shares[name] * float(value or 0) for name, value in parts.items()) / 100
     result.total = one_decimal(total)
     result.grade = grade_of(result.total, own)
     result.coefficient = coefficient_of(result.grade, own)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import Field, ValidationInfo, field_validator
 
@@ -134,6 +134,8 @@ class AssessmentSettings(Section):
                         raise ValueError(f"「{item}」中的「{part.strip()}」不是数字") from None
         return value
 
-    def weights(self) -> dict[str, float]:
-        return {"指标得分": self.kpi_weight, "自评": self.self_weight, "上级评价": self.supervisor_weight,
-                "同事评价": self.peer_weight}  # fmt: skip
+
+def weights(own: Any) -> dict[str, float]:
+    """The four weights of the composite score (``own``: the settings, or this section)."""
+    return {"指标得分": own.kpi_weight, "自评": own.self_weight, "上级评价": own.supervisor_weight,
+            "同事评价": own.peer_weight}  # fmt: skip
