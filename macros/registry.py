@@ -254,6 +254,7 @@ def run(
             seconds=seconds,
             message=summary.message,
             user=ctx.user if ctx else user,
+            time=ctx.now if ctx else None,  # the time the action wrote (录入时间 …): who did what, by the log
         )
     except NeiQinError as exc:
         summary.details.append(f"（操作日志未能写入：{exc}）")

@@ -156,3 +156,21 @@ def test_demo_has_a_year_of_meetings_and_runs_their_buttons(demo: Path) -> None:
     assert len(carried) == 2
     assert [r for r in wb["决议催办"].iter_rows(min_row=5, values_only=True) if r[0]]
     assert wb["决议周报"].cell(5, 6).value.startswith(("吴倩：", "郑军："))
+
+
+def test_demo_reviews_its_three_clerks(demo: Path) -> None:
+    from validators.staff import CLERKS
+
+    wb = openpyxl.load_workbook(demo)
+    kpis = [r for r in wb["考核指标"].iter_rows(values_only=True) if r[0] in CLERKS]
+    for clerk in CLERKS:  # each clerk has figures computed from the demo's ledgers and action log
+        figures = [r for r in kpis if r[0] == clerk and r[3] != "无数据"]
+        assert {r[1] for r in figures} >= {"订单处理及时率", "按时交付率", "客户信息准确率", "报表及时率"}
+    reviewed = {r[0]: r for r in wb["月度考核"].iter_rows(values_only=True) if r[0] in CLERKS}
+    assert set(reviewed) == set(CLERKS)
+    assert all(isinstance(r[5], float | int) and r[6] in ("优秀", "良好", "合格", "待改进") for r in reviewed.values())
+    assert {f"考核说明 {c}" for c in CLERKS} <= set(wb.sheetnames)
+    annual = {r[1]: r for r in wb["年度考核"].iter_rows(values_only=True) if r[1] in CLERKS}
+    assert sorted(r[0] for r in annual.values()) == [1, 2, 3]  # ranked over the demo's months
+    trained = {r[0]: r for r in wb["培训统计"].iter_rows(values_only=True) if r[0] in CLERKS}
+    assert set(trained) == set(CLERKS) and all(r[2] > 0 for r in trained.values())

@@ -274,7 +274,7 @@ def _parser() -> argparse.ArgumentParser:
     p = new(
         "docs",
         "生成参考文档 / write the reference docs",
-        "由各台账的声明生成 docs/issue-codes.md、docs/ledgers.md、docs/settings.md。\n"
+        "由各台账的声明生成 docs/issue-codes.md、docs/ledgers.md、docs/settings.md、docs/kpis.md（考核指标）。\n"
         "Write the issue codes, ledgers and settings reference from the ledger declarations.",
     )
     p.add_argument("--out", help="输出文件夹（默认项目的 docs/）/ output folder (default: the project's docs/)")

@@ -467,6 +467,17 @@ def ledger_demo_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return found
 
 
+def ledger_demo_history(store: Store, data: dict[str, Any]) -> None:
+    """What a ledger package puts in the demo's store before the actions run:
+    ``demo_history(store, data)`` in its package (the clerks' earlier work in the action log …)."""
+    import validators
+
+    for package in validators.PACKAGES:
+        make = getattr(package, "demo_history", None)
+        if make is not None:
+            make(store, data)
+
+
 def write_workbook(data: dict[str, Any], path: Path) -> Path:
     """The demo workbook: NeiQin.xlsm's layout (tables, dropdowns, notes) with the company's data."""
     from neiqin.app import demo_expenses
@@ -574,6 +585,7 @@ def run_demo(out: Path, seed: int = 2026, end: dt.date | None = None) -> int:
         settings, _ = load_settings(book)
         settings.db = str(db)
         _earlier_claims(store, end)
+        ledger_demo_history(store, data)
         # every button once, in ribbon order; then 校验订单 again so the marks show the final state
         sequence = [act.id for act in macros.actions()] + ["validate_orders"]
         for action_id in sequence:

@@ -1,6 +1,6 @@
 """The reference docs generated from the ledger declarations: issue codes, ledgers, settings.
 
-``neiqin docs`` writes ``docs/issue-codes.md``, ``docs/ledgers.md`` and ``docs/settings.md``;
+``neiqin docs`` writes ``docs/issue-codes.md``, ``docs/ledgers.md``, ``docs/settings.md`` and ``docs/kpis.md``;
 a test keeps them equal to what the declarations say, so a ledger's columns, codes, states
 and settings are documented the moment they are declared.
 """
@@ -107,6 +107,33 @@ def ledgers_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def kpis_markdown() -> str:
+    """考核指标: every registered KPI, its definition, unit and data (neiqin.core.kpi)."""
+    from neiqin.core.kpi import kpis
+
+    lines = [
+        "# 考核指标 / KPIs",
+        "",
+        GENERATED,
+        "",
+        "制度五.1 的考核指标由 NeiQin 按台账和操作日志计算（『人员与考核』组的『计算考核指标』按钮），"
+        "每个数字的依据列在『考核指标明细』。没有数据的指标写「无数据」，不按 0 或 100% 计。"
+        "台账可以登记自己的指标（`neiqin.core.kpi.register_kpi`）。",
+        "",
+        "| 指标 | 代码 | 类别 | 单位 | 方向 | 数据来源 | 偏低时建议的培训 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for k in kpis():
+        better = "越高越好" if k.higher_is_better else "越低越好"
+        lines.append(
+            f"| {_cell(k.name)} | `{k.code}` | {_cell(k.category)} | {k.unit} | {better} | "
+            f"{_cell(k.source_label)} | {_cell(k.training)} |"
+        )
+    for k in kpis():
+        lines += ["", f"## {k.name}（`{k.code}`）", "", _cell(k.definition)]
+    return "\n".join(lines) + "\n"
+
+
 def _columns(specs: list[Any]) -> list[str]:
     out = ["| 列名 | 字段 | 也认 | 必填 | 类型 | 说明 |", "|---|---|---|---|---|---|"]
     kinds = {"text": "文字", "number": "数字", "date": "日期"}
@@ -129,6 +156,7 @@ def documents() -> dict[str, str]:
         "issue-codes.md": issue_codes(),
         "ledgers.md": ledgers_markdown(),
         "settings.md": settings_markdown(),
+        "kpis.md": kpis_markdown(),
     }
 
 

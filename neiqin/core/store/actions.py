@@ -66,6 +66,16 @@ def latest(conn: Connection, limit: int = 100) -> list[dict[str, Any]]:
     return [dict(row._mapping) for row in result]
 
 
+def between(
+    conn: Connection, start: dt.datetime, end: dt.datetime, names: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """Action-log rows with ``start <= time < end`` (of the actions ``names``, when given), oldest first."""
+    query = select(action_log).where(action_log.c.time >= start, action_log.c.time < end)
+    if names is not None:
+        query = query.where(action_log.c.action.in_(names))
+    return [dict(row._mapping) for row in conn.execute(query.order_by(action_log.c.time, action_log.c.id))]
+
+
 # rows an upgrade set aside because they broke an "only once" rule (see migration core_0005)
 superseded_rows = Table(
     "superseded_rows",

@@ -99,6 +99,12 @@ class Store:
         """The latest action-log rows, newest first."""
         return self.read(lambda conn: _actions.latest(conn, limit))
 
+    def actions_between(
+        self, start: dt.datetime, end: dt.datetime, names: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Action-log rows with ``start <= time < end`` (of the actions ``names``), oldest first (考核指标)."""
+        return self.read(lambda conn: _actions.between(conn, start, end, names))
+
     # ---- order lines: last known status (for the status machine) and the archive
 
     def statuses(self, keys: list[Key] | None = None) -> dict[Key, tuple[str, str | None]]:
