@@ -62,6 +62,13 @@ def incoming_rows(end: dt.date, rnd: random.Random) -> list[dict[str, Any]]:
                 "status": "已办结" if done is not None and done <= end else "阅办中",
             }
         )
+    late = next(r for r in reversed(rows) if r["due_on"] < end - dt.timedelta(days=3))
+    late.update(done_on=None, status="阅办中")  # planted: 阅办 overdue, for 『文件催办』
+    # a document that came in today: 『收文登记』 numbers it
+    rows.append({"number": None, "sender": "上海市商务委员会", "title": "关于做好岁末年初安全生产工作的通知",
+                 "doc_number": f"沪商务〔{end.year}〕96号", "received_on": end, "receiver": "李娜", "secrecy": "内部",
+                 "distribution": "销售部、行政部", "instruction": "请阅办，12月10日前报送自查情况", "due_on": None,
+                 "done_on": None, "status": None})  # fmt: skip
     return rows
 
 

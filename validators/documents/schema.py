@@ -18,8 +18,13 @@ SECRECY = {"choices": "secrecy_levels", "width": 8}
 class IncomingRow(LedgerRow):
     """收文登记 one document received."""
 
-    number: str = column(
-        "收文编号", "收文号", "收文序号", description="本单位的收文编号，如 收文〔2026〕001号", required=True, width=16
+    number: str | None = column(
+        "收文编号",
+        "收文号",
+        "收文序号",
+        description="本单位的收文编号，如 收文〔2026〕001号；空着的由『收文登记』按钮按年份连续编号",
+        expected=True,
+        width=16,
     )
     sender: str = column("来文单位", "来文机关", "发文单位", description="文件从哪个单位来", required=True, width=18)
     title: str = column("文件标题", "标题", "文件名称", "事由", description="文件的标题", required=True, width=28)

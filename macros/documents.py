@@ -1,0 +1,103 @@
+"""Document actions (regulation 二.4 / 三.4 / 四.4): read → plan (validators.documents.planners) → write."""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+import validators.documents.planners as plans
+from neiqin.base.errors import NeiQinError
+from neiqin.core.kit import CheckContext
+from neiqin.core.ledger import Ledger, read_optional
+from neiqin.core.marks import mark_issues
+from neiqin.core.plan import Plan, apply_plan
+from validators.documents import GROUP
+from validators.documents.rules import archive_of, file_base, staff_of
+
+from .registry import Context, Summary, action, get
+
+
+def _summary(action_id: str, plan: Plan) -> Summary:
+    act = get(action_id)
+    return Summary(action_id, act.label, plan.outcome, plan.message, rows=plan.rows, issues=plan.issues,
+                   details=plan.details)  # fmt: skip
+
+
+def _context(book: xw.Book, ctx: Context, *companions: str) -> CheckContext:
+    found = {name: read_optional(book, name, ctx.settings) for name in companions}
+    return CheckContext(ctx.settings, ctx.today, found, workbook=book.fullname)
+
+
+def _required(book: xw.Book, name: str, ctx: Context, title: str) -> Ledger:
+    ledger = read_optional(book, name, ctx.settings)
+    if ledger is None:
+        raise NeiQinError(f"工作簿中没有『{title}』工作表；请先建立（『内勤』模板中有这张表）")
+    return ledger
+
+
+@action(
+    "register_incoming",
+    label="收文登记",
+    group=GROUP,
+    image="CalendarInsert",
+    screentip="给新收文编号并生成阅办通知",
+    supertip="『收文登记』中「收文编号」为空的行：按年份接着编下一个收文编号，办结期限空的按『设置』的阅办天数填写，"
+    "并在『阅办单』中给每位分发对象（部门则找其负责人）一条阅办通知。",
+)
+def register_incoming(book: xw.Book, ctx: Context) -> Summary:
+    incoming = _required(book, "incoming_docs", ctx, "收文登记")
+    staff = staff_of(_context(book, ctx, "staff"))
+    plan = plans.plan_register_incoming(incoming, staff, ctx.today, ctx.settings, ctx.user)
+    apply_plan(book, plan, ctx.settings)
+    return _summary("register_incoming", plan)
+
+
+@action(
+    "number_outgoing",
+    label="发文编号",
+    group=GROUP,
+    image="ReviewAcceptChange",
+    screentip="给已审批的发文编发文字号",
+    supertip="『发文登记』中「发文字号」为空、已有审核人和批准人（都不是起草人）的行：按代字和年份接着编号，"
+    "如 销字〔2026〕013号；未经审批的不编号，列在摘要里。",
+)
+def number_outgoing(book: xw.Book, ctx: Context) -> Summary:
+    outgoing = _required(book, "outgoing_docs", ctx, "发文登记")
+    plan = plans.plan_number_outgoing(outgoing, ctx.today, ctx.settings)
+    apply_plan(book, plan, ctx.settings)
+    return _summary("number_outgoing", plan)
+
+
+@action(
+    "documents_overdue",
+    label="文件催办",
+    group=GROUP,
+    image="DeclineInvitation",
+    screentip="阅办逾期和借阅逾期的催办消息",
+    supertip="生成『文件催办』：过了办结期限仍未办结的收文（每位分发对象一条消息）和过了应还日期仍未归还的借阅，"
+    "逾期最久的在前，消息可直接复制到邮件或微信。",
+)
+def documents_overdue(book: xw.Book, ctx: Context) -> Summary:
+    check = _context(book, ctx, "staff", "archive_index")
+    incoming = read_optional(book, "incoming_docs", ctx.settings)
+    loans = read_optional(book, "loans", ctx.settings)
+    plan = plans.plan_overdue(incoming, loans, archive_of(check), staff_of(check), ctx.today, ctx.settings, ctx.user)
+    apply_plan(book, plan, ctx.settings)
+    return _summary("documents_overdue", plan)
+
+
+@action(
+    "check_archive_files",
+    label="电子档案核对",
+    group=GROUP,
+    image="DataValidation",
+    screentip="核对档案目录的电子文件",
+    supertip="逐个核对『档案目录』登记的电子文件：找不到的、与登记的 SHA-256 不符（归档后被改动）的列入『电子档案核对』"
+    "并标在单元格上；还没有 SHA-256 的文件记下当前值。",
+)
+def check_archive_files(book: xw.Book, ctx: Context) -> Summary:
+    archive = _required(book, "archive_index", ctx, "档案目录")
+    check = _context(book, ctx)
+    plan = plans.plan_archive_files(archive, check, file_base(check))
+    mark_issues(book, plan.issues, [archive.sheet], limit=ctx.settings.mark_limit, title="电子档案核对", when=ctx.now)
+    apply_plan(book, plan, ctx.settings)
+    return _summary("check_archive_files", plan)
