@@ -101,3 +101,39 @@ def check_archive_files(book: xw.Book, ctx: Context) -> Summary:
     mark_issues(book, plan.issues, [archive.sheet], limit=ctx.settings.mark_limit, title="电子档案核对", when=ctx.now)
     apply_plan(book, plan, ctx.settings)
     return _summary("check_archive_files", plan)
+
+
+@action(
+    "retention_due",
+    label="到期清单",
+    group=GROUP,
+    image="CalendarInsert",
+    screentip="列出保管期限已满的档案",
+    supertip="按『档案目录』的年度和保管期限找出已到期的档案，列入『销毁清单』（待审批）；"
+    "保管期限为永久、有法律冻结或正在借出的不列入，列在摘要里。",
+)
+def retention_due(book: xw.Book, ctx: Context) -> Summary:
+    archive = _required(book, "archive_index", ctx, "档案目录")
+    destruction = read_optional(book, "destruction", ctx.settings)
+    loans = read_optional(book, "loans", ctx.settings)
+    plan = plans.plan_retention_due(archive, destruction, loans, ctx.today, ctx.settings)
+    apply_plan(book, plan, ctx.settings)
+    return _summary("retention_due", plan)
+
+
+@action(
+    "record_destruction",
+    label="销毁登记",
+    group=GROUP,
+    image="ReviewTrackChanges",
+    screentip="登记已销毁的档案",
+    supertip="『销毁清单』中填了销毁日期的行：已批准、有销毁人、监销人（不能只是销毁人）和销毁方式的，"
+    "把『档案目录』中的行改为『已销毁』（行保留，作为销毁记录）；不全的不登记，标出并列在摘要里。",
+)
+def record_destruction(book: xw.Book, ctx: Context) -> Summary:
+    destruction = _required(book, "destruction", ctx, "销毁清单")
+    archive = _required(book, "archive_index", ctx, "档案目录")
+    plan = plans.plan_record_destruction(destruction, archive, ctx.today, ctx.settings)
+    mark_issues(book, plan.issues, [destruction.sheet], limit=ctx.settings.mark_limit, title="销毁登记", when=ctx.now)
+    apply_plan(book, plan, ctx.settings)
+    return _summary("record_destruction", plan)

@@ -72,3 +72,15 @@ def loan(**changes: Any) -> list[Any]:
 
 INDEX = [ARC_HEADER, archive_line("WS-2026-001"), archive_line("WS-2026-002", 密级="机密"),
          archive_line("WS-2026-003", 状态="已销毁")]  # fmt: skip
+
+
+DES_HEADER = ["档号", "标题", "保管期限", "到期日期", "鉴定人", "批准人", "批准日期", "销毁日期", "销毁人", "监销人",
+              "销毁方式", "状态"]  # fmt: skip
+
+
+def destruction_line(no: str, **changes: Any) -> list[Any]:
+    row = {"档号": no, "标题": "2020年会议档案", "保管期限": "3年", "到期日期": "2023年12月31日", "鉴定人": "许亮",
+           "批准人": "钱红", "批准日期": "2026年11月10日", "销毁日期": "2026年11月20日", "销毁人": "许亮",
+           "监销人": "何琳、马超", "销毁方式": "粉碎", "状态": "已批准"}  # fmt: skip
+    row.update(changes)
+    return [row[h] for h in DES_HEADER]

@@ -168,5 +168,5 @@ def test_check_archive_files_finds_missing_and_changed_files_and_records_new_has
     got = {r["archive_no"]: r for r in ledger_rows(path, "archive_index")}
     assert got["WS-2026-004"]["sha256"] == hashlib.sha256(b"%PDF-1.4 new").hexdigest()
     assert got["WS-2026-002"]["sha256"] == old  # a changed file never overwrites the recorded hash
-    assert sorted((i.code, i.row) for i in summary.issues) == [("DOC-012", 6), ("DOC-013", 5)]
+    assert sorted((i.code, i.row) for i in summary.issues) == [("FIL-001", 6), ("FIL-002", 5)]
     assert "校验结果" in openpyxl.load_workbook(path).sheetnames

@@ -186,9 +186,9 @@ def test_archive_files_exist_and_keep_their_hash(tmp_path: Path) -> None:
     ]
     path = write_sheet(tmp_path / "档案目录.xlsx", [ARC_HEADER, *rows], sheet="档案目录")
     assert found(path, "archive_index") == [
-        ("DOC-012", FIRST + 2, "电子文件"),
-        ("DOC-013", FIRST + 1, "SHA-256"),
-        ("DOC-017", FIRST + 5, "存放位置"),
+        ("FIL-001", FIRST + 2, "电子文件"),
+        ("FIL-002", FIRST + 1, "SHA-256"),
+        ("FIL-003", FIRST + 5, "存放位置"),
         ("LED-016", FIRST + 6, "保管期限"),
     ]
 

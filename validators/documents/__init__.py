@@ -13,10 +13,10 @@ from neiqin.core.kit import Button, Group, LedgerSpec, register_group, template_
 from neiqin.core.layout import load_layout
 
 from . import numbers
-from .codes import ARCHIVE_CODES, CODES, INCOMING_CODES, LOAN_CODES, OUTGOING_CODES, DocCode
+from .codes import ARCHIVE_CODES, CODES, DESTRUCTION_CODES, INCOMING_CODES, LOAN_CODES, OUTGOING_CODES, DocCode
 from .demo import demo_rows
-from .rules import ARCHIVE_RULES, INCOMING_RULES, LOAN_RULES, OUTGOING_RULES
-from .schema import ArchiveRow, IncomingRow, LoanRow, OutgoingRow
+from .rules import ARCHIVE_RULES, DESTRUCTION_RULES, INCOMING_RULES, LOAN_RULES, OUTGOING_RULES
+from .schema import ArchiveRow, DestructionRow, IncomingRow, LoanRow, OutgoingRow
 from .settings import DocumentSettings
 
 GROUP = register_group(Group("documents", "文件", order=60))
@@ -99,17 +99,42 @@ LOANS = LedgerSpec(
         "校验借阅", "AcceptInvitation", "检查『借阅登记』：部门负责人审批、密级文件二次审批、逾期未还。", size="normal"
     ),
 )
-LEDGERS = (INCOMING, OUTGOING, ARCHIVE_INDEX, LOANS)
+DESTRUCTION = LedgerSpec(
+    name="destruction",
+    title="销毁清单",
+    noun="销毁",
+    doc="『到期清单』把保管期限已满的档案列到这里（永久、法律冻结、借出中的不列）；鉴定人、批准人签批后销毁，"
+    "填写销毁日期、销毁人、监销人（不能只是销毁人）和销毁方式，『销毁登记』再把档案目录中的行改为已销毁（行保留）。",
+    row=DestructionRow,
+    sheet="销毁清单",
+    sheet_synonyms=("档案销毁清单", "销毁登记", "档案销毁登记"),
+    key=("archive_no",),
+    unique=("archive_no",),
+    companions=("archive_index",),
+    rules=DESTRUCTION_RULES,
+    codes=DESTRUCTION_CODES,
+    template=load_layout(template_path(__file__, "destruction.toml")),
+    group=GROUP,
+    button=Button(
+        "校验销毁清单",
+        "AcceptInvitation",
+        "检查『销毁清单』：销毁前的批准、销毁人和监销人、销毁方式；永久和法律冻结的档案不能列入。",
+        size="normal",
+    ),
+)
+LEDGERS = (INCOMING, OUTGOING, ARCHIVE_INDEX, LOANS, DESTRUCTION)
 
 __all__ = [
     "ARCHIVE_INDEX",
     "CODES",
+    "DESTRUCTION",
     "GROUP",
     "INCOMING",
     "LEDGERS",
     "LOANS",
     "OUTGOING",
     "ArchiveRow",
+    "DestructionRow",
     "DocCode",
     "DocumentSettings",
     "IncomingRow",

@@ -17,18 +17,21 @@ class DocCode(StrEnum):
     DOC_NOT_APPROVED = "DOC-004"
     DOC_SELF_APPROVED = "DOC-005"
     DOC_NO_DISTRIBUTION = "DOC-006"
-    DOC_READING_OVERDUE = "DOC-007"
-    DOC_YEAR_MISMATCH = "DOC-008"
-    DOC_LOAN_NOT_BY_HEAD = "DOC-009"
-    DOC_LOAN_OVERDUE = "DOC-010"
-    DOC_SECRET_ONE_APPROVAL = "DOC-011"
-    DOC_FILE_MISSING = "DOC-012"
-    DOC_FILE_CHANGED = "DOC-013"
-    DOC_UNKNOWN_ARCHIVE_NO = "DOC-014"
-    DOC_LENT_DESTROYED = "DOC-015"
-    DOC_UNKNOWN_PERSON = "DOC-016"
-    DOC_BAD_LOCATION = "DOC-017"
-    DOC_SAME_DOCUMENT_TWICE = "DOC-018"
+    DOC_READING_OVERDUE = "RCV-001"
+    DOC_YEAR_MISMATCH = "DOC-007"
+    DOC_LOAN_NOT_BY_HEAD = "LON-001"
+    DOC_LOAN_OVERDUE = "LON-002"
+    DOC_SECRET_ONE_APPROVAL = "LON-003"
+    DOC_FILE_MISSING = "FIL-001"
+    DOC_FILE_CHANGED = "FIL-002"
+    DOC_UNKNOWN_ARCHIVE_NO = "LON-004"
+    DOC_LENT_DESTROYED = "LON-005"
+    DOC_UNKNOWN_PERSON = "LON-006"
+    DOC_BAD_LOCATION = "FIL-003"
+    DOC_SAME_DOCUMENT_TWICE = "RCV-002"
+    DOC_DESTRUCTION_INCOMPLETE = "DES-001"
+    DOC_NOT_DESTROYABLE = "DES-002"
+    DOC_NOT_IN_INDEX = "DES-003"
 
 
 CODES: dict[DocCode, CodeInfo] = {
@@ -45,17 +48,17 @@ CODES: dict[DocCode, CodeInfo] = {
     DocCode.DOC_NUMBER_GAP: CodeInfo(
         "warning",
         "编号不连续",
-        "{series} 缺少第 {missing} 号；编号须连续，作废的编号也要登记一行并注明作废",
+        "{series} 缺少第 {missing} 号；编号须连续，请补登缺号的文件（作废的编号也登记一行并注明作废）",
     ),
     DocCode.DOC_NOT_APPROVED: CodeInfo(
         "error",
         "未经审批即编号",
-        "《{title}》已编发文字号，但没有填写{missing}；内部发文须经审核人、批准人签批后才能编号",
+        "《{title}》已编发文字号，但没有填写{missing}；内部发文须经审核人、批准人签批后才能编号，请补齐签批",
     ),
     DocCode.DOC_SELF_APPROVED: CodeInfo(
         "error",
         "起草人自行审批",
-        "{role}『{name}』就是起草人；内部发文须由起草人以外的人审核、批准",
+        "{role}『{name}』就是起草人；内部发文须由起草人以外的人审核、批准，请改由他人签批",
     ),
     DocCode.DOC_NO_DISTRIBUTION: CodeInfo(
         "warning",
@@ -75,7 +78,7 @@ CODES: dict[DocCode, CodeInfo] = {
     DocCode.DOC_LOAN_NOT_BY_HEAD: CodeInfo(
         "error",
         "借阅未经部门负责人审批",
-        "借阅人『{borrower}』属{department}，借阅须由部门负责人『{head}』审批，登记的审批人是『{approver}』",
+        "借阅人『{borrower}』属{department}，借阅须由部门负责人『{head}』审批，登记的审批人是『{approver}』；请由部门负责人审批后再借出",
     ),
     DocCode.DOC_LOAN_OVERDUE: CodeInfo(
         "warning",
@@ -85,7 +88,7 @@ CODES: dict[DocCode, CodeInfo] = {
     DocCode.DOC_SECRET_ONE_APPROVAL: CodeInfo(
         "error",
         "密级文件缺二次审批",
-        "档案 {archive_no} 密级为{secrecy}，借阅须另有一人二次审批（「二次审批人」，不能是借阅人或第一审批人）",
+        "档案 {archive_no} 密级为{secrecy}，借阅须另有一人二次审批；请在「二次审批人」填写借阅人和审批人以外的人",
     ),
     DocCode.DOC_FILE_MISSING: CodeInfo(
         "error",
@@ -120,7 +123,22 @@ CODES: dict[DocCode, CodeInfo] = {
     DocCode.DOC_SAME_DOCUMENT_TWICE: CodeInfo(
         "warning",
         "同一来文登记两次",
-        "来自{sender}的文号 {number} 已在第 {other} 行登记；同一份来文只登记一次",
+        "来自{sender}的文号 {number} 已在第 {other} 行登记；同一份来文只登记一次，请删去重复的一行",
+    ),
+    DocCode.DOC_DESTRUCTION_INCOMPLETE: CodeInfo(
+        "error",
+        "销毁登记不全",
+        "档案 {archive_no} 登记了销毁日期，但{missing}；销毁须经批准，请补记批准人、销毁人、监销人和销毁方式",
+    ),
+    DocCode.DOC_NOT_DESTROYABLE: CodeInfo(
+        "error",
+        "档案不能销毁",
+        "档案 {archive_no} {why}，不能列入销毁清单；请从清单中删去这一行",
+    ),
+    DocCode.DOC_NOT_IN_INDEX: CodeInfo(
+        "warning",
+        "档号不在档案目录",
+        "销毁清单中的档号 {archive_no} 不在『档案目录』中；请核对档号，销毁的档案须在档案目录中保留一行",
     ),
 }
 
@@ -149,4 +167,7 @@ LOAN_CODES = _of(
     DocCode.DOC_LENT_DESTROYED,
     DocCode.DOC_UNKNOWN_PERSON,
 )
-assert len(OUTGOING_CODES) + len(INCOMING_CODES) + len(ARCHIVE_CODES) + len(LOAN_CODES) == len(CODES)
+DESTRUCTION_CODES = _of(DocCode.DOC_DESTRUCTION_INCOMPLETE, DocCode.DOC_NOT_DESTROYABLE, DocCode.DOC_NOT_IN_INDEX)
+assert len(OUTGOING_CODES) + len(DESTRUCTION_CODES) + len(INCOMING_CODES) + len(ARCHIVE_CODES) + len(LOAN_CODES) == len(
+    CODES
+)

@@ -116,10 +116,23 @@ def archive_rows(end: dt.date, rnd: random.Random) -> list[dict[str, Any]]:
                 "secrecy": "机密" if i % 10 == 0 else "内部",
                 "file_path": None,
                 "sha256": None,
+                "legal_hold": "合同纠纷诉讼中" if i == 18 else None,  # expired, but held: never listed
                 "status": "在库",
             }
         )
     return rows
+
+
+def destruction_rows(end: dt.date, archive: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One expired document approved and destroyed last week, waiting for 『销毁登记』."""
+    doc = archive[22]  # 会议 档案 of 11 years ago, 3年
+    approved = end - dt.timedelta(days=10)
+    return [
+        {"archive_no": doc["archive_no"], "title": doc["title"], "retention": doc["retention"],
+         "expired_on": dt.date(int(doc["year"]) + 3, 12, 31), "appraiser": "许亮", "approver": "钱红",
+         "approved_on": approved, "destroyed_on": end - dt.timedelta(days=5), "destroyer": "许亮",
+         "witnesses": "何琳、吴倩", "method": "粉碎", "status": "已批准"}
+    ]  # fmt: skip
 
 
 def loan_rows(end: dt.date, archive: list[dict[str, Any]], rnd: random.Random) -> list[dict[str, Any]]:
@@ -158,4 +171,5 @@ def demo_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         "outgoing_docs": outgoing_rows(end, rnd),
         "archive_index": archive,
         "loans": loan_rows(end, archive, rnd),
+        "destruction": destruction_rows(end, archive),
     }

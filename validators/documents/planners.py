@@ -16,12 +16,24 @@ from neiqin.base.errors import NeiQinError
 from neiqin.core.config import Settings
 from neiqin.core.kit import CheckContext
 from neiqin.core.ledger import Ledger, display
-from neiqin.core.plan import Output, Plan
+from neiqin.core.plan import Append, Output, Plan
 from validators.staff import Person, head_of
 
 from . import numbers
 from .codes import DocCode
-from .rules import file_problems, lines, loans_overdue, reading_overdue, resolve, sha256_of
+from .rules import (
+    DESTROYED,
+    DESTRUCTION_FIELDS,
+    destruction_gaps,
+    expiry,
+    file_problems,
+    lines,
+    loans_overdue,
+    not_destroyable,
+    reading_overdue,
+    resolve,
+    sha256_of,
+)
 from .settings import DocumentSettings
 
 _SPLIT = re.compile(r"[、,，;；/\s]+")
@@ -246,4 +258,105 @@ def plan_archive_files(archive: Ledger, ctx: CheckContext, base: Path | None) ->
     if recorded:
         plan.details.append(f"{recorded} 个文件原来没有 SHA-256，已记下当前的值（以后改动能被发现）。")
     plan.outcome = "issues" if problems else "ok"
+    return plan
+
+
+# --------------------------------------------------------------------------- 到期清单 and 销毁登记
+
+ARCHIVE_FIELDS = ("archive_no", "title", "year", "retention", "legal_hold", "status")
+
+
+def archive_entries(archive: Ledger) -> dict[str, tuple[int, dict[str, Any]]]:
+    """档案目录 by 档号: (Excel row, cells)."""
+    found: dict[str, tuple[int, dict[str, Any]]] = {}
+    for _, row, cells in lines(archive, *ARCHIVE_FIELDS):
+        if cells["archive_no"]:
+            found.setdefault(str(cells["archive_no"]).strip(), (row, cells))
+    return found
+
+
+def open_loans(loans: Ledger | None) -> set[str]:
+    """档号 lent and not returned."""
+    if loans is None:
+        return set()
+    return {str(c["archive_no"]).strip() for _, _, c in lines(loans, "archive_no", "returned_on")
+            if c["archive_no"] and c["returned_on"] is None}  # fmt: skip
+
+
+def plan_retention_due(
+    archive: Ledger, destruction: Ledger | None, loans: Ledger | None, today: dt.date, settings: Settings
+) -> Plan:
+    """Documents past their retention go to 销毁清单 (待审批); 永久, legally held and lent ones never do."""
+    need(archive, "year", "retention")
+    plan = Plan(rows=len(archive))
+    listed = set()
+    if destruction is not None:
+        listed = {str(c["archive_no"]).strip() for _, _, c in lines(destruction, "archive_no") if c["archive_no"]}
+    lent = open_loans(loans)
+    new: list[dict[str, Any]] = []
+    held: list[str] = []
+    for archive_no, (row, cells) in archive_entries(archive).items():
+        end = expiry(cells["year"], cells["retention"])
+        if cells["status"] == DESTROYED or archive_no in listed or end is None or end >= today:
+            continue
+        why = not_destroyable({**cells, "status": "借出" if archive_no in lent else cells["status"]}, today)
+        if why:
+            held.append(f"{archive_no}（第 {row} 行）{why}")
+            continue
+        new.append({"archive_no": archive_no, "title": cells["title"], "retention": cells["retention"],
+                    "expired_on": end, "status": "待审批"})  # fmt: skip
+    if new:
+        plan.appends.append(Append("destruction", new, after=archive.sheet))
+        plan.message = (
+            f"保管期限已满的档案 {len(new)} 份列入『销毁清单』（待审批）；须由鉴定人鉴定、批准人批准后才能销毁，"
+            "销毁后填写销毁日期、销毁人、监销人和销毁方式，再点『销毁登记』。"
+        )
+    else:
+        plan.message = "没有新的保管期限已满的档案。"
+    if held:
+        plan.details.append(f"{len(held)} 份已到期但不能列入销毁清单：")
+        plan.details += held
+    return plan
+
+
+def plan_record_destruction(destruction: Ledger, archive: Ledger, today: dt.date, settings: Settings) -> Plan:
+    """Lines of 销毁清单 with a 销毁日期: when complete (approved, destroyer, witnesses, method) and the
+    document may be destroyed, 档案目录 marks it 已销毁 (the row stays as its tombstone)."""
+    need(archive, "status")
+    need(destruction, "destroyed_on", "status")
+    plan = Plan(rows=len(destruction))
+    entries = archive_entries(archive)
+    done: list[str] = []
+    held: list[str] = []
+    for _, row, cells in lines(destruction, *DESTRUCTION_FIELDS):
+        if cells["destroyed_on"] is None or cells["status"] == DESTROYED:
+            continue
+        archive_no = str(cells["archive_no"] or "").strip()
+        found = entries.get(archive_no)
+        problems = destruction_gaps(cells)
+        if cells["destroyed_on"] > today:
+            problems.append("销毁日期晚于今天")
+        if found is None:
+            problems.append("档号不在档案目录中")
+        elif found[1]["status"] != DESTROYED and (why := not_destroyable(found[1], today)):
+            problems.append(why)
+        if problems:
+            held.append(f"第 {row} 行 {archive_no}：{'、'.join(problems)}")
+            plan.issues.append(destruction.issue(DocCode.DOC_DESTRUCTION_INCOMPLETE, row, "destroyed_on",
+                                                 archive_no=archive_no, missing="、".join(problems)))  # fmt: skip
+            continue
+        assert found is not None
+        plan.write(archive.sheet, found[0], archive.col("status"), DESTROYED)
+        plan.write(destruction.sheet, row, destruction.col("status"), DESTROYED)
+        done.append(archive_no)
+    if done:
+        plan.message = (
+            f"登记销毁 {len(done)} 份：{'、'.join(done)}；档案目录中这些行改为『已销毁』并保留，作为销毁记录。"
+        )
+    else:
+        plan.message = "没有可登记的销毁（『销毁清单』中填了销毁日期、尚未登记的行）。"
+    if held:
+        plan.outcome = "issues"
+        plan.details.append(f"{len(held)} 行没有登记，请补全后再点：")
+        plan.details += held
     return plan

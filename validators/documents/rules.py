@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -383,7 +384,7 @@ def archive_of(ctx: CheckContext) -> dict[str, dict[str, Any]] | None:
     if index is None:
         return None
     found: dict[str, dict[str, Any]] = {}
-    for _, row, cells in lines(index, "archive_no", "title", "secrecy", "status", "retention"):
+    for _, row, cells in lines(index, "archive_no", "title", "secrecy", "status", "retention", "legal_hold", "year"):
         if cells["archive_no"]:
             found.setdefault(str(cells["archive_no"]).strip(), {**cells, "row": row})
     return found
@@ -417,3 +418,93 @@ INCOMING_RULES = (check_incoming_numbers, check_same_document, check_incoming_di
 OUTGOING_RULES = (check_outgoing_numbers, check_approved_before_numbering, check_outgoing_distribution)
 ARCHIVE_RULES = (check_location, check_files)
 LOAN_RULES = (check_loan_approval, check_loan_documents, check_loan_overdue)
+
+
+# --------------------------------------------------------------------------- retention and destruction
+
+PERMANENT = "永久"
+_NO_HOLD = {"", "否", "无", "-", "—", "/"}
+_YEARS = re.compile(r"^\s*(\d{1,3})\s*年\s*$")
+DESTRUCTION_FIELDS = (
+    "archive_no",
+    "title",
+    "retention",
+    "expired_on",
+    "appraiser",
+    "approver",
+    "approved_on",
+    "destroyed_on",
+    "destroyer",
+    "witnesses",
+    "method",
+    "status",
+)
+
+
+def on_hold(value: Any) -> bool:
+    """A 法律冻结 cell that holds the document (any text but 否/无)."""
+    return str(value or "").strip() not in _NO_HOLD
+
+
+def expiry(year: Any, retention: Any) -> dt.date | None:
+    """The last day of the retention (31 December of 年度 + N); None for 永久, unknown years or periods."""
+    m = _YEARS.match(unicodedata.normalize("NFKC", str(retention or "")))
+    if m is None or year is None:
+        return None
+    try:
+        return dt.date(int(float(year)) + int(m[1]), 12, 31)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def not_destroyable(entry: dict[str, Any], today: dt.date) -> str | None:
+    """Why an archived document cannot be destroyed now (None: it can)."""
+    if str(entry.get("retention") or "").strip() == PERMANENT:
+        return "保管期限为永久"
+    if on_hold(entry.get("legal_hold")):
+        return f"有法律冻结（{str(entry['legal_hold']).strip()}）"
+    if entry.get("status") == "借出":
+        return "正在借出"
+    end = expiry(entry.get("year"), entry.get("retention"))
+    if end is None:
+        return "没有年度或保管期限，无法确定是否到期"
+    if end >= today:
+        return f"保管期限到 {end:%Y-%m-%d} 才届满"
+    return None
+
+
+def destruction_gaps(cells: dict[str, Any]) -> list[str]:
+    """What a line with a 销毁日期 lacks: approval, destroyer, witnesses, method."""
+    missing = [label for label, f in (("批准人", "approver"), ("批准日期", "approved_on"), ("销毁人", "destroyer"),
+               ("监销人", "witnesses"), ("销毁方式", "method")) if not cells[f]]  # fmt: skip
+    witnesses = {w for w in re.split(r"[、,，;；/\s]+", str(cells["witnesses"] or "")) if w}
+    if cells["destroyer"] and witnesses and witnesses <= {str(cells["destroyer"]).strip()}:
+        missing.append("监销人不能只是销毁人本人")
+    if cells["approved_on"] and cells["destroyed_on"] and cells["approved_on"] > cells["destroyed_on"]:
+        missing.append("批准日期晚于销毁日期")
+    return missing
+
+
+def check_destruction(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
+    """A destroyed document was approved and destroyed before witnesses; 永久 and legally held documents are
+    never listed; the 档号 is in 档案目录."""
+    index = archive_of(ctx)
+    found: list[Issue] = []
+    for _, row, cells in lines(ledger, *DESTRUCTION_FIELDS):
+        archive_no = str(cells["archive_no"] or "").strip()
+        if cells["destroyed_on"] is not None:
+            gaps = destruction_gaps(cells)
+            if gaps:
+                found.append(ledger.issue(DocCode.DOC_DESTRUCTION_INCOMPLETE, row, "destroyed_on",
+                                          archive_no=archive_no, missing="、".join(gaps)))  # fmt: skip
+        if index is None:
+            continue
+        entry = index.get(archive_no)
+        if entry is None:
+            found.append(ledger.issue(DocCode.DOC_NOT_IN_INDEX, row, "archive_no", archive_no=archive_no))
+        elif entry["status"] != DESTROYED and (why := not_destroyable(entry, ctx.today)):
+            found.append(ledger.issue(DocCode.DOC_NOT_DESTROYABLE, row, "archive_no", archive_no=archive_no, why=why))
+    return found
+
+
+DESTRUCTION_RULES = (check_destruction,)

@@ -89,7 +89,16 @@ class ArchiveRow(LedgerRow):
     sha256: str | None = column(
         "SHA-256", "校验值", "哈希值", description="归档时电子文件的 SHA-256；之后文件被改动能被发现", width=20
     )
-    status: str | None = column("状态", "档案状态", description="在库、借出、已销毁", width=8)
+    legal_hold: str | None = column(
+        "法律冻结",
+        "诉讼保留",
+        "冻结",
+        description="因诉讼、审计等须保留时写明原因；有内容（「否」「无」除外）的不能销毁",
+        width=12,
+    )
+    status: str | None = column(
+        "状态", "档案状态", description="在库、借出、已销毁（销毁后行保留，作为销毁记录）", width=8
+    )
 
 
 class LoanRow(LedgerRow):
@@ -106,3 +115,24 @@ class LoanRow(LedgerRow):
     )
     returned_on: dt.date | None = _date("归还日期", "实际归还日期", description="实际归还的日期")
     status: str | None = column("状态", "借阅状态", description="借出、已归还", width=8)
+
+
+class DestructionRow(LedgerRow):
+    """销毁清单 one document past its retention: approvals, then who destroyed it, when, how, before whom."""
+
+    archive_no: str = column("档号", "档案号", "档案编号", description="档案目录中的档号", required=True, width=14)
+    title: str | None = column("标题", "题名", "文件标题", description="档案的标题", width=28)
+    retention: str | None = column("保管期限", "保存期限", description="档案的保管期限", width=8)
+    expired_on: dt.date | None = _date("到期日期", "保管到期", description="保管期限届满的日期（年度末 + 保管年数）")
+    appraiser: str | None = column("鉴定人", "鉴定", description="鉴定档案已无保存价值的人", width=8)
+    approver: str | None = column("批准人", "审批人", description="批准销毁的负责人", width=8)
+    approved_on: dt.date | None = _date("批准日期", "审批日期", description="批准销毁的日期")
+    destroyed_on: dt.date | None = _date("销毁日期", "销毁时间", description="实际销毁的日期")
+    destroyer: str | None = column("销毁人", "执行人", description="执行销毁的人", width=8)
+    witnesses: str | None = column(
+        "监销人", "监督人", "见证人", description="监督销毁的人（至少一人，不能是销毁人）", width=12
+    )
+    method: str | None = column(
+        "销毁方式", "方式", description="粉碎、焚毁、化浆、删除电子文件", choices="destruction_methods", width=10
+    )
+    status: str | None = column("状态", description="待审批、已批准、已销毁（『销毁登记』填写）", width=8)

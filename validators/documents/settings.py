@@ -28,6 +28,12 @@ class DocumentSettings(Section):
         description="档案「保管期限」可选的值（N年 或 永久）",
         min_length=1,
     )
+    destruction_methods: list[str] = Field(
+        ["粉碎", "焚毁", "化浆", "删除电子文件"],
+        alias="销毁方式选项",
+        description="销毁清单「销毁方式」可选的值",
+        min_length=1,
+    )
     reading_days: int = Field(5, alias="阅办天数", ge=1, description="收文登记时，办结期限 = 收到日期 + 这么多天")
     loan_days: int = Field(
         14, alias="借阅天数", ge=1, description="没有填写应还日期的借阅，按借出日期 + 这么多天算逾期"
