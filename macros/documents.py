@@ -5,9 +5,8 @@ from __future__ import annotations
 import xlwings as xw
 
 import validators.documents.planners as plans
-from neiqin.base.errors import NeiQinError
 from neiqin.core.kit import CheckContext
-from neiqin.core.ledger import Ledger, read_optional
+from neiqin.core.ledger import read_optional
 from neiqin.core.marks import mark_issues
 from neiqin.core.plan import Plan, apply_plan
 from validators.documents import GROUP
@@ -27,11 +26,10 @@ def _context(book: xw.Book, ctx: Context, *companions: str) -> CheckContext:
     return CheckContext(ctx.settings, ctx.today, found, workbook=book.fullname)
 
 
-def _required(book: xw.Book, name: str, ctx: Context, title: str) -> Ledger:
-    ledger = read_optional(book, name, ctx.settings)
-    if ledger is None:
-        raise NeiQinError(f"工作簿中没有『{title}』工作表；请先建立（『内勤』模板中有这张表）")
-    return ledger
+def _absent(action_id: str, title: str) -> Summary:
+    """A workbook without the register: nothing to do, and where to get the sheet."""
+    return Summary(action_id, get(action_id).label, "ok", f"工作簿中没有『{title}』工作表，没有需要处理的内容；"
+                   "需要时从 NeiQin.xlsm 复制这张表（或点对应的『校验』按钮查看要求的列）。")  # fmt: skip
 
 
 @action(
@@ -44,7 +42,9 @@ def _required(book: xw.Book, name: str, ctx: Context, title: str) -> Ledger:
     "并在『阅办单』中给每位分发对象（部门则找其负责人）一条阅办通知。",
 )
 def register_incoming(book: xw.Book, ctx: Context) -> Summary:
-    incoming = _required(book, "incoming_docs", ctx, "收文登记")
+    incoming = read_optional(book, "incoming_docs", ctx.settings)
+    if incoming is None:
+        return _absent("register_incoming", "收文登记")
     staff = staff_of(_context(book, ctx, "staff"))
     plan = plans.plan_register_incoming(incoming, staff, ctx.today, ctx.settings, ctx.user)
     apply_plan(book, plan, ctx.settings)
@@ -61,7 +61,9 @@ def register_incoming(book: xw.Book, ctx: Context) -> Summary:
     "如 销字〔2026〕013号；未经审批的不编号，列在摘要里。",
 )
 def number_outgoing(book: xw.Book, ctx: Context) -> Summary:
-    outgoing = _required(book, "outgoing_docs", ctx, "发文登记")
+    outgoing = read_optional(book, "outgoing_docs", ctx.settings)
+    if outgoing is None:
+        return _absent("number_outgoing", "发文登记")
     plan = plans.plan_number_outgoing(outgoing, ctx.today, ctx.settings)
     apply_plan(book, plan, ctx.settings)
     return _summary("number_outgoing", plan)
@@ -95,7 +97,9 @@ def documents_overdue(book: xw.Book, ctx: Context) -> Summary:
     "并标在单元格上；还没有 SHA-256 的文件记下当前值。",
 )
 def check_archive_files(book: xw.Book, ctx: Context) -> Summary:
-    archive = _required(book, "archive_index", ctx, "档案目录")
+    archive = read_optional(book, "archive_index", ctx.settings)
+    if archive is None:
+        return _absent("check_archive_files", "档案目录")
     check = _context(book, ctx)
     plan = plans.plan_archive_files(archive, check, file_base(check))
     mark_issues(book, plan.issues, [archive.sheet], limit=ctx.settings.mark_limit, title="电子档案核对", when=ctx.now)
@@ -113,7 +117,9 @@ def check_archive_files(book: xw.Book, ctx: Context) -> Summary:
     "保管期限为永久、有法律冻结或正在借出的不列入，列在摘要里。",
 )
 def retention_due(book: xw.Book, ctx: Context) -> Summary:
-    archive = _required(book, "archive_index", ctx, "档案目录")
+    archive = read_optional(book, "archive_index", ctx.settings)
+    if archive is None:
+        return _absent("retention_due", "档案目录")
     destruction = read_optional(book, "destruction", ctx.settings)
     loans = read_optional(book, "loans", ctx.settings)
     plan = plans.plan_retention_due(archive, destruction, loans, ctx.today, ctx.settings)
@@ -131,8 +137,10 @@ def retention_due(book: xw.Book, ctx: Context) -> Summary:
     "把『档案目录』中的行改为『已销毁』（行保留，作为销毁记录）；不全的不登记，标出并列在摘要里。",
 )
 def record_destruction(book: xw.Book, ctx: Context) -> Summary:
-    destruction = _required(book, "destruction", ctx, "销毁清单")
-    archive = _required(book, "archive_index", ctx, "档案目录")
+    destruction = read_optional(book, "destruction", ctx.settings)
+    archive = read_optional(book, "archive_index", ctx.settings)
+    if destruction is None or archive is None:
+        return _absent("record_destruction", "销毁清单" if destruction is None else "档案目录")
     plan = plans.plan_record_destruction(destruction, archive, ctx.today, ctx.settings)
     mark_issues(book, plan.issues, [destruction.sheet], limit=ctx.settings.mark_limit, title="销毁登记", when=ctx.now)
     apply_plan(book, plan, ctx.settings)

@@ -170,3 +170,13 @@ def test_check_archive_files_finds_missing_and_changed_files_and_records_new_has
     assert got["WS-2026-002"]["sha256"] == old  # a changed file never overwrites the recorded hash
     assert sorted((i.code, i.row) for i in summary.issues) == [("FIL-001", 6), ("FIL-002", 5)]
     assert "校验结果" in openpyxl.load_workbook(path).sheetnames
+
+
+def test_a_formula_like_title_goes_into_the_notes_as_text(tmp_path: Path) -> None:
+    hostile = "=1+1"
+    line = incoming(1, 收文编号=None, 文件标题=hostile, 收文日期="2026年11月26日", 分发对象="王磊")
+    path = write_sheet(tmp_path / "收文.xlsx", [IN_HEADER, line], sheet="收文登记")
+    run(path, "register_incoming")
+    ws = openpyxl.load_workbook(path)["阅办单"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == hostile]
+    assert len(cells) == 1 and cells[0].data_type == "s"

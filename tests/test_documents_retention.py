@@ -144,3 +144,13 @@ def test_record_destruction_keeps_a_tombstone_and_refuses_incomplete_or_protecte
     assert "校验结果" in openpyxl.load_workbook(path).sheetnames
     again = run(path, "record_destruction")
     assert "登记销毁" not in again.message  # only once: a destroyed line is not registered again
+
+
+def test_text_that_looks_like_a_formula_is_copied_as_text(tmp_path: Path) -> None:
+    hostile = '=HYPERLINK("http://example.invalid","点我")'
+    index = [[*ARC_HEADER, "法律冻结"], [*archive_line("WS-2020-001", 年度=2020, 保管期限="3年", 标题=hostile), None]]
+    path = write_sheet(tmp_path / "档案.xlsx", index, sheet="档案目录")
+    run(path, "retention_due")
+    ws = openpyxl.load_workbook(path)["销毁清单"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == hostile]
+    assert len(cells) == 1 and cells[0].data_type == "s"

@@ -264,7 +264,8 @@ def test_new_sheets_of_a_macro_workbook_get_code_names_no_vba_module_has(tmp_pat
     book.sheets.add("进度通知", after=book.sheets[-1])
     book.save()
     after = _code_names(path)
-    assert (after["校验结果"], after["进度通知"]) == ("Sheet16", "Sheet17")
+    n = len(before)  # Sheet1 … SheetN: the template's sheets (one per ledger and the fixed ones)
+    assert (after["校验结果"], after["进度通知"]) == (f"Sheet{n + 1}", f"Sheet{n + 2}")
     assert {k: v for k, v in after.items() if k in before} == {k: v for k, v in before.items() if k != "列表"}
 
 
@@ -277,7 +278,7 @@ def test_saving_a_macro_workbook_names_sheets_an_earlier_version_added_without_c
     book = open_book(path)
     book.sheets["首页"].range("A3").value = "已检查"
     book.save()
-    assert _code_names(path)["校验结果"] == "Sheet16"
+    assert _code_names(path)["校验结果"] == f"Sheet{len(_code_names(path))}"
 
 
 def test_plain_workbooks_get_no_code_names(tmp_path: Path) -> None:

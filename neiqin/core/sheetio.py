@@ -253,7 +253,8 @@ def output_sheet(
         anchor = book.sheets[after] if after in names else book.sheets[len(names) - 1]
         sheet = book.sheets.add(name, after=anchor)
     width = len(header)
-    body = [list(r) + [None] * (width - len(r)) for r in rows] or [[empty] + [None] * (width - 1)]
+    # text from the clerk's sheets (a title typed "=1+1") stays text: never a formula, number or date
+    body = [[as_text(v) for v in r] + [None] * (width - len(r)) for r in rows] or [[empty] + [None] * (width - 1)]
     if wrap:
         body = continued_rows(body, wrap, widths)
     block = [[title] + [None] * (width - 1), [note] + [None] * (width - 1), [None] * width, list(header), *body]

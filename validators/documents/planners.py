@@ -34,7 +34,6 @@ from .rules import (
     resolve,
     sha256_of,
 )
-from .settings import DocumentSettings
 
 _SPLIT = re.compile(r"[、,，;；/\s]+")
 
@@ -82,7 +81,7 @@ def plan_register_incoming(
     """Number the received documents without a 收文编号, set their 办结期限 and status, write a 阅办单 note
     per recipient of each."""
     need(incoming, "number", "received_on")
-    ds = settings.of(DocumentSettings)
+    ds = settings  # 文件档案's fields, read by name
     plan = Plan(rows=len(incoming))
     taken = _taken(incoming)
     notes: list[list[Any]] = []
@@ -145,7 +144,7 @@ def approval_gap(cells: dict[str, Any]) -> str | None:
 def plan_number_outgoing(outgoing: Ledger, today: dt.date, settings: Settings) -> Plan:
     """Give each approved draft (no 发文字号 yet) the next number of its 代字 and year."""
     need(outgoing, "number", "reviewer", "approver")
-    ds = settings.of(DocumentSettings)
+    ds = settings  # 文件档案's fields, read by name
     plan = Plan(rows=len(outgoing))
     taken = _taken(outgoing)
     given: list[str] = []
@@ -193,7 +192,7 @@ def plan_overdue(
     clerk: str = "内勤",
 ) -> Plan:
     """『文件催办』: received documents past their 办结期限 and loans past their 应还日期, a message each."""
-    ds = settings.of(DocumentSettings)
+    ds = settings  # 文件档案's fields, read by name
     rows: list[list[Any]] = []
     reading = reading_overdue(incoming, today) if incoming is not None else []
     for _, _, cells, days in reading:

@@ -15,11 +15,9 @@ from neiqin.core.issues import Issue
 from neiqin.core.kit import CheckContext
 from neiqin.core.ledger import Ledger, display
 from validators.staff import Person, head_of, people
-from validators.staff.settings import StaffSettings
 
 from . import numbers
 from .codes import DocCode
-from .settings import DocumentSettings
 
 DESTROYED = "已销毁"
 _LOCATION = re.compile(r"^[A-Za-z0-9\u4e00-\u9fff]{1,8}\s*[-－—_]\s*[A-Za-z0-9]{1,8}$")
@@ -44,8 +42,9 @@ def lines(ledger: Ledger, *fields: str) -> Iterator[tuple[int, int, dict[str, An
         yield pos, row, {name: (value(columns[name][pos]) if name in columns else None) for name in fields}
 
 
-def settings_of(ctx: CheckContext) -> DocumentSettings:
-    return ctx.settings.of(DocumentSettings)
+def settings_of(ctx: CheckContext) -> Any:
+    """The settings (fields of 文件档案 read by name: a reloaded settings class is still found)."""
+    return ctx.settings
 
 
 # --------------------------------------------------------------------------- numbering
@@ -293,7 +292,7 @@ def staff_of(ctx: CheckContext) -> dict[str, Person] | None:
     if staff is None:
         return None
     rows = [cells for _, _, cells in lines(staff, "name", "department", "title", "is_head", "mobile", "email")]
-    return people(rows, ctx.settings.of(StaffSettings).head_values)
+    return people(rows, ctx.settings.head_values)
 
 
 def loan_due(cells: dict[str, Any], loan_days: int) -> dt.date | None:
