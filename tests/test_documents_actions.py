@@ -180,3 +180,14 @@ def test_a_formula_like_title_goes_into_the_notes_as_text(tmp_path: Path) -> Non
     ws = openpyxl.load_workbook(path)["阅办单"]
     cells = [c for row in ws.iter_rows() for c in row if c.value == hostile]
     assert len(cells) == 1 and cells[0].data_type == "s"
+
+
+def test_register_incoming_continues_a_register_numbered_by_bare_sequence(tmp_path: Path) -> None:
+    lines = [
+        incoming(1, 收文编号="1"),
+        incoming(2, 收文编号="2"),
+        incoming(3, 收文编号=None, 收文日期="2026年11月26日"),
+    ]
+    path = write_sheet(tmp_path / "收文.xlsx", [IN_HEADER, *lines], sheet="收文登记")
+    run(path, "register_incoming")
+    assert [r["number"] for r in ledger_rows(path, "incoming_docs")] == ["1", "2", "3"]

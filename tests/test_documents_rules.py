@@ -58,6 +58,13 @@ def test_document_numbers_in_every_style(text: str, category: str, year: int, se
     assert (number.category, number.year, number.seq) == (category, year, seq)
 
 
+def test_a_bare_sequence_counts_in_the_year_of_its_date() -> None:
+    number = numbers.parse("012", 2026)
+    assert number is not None and (number.category, number.year, number.seq) == ("", 2026, 12)
+    assert number.with_seq(13) == "013"
+    assert numbers.parse("12") is None  # without a date there is no series
+
+
 @pytest.mark.parametrize("text", NOT_NUMBERS)
 def test_what_is_not_a_document_number(text: str) -> None:
     assert numbers.parse(text) is None
@@ -125,6 +132,17 @@ INCOMING_CASES = [
         [],
     ),
     ("unreadable number", [incoming(1, 收文编号="第一号")], [(DocCode.DOC_BAD_NUMBER, 4, "收文编号")]),
+    ("bare sequence per year", [incoming(1, 收文编号="1"), incoming(2, 收文编号="第2号")], []),
+    (
+        "bare sequence with a gap",
+        [incoming(1, 收文编号="1"), incoming(2, 收文编号="3")],
+        [(DocCode.DOC_NUMBER_GAP, 5, "收文编号")],
+    ),
+    (
+        "bare sequence restarts each year",
+        [incoming(1, 收文编号="1"), incoming(2, 收文编号="1", 收文日期="2025年12月30日", 文号="沪商务〔2025〕1号")],
+        [],
+    ),
     ("year off the date", [incoming(1, 收文日期="2025年12月31日")], [(DocCode.DOC_YEAR_MISMATCH, 4, "收文编号")]),
     (
         "same document twice",
@@ -263,3 +281,16 @@ def test_text_dates_are_read_as_dates(tmp_path: Path) -> None:
     assert checked.ledger.frame["received_on"].iloc[0].date().isoformat() == "2021-03-26"
     assert checked.issues == []
     assert openpyxl.load_workbook(path)["收文登记"]["E4"].value == "2021年3月26日"  # the clerk's cell untouched
+
+
+def test_a_settings_section_is_found_after_its_module_is_imported_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """neiqin.base.addin re-imports validators when a look-alike was loaded: rules holding the earlier
+    class still get their section."""
+    from neiqin.core import config
+    from validators.documents.settings import DocumentSettings as Earlier
+
+    again = type(
+        "DocumentSettings", (Earlier,), {"__module__": Earlier.__module__, "__qualname__": Earlier.__qualname__}
+    )
+    monkeypatch.setitem(config._SECTIONS, "incoming_docs", again)
+    assert Settings().of(Earlier).loan_days == 14

@@ -145,7 +145,11 @@ class Settings:
         """The typed section ``model`` (registered by its ledger)."""
         values: dict[str, Section] = object.__getattribute__(self, "_values")
         for name, registered in _SECTIONS.items():
-            if registered is model:
+            # the same class, or the same module imported again (a look-alike replaced, see neiqin.base.addin)
+            if registered is model or (registered.__module__, registered.__qualname__) == (
+                model.__module__,
+                model.__qualname__,
+            ):
                 if name not in values:
                     values[name] = model()
                 return values[name]  # type: ignore[return-value]

@@ -25,6 +25,8 @@ _PLAIN = re.compile(
     r"^(?P<category>[^\d]*?)\s*[-_/.\s]?\s*(?P<year>(?:19|20)\d{2})\s*(?:[-_/.年]\s*)?第?(?P<seq>\d{1,6})\s*号?$"
 )
 
+_SEQ_ONLY = re.compile(r"^第?\s*(?P<seq>\d{1,6})\s*号?$")
+
 
 @dataclass(frozen=True, slots=True)
 class DocNumber:
@@ -53,8 +55,12 @@ def normalise(value: Any) -> str:
     return text.strip(_QUOTES).strip()
 
 
-def parse(value: Any) -> DocNumber | None:
-    """The number's series and sequence; None when the text is not a document number."""
+def parse(value: Any, year: int | None = None) -> DocNumber | None:
+    """The number's series and sequence; None when the text is not a document number.
+
+    ``year``: the year of the line's date, for registers that number with the sequence alone
+    (收文号 1, 2, 3 … or 第12号, restarting each year): such a number is of the series ("", year).
+    """
     if value is None or isinstance(value, bool):
         return None
     text = normalise(value)
@@ -63,6 +69,10 @@ def parse(value: Any) -> DocNumber | None:
         if m and int(m["seq"]) > 0:
             category = m["category"].strip(" -_/.")
             return DocNumber(category, int(m["year"]), int(m["seq"]), text, m.start("seq"), m.end("seq"))
+    m = _SEQ_ONLY.match(text) if year is not None else None
+    if m and int(m["seq"]) > 0:
+        assert year is not None
+        return DocNumber("", year, int(m["seq"]), text, m.start("seq"), m.end("seq"))
     return None
 
 

@@ -58,8 +58,15 @@ def recipients(distribution: Any, staff: Mapping[str, Person] | None) -> list[tu
     return out
 
 
-def _taken(ledger: Ledger) -> list[numbers.DocNumber]:
-    return [n for _, _, cells in lines(ledger, "number") if (n := numbers.parse(cells["number"])) is not None]
+def _taken(ledger: Ledger, date_field: str) -> list[numbers.DocNumber]:
+    """The numbers a register has used (a bare sequence counts in the year of the line's date)."""
+    found = []
+    for _, _, cells in lines(ledger, "number", date_field):
+        when = cells[date_field]
+        number = numbers.parse(cells["number"], when.year if when is not None else None)
+        if number is not None:
+            found.append(number)
+    return found
 
 
 # --------------------------------------------------------------------------- 收文登记
@@ -83,7 +90,7 @@ def plan_register_incoming(
     need(incoming, "number", "received_on")
     ds = settings  # 文件档案's fields, read by name
     plan = Plan(rows=len(incoming))
-    taken = _taken(incoming)
+    taken = _taken(incoming, "received_on")
     notes: list[list[Any]] = []
     done: list[str] = []
     no_list: list[int] = []
@@ -93,8 +100,10 @@ def plan_register_incoming(
         if cells["number"] is not None:
             continue
         received = cells["received_on"] or today
-        number = numbers.next_number(taken, ds.incoming_category, received.year, ds.number_pattern)
-        parsed = numbers.parse(number)
+        same_year = [n for n in taken if n.year == received.year]  # continue the series the register uses
+        category = max(same_year, key=lambda n: n.seq).category if same_year else ds.incoming_category
+        number = numbers.next_number(taken, category, received.year, ds.number_pattern)
+        parsed = numbers.parse(number, received.year)
         assert parsed is not None  # the pattern was checked when the number was made
         taken.append(parsed)
         cells["number"] = number
@@ -146,7 +155,7 @@ def plan_number_outgoing(outgoing: Ledger, today: dt.date, settings: Settings) -
     need(outgoing, "number", "reviewer", "approver")
     ds = settings  # 文件档案's fields, read by name
     plan = Plan(rows=len(outgoing))
-    taken = _taken(outgoing)
+    taken = _taken(outgoing, "issued_on")
     given: list[str] = []
     held: list[str] = []
     fields = ("number", "category", "title", "drafter", "reviewer", "approver", "issued_on")

@@ -60,12 +60,12 @@ def check_numbering(ledger: Ledger, field_name: str, date_field: str) -> list[Is
         text = cells[field_name]
         if text is None:
             continue
-        number = numbers.parse(text)
+        when = cells[date_field]
+        number = numbers.parse(text, when.year if when is not None else None)
         if number is None:
             found.append(ledger.issue(DocCode.DOC_BAD_NUMBER, row, field_name, number=display(text)))
             continue
         series[number.series].append((row, number))
-        when = cells[date_field]
         if when is not None and when.year != number.year:
             label = ledger.header(date_field)
             found.append(
@@ -74,7 +74,7 @@ def check_numbering(ledger: Ledger, field_name: str, date_field: str) -> list[Is
                 )
             )
     for (category, year), members in series.items():
-        name = f"{category}〔{year}〕"
+        name = f"{category}〔{year}〕" if category else f"{year} 年的编号"
         first: dict[int, int] = {}
         for row, number in members:
             if number.seq in first:
