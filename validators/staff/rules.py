@@ -6,14 +6,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from neiqin.core.china.contact import check_email, check_phone
 from neiqin.core.issues import Issue
 from neiqin.core.kit import CheckContext
 from neiqin.core.ledger import Ledger
 from neiqin.core.schema import LedgerRow, column
 
 from .codes import StaffCode
-from .settings import StaffSettings
 
 
 class StaffRow(LedgerRow):
@@ -44,6 +42,8 @@ def is_head(value: Any, head_values: Sequence[str] = ("是", "否")) -> bool:
 
 def check_contacts(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """手机 is a number that can be dialled, 邮箱 an address mail can go to."""
+    from neiqin.core.china.contact import check_email, check_phone  # phonenumbers: only when checking
+
     found: list[Issue] = []
     for field_name, check, code in (
         ("mobile", check_phone, StaffCode.STF_BAD_MOBILE),
@@ -64,7 +64,7 @@ def check_heads(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """Every department has exactly one head (only when the sheet has the 是否负责人 column)."""
     if not (ledger.has("department") and ledger.has("is_head")):
         return []
-    values = ctx.settings.of(StaffSettings).head_values
+    values = ctx.settings.head_values
     rows_of: dict[str, list[int]] = defaultdict(list)
     heads_of: dict[str, list[int]] = defaultdict(list)
     frame = ledger.frame
