@@ -138,3 +138,21 @@ def test_demo_has_all_three_report_tabs_with_charts(demo: Path) -> None:
         ws = wb[name]
         assert len(ws._charts) == 2, name
         assert ws["A2"].value.startswith("数据核对通过"), (name, ws["A2"].value)
+
+
+def test_demo_has_a_year_of_meetings_and_runs_their_buttons(demo: Path) -> None:
+    wb = openpyxl.load_workbook(demo)
+    meetings = ledger_rows(demo, "meetings")
+    assert len(meetings) > 60 and len({m["date"].strftime("%Y-%m") for m in meetings}) >= 12
+    assert len(ledger_rows(demo, "attendance")) > 500
+    # 会议通知 noticed next week's meeting: texts in the workbook, its calendar file beside it
+    notices = [r for r in wb["会议通知"].iter_rows(min_row=5, values_only=True) if r[0]]
+    assert notices and all(r[7].startswith(f"{r[2]}：") for r in notices)
+    assert (demo.parent / "会议通知" / f"{notices[0][0]}.ics").exists()
+    months = [r for r in wb["知晓率"].iter_rows(min_row=5, values_only=True) if r[0] == "月度"]
+    assert len(months) >= 12
+    # 纪要转决议 carried the reviewed minutes that were not yet followed up; 决议催办 lists the overdue
+    carried = [r for r in ledger_rows(demo, "resolutions") if r["state"] == "未开始"]
+    assert len(carried) == 2
+    assert [r for r in wb["决议催办"].iter_rows(min_row=5, values_only=True) if r[0]]
+    assert wb["决议周报"].cell(5, 6).value.startswith(("吴倩：", "郑军："))

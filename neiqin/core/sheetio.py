@@ -102,6 +102,10 @@ def as_text(value: Any) -> Any:
     return value
 
 
+def _output_text(value: Any) -> Any:
+    return value if isinstance(value, str) and value.startswith("'") else as_text(value)
+
+
 def _text_formatted(sheet: xw.Sheet, row: int, cols: Sequence[int]) -> set[int]:
     """Columns (of those given) whose cell in ``row`` has the Text format: Excel keeps text there as
     typed, so no apostrophe is needed (one read per column that needs it)."""
@@ -254,7 +258,8 @@ def output_sheet(
         sheet = book.sheets.add(name, after=anchor)
     width = len(header)
     # text from the clerk's sheets (a title typed "=1+1") stays text: never a formula, number or date
-    body = [[as_text(v) for v in r] + [None] * (width - len(r)) for r in rows] or [[empty] + [None] * (width - 1)]
+    # (a value a planner already made text with as_text starts with the apostrophe: kept as it is)
+    body = [[_output_text(v) for v in r] + [None] * (width - len(r)) for r in rows] or [[empty] + [None] * (width - 1)]
     if wrap:
         body = continued_rows(body, wrap, widths)
     block = [[title] + [None] * (width - 1), [note] + [None] * (width - 1), [None] * width, list(header), *body]
