@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from neiqin.core.china.uscc import make_uscc, org_code_check_char
 from neiqin.core.issues import Code
@@ -223,3 +225,30 @@ def test_validate_customers_is_in_the_customer_group() -> None:
 
     act = macros.registry.get("validate_customers")
     assert act.group == "客户"
+
+
+@given(
+    before=st.text(max_size=30),
+    after=st.text(max_size=30),
+    mobile=st.from_regex(r"1[3-9]\d{9}", fullmatch=True),
+    sep=st.sampled_from(["", " ", "-"]),
+)
+def test_redact_never_leaves_a_mobile(before: str, after: str, mobile: str, sep: str) -> None:
+    typed = sep.join([mobile[:3], mobile[3:7], mobile[7:]])
+    out = redact(f"{before}「{typed}」{after}")
+    assert typed not in out or len(re.sub(r"\D", "", typed)) < 11
+    assert mobile not in re.sub(r"[\s\-]", "", out)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cells=st.lists(
+        st.one_of(st.none(), st.text(max_size=40), st.integers(), st.floats(allow_nan=False)), min_size=13, max_size=13
+    )
+)
+def test_any_cell_values_give_issues_never_a_traceback(tmp_path: Path, cells: list[Any]) -> None:
+    clean = [c.replace("\x00", "") if isinstance(c, str) else c for c in cells]
+    clean = [re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", c) if isinstance(c, str) else c for c in clean]
+    path = write_sheet(tmp_path / "h.xlsx", [HEADER, ["C1", "某公司", *clean[2:]]], sheet="客户档案", title=None)
+    issues = validate_file(path, "customers").issues
+    assert all(i.message and "Traceback" not in i.message for i in issues)

@@ -13,8 +13,10 @@ from neiqin.core.china.masking import mask_email, mask_uscc
 
 _EMAIL = r"[^\s「」『』（）()<>，,；;:：]+@[^\s「」『』（）()<>，,；;:：]*"
 _USCC = r"(?<![0-9A-Za-z])[0-9A-HJ-NP-RT-UW-Y]{18}(?![0-9A-Za-z])"
-# A phone as it appears in text: +86 / 0086, an area code with a hyphen or space, 7–11 digits.
-_PHONE = r"(?<![\d\-])(?:(?:\+|00)86[\s\-]?)?(?:0\d{2,3}[\s\-])?\d[\d ]{5,12}\d(?![\d\-])"
+# A phone as it appears in text: +86 / 0086, an area code, 7–11 digits, spaces or hyphens between
+# (dates such as 2026-12-04 look alike and are left alone: see _mask_digits).
+_PHONE = r"(?<![\d\-])(?:(?:\+|00)86[\s\-]?)?\d[\d \-]{5,14}\d(?![\d\-])"
+_DATE = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}")
 _SECRET = re.compile(f"(?P<email>{_EMAIL})|(?P<uscc>{_USCC})|(?P<phone>{_PHONE})")
 
 
@@ -28,7 +30,7 @@ def _mask_email(text: str) -> str:
 
 def _mask_digits(text: str) -> str:
     digits = re.sub(r"\D", "", text)
-    if len(digits) < 7:
+    if len(digits) < 7 or _DATE.fullmatch(text):
         return text
     if len(digits) == 11 and digits.startswith("1"):
         return f"{digits[:3]}****{digits[-4:]}"

@@ -42,6 +42,19 @@ class CustomerSettings(Section):
         ge=0,
         description="「最后更新」（没有时按「建档日期」）早于这么多个月的客户提示核实更新；0 = 不检查",
     )
+    near_threshold: float = Field(
+        90,
+        alias="相近名称阈值",
+        ge=70,
+        le=100,
+        description="『查找重复客户』：两家客户名称主体的相似度（0–100）达到这个值才算名称相近；越低找到的越多，误报也越多",
+    )
+    shared_limit: int = Field(
+        10,
+        alias="共用号码上限",
+        ge=2,
+        description="『查找重复客户』：同一个手机、电话、邮箱或信用代码出现在超过这么多家客户时，当作占位或公用号码，不作为重复依据",
+    )
 
     @field_validator("customer_required")
     @classmethod
