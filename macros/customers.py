@@ -58,3 +58,75 @@ def find_duplicate_customers(book: xw.Book, ctx: Context) -> Summary:
     plan = plans.plan_duplicates(ledger, ctx.settings, ctx.today, marks)
     apply_plan(book, plan, ctx.settings, ctx.store)
     return _summary("find_duplicate_customers", plan)
+
+
+def _store_write(ctx: Context, work: Any, what: str) -> Any:
+    return ctx.store.write(work, what)
+
+
+@action(
+    "merge_customers",
+    label="合并客户",
+    group=GROUP,
+    image="ReviewAcceptChange",
+    screentip="把确认的重复客户并入保留的一家",
+    supertip="『重复客户』中每组「保留」填「是」的客户留下，同组其余客户并入它：保留最近更新的非空资料，"
+    "『订单台账』『订单归档』中的客户名称改为保留的客户（归档行更新校验值），被合并的档案移出并存入数据库，"
+    "可用『撤销合并』恢复。",
+)
+def merge_customers(book: xw.Book, ctx: Context) -> Summary:
+    from neiqin.core.ledger import read_optional
+    from neiqin.engine import delete_rows
+    from validators.customers import store as tables
+    from validators.customers.merging import plan_merge
+
+    marks = read_dupe_sheet(book)
+    if not marks:
+        raise NeiQinError(
+            f"没有『{plans.DUPES_SHEET}』工作表；请先点『查找重复客户』，在「保留」列标出每组要保留的客户"
+        )
+    customers = read_ledger(book, "customers", ctx.settings)
+    orders = read_optional(book, "orders", ctx.settings)
+    archive = read_optional(book, "archive", ctx.settings)
+    result = plan_merge(customers, marks, orders, archive, ctx.now)
+    workbook = book.fullname
+    if result.merges:  # first the store: what the workbook loses is safe before the workbook changes
+
+        def keep(conn: Any) -> None:
+            for m in result.merges:
+                tables.keep_merge(conn, m.merge_id, m.survivor, m.merged_ids, m.data, ctx.now, ctx.user, workbook)
+
+        _store_write(ctx, keep, "保存合并记录到")
+        if result.archived_lines:
+            ctx.store.archive_lines(result.archived_lines, result.archived_digests, workbook, ctx.user, ctx.now)
+    apply_plan(book, result.plan, ctx.settings, ctx.store)
+    if result.delete_rows:
+        delete_rows(book.sheets[customers.sheet], result.delete_rows)
+    return _summary("merge_customers", result.plan)
+
+
+@action(
+    "unmerge_customers",
+    label="撤销合并",
+    group=GROUP,
+    image="DeclineInvitation",
+    screentip="撤销最近一次客户合并",
+    supertip="从数据库取回最近一次『合并客户』保存的记录：被合并的客户加回『客户档案』，保留客户的资料和"
+    "订单行的客户名称（及归档行的校验值）改回合并前。再点一次撤销更早的一次。",
+)
+def unmerge_customers(book: xw.Book, ctx: Context) -> Summary:
+    from neiqin.core.ledger import read_optional
+    from validators.customers import store as tables
+    from validators.customers.merging import plan_unmerge
+
+    merges = ctx.store.read(tables.open_merges)
+    if not merges:
+        return Summary("unmerge_customers", get("unmerge_customers").label, "ok", "没有可以撤销的客户合并。")
+    merge = merges[0]
+    customers = read_ledger(book, "customers", ctx.settings)
+    orders = read_optional(book, "orders", ctx.settings)
+    archive = read_optional(book, "archive", ctx.settings)
+    plan = plan_unmerge(customers, merge, orders, archive)
+    apply_plan(book, plan, ctx.settings, ctx.store)
+    _store_write(ctx, lambda conn: tables.mark_undone(conn, merge["merge_id"], ctx.now), "记录撤销合并到")
+    return _summary("unmerge_customers", plan)
