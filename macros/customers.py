@@ -130,3 +130,59 @@ def unmerge_customers(book: xw.Book, ctx: Context) -> Summary:
     apply_plan(book, plan, ctx.settings, ctx.store)
     _store_write(ctx, lambda conn: tables.mark_undone(conn, merge["merge_id"], ctx.now), "记录撤销合并到")
     return _summary("unmerge_customers", plan)
+
+
+def _write_copy(path: Any, title: str, headers: list[str], rows: list[list[Any]]) -> None:
+    """The masked copy as a new .xlsx: text stays text (never a formula), dates as dates."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "客户档案"
+    ws.append([title])
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    for line in ws.iter_rows(min_row=3):
+        for cell in line:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text from the archive, never a formula
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+    wb.save(path)
+
+
+@action(
+    "export_customers",
+    label="脱敏导出",
+    group=GROUP,
+    image="FileSendAsAttachment",
+    screentip="导出一份可以外发的客户档案",
+    supertip="在工作簿旁写出『客户档案_脱敏_日期.xlsx』：手机 138****5678、座机、邮箱、信用代码部分隐藏，"
+    "地址只到区县；每次导出（谁、何时、哪些列、多少行）记入数据库。",
+)
+def export_customers(book: xw.Book, ctx: Context) -> Summary:
+    from pathlib import Path
+
+    from validators.customers import store as tables
+    from validators.customers.export import masked_copy
+
+    ledger = read_ledger(book, "customers", ctx.settings)
+    headers, rows, masked = masked_copy(ledger)
+    folder = Path(book.fullname).resolve().parent
+    target = folder / f"客户档案_脱敏_{ctx.now:%Y%m%d_%H%M%S}.xlsx"
+    title = f"客户档案（脱敏副本，{ctx.now:%Y-%m-%d %H:%M} 由 {ctx.user} 导出，手机、邮箱、信用代码、地址已部分隐藏）"
+    try:
+        _write_copy(target, title, headers, rows)
+    except OSError as exc:
+        raise NeiQinError(f"无法写出脱敏副本 {target.name}（{exc.strerror or exc}）；请确认文件夹可写后重试") from None
+    _store_write(
+        ctx,
+        lambda conn: tables.log_export(conn, ctx.now, ctx.user, book.fullname, str(target), headers, masked, len(rows)),
+        "记录导出到",
+    )
+    hidden = f"（{'、'.join(masked)}已脱敏）" if masked else ""
+    message = f"已导出 {len(rows):,} 家客户到 {target.name}{hidden}；导出已记入数据库。"
+    return Summary("export_customers", get("export_customers").label, "ok", message, rows=len(rows))

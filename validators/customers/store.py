@@ -1,5 +1,6 @@
 """The customer archive's tables in the store (domain ``customers``, Alembic branch in ``migrations/``).
 
+``customer_exports``: one row per 脱敏导出 (who, when, which columns, how many rows).
 ``customer_merges``: one row per 合并客户 — the survivor, the merged records as they were, the
 survivor's values before, and every order line re-pointed (with its old and new 校验值 for
 『订单归档』) — so that 撤销合并 puts everything back. Merged records are never deleted from here.
@@ -12,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Connection, DateTime, MetaData, String, Table, Text, select, update
+from sqlalchemy import Column, Connection, DateTime, Integer, MetaData, String, Table, Text, select, update
 
 from neiqin.core.store import register_domain
 
@@ -29,6 +30,19 @@ customer_merges = Table(
     Column("user", String(120), nullable=False),
     Column("workbook", String(1000), nullable=False),
     Column("undone_at", DateTime, nullable=True),
+)
+
+customer_exports = Table(
+    "customer_exports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("exported_at", DateTime, nullable=False),
+    Column("user", String(120), nullable=False),
+    Column("workbook", String(1000), nullable=False),
+    Column("file", String(1000), nullable=False),
+    Column("columns", Text, nullable=False),  # JSON list of the headers exported
+    Column("masked", Text, nullable=False),  # JSON list of the headers exported masked
+    Column("rows", Integer, nullable=False),
 )
 
 DOMAIN = register_domain("customers", metadata, Path(__file__).parent / "migrations")
@@ -95,3 +109,33 @@ def mark_undone(conn: Connection, merge_id: str, when: dt.datetime) -> int:
         .values(undone_at=when)
     )
     return int(result.rowcount or 0)
+
+
+def log_export(
+    conn: Connection,
+    when: dt.datetime,
+    user: str,
+    workbook: str,
+    file: str,
+    columns: list[str],
+    masked: list[str],
+    rows: int,
+) -> None:
+    """Every 脱敏导出 is logged: who, when, which columns (and which of them masked), how many rows."""
+    conn.execute(
+        customer_exports.insert().values(
+            exported_at=when,
+            user=user,
+            workbook=workbook,
+            file=file,
+            columns=json.dumps(columns, ensure_ascii=False),
+            masked=json.dumps(masked, ensure_ascii=False),
+            rows=rows,
+        )
+    )
+
+
+def exports(conn: Connection) -> list[dict[str, Any]]:
+    """The export log, oldest first, columns decoded."""
+    rows = conn.execute(select(customer_exports).order_by(customer_exports.c.id))
+    return [{**dict(r._mapping), "columns": json.loads(r.columns), "masked": json.loads(r.masked)} for r in rows]
