@@ -8,17 +8,20 @@ ledger package is picked up by the scan below; everything else is in pyproject.t
 
 from __future__ import annotations
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 ADDIN = ("validators", "macros", "xlwings_udfs", "templates")
 
 
 def packages() -> tuple[list[str], dict[str, str]]:
     """(package names, package dirs) of the distribution."""
-    names = find_packages(include=["neiqin", "neiqin.*"])
+    # namespace discovery: data folders (neiqin/core/china/data, templates/ribbon) are packages too,
+    # so setuptools ships their files without warning that they are "absent from packages"
+    skip = ["*__pycache__*", "*.egg-info*"]
+    names = find_namespace_packages(include=["neiqin", "neiqin.*"], exclude=skip)
     dirs: dict[str, str] = {}
     for top in ADDIN:
-        for package in [top, *(f"{top}.{p}" for p in find_packages(where=top))]:
+        for package in [top, *(f"{top}.{p}" for p in find_namespace_packages(where=top, exclude=skip))]:
             name = f"neiqin._addin.{package}"
             names.append(name)
             dirs[name] = package.replace(".", "/")

@@ -387,6 +387,31 @@ def ledger_rows(path: Path, name: str) -> list[dict[str, Any]]:
     return [{f: ledger.raw[f][p] for f in ledger.columns} | {"_row": r} for p, r in enumerate(ledger.rows)]
 
 
+def run_action(
+    path: Path,
+    action_id: str,
+    today: dt.date = TODAY,
+    *,
+    settings: Any = None,
+    user: str | None = None,
+    check: bool = True,
+) -> Any:
+    """Run a ribbon action headless on a real file and save it, as a click in Excel does.
+
+    ``check``: the action must have run (outcome ok or issues found) — a precondition of the test
+    that calls it, not what it tests; pass ``check=False`` to test a refusal.
+    """
+    import macros
+    from neiqin.engine import open_book
+
+    book = open_book(path, engine="headless")
+    summary = macros.run(action_id, book, today=today, settings=settings, user=user)
+    if check:
+        assert summary.outcome not in ("failed", "error"), summary.text()
+    book.save()
+    return summary
+
+
 needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 
 

@@ -176,3 +176,30 @@ def test_business_code_never_touches_engine_internals() -> None:
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 code = line.split("#", 1)[0]
                 assert not pattern.search(code), f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+
+
+# Libraries only some checks or actions need. Discovery imports every ledger package, so a package
+# that imports one of these at the top makes every command of every clerk start slower.
+HEAVY = (
+    "alembic",
+    "email_validator",
+    "icalendar",
+    "lunar_python",
+    "openpyxl",
+    "phonenumbers",
+    "pypdfium2",
+    "rapidfuzz",
+    "reportlab",
+    "sqlalchemy",
+    "stdnum",
+    "zxingcpp",
+)
+
+
+def test_discovering_the_ledgers_imports_no_heavy_library() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, validators; print(' '.join(sorted(m for m in sys.argv[1:] if m in sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", code, *HEAVY], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == [], "import these inside the functions that need them"

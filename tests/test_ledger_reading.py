@@ -6,13 +6,22 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
+from neiqin.app.cli import main
 from neiqin.core.issues import Code
-from neiqin.core.ledger import CellProblem, LedgerError, norm_header, parse_date, parse_number, read_ledger
+from neiqin.core.ledger import CellProblem, LedgerError, norm_header, parse_date, parse_number, parse_text, read_ledger
 from neiqin.engine import open_book
 
-from .conftest import ORDER_HEADERS, make_order_row, order_values, write_orders, write_sheet
+from .conftest import (
+    ORDER_HEADERS,
+    make_order_row,
+    order_values,
+    run_action,
+    write_orders,
+    write_sheet,
+)
 
 D = dt.datetime
 
@@ -240,3 +249,170 @@ def test_ledger_read_does_not_change_the_file(tmp_path: Path) -> None:
     before = path.read_bytes()
     read(path)
     assert path.read_bytes() == before
+
+
+def columns(ws: Any, header_row: int = 4) -> dict[str, int]:
+    """Header text -> column number of a sheet's header row."""
+    return {c.value: c.column for c in ws[header_row] if c.value is not None}
+
+
+# --------------------------------------------------------------------------- B5 total rows, header repeated
+
+
+def _write(path: Path, body: list[list[Any]]) -> Path:
+    from .conftest import write_sheet
+
+    return write_sheet(path, [ORDER_HEADERS, *body])
+
+
+def _total(label: str, col: int) -> list[Any]:
+    row: list[Any] = [None] * len(ORDER_HEADERS)
+    row[col] = label
+    row[ORDER_HEADERS.index("数量")] = 20
+    row[ORDER_HEADERS.index("金额")] = 37000
+    return row
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        _total("合计", 0),  # typed under 订单编号
+        _total("汇总", 1),  # Chinese Excel's table total row label
+        _total("总  计", 0),
+        _total("小计：", 0),
+        list(ORDER_HEADERS),  # the header row repeated (monthly blocks)
+    ],
+    ids=["合计-key", "汇总-B", "总计-spaced", "小计", "header-again"],
+)
+def test_total_and_repeated_header_rows_are_not_lines(tmp_path: Path, row: list[Any]) -> None:
+    path = _write(
+        tmp_path / "t.xlsx",
+        [*order_values([make_order_row(order_id="SO1")]), row, *order_values([make_order_row(order_id="SO2")])],
+    )
+    ledger = read_ledger(open_book(path), "orders")
+    assert [ledger.frame["order_id"].loc[r] for r in ledger.rows] == ["SO1", "SO2"]
+    assert main(["validate", str(path), "--today", "2026-11-26"]) == 0
+
+
+def test_a_line_whose_note_starts_with_total_is_still_a_line(tmp_path: Path) -> None:
+    line = order_values([make_order_row(order_id=None, note="合计两批发货")])[0]
+    path = _write(tmp_path / "t.xlsx", [*order_values([make_order_row(order_id="SO1")]), line])
+    ledger = read_ledger(open_book(path), "orders")
+    assert len(ledger) == 2
+
+
+# --------------------------------------------------------------------------- B6 numbers and long IDs
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1,200.50", 1200.5),
+        ("1 200", 1200.0),
+        ("1,234,567", 1234567.0),
+        ("¥-1,200", -1200.0),
+        ("1,000万", 10_000_000.0),
+        ("1.200,50", Code.LED_AMBIGUOUS_NUMBER),
+        ("12,34", Code.LED_AMBIGUOUS_NUMBER),
+        ("1,2,3", Code.LED_AMBIGUOUS_NUMBER),
+        ("12 34", Code.LED_AMBIGUOUS_NUMBER),
+        ("1,2000", Code.LED_AMBIGUOUS_NUMBER),
+        ("--5", Code.LED_BAD_NUMBER),
+        ("(-5)", Code.LED_BAD_NUMBER),
+    ],
+)
+def test_thousands_separators_only_in_groups_of_three(cell: str, expected: Any) -> None:
+    if isinstance(expected, Code):
+        with pytest.raises(CellProblem) as problem:
+            parse_number(cell)
+        assert problem.value.code == expected
+    else:
+        assert parse_number(cell) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (123456789012345.0, "123456789012345"),  # 15 digits: Excel keeps them all
+        (2026112600000001.0, Code.LED_LOST_DIGITS),
+        (12345678901234567890.0, Code.LED_LOST_DIGITS),
+        ("2026112600000001", "2026112600000001"),  # typed as text: kept as text
+    ],
+)
+def test_long_numeric_ids(cell: Any, expected: Any) -> None:
+    if isinstance(expected, Code):
+        with pytest.raises(CellProblem) as problem:
+            parse_text(cell)
+        assert problem.value.code == expected
+    else:
+        assert parse_text(cell) == expected
+
+
+def test_long_numeric_order_ids_are_reported_not_merged(tmp_path: Path) -> None:
+    rows = [make_order_row(order_id=2026112600000001.0), make_order_row(order_id=2026112600004567.0)]
+    path = write_orders(tmp_path / "ids.xlsx", rows)
+    issues = [i for i in read_ledger(open_book(path), "orders").issues if i.code == Code.LED_LOST_DIGITS]
+    assert [i.column for i in issues] == ["订单编号", "订单编号"]
+    assert "2026112600000000" in issues[0].message or "20261126000000" in issues[0].message
+
+
+# --------------------------------------------------------------------------- B7 headers with units
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("单价/元", "unit_price"),
+        ("数量/台", "quantity"),
+        ("金额／元", "amount"),
+        ("单价/元/台", "unit_price"),
+        ("单价（元/台）", "unit_price"),
+        ("生产/采购周期(天)", None),  # a slash that is not a unit stays
+    ],
+)
+def test_headers_with_a_unit_after_a_slash(header: str, field: str | None) -> None:
+    from neiqin.core.ledger import _lookup
+    from validators.orders import OrderRow
+
+    assert _lookup(OrderRow.columns()).get(norm_header(header)) == field
+    if field is None:
+        assert norm_header(header) == "生产/采购周期"
+
+
+# --------------------------------------------------------------------------- C2 merged 订单编号 / 客户名称
+
+
+@pytest.fixture
+def merged(tmp_path: Path) -> Path:
+    rows = [
+        make_order_row(order_id="SO1", status=None),
+        make_order_row(order_id="SO1", product_code="VF-0750", status=None),
+        make_order_row(order_id="SO2", status=None),
+    ]
+    path = write_orders(tmp_path / "merged.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["订单台账"]
+    ws["A5"] = None
+    ws["D5"] = None
+    ws.merge_cells("A4:A5")
+    ws.merge_cells("D4:D5")
+    wb.save(path)
+    return path
+
+
+def test_a_merged_cell_is_read_on_every_row_of_the_merge(merged: Path) -> None:
+    ledger = read_ledger(open_book(merged), "orders")
+    assert list(ledger.frame["order_id"]) == ["SO1", "SO1", "SO2"]
+    assert ledger.frame["customer"].iloc[1] == "上海华东贸易有限公司"
+    warnings = [(i.code, i.row, i.column, i.severity) for i in ledger.issues if i.code == Code.LED_MERGED_CELLS]
+    assert warnings == [
+        (Code.LED_MERGED_CELLS, 4, "订单编号", "warning"),
+        (Code.LED_MERGED_CELLS, 4, "客户名称", "warning"),
+    ]
+
+
+def test_merged_cells_give_no_false_errors_and_no_crash(merged: Path) -> None:
+    assert main(["validate", str(merged), "--today", "2026-11-26"]) == 0
+    assert main(["validate", str(merged), "--mark", "--today", "2026-11-26"]) == 0
+    summary = run_action(merged, "confirm_orders")
+    assert summary.message.startswith("确认了 3 行（2 张订单）")

@@ -9,24 +9,15 @@ from typing import Any
 import openpyxl
 import pytest
 
-import macros
 from neiqin.base.text import text_width
 from neiqin.core.config import Settings
 from neiqin.engine import open_book
 from validators.orders import OrderRow
 from validators.orders.planners import NOT_A_STATUS, status_rows
 
-from .conftest import TODAY, ledger_rows, make_order_row, order_workbook
+from .conftest import ledger_rows, make_order_row, order_workbook, run_action
 
 D = dt.datetime
-
-
-def run(path: Path, action_id: str, settings: Settings | None = None) -> macros.Summary:
-    book = open_book(path)
-    summary = macros.run(action_id, book, today=TODAY, settings=settings)
-    assert summary.outcome in ("ok", "issues"), summary.text()
-    book.save()
-    return summary
 
 
 def dashboard(path: Path) -> dict[tuple[Any, Any], list[Any]]:
@@ -40,7 +31,7 @@ STATUSES = ["已完成", "已完成", "完成", None, "生产中", " 已发货 "
 def test_every_line_is_counted_on_the_dashboard(tmp_path: Path) -> None:
     rows = [make_order_row(order_id=f"SO{i}", status=s) for i, s in enumerate(STATUSES)]
     path = order_workbook(tmp_path / "d.xlsx", rows)
-    run(path, "order_dashboard")
+    run_action(path, "order_dashboard")
     table = dashboard(path)
     counts = {name: values[0] for (group, name), values in table.items() if group == "状态"}
     assert counts["已完成"] == 2 and counts["生产中"] == 1 and counts["暂停"] == 1
@@ -76,7 +67,7 @@ WRONG = [
 
 def test_lines_with_errors_are_held_back_from_messages(tmp_path: Path) -> None:
     path = order_workbook(tmp_path / "m.xlsx", WRONG)
-    summary = run(path, "progress_messages")
+    summary = run_action(path, "progress_messages")
     ws = openpyxl.load_workbook(path)["进度通知"]
     text = "\n".join(str(r[3].value) for r in ws.iter_rows(min_row=5) if r[3].value)
     assert "SO1" in text
@@ -92,7 +83,7 @@ def test_lines_with_errors_are_held_back_from_messages(tmp_path: Path) -> None:
 
 def test_a_clean_ledger_gets_every_message(tmp_path: Path) -> None:
     path = order_workbook(tmp_path / "m.xlsx", WRONG[:1])
-    summary = run(path, "progress_messages")
+    summary = run_action(path, "progress_messages")
     assert summary.outcome == "ok" and not any("没有写进" in d for d in summary.details)
 
 

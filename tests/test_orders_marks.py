@@ -13,7 +13,7 @@ import macros
 from neiqin.core.marks import FILLS, NOTE_TITLE, REGISTRY_SHEET, RESULT_SHEET
 from neiqin.engine import headless_caller, open_book
 
-from .conftest import TODAY, cells, make_order_row, write_orders
+from .conftest import TODAY, cells, make_order_row, order_workbook, write_orders
 
 ERROR_RGB = "FF" + FILLS["error"][1:]
 WARNING_RGB = "FF" + FILLS["warning"][1:]
@@ -156,3 +156,71 @@ def test_engine_calls_same_for_100_and_10000_rows(tmp_path: Path) -> None:
         return sum(counted.values())
 
     assert calls(100) == calls(10_000)
+
+
+# ----------------------------------------------------------------------------- A4 marks
+
+
+def test_clerks_reply_under_neiqins_note_is_kept(tmp_path: Path) -> None:
+    path = order_workbook(tmp_path / "o.xlsx", [make_order_row(order_id="SO1", customer=None)])
+    wb = openpyxl.load_workbook(path)
+    wb["订单台账"]["D5"].comment = Comment("客户名称待销售确认", "张三")
+    wb.save(path)
+    run_validate(path)
+    wb = openpyxl.load_workbook(path)
+    cell = wb["订单台账"]["D5"]
+    cell.comment = Comment(cell.comment.text + "\n张三 11/27：已电话确认", "张三")
+    wb.save(path)
+
+    run_validate(path)  # still wrong: the reply stays, NeiQin's block is there once
+    text = openpyxl.load_workbook(path)["订单台账"]["D5"].comment.text
+    assert "张三 11/27：已电话确认" in text and "客户名称待销售确认" in text
+    assert text.count(NOTE_TITLE) == 1
+
+    wb = openpyxl.load_workbook(path)
+    wb["订单台账"]["D5"] = "上海华东贸易有限公司"  # fixed: NeiQin's block goes, the clerk's text stays
+    wb.save(path)
+    run_validate(path)
+    assert openpyxl.load_workbook(path)["订单台账"]["D5"].comment.text == "客户名称待销售确认\n张三 11/27：已电话确认"
+
+
+def test_marks_follow_their_line_when_the_clerk_deletes_a_row(tmp_path: Path) -> None:
+    rows = [
+        make_order_row(order_id="SO1", customer=None),
+        make_order_row(order_id="SO2", customer=None),
+        make_order_row(order_id="SO3"),
+    ]
+    path = order_workbook(tmp_path / "o.xlsx", rows)
+    wb = openpyxl.load_workbook(path)
+    wb["订单台账"]["D5"].fill = PatternFill("solid", fgColor="FFFFFF00")  # the clerk's yellow on SO1
+    wb["订单台账"]["D6"].comment = Comment("SO2 客户待定", "张三")
+    wb.save(path)
+    run_validate(path)
+
+    wb = openpyxl.load_workbook(path)
+    ws = wb["订单台账"]
+    ws.delete_rows(5)  # as Excel does: SO2 (values, fill, note) moves up to row 5
+    ws["D5"] = "上海华东贸易有限公司"
+    wb.save(path)
+    run_validate(path)
+
+    ws = openpyxl.load_workbook(path)["订单台账"]
+    assert ws["A5"].value == "SO2"
+    assert ws["D5"].fill.fill_type is None  # SO2 never had SO1's yellow
+    assert ws["D5"].comment.text == "SO2 客户待定"  # SO2's own note is given back
+    assert ws["A6"].value == "SO3" and ws["D6"].comment is None
+
+
+def test_registry_keeps_a_note_starting_with_equals_as_text(tmp_path: Path) -> None:
+    path = order_workbook(tmp_path / "o.xlsx", [make_order_row(order_id="SO1", customer=None)])
+    wb = openpyxl.load_workbook(path)
+    wb["订单台账"]["D5"].comment = Comment("=客户见合同附件第2页", "张三")
+    wb.save(path)
+    run_validate(path)
+    reg = openpyxl.load_workbook(path)[REGISTRY_SHEET]
+    assert (reg["D2"].value, reg["D2"].data_type) == ("=客户见合同附件第2页", "s")
+    wb = openpyxl.load_workbook(path)
+    wb["订单台账"]["D5"] = "上海华东贸易有限公司"
+    wb.save(path)
+    run_validate(path)
+    assert openpyxl.load_workbook(path)["订单台账"]["D5"].comment.text == "=客户见合同附件第2页"

@@ -32,3 +32,14 @@ def test_every_package_folder_is_installed() -> None:
             found.add(".".join((name, *relative)))
     assert sorted(found - set(listed)) == []
     assert dirs["neiqin._addin.validators.orders"] == "validators/orders"
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """CI must run what the README tells a user to run (after installing the README's way)."""
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    ci = (root / ".ci" / "run").read_text(encoding="utf-8")
+    command = next(line for line in readme.splitlines() if line.startswith("python -m pytest"))
+    install = next(line for line in readme.splitlines() if "pip install" in line and ".[test]" in line)
+    assert command in ci.splitlines()
+    assert 'python -m pip install ".[test]"' in install and 'python -m pip install ".[test]"' in ci.splitlines()

@@ -680,3 +680,29 @@ def test_a_clerks_own_sheet_named_like_a_report_is_never_deleted(tmp_path: Path)
     assert "不是 NeiQin 生成的报表" in summary.message and "改名" in summary.message
     book.save()
     assert load_workbook(path)["月报 2026-11"]["A1"].value == "我自己做的十一月月报"
+
+
+GOLDEN_DIR = Path(__file__).parent / "golden"
+
+
+def golden_headlines() -> list[dict[str, str]]:
+    import csv
+
+    with (GOLDEN_DIR / "headlines.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.mark.parametrize("row", golden_headlines(), ids=lambda r: f"{r['period']}-{r['date']}-{r['side']}")
+def test_golden_headlines(row: dict[str, str]) -> None:
+    """tests/golden/headlines.csv (worked out by hand) = the report on tests/golden/sales_ledger.csv."""
+    import csv
+
+    with (GOLDEN_DIR / "sales_ledger.csv").open(encoding="utf-8") as f:
+        values = [list(line) for line in csv.reader(f)]  # every cell as text, as in a CSV export
+    report = reports.build_report(read_values(values, "订单台账"), row["period"], dt.date.fromisoformat(row["date"]))
+    side = getattr(report, row["side"])
+    for measure in ("revenue", "quantity", "profit"):
+        assert side[measure] == pytest.approx(float(row[measure])), measure
+    for measure in ("orders", "lines", "customers"):
+        assert side[measure] == int(row[measure]), measure
+    assert report.reconciled, [c for c in report.checks if not c.ok]

@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from neiqin.core.china.contact import check_email, check_phone
 from neiqin.core.issues import Issue
 from neiqin.core.kit import CheckContext
 from neiqin.core.ledger import Ledger
@@ -44,6 +43,8 @@ def is_head(value: Any, head_values: Sequence[str] = ("是", "否")) -> bool:
 
 def check_contacts(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """手机 is a number that can be dialled, 邮箱 an address mail can go to."""
+    from neiqin.core.china.contact import check_email, check_phone  # phonenumbers: only when checking
+
     found: list[Issue] = []
     for field_name, check, code in (
         ("mobile", check_phone, StaffCode.STF_BAD_MOBILE),
