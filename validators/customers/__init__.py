@@ -11,7 +11,6 @@ from __future__ import annotations
 from neiqin.core.kit import Button, Group, LedgerSpec, register_group, template_path
 from neiqin.core.layout import load_layout
 
-from . import store as _store  # noqa: F401  (registers the tables of the store domain "customers")
 from .codes import CODES, CustomerCode
 from .demo import demo_rows
 from .privacy import redact

@@ -10,13 +10,13 @@ import datetime as dt
 import random
 from typing import Any
 
-from neiqin.core.china.divisions import find_city
-from neiqin.core.china.uscc import make_uscc, org_code_check_char
-
 CHANNELS = ("直销", "经销", "直销", "KA")
 
 
 def _uscc(city: str, rng: random.Random) -> str:
+    from neiqin.core.china.divisions import find_city
+    from neiqin.core.china.uscc import make_uscc, org_code_check_char  # stdnum: only when the demo is built
+
     division = find_city(city)
     code = division.code if division is not None else "310000"
     body = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
@@ -25,6 +25,8 @@ def _uscc(city: str, rng: random.Random) -> str:
 
 def customer_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     """客户档案 of the demo company (the customers its orders name), with planted problems."""
+    from neiqin.core.china.divisions import find_city, region_names
+
     rng = random.Random(data.get("seed", 2026) + 13)
     end: dt.date = data["end"]
     rows: list[dict[str, Any]] = []
@@ -32,8 +34,6 @@ def customer_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
         division = find_city(c.city)
         province = None
         if division is not None:
-            from neiqin.core.china.divisions import region_names
-
             names = region_names(division.code)
             province = names.province if names else None
         created = end - dt.timedelta(days=400 + 37 * i)

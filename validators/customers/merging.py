@@ -22,9 +22,28 @@ from validators.archive import digest, line_values
 from validators.orders.rules import line_keys
 
 from .planners import DUPES_SHEET, KEEP
-from .store import decode, encode
 
 _FIXED = ("customer_id", "name")  # the survivor's own: orders name it, other sheets refer to it
+
+
+def encode(value: Any) -> Any:
+    """A cell value as JSON keeps it, its type restored by :func:`decode` (dates stay dates)."""
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        if "datetime" in value:
+            return dt.datetime.fromisoformat(value["datetime"])
+        if "date" in value:
+            return dt.date.fromisoformat(value["date"])
+    return value
 
 
 @dataclass

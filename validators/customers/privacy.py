@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-from neiqin.core.china.masking import mask_email, mask_uscc
-
 _EMAIL = r"[^\s「」『』（）()<>，,；;:：]+@[^\s「」『』（）()<>，,；;:：]*"
 _USCC = r"(?<![0-9A-Za-z])[0-9A-HJ-NP-RT-UW-Y]{18}(?![0-9A-Za-z])"
 # A phone as it appears in text: +86 / 0086, an area code, 7–11 digits, spaces or hyphens between
@@ -21,6 +19,8 @@ _SECRET = re.compile(f"(?P<email>{_EMAIL})|(?P<uscc>{_USCC})|(?P<phone>{_PHONE})
 
 
 def _mask_email(text: str) -> str:
+    from neiqin.core.china.masking import mask_email  # email-validator: only when there is text to mask
+
     masked = mask_email(text)
     if "@" in masked:
         return masked
@@ -48,6 +48,8 @@ def _mask(match: re.Match[str]) -> str:
     if match.lastgroup == "email":
         return _mask_email(text)
     if match.lastgroup == "uscc":
+        from neiqin.core.china.masking import mask_uscc
+
         return mask_uscc(text)
     return _mask_digits(text)
 

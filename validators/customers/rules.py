@@ -13,9 +13,6 @@ from typing import Any
 import pandas as pd
 
 from neiqin.core import fields as f
-from neiqin.core.china.contact import check_email, check_phone
-from neiqin.core.china.divisions import check_region
-from neiqin.core.china.uscc import check_uscc, uscc_region_check
 from neiqin.core.issues import Issue
 from neiqin.core.kit import CheckContext
 from neiqin.core.ledger import Ledger, display
@@ -91,6 +88,8 @@ class CustomerRow(LedgerRow):
 
 def valid_phone(value: object) -> bool:
     """A Chinese mobile or landline number (or an international one with its +code)."""
+    from neiqin.core.china.contact import check_phone
+
     return check_phone(value).ok
 
 
@@ -103,6 +102,8 @@ def _cells(ledger: Ledger, name: str) -> list[Any]:
 
 def check_phones(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """手机 and 座机 are numbers that can be dialled (``phonenumbers``, China first; a landline needs its area code)."""
+    from neiqin.core.china.contact import check_phone  # phonenumbers: only when checking
+
     found: list[Issue] = []
     for name, code in (("mobile", CustomerCode.CUS_BAD_PHONE), ("phone", CustomerCode.CUS_BAD_LANDLINE)):
         if not ledger.has(name):
@@ -118,6 +119,8 @@ def check_phones(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
 
 def check_emails(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """邮箱 has the syntax of an address mail can go to (``email-validator``, no DNS)."""
+    from neiqin.core.china.contact import check_email
+
     found: list[Issue] = []
     if ledger.has("email"):
         for row, value in zip(ledger.rows, _cells(ledger, "email"), strict=True):
@@ -133,6 +136,8 @@ def check_credit_codes(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     authority (1–9, A, N, Y); its division agrees with 省/市 (warning); enterprises and institutions have one."""
     if not ledger.has("uscc"):
         return []
+    from neiqin.core.china.uscc import check_uscc, uscc_region_check  # stdnum: only when checking
+
     settings = ctx.settings.of(CustomerSettings)
     needs = set(settings.uscc_kinds)
     provinces, cities, kinds = _cells(ledger, "province"), _cells(ledger, "city"), _cells(ledger, "kind")
@@ -161,6 +166,8 @@ def check_regions(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """省 / 市 / 区县 are real divisions (民政部行政区划代码) that belong together."""
     if not (ledger.has("province") or ledger.has("city") or ledger.has("district")):
         return []
+    from neiqin.core.china.divisions import check_region
+
     found: list[Issue] = []
     seen: dict[tuple[Any, Any, Any], str] = {}
     columns = zip(

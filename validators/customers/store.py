@@ -4,6 +4,10 @@
 ``customer_merges``: one row per 合并客户 — the survivor, the merged records as they were, the
 survivor's values before, and every order line re-pointed (with its old and new 校验值 for
 『订单归档』) — so that 撤销合并 puts everything back. Merged records are never deleted from here.
+
+Imported (and so registered with the store) by the actions that use these tables, never when the
+ledgers are discovered: discovery imports no SQLAlchemy; a store already open picks the tables up
+on its next use (see :mod:`neiqin.core.store.domains`).
 """
 
 from __future__ import annotations
@@ -46,26 +50,6 @@ customer_exports = Table(
 )
 
 DOMAIN = register_domain("customers", metadata, Path(__file__).parent / "migrations")
-
-
-def encode(value: Any) -> Any:
-    """A cell value as JSON keeps it, its type restored by :func:`decode` (dates stay dates)."""
-    if isinstance(value, dt.datetime):
-        return {"datetime": value.isoformat()}
-    if isinstance(value, dt.date):
-        return {"date": value.isoformat()}
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
-def decode(value: Any) -> Any:
-    if isinstance(value, dict):
-        if "datetime" in value:
-            return dt.datetime.fromisoformat(value["datetime"])
-        if "date" in value:
-            return dt.date.fromisoformat(value["date"])
-    return value
 
 
 def keep_merge(
