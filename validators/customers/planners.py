@@ -20,7 +20,6 @@ from neiqin.core.ledger import Ledger, display
 from neiqin.core.plan import Output, Plan
 
 from .privacy import redact
-from .settings import CustomerSettings
 
 DUPES_SHEET = "重复客户"
 DUPES_HEADER = ["组号", "得分", "客户编号", "客户名称", "负责销售", "所在地", "最后更新", "档案行", "依据", "保留"]
@@ -83,8 +82,9 @@ def plan_duplicates(ledger: Ledger, settings: Settings, today: dt.date, marks: M
     """『重复客户』: groups of probable duplicates (same credit code, mobile, e-mail, name after
     normalising, near names …) with their evidence and score, strongest first; 「保留」 for the clerk."""
     need(ledger, "customer_id", "name")
-    own = settings.of(CustomerSettings)
-    report = find_duplicates(finder_records(ledger), near_threshold=own.near_threshold, max_shared=own.shared_limit)
+    report = find_duplicates(
+        finder_records(ledger), near_threshold=settings.near_threshold, max_shared=settings.shared_limit
+    )
     ids, names, reps = (column_values(ledger, n) for n in ("customer_id", "name", "sales_rep"))
     provinces, cities, districts = (column_values(ledger, n) for n in ("province", "city", "district"))
     updated = column_values(ledger, "updated")

@@ -20,7 +20,6 @@ from neiqin.core.schema import LedgerRow, column
 
 from .codes import CustomerCode
 from .privacy import redact
-from .settings import CustomerSettings
 
 
 class CustomerRow(LedgerRow):
@@ -138,8 +137,7 @@ def check_credit_codes(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
         return []
     from neiqin.core.china.uscc import check_uscc, uscc_region_check  # stdnum: only when checking
 
-    settings = ctx.settings.of(CustomerSettings)
-    needs = set(settings.uscc_kinds)
+    needs = set(ctx.settings.uscc_kinds)  # by field name: the section class may be a re-imported one
     provinces, cities, kinds = _cells(ledger, "province"), _cells(ledger, "city"), _cells(ledger, "kind")
     found: list[Issue] = []
     for pos, (row, value) in enumerate(zip(ledger.rows, _cells(ledger, "uscc"), strict=True)):
@@ -203,7 +201,7 @@ def _as_date(value: Any) -> dt.date | None:
 
 def check_stale(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """A record not updated (最后更新, else 建档日期) for more than the configured months: verify it (warning)."""
-    limit = ctx.settings.of(CustomerSettings).stale_months
+    limit = ctx.settings.stale_months
     if not limit or not (ledger.has("updated") or ledger.has("created")):
         return []
     field_name = "updated" if ledger.has("updated") else "created"
@@ -222,7 +220,7 @@ def check_stale(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
 
 def check_complete(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """The columns required of every customer (setting 客户必填资料) are filled, where the sheet has them."""
-    wanted = ctx.settings.of(CustomerSettings).customer_required
+    wanted = ctx.settings.customer_required
     specs = {c.header: c.field for c in CustomerRow.columns()}
     for c in CustomerRow.columns():
         for synonym in c.synonyms:
