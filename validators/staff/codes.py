@@ -17,12 +17,12 @@ class StaffCode(StrEnum):
 
 
 CODES: dict[StaffCode, CodeInfo] = {
-    StaffCode.STF_BAD_MOBILE: CodeInfo("warning", "手机号码无效", "{reason}；会议通知、催办消息要发到这个号码"),
-    StaffCode.STF_BAD_EMAIL: CodeInfo("warning", "邮箱无效", "{reason}；会议通知、催办邮件要发到这个地址"),
+    StaffCode.STF_BAD_MOBILE: CodeInfo("warning", "手机号码无效", "{reason}；会议通知、催办消息要发到这个号码，请更正"),
+    StaffCode.STF_BAD_EMAIL: CodeInfo("warning", "邮箱无效", "{reason}；会议通知、催办邮件要发到这个地址，请更正"),
     StaffCode.STF_NO_HEAD: CodeInfo(
         "warning",
         "部门没有负责人",
-        "部门『{department}』没有人标为负责人（「是否负责人」填「是」）；借阅审批、考核评价需要部门负责人",
+        "部门『{department}』没有人标为负责人；借阅审批、考核评价需要部门负责人，请在其「是否负责人」填「是」",
     ),
     StaffCode.STF_TWO_HEADS: CodeInfo(
         "warning",

@@ -12,7 +12,6 @@ from neiqin.core.ledger import Ledger
 from neiqin.core.schema import LedgerRow, column
 
 from .codes import StaffCode
-from .settings import StaffSettings
 
 
 class StaffRow(LedgerRow):
@@ -65,7 +64,7 @@ def check_heads(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
     """Every department has exactly one head (only when the sheet has the 是否负责人 column)."""
     if not (ledger.has("department") and ledger.has("is_head")):
         return []
-    values = ctx.settings.of(StaffSettings).head_values
+    values = ctx.settings.head_values
     rows_of: dict[str, list[int]] = defaultdict(list)
     heads_of: dict[str, list[int]] = defaultdict(list)
     frame = ledger.frame
