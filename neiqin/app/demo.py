@@ -486,19 +486,6 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
 
     macros = load_macros()
     end: dt.date = data["end"]
-    customers = [
-        {
-            "customer_id": c.code,
-            "name": c.name,
-            "contact": c.contact,
-            "mobile": c.mobile,
-            "address": f"{c.city}市{c.trade}产业园 {c.code[1:]} 号",
-            "trade": c.trade,
-            "region": c.region,
-            "sales_rep": c.rep,
-        }
-        for c in data["customers"]
-    ]
     products = [
         {
             "product_code": p[0],
@@ -515,7 +502,6 @@ def write_workbook(data: dict[str, Any], path: Path) -> Path:
     ]
     rows = {
         "orders": data["lines"],
-        "customers": customers,
         "products": products,
         "changes": data.get("changes", []),
         **data.get("tasks", {}),

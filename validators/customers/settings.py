@@ -1,0 +1,69 @@
+"""客户档案's settings: closed lists, what a complete record has, when a record is stale."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field, field_validator
+
+from neiqin.core.config import Section
+
+
+class CustomerSettings(Section):
+    """客户档案."""
+
+    title: ClassVar[str] = "客户档案"
+
+    customer_kinds: list[str] = Field(
+        ["企业", "个体", "门店", "机构"],
+        alias="客户类型选项",
+        description="「客户类型」可选的值；「个体」可以没有统一社会信用代码",
+        min_length=1,
+    )
+    customer_statuses: list[str] = Field(
+        ["潜在", "活跃", "休眠", "流失"],
+        alias="客户状态选项",
+        description="客户档案「状态」可选的值",
+        min_length=1,
+    )
+    uscc_kinds: list[str] = Field(
+        ["企业", "机构"],
+        alias="应有信用代码的客户类型",
+        description="这些类型的客户没填统一社会信用代码时提示（个体工商户、门店可以没有）",
+    )
+    customer_required: list[str] = Field(
+        ["联系人", "手机", "负责销售"],
+        alias="客户必填资料",
+        description="每家客户都应填写的列（表中有这一列时才检查）；没填的提示「客户资料不完整」",
+    )
+    stale_months: int = Field(
+        12,
+        alias="客户资料更新周期（月）",
+        ge=0,
+        description="「最后更新」（没有时按「建档日期」）早于这么多个月的客户提示核实更新；0 = 不检查",
+    )
+    near_threshold: float = Field(
+        90,
+        alias="相近名称阈值",
+        ge=70,
+        le=100,
+        description="『查找重复客户』：两家客户名称主体的相似度（0–100）达到这个值才算名称相近；越低找到的越多，误报也越多",
+    )
+    shared_limit: int = Field(
+        10,
+        alias="共用号码上限",
+        ge=2,
+        description="『查找重复客户』：同一个手机、电话、邮箱或信用代码出现在超过这么多家客户时，当作占位或公用号码，不作为重复依据",
+    )
+
+    @field_validator("customer_required")
+    @classmethod
+    def _known_columns(cls, value: list[str]) -> list[str]:
+        from .rules import CustomerRow  # the schema imports these settings
+
+        known = {name for c in CustomerRow.columns() for name in (c.header, *c.synonyms)}
+        unknown = [v for v in value if v not in known]
+        if unknown:
+            listed = "、".join(c.header for c in CustomerRow.columns())
+            raise ValueError(f"「{'、'.join(unknown)}」不是客户档案的列；可填：{listed}")
+        return value

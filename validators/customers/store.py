@@ -1,0 +1,125 @@
+"""The customer archive's tables in the store (domain ``customers``, Alembic branch in ``migrations/``).
+
+``customer_exports``: one row per 脱敏导出 (who, when, which columns, how many rows).
+``customer_merges``: one row per 合并客户 — the survivor, the merged records as they were, the
+survivor's values before, and every order line re-pointed (with its old and new 校验值 for
+『订单归档』) — so that 撤销合并 puts everything back. Merged records are never deleted from here.
+
+Imported (and so registered with the store) by the actions that use these tables, never when the
+ledgers are discovered: discovery imports no SQLAlchemy; a store already open picks the tables up
+on its next use (see :mod:`neiqin.core.store.domains`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Column, Connection, DateTime, Integer, MetaData, String, Table, Text, select, update
+
+from neiqin.core.store import register_domain
+
+metadata = MetaData()
+
+customer_merges = Table(
+    "customer_merges",
+    metadata,
+    Column("merge_id", String(40), primary_key=True),  # a merge is kept once (a retried write cannot double it)
+    Column("survivor", String(64), nullable=False),
+    Column("merged_ids", Text, nullable=False),  # JSON list of 客户编号
+    Column("data", Text, nullable=False),  # JSON: records, survivor_before, lines (see validators.customers.merging)
+    Column("merged_at", DateTime, nullable=False),
+    Column("user", String(120), nullable=False),
+    Column("workbook", String(1000), nullable=False),
+    Column("undone_at", DateTime, nullable=True),
+)
+
+customer_exports = Table(
+    "customer_exports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("exported_at", DateTime, nullable=False),
+    Column("user", String(120), nullable=False),
+    Column("workbook", String(1000), nullable=False),
+    Column("file", String(1000), nullable=False),
+    Column("columns", Text, nullable=False),  # JSON list of the headers exported
+    Column("masked", Text, nullable=False),  # JSON list of the headers exported masked
+    Column("rows", Integer, nullable=False),
+)
+
+DOMAIN = register_domain("customers", metadata, Path(__file__).parent / "migrations")
+
+
+def keep_merge(
+    conn: Connection,
+    merge_id: str,
+    survivor: str,
+    merged_ids: list[str],
+    data: dict[str, Any],
+    when: dt.datetime,
+    user: str,
+    workbook: str,
+) -> None:
+    conn.execute(
+        customer_merges.insert().values(
+            merge_id=merge_id,
+            survivor=survivor,
+            merged_ids=json.dumps(merged_ids, ensure_ascii=False),
+            data=json.dumps(data, ensure_ascii=False),
+            merged_at=when,
+            user=user,
+            workbook=workbook,
+        )
+    )
+
+
+def open_merges(conn: Connection) -> list[dict[str, Any]]:
+    """Merges not undone, newest first, with their data decoded from JSON."""
+    rows = conn.execute(
+        select(customer_merges)
+        .where(customer_merges.c.undone_at.is_(None))
+        .order_by(customer_merges.c.merged_at.desc(), customer_merges.c.merge_id.desc())
+    )
+    return [{**dict(r._mapping), "merged_ids": json.loads(r.merged_ids), "data": json.loads(r.data)} for r in rows]
+
+
+def mark_undone(conn: Connection, merge_id: str, when: dt.datetime) -> int:
+    """Mark a merge undone (only once: a second undo of the same merge changes nothing)."""
+    result = conn.execute(
+        update(customer_merges)
+        .where(customer_merges.c.merge_id == merge_id, customer_merges.c.undone_at.is_(None))
+        .values(undone_at=when)
+    )
+    return int(result.rowcount or 0)
+
+
+def log_export(
+    conn: Connection,
+    when: dt.datetime,
+    user: str,
+    workbook: str,
+    file: str,
+    columns: list[str],
+    masked: list[str],
+    rows: int,
+) -> None:
+    """Every 脱敏导出 is logged: who, when, which columns (and which of them masked), how many rows."""
+    conn.execute(
+        customer_exports.insert().values(
+            exported_at=when,
+            user=user,
+            workbook=workbook,
+            file=file,
+            columns=json.dumps(columns, ensure_ascii=False),
+            masked=json.dumps(masked, ensure_ascii=False),
+            rows=rows,
+        )
+    )
+
+
+def exports(conn: Connection) -> list[dict[str, Any]]:
+    """The export log, oldest first, columns decoded."""
+    rows = conn.execute(select(customer_exports).order_by(customer_exports.c.id))
+    return [{**dict(r._mapping), "columns": json.loads(r.columns), "masked": json.loads(r.masked)} for r in rows]
