@@ -18,8 +18,10 @@ from hypothesis import settings
 from neiqin.base.addin import ensure_import_path
 
 # CI runs the property-based tests with a fixed seed (a red CI must be reproducible); locally they explore.
+# No per-example deadline anywhere: on a busy machine (two cores shared) a slow example is not a bug.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ensure_import_path()
 
