@@ -11,6 +11,7 @@ from neiqin.base.errors import NeiQinError
 from neiqin.core.ledger import read_ledger
 from neiqin.core.plan import Plan, apply_plan
 from validators.customers import GROUP
+from validators.customers import store as _tables  # noqa: F401  (its store domain: registered before any store opens)
 
 from .registry import Context, Summary, action, get
 

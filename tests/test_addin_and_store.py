@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import types
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,32 @@ def test_foreign_validators_package_does_not_break_the_cli(tmp_path: Path) -> No
     assert result.returncode == 1, result.stderr
 
 
+@pytest.fixture
+def plugins_restored() -> Iterator[None]:
+    """Replacing a look-alike re-imports every ledger package: put this process's modules and registries
+    back afterwards, so that later tests do not mix classes of two imports (isinstance, settings sections)."""
+    import macros.registry
+    from neiqin.core import config, issues, kit, kpi
+    from neiqin.core.store import domains
+
+    modules = {k: v for k, v in sys.modules.items() if k == "validators" or k.startswith("validators.")}
+    registries = [
+        kit._LEDGERS, kit._ORIGINS, kit._GROUPS, config._SECTIONS, domains._DOMAINS, kpi._KPIS,
+        macros.registry._REGISTRY, issues.CODES, issues.OWNERS,
+    ]  # fmt: skip
+    saved = [dict(r) for r in registries]
+    try:
+        yield
+    finally:
+        for key in [k for k in sys.modules if k == "validators" or k.startswith("validators.")]:
+            del sys.modules[key]
+        sys.modules.update(modules)
+        for registry, copy in zip(registries, saved, strict=True):
+            registry.clear()
+            registry.update(copy)
+
+
+@pytest.mark.usefixtures("plugins_restored")
 def test_ensure_import_path_replaces_a_lookalike_module(monkeypatch: pytest.MonkeyPatch) -> None:
     impostor = types.ModuleType("validators")
     monkeypatch.setitem(sys.modules, "validators", impostor)

@@ -194,7 +194,7 @@ def test_a_figure_without_data_says_why(computed: Path) -> None:
     notes = {(r[0], r[1]): r[6] for r in sheet_rows(computed, "考核指标")}
     assert notes[("孙丽", "订单处理及时率")] == "无数据：本月没有该内勤确认的订单行"
     assert notes[("张敏", "报表及时率")] == "无数据：本月该内勤没有生成报表"
-    assert notes[("李娜", "会议通知知晓率")] == "无数据：没有『会议』台账"
+    assert notes[("李娜", "会议通知知晓率")] == "无数据：『会议』台账还没有提供这个指标的计算"
 
 
 def test_the_evidence_lists_each_line_behind_a_figure(computed: Path) -> None:

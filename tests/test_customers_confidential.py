@@ -19,7 +19,9 @@ from .conftest import ledger_rows
 
 # The archive itself, and the hidden sheet where the workbook keeps how its own marked cells looked
 # before NeiQin marked them (to restore them on the next check): part of the archive, not an output.
-OWN_SHEETS = ("客户档案", REGISTRY_SHEET)
+# the archive itself, the marks registry, and 订单录入 (the customer's own message as the clerk pasted it:
+# input kept as received, like the archive — NeiQin writes no contact data there)
+OWN_SHEETS = ("客户档案", REGISTRY_SHEET, "订单录入")
 
 
 @pytest.fixture(scope="module")
