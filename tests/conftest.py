@@ -415,6 +415,7 @@ def run_action(
     *,
     settings: Any = None,
     user: str | None = None,
+    now: dt.datetime | None = None,
     check: bool = True,
 ) -> Any:
     """Run a ribbon action headless on a real file and save it, as a click in Excel does.
@@ -426,7 +427,7 @@ def run_action(
     from neiqin.engine import open_book
 
     book = open_book(path, engine="headless")
-    summary = macros.run(action_id, book, today=today, settings=settings, user=user)
+    summary = macros.run(action_id, book, today=today, settings=settings, user=user, now=now)
     if check:
         assert summary.outcome not in ("failed", "error"), summary.text()
     book.save()

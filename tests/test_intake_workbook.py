@@ -16,7 +16,7 @@ import macros
 from neiqin.engine import open_book
 from validators.order_intake.planners import MARK
 
-from .conftest import check, ledger_rows, make_order_row
+from .conftest import check, ledger_rows, make_order_row, run_action
 from .intake_workbook import as_pasted, intake_workbook, paste
 
 DAY = dt.date(2026, 12, 1)  # a Tuesday; the messages are received 2026-12-01 09:30
@@ -24,11 +24,7 @@ HENGTONG = "苏州恒通机械有限公司"
 
 
 def run(path: Path, action_id: str = "order_intake", today: dt.date = DAY) -> macros.Summary:
-    book = open_book(path)
-    summary = macros.run(action_id, book, today=today)
-    assert summary.outcome in ("ok", "issues"), summary.text()
-    book.save()
-    return summary
+    return run_action(path, action_id, today)
 
 
 def orders(path: Path) -> list[dict[str, Any]]:

@@ -20,10 +20,9 @@ import pytest
 
 import macros
 from neiqin.core.config import Settings
-from neiqin.engine import open_book
 from validators.meetings.notice import calendar_name, dingtalk_signed_url
 
-from .conftest import ledger_rows
+from .conftest import ledger_rows, run_action
 from .meeting_factory import meeting, meeting_book
 
 NOW = dt.datetime(2026, 11, 26, 10, 0)
@@ -42,11 +41,7 @@ LATER = {
 
 
 def run(path: Path, action_id: str, now: dt.datetime = NOW, settings: Settings | None = None) -> macros.Summary:
-    book = open_book(path)
-    summary = macros.run(action_id, book, now=now, today=now.date(), user="孙丽", settings=settings)
-    assert summary.outcome in ("ok", "issues"), summary.text()
-    book.save()
-    return summary
+    return run_action(path, action_id, now.date(), now=now, user="孙丽", settings=settings)
 
 
 def sheet_rows(path: Path, sheet: str) -> list[list[Any]]:

@@ -26,6 +26,8 @@ from sqlalchemy import (
     update,
 )
 
+from neiqin.core.money import same_amount  # one definition of "the same amount" (re-exported)
+
 from .base import chunks, metadata
 from .upsert import insert_ignoring, insert_statement, upsert
 
@@ -88,13 +90,6 @@ expense_claims = Table(
 )
 
 TABLES = (invoice_registry, sealed_forms, expense_claims)
-
-
-def same_amount(a: Any, b: Any) -> bool:
-    """Two invoice amounts equal to the fen (None only equals None)."""
-    if a is None or b is None:
-        return a is None and b is None
-    return abs(float(a) - float(b)) < 0.005
 
 
 def _held(conn: Connection, keys: list[str]) -> list[Any]:
