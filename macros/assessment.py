@@ -15,7 +15,7 @@ import xlwings as xw
 from neiqin.base.errors import NeiQinError
 from neiqin.core import kit
 from neiqin.core.forms import form_sheet_names, read_forms
-from neiqin.core.kpi import kpis
+from neiqin.core.kpi import kpis, store_source
 from neiqin.core.ledger import read_optional
 from neiqin.core.marks import mark_issues
 from neiqin.core.plan import apply_plan
@@ -83,9 +83,11 @@ def read_sources(book: xw.Book, ctx: Context, start: dt.date, end: dt.date) -> t
         else:
             ids = [str(f.get("claim_id")) for f in forms if f.get("claim_id")]
             sources.claims = claims_of(forms, ctx.store.claims(ids))
-    for name in sorted({n for k in kpis() for n in k.needs} - _OWN):  # KPIs other ledgers contributed
+    for name in sorted({n for k in kpis() for n in k.sources} - _OWN):  # KPIs other ledgers contributed
         if name in kit.ledger_names():
             sources.ledgers[name] = read_optional(book, name, ctx.settings)
+        elif (read := store_source(name)) is not None:
+            sources.ledgers[name] = read(ctx.store, start, end)
     return sources, notes
 
 

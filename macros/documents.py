@@ -46,7 +46,7 @@ def register_incoming(book: xw.Book, ctx: Context) -> Summary:
     if incoming is None:
         return _absent("register_incoming", "收文登记")
     staff = staff_of(_context(book, ctx, "staff"))
-    plan = plans.plan_register_incoming(incoming, staff, ctx.today, ctx.settings, ctx.user)
+    plan = plans.plan_register_incoming(incoming, staff, ctx.now, ctx.settings, ctx.user)
     apply_plan(book, plan, ctx.settings)
     return _summary("register_incoming", plan)
 
@@ -64,7 +64,7 @@ def number_outgoing(book: xw.Book, ctx: Context) -> Summary:
     outgoing = read_optional(book, "outgoing_docs", ctx.settings)
     if outgoing is None:
         return _absent("number_outgoing", "发文登记")
-    plan = plans.plan_number_outgoing(outgoing, ctx.today, ctx.settings)
+    plan = plans.plan_number_outgoing(outgoing, ctx.now, ctx.settings)
     apply_plan(book, plan, ctx.settings)
     return _summary("number_outgoing", plan)
 

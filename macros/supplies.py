@@ -96,7 +96,9 @@ def stocktake_close(book: xw.Book, ctx: Context) -> Summary:
                          when=ctx.now)  # fmt: skip
     apply_plan(book, result.plan, ctx.settings)
     if result.ready:
-        posted = store.close_stocktake(ctx.store, found.id, result.lines, result.approver, ctx.now)
+        posted = store.close_stocktake(
+            ctx.store, found.id, result.lines, result.approver, ctx.now, result.items_counted
+        )
         if result.lines and not posted:
             result.plan.message = f"盘点 {found.number} 已由别人结束并过账，这次没有重复过账。"
     summary = _summary("stocktake_close", result.plan)

@@ -184,7 +184,7 @@ def test_every_figure_of_the_hand_worked_month(computed: Path) -> None:
     found = {(r[0], r[1]): (r[3], r[4], r[5]) for r in sheet_rows(computed, "考核指标")}
     for key, expected in EXPECTED.items():
         assert found[key] == expected, key
-    for clerk in ("李娜", "张敏", "孙丽"):  # their ledgers do not exist yet: 无数据, never 0 or 100 %
+    for clerk in ("李娜", "张敏", "孙丽"):  # no meeting, document or stocktake this month: 无数据, never 0 or 100 %
         for name in ("会议通知知晓率", "文件登记及时率", "库存账实相符率"):
             assert found[(clerk, name)] == ("无数据", None, None)
     assert {r[0] for r in sheet_rows(computed, "考核指标")} == {"李娜", "张敏", "孙丽"}  # 吴倩 is 内勤主管
@@ -194,7 +194,9 @@ def test_a_figure_without_data_says_why(computed: Path) -> None:
     notes = {(r[0], r[1]): r[6] for r in sheet_rows(computed, "考核指标")}
     assert notes[("孙丽", "订单处理及时率")] == "无数据：本月没有该内勤确认的订单行"
     assert notes[("张敏", "报表及时率")] == "无数据：本月该内勤没有生成报表"
-    assert notes[("李娜", "会议通知知晓率")] == "无数据：『会议』台账还没有提供这个指标的计算"
+    assert notes[("李娜", "会议通知知晓率")] == "无数据：本月该内勤没有发出会议通知"  # the sheets are empty
+    assert notes[("李娜", "文件登记及时率")] == "无数据：本月该内勤没有登记收文或编号发文"
+    assert notes[("李娜", "库存账实相符率")] == "无数据：没有已结束的盘点"  # the store has no stocktake
 
 
 def test_the_evidence_lists_each_line_behind_a_figure(computed: Path) -> None:
@@ -291,32 +293,25 @@ def test_a_bad_review_month_is_refused(bad: str) -> None:
         AssessmentSettings(review_month=bad)
 
 
-def test_a_ledger_contributes_its_kpi_later() -> None:
+def test_a_kpi_is_declared_once_and_says_which_source_is_missing() -> None:
     from neiqin.core import kpi as registry
-    from neiqin.core.kpi import KpiResult
 
-    placeholder = registry.kpi("meeting_awareness")
-    inputs = KpiInputs("李娜", dt.date(2026, 11, 1), dt.date(2026, 11, 30), TODAY, None, {"meetings": object()})
-    assert placeholder.evaluate(inputs).reason == "无数据：『会议』台账还没有提供这个指标的计算"
-    real = Kpi(
-        "meeting_awareness", "会议通知知晓率", "知晓人数 ÷ 应通知人数", "%", True, ("meetings",), "『会议』台账",
-        lambda i: KpiResult(0.9, 9, 10),
-    )  # fmt: skip
-    try:
-        register_kpi(real)
-        assert registry.kpi("meeting_awareness").evaluate(inputs).value == 0.9
-        assert (
-            registry.kpi("meeting_awareness")
-            .evaluate(KpiInputs("李娜", dt.date(2026, 11, 1), dt.date(2026, 11, 30), TODAY, None, {}))
-            .reason
-            == "无数据：没有『会议』台账"
-        )
-        with pytest.raises(ValueError, match="declared twice"):
-            register_kpi(Kpi("meeting_awareness", "会议通知及时率", "", "%", True, ("meetings",), "", real.compute))
-        with pytest.raises(ValueError, match="two codes"):
-            register_kpi(Kpi("meeting_notice", "会议通知知晓率", "", "%", True, ("meetings",), "", real.compute))
-    finally:
-        register_kpi(placeholder)
+    awareness = registry.kpi("meeting_awareness")
+    month = (dt.date(2026, 11, 1), dt.date(2026, 11, 30), TODAY, None)
+    assert awareness.evaluate(KpiInputs("李娜", *month, {})).reason == "无数据：没有『会议安排』和『参会确认』"
+    assert awareness.evaluate(KpiInputs("李娜", *month, {"meetings": object(), "actions": object()})).reason == (
+        "无数据：没有『会议安排』和『参会确认』"  # 参会确认 missing: nobody's confirmation can be counted
+    )
+    documents = registry.kpi("document_timeliness")  # 收文 or 发文: either register is enough
+    assert documents.any_of == ("incoming_docs", "outgoing_docs")
+    assert documents.evaluate(KpiInputs("李娜", *month, {"actions": object()})).reason == (
+        "无数据：没有『收文登记』或『发文登记』"
+    )
+    with pytest.raises(ValueError, match="declared twice"):
+        register_kpi(Kpi("meeting_awareness", "会议通知及时率", "", "%", True, ("meetings",), "", awareness.compute))
+    with pytest.raises(ValueError, match="two codes"):
+        register_kpi(Kpi("meeting_notice", "会议通知知晓率", "", "%", True, ("meetings",), "", awareness.compute))
+    assert register_kpi(awareness) is awareness  # the same declaration again (a module imported twice) is fine
 
 
 def test_every_kpi_is_documented() -> None:

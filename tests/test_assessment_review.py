@@ -96,7 +96,7 @@ def test_the_personal_sheet_explains_each_score_in_words(reviewed: tuple[Path, A
     rows = {r[0]: r[1:] for r in ws.iter_rows(values_only=True) if r[0]}
     assert rows["订单处理及时率"] == (40, "3 项中 2 项达标，为 66.7%；按分档得 40 分")
     assert rows["漏单错单数"] == (100, "本月确认 3 行，其中 0 行被更正或有错误，为 0 单；按分档得 100 分")
-    assert rows["会议通知知晓率"] == ("无数据", "无数据：『会议』台账还没有提供这个指标的计算；不计入指标得分")
+    assert rows["会议通知知晓率"] == ("无数据", "无数据：本月该内勤没有发出会议通知；不计入指标得分")
     assert rows["指标得分"] == (65.7, "有数据的 7 项指标得分的平均")
     assert rows["同事评价"] == (75, "2 位同事评分的平均（本人不评自己）")
     assert rows["综合得分"] == (

@@ -93,11 +93,17 @@ class Kpi:
     compute: Callable[[KpiInputs], KpiResult]
     category: str = "工作任务完成情况"  # the regulation's heading (五.1)
     training: str = ""  # the training suggested when this KPI is weak (六.1)
+    any_of: tuple[str, ...] = ()  # sources read when present, at least one of them needed (收文 or 发文)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source this KPI reads (the needed ones and those of ``any_of``)."""
+        return self.needs + self.any_of
 
     def evaluate(self, inputs: KpiInputs) -> KpiResult:
         """The value for ``inputs``; 无数据 when a source is missing."""
         missing = [n for n in self.needs if inputs.sources.get(n) is None]
-        if missing:
+        if missing or (self.any_of and all(inputs.sources.get(n) is None for n in self.any_of)):
             return no_data(f"无数据：没有{self.source_label}")
         return self.compute(inputs)
 
@@ -133,3 +139,17 @@ def kpis() -> list[Kpi]:
 
 def kpi(code: str) -> Kpi:
     return _KPIS[code]
+
+
+StoreSource = Callable[[Any, dt.date, dt.date], Any]
+_STORE_SOURCES: dict[str, StoreSource] = {}
+
+
+def register_store_source(name: str, read: StoreSource) -> None:
+    """A source a KPI reads from the store rather than a sheet (e.g. the posted stocktakes):
+    ``read(store, start, end)`` returns it, or None when the store has nothing of the kind."""
+    _STORE_SOURCES[name] = read
+
+
+def store_source(name: str) -> StoreSource | None:
+    return _STORE_SOURCES.get(name)

@@ -1,16 +1,14 @@
 """The KPIs of regulation 五.1 that NeiQin's own records give, one pure function each.
 
 Each is registered with :mod:`neiqin.core.kpi`; the definition text is what ``docs/kpis.md``
-and the personal sheet say. 会议通知知晓率, 文件登记及时率 and 库存账实相符率 are declared here
-with the source they need (the meetings, documents and supplies ledgers): until a ledger of
-that name exists and contributes its function (``register_kpi`` with the same code, name and
-sources replaces the declaration here), they say 无数据.
+and the personal sheet say. The KPIs of other duties are declared by their ledgers:
+会议通知知晓率 in :mod:`validators.meetings.kpis`, 文件登记及时率 in :mod:`validators.documents.kpis`,
+库存账实相符率 in :mod:`validators.supplies.kpis`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pandas as pd
 
@@ -223,13 +221,6 @@ def prereview_days(inputs: KpiInputs) -> KpiResult:
     return KpiResult(sum(days) / len(days), sum(days), len(days), tuple(evidence))
 
 
-def _not_yet(ledger_title: str) -> Callable[[KpiInputs], KpiResult]:
-    def compute(inputs: KpiInputs) -> KpiResult:
-        return no_data(f"无数据：『{ledger_title}』台账还没有提供这个指标的计算")
-
-    return compute
-
-
 KPIS = (
     Kpi(
         "order_timeliness",
@@ -315,42 +306,6 @@ KPIS = (
         prereview_days,
         category="工作效率",
         training="公司规章制度（费用报销）",
-    ),
-    Kpi(
-        "meeting_awareness",
-        "会议通知知晓率",
-        "会议通知的参会人员中确认知晓的人数 ÷ 应通知人数（由会议台账提供）。",
-        "%",
-        True,
-        ("meetings",),
-        "『会议』台账",
-        _not_yet("会议"),
-        category="工作质量",
-        training="沟通技巧",
-    ),
-    Kpi(
-        "document_timeliness",
-        "文件登记及时率",
-        "收发文件中按时登记的份数 ÷ 收发文件份数（由文件台账提供）。",
-        "%",
-        True,
-        ("documents",),
-        "『文件』台账",
-        _not_yet("文件"),
-        category="工作质量",
-        training="内勤工作流程和标准",
-    ),
-    Kpi(
-        "stock_accuracy",
-        "库存账实相符率",
-        "盘点的办公用品中账面数与实存数相符的品种数 ÷ 盘点品种数（由办公用品台账提供）。",
-        "%",
-        True,
-        ("supplies",),
-        "『办公用品』台账",
-        _not_yet("办公用品"),
-        category="工作质量",
-        training="内勤工作流程和标准",
     ),
 )
 

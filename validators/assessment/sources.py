@@ -188,6 +188,24 @@ class ActionRun:
 class ActionsSource:
     runs: tuple[ActionRun, ...]
 
+    def who_ran(self, action: str, when: dt.datetime | None) -> str | None:
+        """The clerk whose run of ``action`` (one that did its work) wrote the time ``when`` into a sheet;
+        None when no run has that time (typed by hand, or made before the log existed) — never guessed."""
+        if when is None:
+            return None
+        runs, times = self._done(action)
+        at = bisect.bisect_left(times, when - dt.timedelta(seconds=1))  # a cell keeps whole seconds
+        if at < len(times) and times[at] - when <= ATTRIBUTION_WINDOW:
+            return runs[at].user
+        return None
+
+    def _done(self, action: str) -> tuple[list[ActionRun], list[dt.datetime]]:
+        cache = self.__dict__.setdefault("_done_cache", {})  # frozen: the cache lives beside the fields
+        if action not in cache:
+            runs = [r for r in self.runs if r.action == action and r.outcome in DONE]
+            cache[action] = (runs, [r.time for r in runs])
+        return cache[action]
+
     def reports_of(self, clerk: str) -> list[ActionRun]:
         return list(self._reports.get(clerk, ()))
 
@@ -267,23 +285,21 @@ def order_lines(
 def _lines(
     orders: Ledger, issues: Sequence[Issue], actions: ActionsSource, settings: Any, archived: bool = False
 ) -> list[OrderLine]:
-    confirms = [r for r in actions.runs if r.action == CONFIRM_ACTION and r.outcome in DONE]
-    times = [r.time for r in confirms]
     frame = orders.frame
     errors = _errors_by_row(issues, orders.sheet)
 
-    def column(name: str) -> list[Any]:
-        return frame[name].tolist() if name in frame else [None] * len(frame)
+    columns: dict[str, list[Any]] = {}
+
+    def column(name: str) -> list[Any]:  # each column listed once (not once per line)
+        if name not in columns:
+            columns[name] = frame[name].tolist() if name in frame else [None] * len(frame)
+        return columns[name]
 
     statuses = MACHINE.states_of(column("status"), settings) if "status" in frame else [None] * len(frame)
     lines: list[OrderLine] = []
     for pos, row in enumerate(orders.rows):
         entered = _datetime(column("entered_at")[pos])
-        clerk = None
-        if entered is not None:
-            at = bisect.bisect_left(times, entered - dt.timedelta(seconds=1))  # a cell keeps whole seconds
-            if at < len(times) and times[at] - entered <= ATTRIBUTION_WINDOW:
-                clerk = confirms[at].user
+        clerk = actions.who_ran(CONFIRM_ACTION, entered)
         lines.append(
             OrderLine(
                 row=row,

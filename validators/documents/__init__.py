@@ -12,7 +12,10 @@ from __future__ import annotations
 from neiqin.core.kit import Button, Group, LedgerSpec, register_group, template_path
 from neiqin.core.layout import load_layout
 
-from . import numbers
+from . import (
+    kpis,  # noqa: F401  (registers 文件登记及时率)
+    numbers,
+)
 from .codes import ARCHIVE_CODES, CODES, DESTRUCTION_CODES, INCOMING_CODES, LOAN_CODES, OUTGOING_CODES, DocCode
 from .demo import demo_rows
 from .rules import ARCHIVE_RULES, DESTRUCTION_RULES, INCOMING_RULES, LOAN_RULES, OUTGOING_RULES

@@ -83,11 +83,16 @@ def reading_note(cells: dict[str, Any], who: str, clerk: str) -> str:
 
 
 def plan_register_incoming(
-    incoming: Ledger, staff: Mapping[str, Person] | None, today: dt.date, settings: Settings, clerk: str = "内勤"
+    incoming: Ledger,
+    staff: Mapping[str, Person] | None,
+    now: dt.datetime,
+    settings: Settings,
+    clerk: str = "内勤",
 ) -> Plan:
     """Number the received documents without a 收文编号, set their 办结期限 and status, write a 阅办单 note
     per recipient of each."""
     need(incoming, "number", "received_on")
+    today = now.date()
     ds = settings  # 文件档案's fields, read by name
     plan = Plan(rows=len(incoming))
     taken = _taken(incoming, "received_on")
@@ -108,6 +113,8 @@ def plan_register_incoming(
         taken.append(parsed)
         cells["number"] = number
         plan.write(incoming.sheet, row, incoming.col("number"), number)
+        if incoming.has("registered_at"):
+            plan.write(incoming.sheet, row, incoming.col("registered_at"), now)
         if cells["received_on"] is None:
             cells["received_on"] = today
             plan.write(incoming.sheet, row, incoming.col("received_on"), today)
@@ -150,9 +157,10 @@ def approval_gap(cells: dict[str, Any]) -> str | None:
     return f"{'、'.join(same)}是起草人" if same else None
 
 
-def plan_number_outgoing(outgoing: Ledger, today: dt.date, settings: Settings) -> Plan:
-    """Give each approved draft (no 发文字号 yet) the next number of its 代字 and year."""
+def plan_number_outgoing(outgoing: Ledger, now: dt.datetime, settings: Settings) -> Plan:
+    """Give each approved draft (no 发文字号 yet) the next number of its 代字 and year (and its 登记时间)."""
     need(outgoing, "number", "reviewer", "approver")
+    today = now.date()
     ds = settings  # 文件档案's fields, read by name
     plan = Plan(rows=len(outgoing))
     taken = _taken(outgoing, "issued_on")
@@ -176,6 +184,8 @@ def plan_number_outgoing(outgoing: Ledger, today: dt.date, settings: Settings) -
             )
         taken.append(parsed)
         plan.write(outgoing.sheet, row, outgoing.col("number"), number)
+        if outgoing.has("registered_at"):
+            plan.write(outgoing.sheet, row, outgoing.col("registered_at"), now)
         if outgoing.has("category") and not cells["category"]:
             plan.write(outgoing.sheet, row, outgoing.col("category"), category)
         given.append(f"第 {row} 行《{cells['title']}》：{number}")

@@ -12,6 +12,11 @@ def _date(header: str, *synonyms: str, description: str, required: bool = False)
     return column(header, *synonyms, description=description, required=required, width=12, number_format=f.DATE)
 
 
+def _registered(description: str) -> dt.datetime | None:
+    """登记时间: written by the numbering action (with the action log it tells who registered the document)."""
+    return column("登记时间", "编号时间", description=description, number_format=f.DATETIME, width=16)
+
+
 SECRECY = {"choices": "secrecy_levels", "width": 8}
 
 
@@ -41,6 +46,7 @@ class IncomingRow(LedgerRow):
     due_on: dt.date | None = _date("办结期限", "办理期限", "限办日期", description="应在何日前办结")
     done_on: dt.date | None = _date("办结日期", "办结时间", "完成日期", description="实际办结的日期")
     status: str | None = column("状态", "办理状态", description="待分发、阅办中、已办结", width=8)
+    registered_at: dt.datetime | None = _registered("『收文登记』编号的时间（文件登记及时率据此计算）")
 
 
 class OutgoingRow(LedgerRow):
@@ -64,6 +70,7 @@ class OutgoingRow(LedgerRow):
     )
     copies: float | None = column("份数", "印数", "印发份数", description="印发的份数", gt=0, width=6)
     secrecy: str | None = column("密级", description="公开、内部、秘密、机密、绝密", **SECRECY)
+    registered_at: dt.datetime | None = _registered("『发文编号』编号的时间（文件登记及时率据此计算）")
 
 
 class ArchiveRow(LedgerRow):

@@ -43,6 +43,12 @@ class DocumentSettings(Section):
         alias="文号格式",
         description="一年中第一个编号的写法（之后沿用本年已有编号的写法）；{category} 代字，{year} 年份，{seq} 序号",
     )
+    registration_days: int = Field(
+        1,
+        alias="收文登记时限(天)",
+        ge=0,
+        description="文件登记及时率：收到日期后这么多天内编号登记的收文为按时登记（0 = 当天）",
+    )
     incoming_category: str = Field("收文", alias="收文代字", description="收文编号的代字，如 收文〔2026〕001号")
     outgoing_category: str = Field("销字", alias="发文代字", description="发文登记没有填写代字时使用的发文代字")
     archive_folder: str = Field(

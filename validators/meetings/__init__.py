@@ -11,6 +11,7 @@ from __future__ import annotations
 from neiqin.core.kit import Button, Group, LedgerSpec, register_group, template_path
 from neiqin.core.layout import load_layout
 
+from . import kpis  # noqa: F401  (registers 会议通知知晓率)
 from .codes import CODES, MeetingCode
 from .demo import demo_rows
 from .rules import MEETING_RULES, MINUTES_RULES, RESOLUTION_RULES, check_attendance

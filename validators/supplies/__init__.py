@@ -15,6 +15,7 @@ from typing import Any
 from neiqin.core.kit import Button, Group, LedgerSpec, register_group, template_path
 from neiqin.core.layout import load_layout
 
+from . import kpis  # noqa: F401  (registers 库存账实相符率)
 from .codes import CODES, SupplyCode
 from .demo import demo_rows
 from .rules import (

@@ -213,6 +213,7 @@ class StocktakeClose:
     lines: list[dict[str, Any]]  # the adjustments to post (empty with issues: nothing is posted)
     approver: str = ""
     ready: bool = False
+    items_counted: int = 0  # items with a 实盘数量 (for 库存账实相符率)
 
 
 def plan_stocktake_close(sheet: Ledger, open_one: OpenStocktake, books: Books, settings: Settings) -> StocktakeClose:
@@ -288,7 +289,8 @@ def plan_stocktake_close(sheet: Ledger, open_one: OpenStocktake, books: Books, s
         if posting
         else f"盘点 {open_one.number} 已结束：账实相符，没有差异。"
     )
-    return StocktakeClose(plan, posting, "、".join(dict.fromkeys(approvers)), ready=True)
+    counted_items = sum(1 for _row, v in lines(sheet) if text(v.get("item_code")) and v.get("counted") is not None)
+    return StocktakeClose(plan, posting, "、".join(dict.fromkeys(approvers)), ready=True, items_counted=counted_items)
 
 
 @dataclass(frozen=True)

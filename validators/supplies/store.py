@@ -57,6 +57,7 @@ supply_stocktakes = Table(
     Column("open_slot", Integer, nullable=True),  # 1 while open, NULL once closed
     Column("closed_at", DateTime, nullable=True),
     Column("approver", String(120), nullable=True),
+    Column("items_counted", Integer, nullable=True),  # set at the close (NULL: closed before it was recorded)
     Index("uq_supply_stocktakes_open", "open_slot", unique=True),
 )
 
@@ -161,9 +162,15 @@ def busy_message(found: OpenStocktake | None) -> str:
 
 
 def close_stocktake(
-    store: Any, stocktake_id: int, lines: Sequence[Mapping[str, Any]], approver: str, when: dt.datetime
+    store: Any,
+    stocktake_id: int,
+    lines: Sequence[Mapping[str, Any]],
+    approver: str,
+    when: dt.datetime,
+    items_counted: int | None = None,
 ) -> int:
     """Post the differences of an open stocktake and close it, in one transaction; the number of lines posted.
+    ``items_counted``: how many items were counted (differences or not), for 库存账实相符率.
 
     Closing a stocktake that is no longer open (a second click, another clerk) posts nothing."""
 
@@ -177,7 +184,11 @@ def close_stocktake(
                 insert(supply_adjustments),
                 [{**line, "stocktake_id": stocktake_id, "posted_at": when} for line in lines],
             )
-        conn.execute(update(t).where(t.c.id == stocktake_id).values(open_slot=None, closed_at=when, approver=approver))
+        conn.execute(
+            update(t)
+            .where(t.c.id == stocktake_id)
+            .values(open_slot=None, closed_at=when, approver=approver, items_counted=items_counted)
+        )
         return len(lines)
 
     return store.write(work, what="盘点过账")
@@ -188,3 +199,43 @@ def snapshot(store: Any, data: Any) -> Any:
     from .rules import SupplySnapshot
 
     return SupplySnapshot(adjustments(store), open_stocktake(store))
+
+
+@dataclass(frozen=True)
+class ClosedStocktake:
+    """A stocktake closed and posted: who opened it, how many items were counted, which differed."""
+
+    number: str
+    count_date: dt.date
+    opened_by: str
+    closed_at: dt.datetime
+    items_counted: int | None  # None: closed before the count was recorded
+    differing: tuple[str, ...]  # the item codes with a posted difference
+
+
+def closed_stocktakes(store: Any, start: dt.date, end: dt.date) -> list[ClosedStocktake]:
+    """The stocktakes whose 盘点日 falls in ``start``..``end``, closed, oldest first."""
+
+    def work(conn: Connection) -> list[ClosedStocktake]:
+        t, a = supply_stocktakes, supply_adjustments
+        found = conn.execute(
+            select(t)
+            .where(t.c.closed_at.is_not(None), t.c.count_date >= start, t.c.count_date <= end)
+            .order_by(t.c.count_date, t.c.id)
+        ).mappings()
+        result = []
+        for row in found.all():
+            codes = conn.execute(select(a.c.item_code).where(a.c.stocktake_id == row["id"]).order_by(a.c.item_code))
+            result.append(
+                ClosedStocktake(
+                    row["number"],
+                    row["count_date"],
+                    row["opened_by"],
+                    row["closed_at"],
+                    row["items_counted"],
+                    tuple(r[0] for r in codes),
+                )
+            )
+        return result
+
+    return store.read(work)
