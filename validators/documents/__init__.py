@@ -17,7 +17,7 @@ from . import (
     numbers,
 )
 from .codes import ARCHIVE_CODES, CODES, DESTRUCTION_CODES, INCOMING_CODES, LOAN_CODES, OUTGOING_CODES, DocCode
-from .demo import demo_rows
+from .demo import demo_history, demo_rows
 from .rules import ARCHIVE_RULES, DESTRUCTION_RULES, INCOMING_RULES, LOAN_RULES, OUTGOING_RULES
 from .schema import ArchiveRow, DestructionRow, IncomingRow, LoanRow, OutgoingRow
 from .settings import DocumentSettings
@@ -143,6 +143,7 @@ __all__ = [
     "IncomingRow",
     "LoanRow",
     "OutgoingRow",
+    "demo_history",
     "demo_rows",
     "numbers",
 ]

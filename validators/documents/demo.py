@@ -60,6 +60,8 @@ def incoming_rows(end: dt.date, rnd: random.Random) -> list[dict[str, Any]]:
                 "due_on": due,
                 "done_on": done if done is None or done <= end else None,
                 "status": "已办结" if done is not None and done <= end else "阅办中",
+                # numbered the day it came in, now and then two days later (each run at its own minute)
+                "registered_at": dt.datetime.combine(day + dt.timedelta(days=2 if i % 5 == 0 else 0), dt.time(9, i)),
             }
         )
     late = next(r for r in reversed(rows) if r["due_on"] < end - dt.timedelta(days=3))
@@ -89,6 +91,8 @@ def outgoing_rows(end: dt.date, rnd: random.Random) -> list[dict[str, Any]]:
                 "distribution": "各区域销售、财务部",
                 "copies": float(rnd.choice((5, 8, 10, 12))),
                 "secrecy": "内部",
+                # numbered the day before it went out; one in seven only after it had gone out
+                "registered_at": dt.datetime.combine(day + dt.timedelta(days=1 if i % 7 == 0 else -1), dt.time(15, i)),
             }
         )
     rows[-1]["approver"] = None  # planted: numbered before it was approved
@@ -173,3 +177,18 @@ def demo_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         "loans": loan_rows(end, archive, rnd),
         "destruction": destruction_rows(end, archive),
     }
+
+
+REGISTRARS = ("孙丽", "李娜", "张敏")  # the clerks take turns registering documents
+
+
+def demo_history(store: Any, data: dict[str, Any]) -> None:
+    """The demo hook (see neiqin.app.demo.ledger_demo_history): the 『收文登记』 and 『发文编号』 runs that wrote
+    the past documents' 登记时间 (文件登记及时率 is computed from them)."""
+    rows = demo_rows(data)
+    for action, ledger in (("register_incoming", "incoming_docs"), ("number_outgoing", "outgoing_docs")):
+        for i, row in enumerate(rows[ledger]):
+            when = row.get("registered_at")
+            if when is not None and when.date() < data["end"]:
+                store.log_action(action, "演示台账.xlsx", "ok", message=f"登记了 {row['number']}。",
+                                 user=REGISTRARS[i % len(REGISTRARS)], time=when)  # fmt: skip

@@ -13,7 +13,7 @@ from neiqin.core.layout import load_layout
 
 from . import kpis  # noqa: F401  (registers 会议通知知晓率)
 from .codes import CODES, MeetingCode
-from .demo import demo_rows
+from .demo import demo_history, demo_rows
 from .rules import MEETING_RULES, MINUTES_RULES, RESOLUTION_RULES, check_attendance
 from .schema import AttendanceRow, MeetingRow, MinutesRow, ResolutionRow
 from .settings import MeetingSettings
@@ -93,4 +93,4 @@ RESOLUTIONS = LedgerSpec(
 )
 LEDGERS = (MEETINGS, ATTENDANCE, MINUTES, RESOLUTIONS)
 
-__all__ = ["GROUP", "LEDGERS", "MeetingCode", "MeetingSettings", "demo_rows"]
+__all__ = ["GROUP", "LEDGERS", "MeetingCode", "MeetingSettings", "demo_history", "demo_rows"]

@@ -221,3 +221,16 @@ def meeting_rows(reps: dict[str, list[str]], end: dt.date, seed: int = 7) -> dic
 def demo_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The demo hook (see neiqin.app.demo.ledger_demo_rows)."""
     return meeting_rows(data["reps"], data["end"], data.get("seed", 7))
+
+
+NOTIFIER = {"销售周例会": "李娜", "内勤工作会": "张敏"}  # who sends which notices (others: 孙丽)
+
+
+def demo_history(store: Any, data: dict[str, Any]) -> None:
+    """The demo hook (see neiqin.app.demo.ledger_demo_history): a 『会议通知』 run at each past 通知时间,
+    by the clerk who sends that kind of notice (会议通知知晓率 is computed from them)."""
+    rows = meeting_rows(data["reps"], data["end"], data.get("seed", 7))["meetings"]
+    for m in rows:
+        if m["notified_at"] is not None and m["notified_at"].date() < data["end"]:
+            store.log_action("meeting_notice", "演示台账.xlsx", "ok", message=f"通知了会议 {m['meeting_id']}。",
+                             user=NOTIFIER.get(m["topic"], "孙丽"), time=m["notified_at"])  # fmt: skip

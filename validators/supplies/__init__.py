@@ -17,7 +17,7 @@ from neiqin.core.layout import load_layout
 
 from . import kpis  # noqa: F401  (registers 库存账实相符率)
 from .codes import CODES, SupplyCode
-from .demo import demo_rows
+from .demo import demo_history, demo_rows
 from .rules import (
     SupplySnapshot,
     check_approval,
@@ -151,4 +151,4 @@ QUOTES = LedgerSpec(
 
 LEDGERS = (CATALOGUE, RECEIPTS, ISSUES, QUOTAS, QUOTES)
 
-__all__ = ["GROUP", "LEDGERS", "SuppliesSettings", "SupplyCode", "SupplySnapshot", "demo_rows"]
+__all__ = ["GROUP", "LEDGERS", "SuppliesSettings", "SupplyCode", "SupplySnapshot", "demo_history", "demo_rows"]

@@ -159,3 +159,16 @@ def _accepted(receipt: dict[str, Any]) -> float:
 def demo_rows(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """The demo hook (see neiqin.app.demo.ledger_demo_rows)."""
     return supply_rows(data)
+
+
+def demo_history(store: Any, data: dict[str, Any]) -> None:
+    """The demo hook (see neiqin.app.demo.ledger_demo_history): last month's stocktake, counted by 张敏 on the
+    month's last day and closed without a difference (库存账实相符率 is computed from it)."""
+    from .planners import stocktake_number
+    from .store import close_stocktake, start_stocktake
+
+    end: dt.date = data["end"]
+    day = end.replace(day=1) - dt.timedelta(days=1)
+    opened = dt.datetime.combine(day, dt.time(15, 0))
+    found = start_stocktake(store, stocktake_number(day), day, opened, "张敏", [])
+    close_stocktake(store, found, [], "", opened + dt.timedelta(hours=2), items_counted=len(ITEMS))
