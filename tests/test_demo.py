@@ -165,7 +165,10 @@ def test_demo_reviews_its_three_clerks(demo: Path) -> None:
     kpis = [r for r in wb["考核指标"].iter_rows(values_only=True) if r[0] in CLERKS]
     for clerk in CLERKS:  # each clerk has figures computed from the demo's ledgers and action log
         figures = [r for r in kpis if r[0] == clerk and r[3] != "无数据"]
-        assert {r[1] for r in figures} >= {"订单处理及时率", "按时交付率", "客户信息准确率", "报表及时率"}
+        assert {r[1] for r in figures} >= {"订单处理及时率", "按时交付率", "客户信息准确率", "报表及时率",
+                                           "会议通知知晓率", "文件登记及时率"}  # fmt: skip
+    stock = {r[0]: r[3] for r in kpis if r[1] == "库存账实相符率"}
+    assert stock == {"李娜": "无数据", "张敏": "100.0%", "孙丽": "无数据"}  # 张敏 counted last month's stock
     reviewed = {r[0]: r for r in wb["月度考核"].iter_rows(values_only=True) if r[0] in CLERKS}
     assert set(reviewed) == set(CLERKS)
     assert all(isinstance(r[5], float | int) and r[6] in ("优秀", "良好", "合格", "待改进") for r in reviewed.values())
