@@ -230,3 +230,21 @@ def test_report_out_from_a_csv_writes_names_as_text(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(out)
     texts = " ".join(str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value)
     assert "=HYPERLINK" in texts and "cmd|" in texts  # the names are in the report, as text
+
+
+@pytest.mark.parametrize(
+    "text", ["'quoted", "''", "'=1+1", "=1+1", "001", "66.7%", "上海华东贸易有限公司", " =x", "'", "TRUE"]
+)
+def test_a_generated_sheet_shows_every_text_exactly_as_handed_over(tmp_path: Path, text: str) -> None:
+    """Planners hand values over as they are; the writer escapes once (a leading apostrophe is content)."""
+    from neiqin.core.sheetio import output_sheet
+    from neiqin.engine import open_book
+
+    path = tmp_path / "out.xlsx"
+    openpyxl.Workbook().save(path)
+    book = open_book(path, engine="headless")
+    output_sheet(book, "输出", "标题", "说明", ["内容"], [[text]])
+    book.save()
+    ws = openpyxl.load_workbook(path)["输出"]
+    cell = ws.cell(5, 1)  # title, note, blank, header, then the line
+    assert (cell.value, cell.data_type) == (text, "s")

@@ -116,21 +116,19 @@ def as_text(value: Any) -> Any:
     return value
 
 
-def _output_text(value: Any) -> Any:
-    """:func:`as_text`, idempotent: a text a planner already made text (leading apostrophe) is kept."""
-    return value if isinstance(value, str) and value.startswith("'") else as_text(value)
-
-
 def as_text_rows(rows: Iterable[Sequence[Any]], keep: Iterable[tuple[int, int]] = ()) -> list[list[Any]]:
     """A block of rows for Range.Value with every text kept as text (:func:`as_text`).
 
     ``keep``: (row, col) positions in the block, 0-based, written as they are — NeiQin's own
     formulas, or cells already formatted as Text (where Excel keeps an apostrophe as typed).
+    Every writer escapes once, here or in :func:`write_cells` / :func:`append_rows`; planners
+    hand over values as they are (a text that starts with an apostrophe keeps it: 「'abc」 is
+    written as 「''abc」 and reads back as 「'abc」).
     """
     kept = set(keep)
     if not kept:
-        return [[_output_text(v) for v in row] for row in rows]
-    return [[v if (i, j) in kept else _output_text(v) for j, v in enumerate(row)] for i, row in enumerate(rows)]
+        return [[as_text(v) for v in row] for row in rows]
+    return [[v if (i, j) in kept else as_text(v) for j, v in enumerate(row)] for i, row in enumerate(rows)]
 
 
 def _text_formatted(sheet: xw.Sheet, row: int, cols: Sequence[int]) -> set[int]:
@@ -285,7 +283,6 @@ def output_sheet(
         sheet = book.sheets.add(name, after=anchor)
     width = len(header)
     # text from the clerk's sheets (a title typed "=1+1") stays text: never a formula, number or date
-    # (a value a planner already made text with as_text starts with the apostrophe: kept as it is)
     body = [list(r) + [None] * (width - len(r)) for r in rows] or [[empty] + [None] * (width - 1)]
     if wrap:
         body = continued_rows(body, wrap, widths)

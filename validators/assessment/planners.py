@@ -11,7 +11,6 @@ from neiqin.core.kpi import Kpi, KpiInputs, KpiResult, kpis
 from neiqin.core.ledger import Ledger
 from neiqin.core.money import fen
 from neiqin.core.plan import Output, Plan
-from neiqin.core.sheetio import as_text
 
 from .annual import AnnualRow, Training, training_needs
 from .codes import AssessmentCode
@@ -22,13 +21,6 @@ from .sources import Sources
 
 KPI_SHEET = "考核指标"
 EVIDENCE_SHEET = "考核指标明细"
-
-
-def _as_written(plan: Plan) -> Plan:
-    """Text stays text in the generated sheets: a name typed as 「=…」 is never a formula, 「66.7%」 never a number."""
-    for out in plan.outputs:
-        out.rows = [[as_text(v) for v in row] for row in out.rows]
-    return plan
 
 
 def review_month(settings: Any, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -147,7 +139,7 @@ def plan_kpis(table: KpiTable, sources: Sources) -> Plan:
             f"订单台账有 {len(lost)} 行本月的录入时间找不到对应的『确认订单』操作记录（如手工填写的录入时间），"
             f"未计入任何人：第 {rows_text} 行。"
         )
-    return _as_written(plan)
+    return plan
 
 
 REVIEW_SHEET = "月度考核"
@@ -299,7 +291,7 @@ def plan_review(
             )  # fmt: skip
         elif rv.coefficient is None:
             plan.details.append(f"{rv.clerk} 的等级「{rv.grade}」在「绩效系数」设置中没有系数，未计算绩效奖金。")
-    return _as_written(plan), reviews
+    return plan, reviews
 
 
 ANNUAL_SHEET = "年度考核"
@@ -356,7 +348,7 @@ def plan_annual(year: int, months: Sequence[int], rows: Sequence[AnnualRow], own
         f"{year} 年度考核（{months[0]}–{months[-1]} 月）：{len(rows)} 位内勤；"
         f"晋升候选 {'、'.join(candidates) or '无'}；年度优秀员工 {'、'.join(honours) or '无'}。"
     )
-    return _as_written(plan)
+    return plan
 
 
 def plan_training(
@@ -403,4 +395,4 @@ def plan_training(
     plan.message = (
         f"{year} 年培训统计：{len(people)} 人，{len(this_year)} 次培训，共 {total:g} 学时；{suggested} 人有建议的培训。"
     )
-    return _as_written(plan)
+    return plan

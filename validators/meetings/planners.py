@@ -13,7 +13,6 @@ from neiqin.core.config import Settings
 from neiqin.core.issues import Issue
 from neiqin.core.ledger import Ledger, display
 from neiqin.core.plan import Append, Output, Plan
-from neiqin.core.sheetio import as_text
 from validators.staff import people
 
 from .model import Meeting, meetings_of, parse_due, staff_rows
@@ -29,10 +28,6 @@ def _settings(settings: Settings) -> MeetingSettings:
 def contacts_of(staff: Ledger | None) -> dict[str, Contact]:
     """人员 as notice addresses, by name."""
     return {name: Contact(name, p.mobile, p.email) for name, p in people(staff_rows(staff)).items()}
-
-
-def _texts(row: Sequence[Any]) -> list[Any]:
-    return [as_text(v) for v in row]  # a clerk's text stays text in a generated sheet, never a formula
 
 
 # --------------------------------------------------------------------------- 会议通知
@@ -106,9 +101,7 @@ def plan_notice(
         )
         for n in made:
             rows.append(
-                _texts(
-                    [n.meeting_id, m.topic, n.person, n.role, n.mobile, n.email, n.subject, n.text, n.dingtalk, n.wecom]
-                )
+                [n.meeting_id, m.topic, n.person, n.role, n.mobile, n.email, n.subject, n.text, n.dingtalk, n.wecom]
             )
             if (m.meeting_id, n.person) not in invited:
                 new_lines.append(
@@ -232,7 +225,9 @@ def plan_awareness(schedule: Ledger, attendance: Ledger | None, settings: Settin
         n, k, leave = len(a.invited), len(a.confirmed), len(a.leave)
         rows.append(
             [
-                *_texts(["会议", a.meeting.meeting_id, a.meeting.topic]),
+                "会议",
+                a.meeting.meeting_id,
+                a.meeting.topic,
                 a.meeting.start.replace(hour=0, minute=0),
                 n,
                 k,
@@ -444,10 +439,16 @@ def plan_overdue(resolutions: Ledger, schedule: Ledger | None, today: dt.date, s
         )
         rows.append(
             [
-                *_texts([i.resolution_id, i.meeting_id, i.item, i.owner]),
+                i.resolution_id,
+                i.meeting_id,
+                i.item,
+                i.owner,
                 dt.datetime.combine(i.due, dt.time()),
                 days,
-                *_texts([i.chair, i.state, i.progress, message]),
+                i.chair,
+                i.state,
+                i.progress,
+                message,
             ]
         )
     digest = chair_digest(items, today)
@@ -521,5 +522,5 @@ def chair_digest(items: Sequence[OpenItem], today: dt.date) -> list[list[Any]]:
                 "期限待商定：" + "；".join(f"{i.resolution_id}「{i.item}」" for i in pending) + "，请商定期限。"
             )
         meetings = len({i.meeting_id for i in mine})
-        digest.append([*_texts([chair]), meetings, len(late), len(soon), len(pending), *_texts(["\n".join(parts)])])
+        digest.append([chair, meetings, len(late), len(soon), len(pending), "\n".join(parts)])
     return digest
