@@ -28,7 +28,19 @@ ensure_import_path()
 import validators.expenses.filestore  # noqa: E402,F401  (its store domain, as every action has it)
 from validators.orders import OrderRow  # noqa: E402
 
+from .slow_tests import slow_ids  # noqa: E402
+
 ORDER_HEADERS = [spec.header for spec in OrderRow.columns()]
+SLOW = slow_ids()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tests measured slow (tests/slow_tests.txt) get the ``slow`` marker: ``-m "not slow"`` is the fast lane."""
+    for item in items:
+        if item.nodeid in SLOW:
+            item.add_marker(pytest.mark.slow)
+
+
 TODAY = dt.date(2026, 11, 26)
 
 
