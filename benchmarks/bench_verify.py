@@ -49,6 +49,8 @@ def generate(folder: Path, files: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="neiqin-seal-"))
     names = ["王磊", "陈静", "刘洋", "黄志强", "林晓", "周敏", "杨帆", "赵刚"]
     for start in range(0, files, BATCH):
+        if all((folder / seal.sealed_name(f"BX26{n:05d}")).exists() for n in range(start, min(files, start + BATCH))):
+            continue  # sealed by an earlier, interrupted generation
         forms = []
         for n in range(start, min(files, start + BATCH)):
             lines = [dict(line) for line in clean["lines"]]
@@ -70,7 +72,7 @@ def generate(folder: Path, files: int) -> None:
     for n, path in enumerate(sorted(folder.glob("报销单_*.xlsx"))):
         if n % 10 == 5:  # a tenth of the folder tampered with after sealing
             wb = openpyxl.load_workbook(path)
-            ws = wb["费用报销单"]
+            ws = wb.worksheets[0]  # the form (named after the sheet it was sealed from)
             if n % 30 == 5:
                 ws["L9"] = 4500
             elif n % 30 == 15:
@@ -78,7 +80,10 @@ def generate(folder: Path, files: int) -> None:
             else:
                 ws["L8"].font = Font(color="FFFFFFFF")
             wb.save(path)
-    shutil.copyfile(source, folder / "内勤的报销台账.xlsx")  # not a sealed claim: skipped
+    ledger = openpyxl.Workbook()  # a clerk's workbook with an unsealed form: not a sealed claim, skipped
+    write_ledger_sheets(ledger, macros.actions(), data={"expenses": [clean]})
+    ledger.save(folder / "内勤的报销台账.xlsx")
+    (folder / "README.txt").write_text("1,000 sealed claims for bench_verify.py\n", encoding="utf-8")
     shutil.rmtree(work, ignore_errors=True)
 
 
@@ -88,7 +93,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     folder = HERE / "data" / f"sealed_{args.files}"
-    if not folder.exists():
+    if not (folder / "README.txt").exists():  # written when the folder is complete
         print(f"generating {folder} …", flush=True)
         started = time.perf_counter()
         generate(folder, args.files)
