@@ -33,7 +33,7 @@ from xlwings import base_classes
 from xlwings.utils import col_name as get_column_letter
 
 from neiqin.base.perf import gc_paused
-from neiqin.engine import clipboard, codenames, colors, prefetch, rowshift, saving
+from neiqin.engine import clipboard, codenames, colors, lazyrows, prefetch, rowshift, saving
 from neiqin.engine import ooxml as package
 from neiqin.engine.addresses import A1_CELL, address, parse_area
 from neiqin.engine.calls import instrumented
@@ -338,7 +338,19 @@ def _cached_value(value: Any, err_to_str: bool) -> Any:
 class SheetState:
     """What the engine knows about one sheet; shared by every Sheet/Range impl of it."""
 
-    __slots__ = ("cached", "dirty", "errors", "file_name", "grid", "in_file", "name", "touched", "visible", "ws")
+    __slots__ = (
+        "cached",
+        "dirty",
+        "errors",
+        "file_name",
+        "grid",
+        "in_file",
+        "lazy",
+        "name",
+        "touched",
+        "visible",
+        "ws",
+    )
 
     def __init__(self, name: str, in_file: bool, visible: bool = True) -> None:
         self.name = name
@@ -351,6 +363,7 @@ class SheetState:
         self.touched: list[tuple[int, int, int, int]] = []
         self.visible = visible
         self.cached: dict[tuple[int, int], Any] = {}  # formula results when calamine could not read the sheet
+        self.lazy: lazyrows.LazySheet | None = None  # a big sheet's rows, still the file's XML
 
 
 @instrumented
@@ -369,6 +382,7 @@ class Book(base_classes.Book):
         self._disk: tuple[int, int] | None = None  # (mtime_ns, size) of the file as opened
         self._comments_loaded: int | None = None  # notes openpyxl read from the file
         self._zip: bool | None = None  # an OOXML package (cached: is_zip_workbook opens the file)
+        self._strings: lazyrows.LazyStrings | None = None  # the file's shared strings, for lazy sheets
         if path is None:
             self._xl = opx().openpyxl.Workbook()
             self._states = [SheetState(ws.title, in_file=False) for ws in self._xl.worksheets]
@@ -429,7 +443,8 @@ class Book(base_classes.Book):
             try:
                 package.check_package(path)
                 with open(path, "rb") as fh, warnings_to_log(log):  # a file object: no extension check (.xlam)
-                    self._xl = opx().openpyxl.load_workbook(fh, keep_vba=keep_vba, rich_text=True)
+                    # big sheets keep their rows as XML until a cell of them is touched (neiqin.engine.lazyrows)
+                    self._xl, lazy, self._strings = lazyrows.load_workbook(fh, keep_vba=keep_vba)
             except EngineError:
                 raise
             except Exception as exc:
@@ -451,9 +466,56 @@ class Book(base_classes.Book):
                 st = by_name.get(ws.title) or SheetState(ws.title, in_file=True)
                 st.ws = ws
                 st.visible = ws.sheet_state == "visible"
+                st.lazy = lazy.get(ws.title)
                 states.append(st)
             self._states = states
+            for st in states:
+                if st.lazy is not None and not st.dirty and not self._grid(st) and st.lazy.last_row():
+                    self._materialize_all(st)  # calamine cannot read it: the values come from openpyxl
         return self._xl
+
+    def _materialize_all(self, st: SheetState) -> None:
+        """Every raw row of a lazy sheet made openpyxl cells (what the engine cannot do row by row)."""
+        lazy = st.lazy
+        if lazy is None:
+            return
+        if self._strings is not None and lazy.shared_strings:
+            self._strings.load_all()
+        self._parse_rows(st, lazy.raw_rows(1, len(lazy.raw_of)))
+        st.lazy = None
+
+    def _parse_rows(self, st: SheetState, rows: list[tuple[int, int]]) -> None:
+        """Raw rows of a lazy sheet made openpyxl cells; a row openpyxl cannot read is a clear error."""
+        if not rows or st.lazy is None:
+            return
+        try:
+            st.lazy.parse(st.ws, rows, self._strings if self._strings is not None else [])
+        except Exception as exc:
+            log.info("openpyxl could not read rows of %s", st.name, exc_info=True)
+            name = self._path.name if self._path is not None else st.name
+            raise EngineError(
+                f"无法读取『{name}』的工作表『{st.name}』：文件已损坏或含有 Excel 不会写出的内容"
+                f"（{type(exc).__name__}）；请用 Excel 打开它并另存为 .xlsx 后再试"
+            ) from None
+
+    def _ws_bare(self, st: SheetState) -> Any:
+        """The openpyxl worksheet for what is the sheet's own (merged areas, tables, protection, columns,
+        page setup …): a lazy sheet's rows stay raw."""
+        self._load_xl()
+        if st.ws is None:
+            return self._ws(st)
+        return st.ws
+
+    def _ws_rows(self, st: SheetState, r1: int, r2: int) -> Any:
+        """The openpyxl worksheet with rows ``r1..r2`` as cells (a lazy sheet's other rows stay raw)."""
+        ws = self._ws_bare(st)
+        lazy = st.lazy
+        if lazy is not None:
+            rows = lazy.raw_rows(r1, r2)
+            if len(rows) > 20_000 and self._strings is not None and lazy.shared_strings:
+                self._strings.load_all()
+            self._parse_rows(st, rows)
+        return ws
 
     def _open_calamine(self) -> Any:
         import python_calamine
@@ -532,6 +594,7 @@ class Book(base_classes.Book):
         return st.errors
 
     def _ws(self, st: SheetState) -> Any:
+        """The openpyxl worksheet with every cell (a lazy sheet is made cells first: always right, slower)."""
         if st.ws is None:
             self._load_xl()
             if st.ws is None:  # calamine listed a sheet openpyxl does not see (an odd workbook.xml)
@@ -539,6 +602,8 @@ class Book(base_classes.Book):
                     f"无法修改工作表『{st.name}』：openpyxl 读不到它（文件的工作表清单有误）；"
                     "请用 Excel 打开并另存为 .xlsx 后再试"
                 )
+        if st.lazy is not None:
+            self._materialize_all(st)
         return st.ws
 
     def _state(self, name: str) -> SheetState:
@@ -585,6 +650,8 @@ class Book(base_classes.Book):
         books.insert(0, self)
 
     def close(self) -> None:
+        for st in self._states:
+            st.lazy = None  # the raw rows' XML: freed with the book
         if self in self._books._books:
             self._books._books.remove(self)
         app = self._books.app
@@ -682,7 +749,7 @@ class Sheet(base_classes.Sheet):
 
     @name.setter
     def name(self, value: str) -> None:
-        self._book._ws(self._st).title = value
+        self._book._ws_bare(self._st).title = value
         self._st.name = value
         self._st.dirty = True  # the file's copy has the old name: read from openpyxl now
 
@@ -700,7 +767,7 @@ class Sheet(base_classes.Sheet):
 
     @visible.setter
     def visible(self, value: bool) -> None:
-        self._book._ws(self._st).sheet_state = "visible" if value else "hidden"
+        self._book._ws_bare(self._st).sheet_state = "visible" if value else "hidden"
         self._st.visible = bool(value)
 
     @property
@@ -715,11 +782,11 @@ class Sheet(base_classes.Sheet):
 
     @property
     def show_gridlines(self) -> bool:
-        return bool(self._book._ws(self._st).sheet_view.showGridLines is not False)
+        return bool(self._book._ws_bare(self._st).sheet_view.showGridLines is not False)
 
     @show_gridlines.setter
     def show_gridlines(self, value: bool) -> None:
-        self._book._ws(self._st).sheet_view.showGridLines = bool(value)
+        self._book._ws_bare(self._st).sheet_view.showGridLines = bool(value)
 
     def range(self, arg1: Any, arg2: Any = None) -> Range:
         return Range(self, arg1, arg2)
@@ -738,14 +805,20 @@ class Sheet(base_classes.Sheet):
         if st.in_file and not st.dirty:
             self._book._grid(st)  # may find that openpyxl must read the sheet (then it is dirty)
         if st.dirty or not st.in_file:
-            ws = self._book._ws(st)
+            ws = self._book._ws_bare(st)
+            if st.lazy is not None:  # the raw rows' extent (moved as rows were deleted) and the cells'
+                grid = self._book._grid(st)
+                rows, cols = st.lazy.last_row(), max((len(r) for r in grid[:1]), default=0)
+                if ws._cells:
+                    rows, cols = max(rows, ws.max_row), max(cols, ws.max_column)
+                return rows, cols
             return ws.max_row, ws.max_column
         grid = self._book._grid(st)
         return len(grid), max((len(r) for r in grid[:1]), default=0)
 
     def activate(self) -> None:
         wb = self._book._load_xl()
-        wb.active = wb.worksheets.index(self._book._ws(self._st))
+        wb.active = wb.worksheets.index(self._book._ws_bare(self._st))
 
     def select(self) -> None:
         self.activate()
@@ -757,8 +830,10 @@ class Sheet(base_classes.Sheet):
         self.used_range.clear_formats()
 
     def clear(self) -> None:
-        ws = self._book._ws(self._st)
+        ws = self._book._ws_bare(self._st)
         check_protected(self, 1, 1, MAX_ROWS, MAX_COLUMNS, whole=True)
+        if self._st.lazy is not None:  # every raw row goes: nothing to make cells of
+            self._st.lazy.forget(range(1, len(self._st.lazy.raw_of) + 1))
         ws._cells.clear()  # what delete_rows(1, max_row) leaves, without walking every row × column
         ws.merged_cells.ranges = set()
         ws.conditional_formatting = type(ws.conditional_formatting)()
@@ -772,7 +847,8 @@ class Sheet(base_classes.Sheet):
 
     def delete(self) -> None:
         wb = self._book._load_xl()
-        wb.remove(self._book._ws(self._st))
+        wb.remove(self._book._ws_bare(self._st))
+        self._st.lazy = None
         self._book._states.remove(self._st)
 
     @property
@@ -977,14 +1053,36 @@ class Range(base_classes.Range):
         if st.in_file and not st.dirty:
             book._grid(st)  # may find that openpyxl must read the sheet (then it is dirty)
         if st.dirty or not st.in_file:
-            ws = book._ws(st)
-            nrows, ncols = ws.max_row, ws.max_column
-            out = []
+            lazy = st.lazy
+            ws = book._ws_bare(st) if lazy is not None else book._ws(st)
+            nrows, ncols = (ws.max_row, ws.max_column) if ws._cells or lazy is None else (0, 0)
+            out: list[list[Any]] = []
             grid = None
             touched: dict[int, tuple[list[int], list[int]]] | None = None
-            for r in range(r1, r2 + 1):
+            r = r1
+            while r <= r2:
+                f = lazy.file_row(r) if lazy is not None else 0
+                if f:  # raw rows of a lazy sheet: the file's values, one grid slice per run of rows
+                    end = r
+                    while end < r2 and lazy.file_row(end + 1) == f + end + 1 - r:  # type: ignore[union-attr]
+                        end += 1
+                    if grid is None:
+                        grid = book._grid(st)
+                    part = prefetch.normalize_rows(grid[f - 1 : f + end - r], c1, c2)
+                    for line in part:
+                        if len(line) < width:
+                            line.extend([None] * (width - len(line)))
+                    part.extend([None] * width for _ in range(end - r + 1 - len(part)))
+                    if err_to_str:
+                        for (er, ec), text in book._errors(st).items():
+                            if f <= er <= f + end - r and c1 <= ec <= c2:
+                                part[er - f][ec - c1] = text
+                    out.extend(part)
+                    r = end + 1
+                    continue
                 if r > nrows:
                     out.append([None] * width)
+                    r += 1
                     continue
                 row = []
                 for c in range(c1, c2 + 1):
@@ -1009,6 +1107,7 @@ class Range(base_classes.Range):
                         continue
                     row.append(from_cell(cell.value, cell.data_type, err_to_str))
                 out.append(row)
+                r += 1
             return out
         grid = book._grid(st)  # calamine's raw rows; normalized while slicing
         nrows = len(grid)
@@ -1039,7 +1138,6 @@ class Range(base_classes.Range):
     @raw_value.setter
     def raw_value(self, data: Any) -> None:
         book, st = self._sheet._book, self._sheet._st
-        ws = book._ws(st)
         r1, c1, r2, c2 = self.areas[0]
         if not isinstance(data, (list, tuple)):
             rows = [[data] * (c2 - c1 + 1) for _ in range(r2 - r1 + 1)]
@@ -1049,6 +1147,7 @@ class Range(base_classes.Range):
             rows = data
         width = max((len(r) for r in rows), default=1)
         last_row, last_col = r1 + max(len(rows), 1) - 1, c1 + width - 1
+        ws = book._ws_rows(st, r1, last_row)
         # covered cells of the merged areas this write reaches (not of every merged area of the sheet)
         merged = {
             (r, c)
@@ -1133,11 +1232,12 @@ class Range(base_classes.Range):
         if shift not in (None, "up"):
             raise EngineError("无 Excel 环境时只能删除单元格并让下方单元格上移")
         book, st = self._sheet._book, self._sheet._st
-        ws = book._ws(st)
-        width = max(ws.max_column, 1)
+        ws = book._ws_bare(st)
+        width = max(self._sheet._extent()[1], 1)
         if all(c1 == 1 and c2 >= width for _, c1, _, c2 in self.areas):
             self._delete_whole_rows(ws)
             return
+        ws = book._ws(st)  # part of rows: every cell
         if len(self.areas) > 1:
             raise EngineError("无 Excel 环境时一次只能删除一块单元格，或多处整行（如 sheet.range('3:5,9:9')）")
         r1, c1, r2, c2 = self.areas[0]
@@ -1181,6 +1281,8 @@ class Range(base_classes.Range):
                     else f"删除第 {t1} 行会删掉表格『{table.displayName}』的表头；请先删除该表格"
                 )
         rowshift.delete_whole_rows(book._load_xl(), ws, deletion)
+        if st.lazy is not None:
+            st.lazy.delete(deletion.runs)
         st.dirty = True
         st.touched.append((deletion.first, 1, MAX_ROWS, MAX_COLUMNS))
 
@@ -1195,10 +1297,12 @@ class Range(base_classes.Range):
         if shift not in (None, "down") or (c1, c2) != (1, MAX_COLUMNS):
             raise EngineError("无 Excel 环境时只能插入整行（如 sheet.range('5:6').insert('down')）")
         book, st = self._sheet._book, self._sheet._st
-        ws = book._ws(st)
+        ws = book._ws_bare(st)
         check_protected(self._sheet, r1, c1, r2, c2, whole=True)
         at, n = r1, r2 - r1 + 1
         ws.insert_rows(at, n)
+        if st.lazy is not None:
+            st.lazy.insert(at, n)
         rowshift.shift_rows_after_insert(book._load_xl(), ws, at, n)
         st.dirty = True
         st.touched.append((at, 1, MAX_ROWS, MAX_COLUMNS))
@@ -1209,7 +1313,9 @@ class Range(base_classes.Range):
         A block beyond the cells written so far stays as given: Excel formats it (a Text format set
         before the values are written must hold for every cell of the block, not only existing ones).
         """
-        ws = self._sheet._book._ws(self._sheet._st)
+        book, st = self._sheet._book, self._sheet._st
+        whole = any(r2 >= MAX_ROWS or c2 >= MAX_COLUMNS for _, _, r2, c2 in self.areas)
+        ws = book._ws(st) if whole else book._ws_bare(st)  # whole rows or columns: every cell
         out = []
         for r1, c1, r2, c2 in self.areas:
             if r2 >= MAX_ROWS:
@@ -1221,18 +1327,24 @@ class Range(base_classes.Range):
 
     def _cells(self) -> Iterator[Any]:
         """openpyxl cells of every area (created when missing: formats need a cell)."""
-        ws = self._sheet._book._ws(self._sheet._st)
-        for r1, c1, r2, c2 in self._bounded_areas():
+        book, st = self._sheet._book, self._sheet._st
+        areas = self._bounded_areas()
+        ws = book._ws_bare(st)
+        for r1, _c1, r2, _c2 in areas:
+            book._ws_rows(st, r1, r2)  # a lazy sheet's rows become cells before they are formatted
+        for r1, c1, r2, c2 in areas:
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     yield ws.cell(row=r, column=c)
 
     def _first(self) -> Any:
-        ws = self._sheet._book._ws(self._sheet._st)
+        book, st = self._sheet._book, self._sheet._st
+        ws = book._ws_rows(st, self.row, self.row)
         cell = ws.cell(row=self.row, column=self.column)
         if isinstance(cell, opx().MergedCell):  # like Excel: a merged area is its top-left cell
             for m in ws.merged_cells.ranges:
                 if m.min_row <= self.row <= m.max_row and m.min_col <= self.column <= m.max_col:
+                    book._ws_rows(st, m.min_row, m.min_row)
                     return ws.cell(row=m.min_row, column=m.min_col)
         return cell
 
@@ -1243,7 +1355,7 @@ class Range(base_classes.Range):
             cell = self._first()
             return formula_text(cell.value)
         # like Excel: a block gives one formula (or constant as text) per cell, row by row
-        ws = self._sheet._book._ws(self._sheet._st)
+        ws = self._sheet._book._ws_rows(self._sheet._st, r1, r2)
         cells = ws._cells
         return tuple(
             tuple(formula_text(cells[(r, c)].value if (r, c) in cells else None) for c in range(c1, c2 + 1))
@@ -1338,21 +1450,21 @@ class Range(base_classes.Range):
 
     @property
     def column_width(self) -> float:
-        ws = self._sheet._book._ws(self._sheet._st)
+        ws = self._sheet._book._ws_bare(self._sheet._st)
         dim = ws.column_dimensions.get(get_column_letter(self.column))
         return float(dim.width) if dim is not None and dim.width else DEFAULT_COLUMN_WIDTH
 
     @column_width.setter
     def column_width(self, value: float) -> None:
         value = check_column_width(value)
-        ws = self._sheet._book._ws(self._sheet._st)
+        ws = self._sheet._book._ws_bare(self._sheet._st)
         for c in range(self.areas[0][1], self.areas[0][3] + 1):
             ws.column_dimensions[get_column_letter(c)].width = value
 
     @property
     def row_height(self) -> float | None:
         """The rows' height; as in Excel, None when the rows of the range differ."""
-        ws = self._sheet._book._ws(self._sheet._st)
+        ws = self._sheet._book._ws_rows(self._sheet._st, self.areas[0][0], self.areas[0][2])
         heights = set()
         for r in range(self.areas[0][0], self.areas[0][2] + 1):
             dim = ws.row_dimensions.get(r)
@@ -1364,7 +1476,7 @@ class Range(base_classes.Range):
     @row_height.setter
     def row_height(self, value: float) -> None:
         value = check_row_height(value)
-        ws = self._sheet._book._ws(self._sheet._st)
+        ws = self._sheet._book._ws_rows(self._sheet._st, self.areas[0][0], self.areas[0][2])
         for r in range(self.areas[0][0], self.areas[0][2] + 1):
             ws.row_dimensions[r].height = value
 
@@ -1403,15 +1515,15 @@ class Range(base_classes.Range):
     # ---- merge
     @property
     def merge_cells(self) -> bool:
-        ws = self._sheet._book._ws(self._sheet._st)
+        ws = self._sheet._book._ws_bare(self._sheet._st)
         return any(
             self.row in range(m.min_row, m.max_row + 1) and self.column in range(m.min_col, m.max_col + 1)
             for m in ws.merged_cells.ranges
         )
 
     def merge(self, across: bool = False) -> None:
-        ws = self._sheet._book._ws(self._sheet._st)
         r1, c1, r2, c2 = self.areas[0]
+        ws = self._sheet._book._ws_rows(self._sheet._st, r1, r2)
         if across:
             for r in range(r1, r2 + 1):
                 ws.merge_cells(start_row=r, start_column=c1, end_row=r, end_column=c2)
@@ -1420,8 +1532,8 @@ class Range(base_classes.Range):
         self._sheet._st.dirty = True
 
     def unmerge(self) -> None:
-        ws = self._sheet._book._ws(self._sheet._st)
         r1, c1, r2, c2 = self.areas[0]
+        ws = self._sheet._book._ws_rows(self._sheet._st, r1, r2)
         for m in list(ws.merged_cells.ranges):
             if m.min_row <= r2 and m.max_row >= r1 and m.min_col <= c2 and m.max_col >= c1:
                 ws.unmerge_cells(str(m))
@@ -1429,7 +1541,7 @@ class Range(base_classes.Range):
     # ---- notes and links
     @property
     def note(self) -> Note | None:
-        ws = self._sheet._book._ws(self._sheet._st)
+        ws = self._sheet._book._ws_rows(self._sheet._st, self.row, self.row)
         cell = ws._cells.get((self.row, self.column))
         if cell is None or cell.comment is None:
             return None
@@ -1569,7 +1681,7 @@ class Names:
 
     def _resolve(self, name: str, sheet: Sheet) -> tuple[int, int, int, int] | None:
         wb = self.book._load_xl()
-        defined = wb.defined_names.get(name) or sheet._book._ws(sheet._st).defined_names.get(name)
+        defined = wb.defined_names.get(name) or sheet._book._ws_bare(sheet._st).defined_names.get(name)
         if defined is None:
             for ws in wb.worksheets:
                 if name in ws.tables:

@@ -102,16 +102,16 @@ class PageSetup:
     @property
     def api(self) -> ComPageSetup:
         self.sheet._st.dirty = True
-        return ComPageSetup(self.sheet._book._ws(self.sheet._st))
+        return ComPageSetup(self.sheet._book._ws_bare(self.sheet._st))
 
     @property
     def print_area(self) -> str | None:
-        area = self.sheet._book._ws(self.sheet._st).print_area
+        area = self.sheet._book._ws_bare(self.sheet._st).print_area
         return area or None
 
     @print_area.setter
     def print_area(self, value: str | None) -> None:
-        self.sheet._book._ws(self.sheet._st).print_area = value.replace("$", "") if value else None
+        self.sheet._book._ws_bare(self.sheet._st).print_area = value.replace("$", "") if value else None
 
 
 @instrumented
@@ -122,7 +122,7 @@ class Tables:
         self.sheet = sheet
 
     def _tables(self) -> dict[str, Any]:
-        return dict(self.sheet._book._ws(self.sheet._st).tables.items())
+        return dict(self.sheet._book._ws_bare(self.sheet._st).tables.items())
 
     @property
     def api(self) -> Any:
@@ -157,7 +157,7 @@ class Table:
         self._name = name
 
     def _obj(self) -> Any:
-        return self._sheet._book._ws(self._sheet._st).tables[self._name]
+        return self._sheet._book._ws_bare(self._sheet._st).tables[self._name]
 
     def _area(self) -> tuple[int, int, int, int]:
         return parse_area(self._obj().ref)
@@ -229,8 +229,8 @@ class FreezePanes:
         _, _, r2, c2 = parse_area(frozen_range.split(",")[0])
         row = r2 + 1 if r2 < MAX_ROWS else 1
         col = c2 + 1 if c2 < MAX_COLUMNS else 1
-        ws = self.sheet._book._ws(self.sheet._st)
+        ws = self.sheet._book._ws_bare(self.sheet._st)
         ws.freeze_panes = f"{get_column_letter(col)}{row}"
 
     def unfreeze(self) -> None:
-        self.sheet._book._ws(self.sheet._st).freeze_panes = None
+        self.sheet._book._ws_bare(self.sheet._st).freeze_panes = None

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 def check_protected(sheet: Sheet, r1: int, c1: int, r2: int, c2: int, whole: bool = False, what: str = "value") -> None:
     """Refuse, as Excel does, to change locked cells of a protected sheet (or any cell for ``whole``)."""
-    ws = sheet._book._ws(sheet._st)
+    ws = sheet._book._ws_bare(sheet._st)
     protection = ws.protection
     if not protection.sheet:
         return
@@ -22,7 +22,7 @@ def check_protected(sheet: Sheet, r1: int, c1: int, r2: int, c2: int, whole: boo
         return  # notes are objects: editing them is allowed
     locked = whole or (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000
     if not locked:
-        cells = ws._cells
+        cells = sheet._book._ws_rows(sheet._st, r1, r2)._cells
         for r in range(r1, r2 + 1):
             for c in range(c1, c2 + 1):
                 cell = cells.get((r, c))

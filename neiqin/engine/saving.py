@@ -61,7 +61,14 @@ def save(book: Book, path: str | os.PathLike[str] | None = None, password: str |
         except Exception:  # the results are a convenience: never a reason not to save
             log.warning("formula results not kept in %s", target.name, exc_info=True)
             cached = None
-        before, after = package.restore_package(book._path, tmp, target.suffix, cached)
+        lazy = {
+            st.name: (st.lazy, max(len(book._grid(st)[0]) if book._grid(st) else 0, st.ws.max_column))
+            for st in book._states
+            if st.lazy is not None and st.ws is not None
+        }
+        raw_strings = any(rows.shared_strings for rows, _ in lazy.values())
+        shared = book._strings.data if book._strings is not None and raw_strings else None
+        before, after = package.restore_package(book._path, tmp, target.suffix, cached, lazy=lazy, strings=shared)
         if book._path is not None and book._is_zip():
             if book._comments_loaded is not None and "批注" in before:
                 # notes NeiQin removed on purpose are not lost; those openpyxl could not read are
