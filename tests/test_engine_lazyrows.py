@@ -233,8 +233,12 @@ def test_any_deletion_and_marks_match_a_full_load(
     def ops(book: Any) -> None:
         sheet = book.sheets["台账"]
         for r, c in marked:
-            sheet.range((r, c)).color = "#FFC7CE"
-            sheet.range((r, c)).add_note(f"【NeiQin 校验】{r},{c}")
+            cell = sheet.range((r, c))
+            cell.color = "#FFC7CE"
+            if cell.note is not None:  # the clerk's own note (B7): the mark is added below it, as marks do
+                cell.note.text = f"{cell.note.text}\n\n【NeiQin 校验】{r},{c}"
+            else:
+                cell.add_note(f"【NeiQin 校验】{r},{c}")
         if deleted:
             delete_rows(sheet, deleted)
 
