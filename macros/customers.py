@@ -133,6 +133,36 @@ def unmerge_customers(book: xw.Book, ctx: Context) -> Summary:
     return _summary("unmerge_customers", plan)
 
 
+def order_history(book: xw.Book, ctx: Context) -> Any:
+    """The counted lines of 订单台账 + 订单归档 as the sales reports count them (None: no order ledger)."""
+    from neiqin.core.ledger import read_optional
+    from validators.sales.sources import sales_from_ledgers  # a missing column: its Chinese message (NeiQinError)
+
+    orders = read_optional(book, "orders", ctx.settings)
+    if orders is None:
+        return None
+    return sales_from_ledgers(orders, read_optional(book, "archive", ctx.settings)).lines
+
+
+@action(
+    "classify_customers",
+    label="客户分级",
+    group=GROUP,
+    image="PivotTableInsert",
+    screentip="按订单给客户分 ABC 等级、状态和 RFM 分群",
+    supertip="按『订单台账』『订单归档』的订单：近 12 个月销售额占比分 A/B/C 等级，按首次和最近下单分 新/活跃/休眠/流失"
+    "（没有订单的为 潜在），按最近下单、订单数、销售额分 RFM 客户群；写入客户等级、状态、客户分群和分级依据。"
+    "「锁定」填「是」的客户不改。统计月数和天数在『设置』中。",
+)
+def classify_customers(book: xw.Book, ctx: Context) -> Summary:
+    from validators.customers.classes import plan_classify
+
+    customers = read_ledger(book, "customers", ctx.settings)
+    plan = plan_classify(customers, order_history(book, ctx), ctx.today, ctx.settings)
+    apply_plan(book, plan, ctx.settings, ctx.store)
+    return _summary("classify_customers", plan)
+
+
 def _write_copy(path: Any, title: str, headers: list[str], rows: list[list[Any]]) -> None:
     """The masked copy as a new .xlsx: text stays text (never a formula), dates as dates."""
     import datetime as dt
