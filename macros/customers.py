@@ -8,6 +8,7 @@ import xlwings as xw
 
 import validators.customers.planners as plans
 from neiqin.base.errors import NeiQinError
+from neiqin.core.guard import protected_sheets, refusal, writable
 from neiqin.core.ledger import read_ledger
 from neiqin.core.plan import Plan, apply_plan
 from validators.customers import GROUP
@@ -90,6 +91,8 @@ def merge_customers(book: xw.Book, ctx: Context) -> Summary:
     orders = read_optional(book, "orders", ctx.settings)
     archive = read_optional(book, "archive", ctx.settings)
     result = plan_merge(customers, marks, orders, archive, ctx.now)
+    touched = [customers.sheet, *(x.sheet for x in (orders, archive) if x is not None)]
+    protected_sheets(book, touched, ctx.settings)  # a wrong password: refused before the store keeps anything
     workbook = book.fullname
     if result.merges:  # first the store: what the workbook loses is safe before the workbook changes
 
@@ -102,7 +105,8 @@ def merge_customers(book: xw.Book, ctx: Context) -> Summary:
             ctx.store.archive_lines(result.archived_lines, result.archived_digests, workbook, ctx.user, ctx.now)
     apply_plan(book, result.plan, ctx.settings, ctx.store)
     if result.delete_rows:
-        delete_rows(book.sheets[customers.sheet], result.delete_rows)
+        with writable(book, [customers.sheet], ctx.settings):
+            delete_rows(book.sheets[customers.sheet], result.delete_rows)
     return _summary("merge_customers", result.plan)
 
 
@@ -337,6 +341,65 @@ def customer_analysis(book: xw.Book, ctx: Context) -> Summary:
         )
     return Summary("customer_analysis", get("customer_analysis").label, "ok", message, rows=len(customers),
                    details=details)  # fmt: skip
+
+
+def _archive_sheet(book: xw.Book) -> xw.Sheet:
+    from neiqin.core.kit import ledger
+    from neiqin.core.ledger import sheet_of
+
+    name = sheet_of(book, ledger("customers"))
+    if name is None:
+        raise NeiQinError("工作簿中没有『客户档案』工作表；请先建立客户档案")
+    return book.sheets[name]
+
+
+@action(
+    "protect_customers",
+    label="保护客户档案",
+    group=GROUP,
+    image="FileSave",
+    screentip="用设置的密码保护『客户档案』，防止误改",
+    supertip="用『设置』「客户档案保护密码」保护『客户档案』工作表（Excel 的工作表保护）。之后 NeiQin 的按钮"
+    "（合并、撤销合并、客户分级、校验标记）改客户档案前自动撤消保护、改完重新保护；密码不对时不改任何内容。",
+)
+def protect_customers(book: xw.Book, ctx: Context) -> Summary:
+    from neiqin.engine.protection import is_protected, protect
+
+    sheet = _archive_sheet(book)
+    password = ctx.settings.protect_password
+    act = get("protect_customers")
+    if is_protected(sheet):
+        protected_sheets(book, [sheet.name], ctx.settings)  # the configured password must open it
+        return Summary(act.id, act.label, "ok", f"『{sheet.name}』已经受保护（设置的密码能打开它），未作改动。")
+    protect(sheet, password)
+    message = (
+        f"已保护『{sheet.name}』：在 Excel 中要改，先点「审阅 → 撤消工作表保护」并输入密码；NeiQin 的按钮会自动处理。"
+    )
+    if password:
+        return Summary(act.id, act.label, "ok", message)
+    warning = "『设置』中没有填写「客户档案保护密码」：这次保护没有密码，任何人都能撤消；建议填写密码后重新保护"
+    return Summary(act.id, act.label, "issues", message, details=[warning])
+
+
+@action(
+    "unprotect_customers",
+    label="撤消保护",
+    group=GROUP,
+    image="DeclineInvitation",
+    screentip="用设置的密码撤消『客户档案』的保护",
+    supertip="用『设置』「客户档案保护密码」撤消『客户档案』的工作表保护，以便手工整理；整理完请再点『保护客户档案』。",
+)
+def unprotect_customers(book: xw.Book, ctx: Context) -> Summary:
+    from neiqin.engine.protection import is_protected, unprotect
+
+    sheet = _archive_sheet(book)
+    act = get("unprotect_customers")
+    if not is_protected(sheet):
+        return Summary(act.id, act.label, "ok", f"『{sheet.name}』没有受保护。")
+    protected_sheets(book, [sheet.name], ctx.settings)
+    if not unprotect(sheet, ctx.settings.protect_password):
+        raise refusal(sheet.name, "客户档案保护密码")
+    return Summary(act.id, act.label, "ok", f"已撤消『{sheet.name}』的保护；整理完请再点『保护客户档案』。")
 
 
 def _write_copy(path: Any, title: str, headers: list[str], rows: list[list[Any]]) -> None:

@@ -115,6 +115,13 @@ class CustomerSettings(Section):
         description="RFM：统计期内销售额达到这个金额为 M 高；0 = 用统计期内有销售额的客户的平均销售额",
     )
 
+    protect_password: str | None = Field(
+        None,
+        alias="客户档案保护密码",
+        description="『保护客户档案』用这个密码保护『客户档案』（防止误改，不是加密：密码写在这里，能打开工作簿的人都看得到）；"
+        "NeiQin 的按钮改客户档案前用它撤消保护，改完重新保护；密码不对时按钮不改任何内容。空 = 保护但不设密码",
+    )
+
     @field_validator("customer_required")
     @classmethod
     def _known_columns(cls, value: list[str]) -> list[str]:
