@@ -16,6 +16,7 @@ import xlwings as xw
 from neiqin.core import checking, kit
 from neiqin.core.checking import Checked
 from neiqin.core.forms import Form, form_sheet_names, read_forms
+from neiqin.core.guard import writable
 from neiqin.core.kit import LedgerSpec
 from neiqin.core.ledger import Ledger
 from neiqin.core.marks import mark_issues
@@ -54,7 +55,8 @@ def validate(book: xw.Book, ctx: Context, spec: LedgerSpec, title: str) -> Summa
         return Summary(spec.validate_action, title, "ok", f"{spec.title}都是空白模板，没有需要处理的{spec.title}。")
     issues = checked.issues + ctx.setting_issues
     scope = checked.scope + sorted({i.sheet for i in ctx.setting_issues})
-    marked = mark_issues(book, issues, scope, limit=ctx.settings.mark_limit, title=title, when=ctx.now)
+    with writable(book, scope, ctx.settings):  # a protected ledger sheet: opened for the marks, protected again
+        marked = mark_issues(book, issues, scope, limit=ctx.settings.mark_limit, title=title, when=ctx.now)
     if spec.record is not None:
         spec.record(ctx.store, checked.data, checked.issues, checked.ctx)
     summary = Summary.of_issues(spec.validate_action, issues, checked.rows, spec.noun, marked)

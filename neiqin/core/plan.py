@@ -111,6 +111,14 @@ class Plan:
 
 def apply_plan(book: xw.Book, plan: Plan, settings: Settings, store: Any = None) -> None:
     """Write a plan into ``book`` (and run its store operations): cells, appends, upserts, outputs."""
+    from neiqin.core.guard import writable
+
+    touched = set(plan.cells) | {x.ledger for x in [*plan.appends, *plan.upserts]}  # sheets, and ledgers by name
+    with writable(book, touched, settings):  # a protected ledger sheet: opened and protected again around the writes
+        _apply(book, plan, settings, store)
+
+
+def _apply(book: xw.Book, plan: Plan, settings: Settings, store: Any) -> None:
     from neiqin.core.ledger import read_ledger
     from neiqin.core.sheetio import append_rows, ensure_ledger_sheet, output_sheet, show_in_full, write_cells
 

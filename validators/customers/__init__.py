@@ -8,6 +8,7 @@ columns being a subset of :class:`CustomerRow`. Store masters exported from fiel
 
 from __future__ import annotations
 
+from neiqin.core.guard import register_protected
 from neiqin.core.kit import Button, Group, LedgerSpec, register_group, template_path
 from neiqin.core.layout import load_layout
 
@@ -45,6 +46,8 @@ LEDGER = LedgerSpec(
     ),
 )
 LEDGERS = (LEDGER,)
+# 『保护客户档案』: every NeiQin write to the archive opens it with this setting's password and protects it again
+register_protected("customers", "protect_password", "客户档案保护密码")
 
 __all__ = [
     "GROUP",

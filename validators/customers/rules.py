@@ -82,6 +82,30 @@ class CustomerRow(LedgerRow):
     status: str | None = column(
         "状态", "客户状态", description="潜在、活跃、休眠或流失", choices="customer_statuses", width=8
     )
+    segment: str | None = column(
+        "客户分群",
+        "RFM分群",
+        "RFM分类",
+        "价值分群",
+        description="『客户分级』按 RFM（最近下单、订单数、销售额）写入的分群，如 重要价值客户",
+        width=12,
+    )
+    class_reason: str | None = column(
+        "分级依据",
+        "分级原因",
+        "等级依据",
+        description="『客户分级』写入：等级、状态和分群是怎么得出的（销售额、占比、最近下单……）",
+        width=40,
+    )
+    locked: str | None = column(
+        "锁定",
+        "人工锁定",
+        "手工锁定",
+        "锁定等级",
+        "等级锁定",
+        description="填「是」：客户等级、状态由人工确定，『客户分级』不改这一行",
+        width=6,
+    )
     note: str | None = f.NOTE()
 
 

@@ -21,9 +21,9 @@ class CustomerSettings(Section):
         min_length=1,
     )
     customer_statuses: list[str] = Field(
-        ["潜在", "活跃", "休眠", "流失"],
+        ["潜在", "新", "活跃", "休眠", "流失"],
         alias="客户状态选项",
-        description="客户档案「状态」可选的值",
+        description="客户档案「状态」可选的值（『客户分级』按订单写入 潜在、新、活跃、休眠、流失）",
         min_length=1,
     )
     uscc_kinds: list[str] = Field(
@@ -54,6 +54,72 @@ class CustomerSettings(Section):
         alias="共用号码上限",
         ge=2,
         description="『查找重复客户』：同一个手机、电话、邮箱或信用代码出现在超过这么多家客户时，当作占位或公用号码，不作为重复依据",
+    )
+
+    # 『客户分级』: ABC by revenue share, RFM segments and 新/活跃/休眠/流失 from the order history
+    class_months: int = Field(
+        12,
+        alias="客户分级统计月数",
+        ge=1,
+        le=60,
+        description="『客户分级』：ABC 等级和 RFM 的订单数、销售额按最近这么多个月（到当天为止）统计",
+    )
+    class_a_pct: float = Field(
+        70,
+        alias="A类客户销售额占比（%）",
+        gt=0,
+        lt=100,
+        description="按销售额从高到低排，累计占比（不含本客户）未到这个百分比的客户为 A 类",
+    )
+    class_b_pct: float = Field(
+        90,
+        alias="B类客户销售额占比（%）",
+        gt=0,
+        le=100,
+        description="累计占比（不含本客户）未到这个百分比的其余客户为 B 类，再往后和统计期内没有销售额的为 C 类",
+    )
+    new_days: int = Field(
+        90,
+        alias="新客户天数",
+        ge=0,
+        description="首次下单在这么多天内的客户为「新」（0 = 不区分新客户）",
+    )
+    active_days: int = Field(
+        90,
+        alias="活跃客户天数",
+        ge=1,
+        description="最近一次下单在这么多天内的客户为「活跃」",
+    )
+    lost_days: int = Field(
+        365,
+        alias="流失客户天数",
+        ge=1,
+        description="最近一次下单超过「活跃客户天数」但在这么多天内的为「休眠」，超过的为「流失」",
+    )
+    rfm_recent_days: int = Field(
+        60,
+        alias="RFM近期天数",
+        ge=1,
+        description="RFM：最近一次下单在这么多天内为 R 高",
+    )
+    rfm_orders: int = Field(
+        3,
+        alias="RFM高频订单数",
+        ge=1,
+        description="RFM：统计期内订单（按订单编号）达到这么多张为 F 高",
+    )
+    rfm_amount: float = Field(
+        0,
+        alias="RFM高额销售额（元）",
+        ge=0,
+        description="RFM：统计期内销售额达到这个金额为 M 高；0 = 用统计期内有销售额的客户的平均销售额",
+    )
+
+    protect_password: str | None = Field(
+        None,
+        alias="客户档案保护密码",
+        description="『保护客户档案』用这个密码保护『客户档案』（防止误改，不是加密：密码写在这里，能打开工作簿的人都看得到）；"
+        "NeiQin 的按钮改客户档案前用它撤消保护，改完重新保护；密码不对时按钮不改任何内容。空 = 保护但不设密码",
     )
 
     @field_validator("customer_required")
