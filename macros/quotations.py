@@ -22,6 +22,7 @@ from neiqin.core.ledger import display, read_optional
 from neiqin.core.marks import mark_issues
 from neiqin.core.plan import Plan, apply_plan
 from validators.quotations import GROUP, QuoteCode, QuoteForm
+from validators.quotations import store as tables  # its store domain: registered before any store opens
 
 from .ledgers import active_forms
 from .registry import Context, Summary, action, get
@@ -62,8 +63,6 @@ def _chosen(book: xw.Book, ctx: Context) -> tuple[list[QuoteForm], list[QuoteFor
 
 def _number(book: xw.Book, ctx: Context, draft: plans.Draft, every: list[QuoteForm]) -> tuple[str | None, Any]:
     """The quotation's number, kept in the store: a new one, or the one on the form (None: taken)."""
-    from validators.quotations import store as tables
-
     pattern = ctx.settings.quote_number_pattern
     values = plans.store_values(draft)
     workbook = book.fullname

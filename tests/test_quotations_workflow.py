@@ -135,7 +135,12 @@ def test_the_database_refuses_a_number_twice(tmp_path: Path) -> None:
         conn.execute(tables.quotations.insert().values(quote_id="BJ2026-1", **row))
 
 
-def test_clerks_numbering_at_the_same_time_never_get_the_same_number() -> None:
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_clerks_numbering_at_the_same_time_never_get_the_same_number(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    if backend == "postgres":
+        monkeypatch.setenv("NEIQIN_DB", request.getfixturevalue("postgres_url"))
     store = open_store()
     values = {"customer": "上海华东贸易有限公司", "total": None, "quoted_on": TODAY, "valid_until": None}
     got: list[str] = []
