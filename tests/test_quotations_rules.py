@@ -173,7 +173,7 @@ def test_prices_excluding_tax(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"products": None}, {("QUO-005", "客户")}),
+        ({"products": None}, {("QUO-005", "报价明细")}),  # at the line table's header
         ({"customers": None}, {("QUO-005", "客户")}),
     ],
 )

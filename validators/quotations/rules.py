@@ -141,24 +141,20 @@ def due_amounts(form: QuoteForm) -> list[Decimal]:
     return out
 
 
-def _no_companion(form: QuoteForm, what: str, target: str, field: str) -> Issue:
-    return form.at(field, QuoteCode.QUO_NO_COMPANION, what=what, target=target)
-
-
 def check_customer(forms: Sequence[QuoteForm], ctx: CheckContext) -> list[Issue]:
     """客户 (or 客户编号) is a customer of 『客户档案』."""
     if "customers" not in ctx.companions:
         return []
     ledger: Ledger | None = ctx.companion("customers")
+    customers = Customers.of(ledger) if ledger is not None else None
     issues: list[Issue] = []
     for form in forms:
         name = form.get("customer")
         if name is None:
             continue  # required: reported by the schema check
-        if ledger is None:
-            issues.append(_no_companion(form, "客户档案", "客户", "customer"))
+        if customers is None:
+            issues.append(form.at("customer", QuoteCode.QUO_NO_COMPANION, what="客户档案", target="客户"))
             continue
-        customers = Customers.of(ledger)
         if customers.find(name, form.get("customer_id")) is None:
             issues.append(
                 form.at(
@@ -176,13 +172,13 @@ def check_products(forms: Sequence[QuoteForm], ctx: CheckContext) -> list[Issue]
     if "products" not in ctx.companions:
         return []
     ledger: Ledger | None = ctx.companion("products")
+    catalogue = catalogue_of(ledger) if ledger is not None else None
     issues: list[Issue] = []
     for form in forms:
-        if ledger is None:
+        if catalogue is None:
             if form.lines:
-                issues.append(_no_companion(form, "产品目录", "产品和单价", "customer"))
+                issues.append(form.at_table(QuoteCode.QUO_NO_COMPANION, what="产品目录", target="产品和单价"))
             continue
-        catalogue = catalogue_of(ledger)
         for line in form.lines:
             issues += product_issues(form, line, catalogue, ctx.settings)
     return issues
