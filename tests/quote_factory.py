@@ -75,10 +75,12 @@ def quote_file(
     customers: list[dict[str, Any]] | None = CUSTOMERS,
     products: list[dict[str, Any]] | None = PRODUCTS,
     drop_labels: tuple[str, ...] = (),
+    phone_label: bool = False,
 ) -> Path:
     """A workbook with 客户档案, 产品目录 (None: left out) and one sheet per quotation.
 
-    ``drop_labels``: labels taken off every quotation (a clerk's own layout without 联系电话 …)."""
+    ``drop_labels``: labels taken off every quotation (a clerk's own layout); ``phone_label``: a
+    联系电话 label added under the customer block (A9, its value in B9), as a clerk may add it."""
     from neiqin.core import kit
     from neiqin.core.sheets import write_ledger
     from validators.quotations.template import write_quotation_form
@@ -95,6 +97,8 @@ def quote_file(
             for cell in row:
                 if cell.value in drop_labels:
                     cell.value = None
+        if phone_label:
+            ws["A9"] = "联系电话"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -58,7 +58,6 @@ def test_a_started_quotation_is_filled_from_the_master_data(tmp_path: Path) -> N
         "客户": "上海华东贸易有限公司",
         "客户编号": "C0001",
         "联系人": "张伟",
-        "联系电话": "13512345678",
         "报价日期": dt.datetime(2026, 11, 26),
         "有效期至": dt.datetime(2026, 12, 26),  # 30 days, the default
         "税率": 0.13,
@@ -193,16 +192,18 @@ def test_a_negotiated_price_is_kept_and_its_discount_said(tmp_path: Path) -> Non
     assert any("提示" in d for d in summary.details)
 
 
-def test_the_phone_is_filled_only_where_the_sheet_has_it_and_never_logged(tmp_path: Path) -> None:
-    path = started(tmp_path, drop_labels=("联系电话",))
+def test_the_phone_is_filled_only_where_the_clerk_added_its_label_and_never_logged(tmp_path: Path) -> None:
+    path = started(tmp_path)  # the template has no 联系电话: the customer's phone stays in the archive
     summary = make(path)
     values = [v for row in openpyxl.load_workbook(path)["报价单"].iter_rows(values_only=True) for v in row]
+    copy = tmp_path / "报价单_BJ-2026-0001.xlsx"
+    values += [v for row in openpyxl.load_workbook(copy)["报价单"].iter_rows(values_only=True) for v in row]
     assert "13512345678" not in values and "张伟" in values
-    with_phone = started(tmp_path, name="p.xlsx")
+    with_phone = started(tmp_path, name="p.xlsx", phone_label=True)
     summary2 = make(with_phone)
     assert label_value(with_phone, "报价单", "联系电话") == "13512345678"
     logged = open_store().actions()
-    for text in (summary.text(), summary2.text(), repr(logged)):
+    for text in (summary.text(), summary2.text(), repr(logged), repr(stored())):
         assert "13512345678" not in text
 
 

@@ -111,10 +111,10 @@ def write_quotation_form(
     _value(ws, 5, 2, get("customer"), 5)
     _label(ws, 5, 7, "客户编号")
     _value(ws, 5, 8, get("customer_id"), 2, "@")
+    # no 联系电话 on the template: the customer's phone stays in the archive (制度二.2); a clerk who adds
+    # the label to her own sheet gets it filled
     _label(ws, 6, 1, "联系人")
-    _value(ws, 6, 2, get("contact"), 2)
-    _label(ws, 6, 4, "联系电话")
-    _value(ws, 6, 5, get("phone"), 2, "@")
+    _value(ws, 6, 2, get("contact"), 5)
     _label(ws, 6, 7, "报价人")
     _value(ws, 6, 8, get("sales_rep"), 2)
     _label(ws, 7, 1, "地址")
