@@ -177,3 +177,16 @@ def test_demo_reviews_its_three_clerks(demo: Path) -> None:
     assert sorted(r[0] for r in annual.values()) == [1, 2, 3]  # ranked over the demo's months
     trained = {r[0]: r for r in wb["培训统计"].iter_rows(values_only=True) if r[0] in CLERKS}
     assert set(trained) == set(CLERKS) and all(r[2] > 0 for r in trained.values())
+
+
+def test_demo_makes_a_quotation_and_finds_the_faults_of_an_edited_one(demo: Path) -> None:
+    from .quote_factory import label_value, line_values
+
+    made = demo.parent / "报价单_BJ-2026-0002.xlsx"  # the edited one holds BJ-2026-0001: the next number
+    assert made.exists() and label_value(demo, "报价单", "报价单号") == "BJ-2026-0002"
+    assert label_value(demo, "报价单", "大写金额") == label_value(made, "报价单", "大写金额")
+    assert all(line["单价"] and line["金额"] for line in line_values(demo))
+    ws = openpyxl.load_workbook(demo)["报价单(2)"]
+    marked = {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row if c.comment}
+    codes = {code for text in marked.values() for code in ("QUO-012", "QUO-019", "QUO-020", "QUO-022") if code in text}
+    assert codes == {"QUO-012", "QUO-019", "QUO-020", "QUO-022"}  # over the discount limit, 大写, expired, no terms

@@ -25,6 +25,7 @@ from neiqin.core.issues import CODES, OWNERS
 from neiqin.core.schema import ColumnSpec
 
 from .expense_factory import make_expense_form
+from .quote_factory import make_quote
 
 ROOT = Path(__file__).resolve().parent.parent
 LEDGERS = [spec.name for spec in kit.ledgers()]
@@ -52,6 +53,7 @@ def sample_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workbook laid out as NeiQin.xlsm with two sample lines in every table ledger and one filled form."""
     data: dict[str, Any] = {name: sample_rows(name) for name in LEDGERS if kit.ledger(name).form is None}
     data["expenses"] = [make_expense_form()]
+    data["quotations"] = [make_quote()]
     wb = openpyxl.Workbook()
     write_ledger_sheets(wb, macros.actions(), data=data)
     path = tmp_path_factory.mktemp("kit") / "sample.xlsx"

@@ -284,6 +284,15 @@ def other_sheet_names(name: str) -> set[str]:
     return {n for spec in _LEDGERS.values() if spec.name != name for n in spec.sheet_names}
 
 
+def claimed_sheet_names(name: str) -> tuple[set[str], tuple[str, ...]]:
+    """(the own sheet names of every other ledger, the sheet prefixes of every other form ledger).
+
+    Another ledger's synonym never takes them: 供应商报价 may be called 报价单, but a sheet named
+    报价单 is the sales quotation form first."""
+    others = [spec for spec in _LEDGERS.values() if spec.name != name]
+    return {s.sheet for s in others if s.sheet}, tuple(s.sheet_prefix for s in others if s.sheet_prefix)
+
+
 def spec_of(model: type[LedgerRow]) -> LedgerSpec | None:
     """The ledger whose row schema is ``model``."""
     return next((s for s in _LEDGERS.values() if s.row is model), None)

@@ -44,7 +44,7 @@ from neiqin.base.text import header_key as norm_header
 from neiqin.base.text import nfkc
 from neiqin.core.fields import WEAK_HEADERS
 from neiqin.core.issues import CODES, Code, Issue, make_issue
-from neiqin.core.kit import LedgerSpec, ledger, other_sheet_names
+from neiqin.core.kit import LedgerSpec, claimed_sheet_names, ledger, other_sheet_names
 from neiqin.core.money import close
 from neiqin.core.schema import ColumnSpec, LedgerRow
 from neiqin.engine import merged_areas
@@ -473,19 +473,24 @@ def _score(row: list[Any], table: dict[str, str], required: set[str]) -> tuple[i
 
 
 def find_sheet(book: xw.Book, spec: LedgerSpec, scan_rows: int = 20) -> xw.Sheet:
-    """The sheet holding the ledger: by its name, else by the best matching header row."""
-    names = {norm_header(n) for n in spec.sheet_names}
+    """The sheet holding the ledger: by its name (then its synonyms, in order; never another ledger's own
+    sheet or a form's), else by the best matching header row."""
     sheets = list(book.sheets)
+    by_name: dict[str, xw.Sheet] = {}
     for sheet in sheets:
-        if norm_header(sheet.name) in names:
-            return sheet
+        by_name.setdefault(norm_header(sheet.name), sheet)
+    key = _named(spec, by_name)
+    if key is not None:
+        return by_name[key]
+    form_prefixes = tuple(norm_header(p) for p in claimed_sheet_names(spec.name)[1])
     table = _lookup(spec.columns())
     required = {c.field for c in spec.columns() if c.required}
     others = {norm_header(n) for n in other_sheet_names(spec.name)}
     best, best_score = None, (0, 0)
     for sheet in sheets:
-        if norm_header(sheet.name) in others:
-            continue  # another ledger's sheet (订单归档 looks like 订单台账, but is not it)
+        key = norm_header(sheet.name)
+        if key in others or (form_prefixes and key.startswith(form_prefixes)):
+            continue  # another ledger's sheet (订单归档 looks like 订单台账, but is not it), or a form
         values = _head(sheet, scan_rows)
         for row in values:
             score = _score(row, table, required)
@@ -499,10 +504,27 @@ def find_sheet(book: xw.Book, spec: LedgerSpec, scan_rows: int = 20) -> xw.Sheet
     return best
 
 
+def _named(spec: LedgerSpec, keys: Iterable[str]) -> str | None:
+    """The first of the ledger's names (its own, then its synonyms) among the sheets' ``keys``; a synonym
+    that is another ledger's own sheet name, or starts like a form ledger's sheets, does not count."""
+    present = set(keys)
+    own, prefixes = claimed_sheet_names(spec.name)
+    claimed = {norm_header(n) for n in own}
+    form_prefixes = tuple(norm_header(p) for p in prefixes)
+    for i, name in enumerate(spec.sheet_names):
+        key = norm_header(name)
+        if key in present and not (i and (key in claimed or key.startswith(form_prefixes))):
+            return key
+    return None
+
+
 def sheet_of(book: xw.Book, spec: LedgerSpec) -> str | None:
     """The name of the ledger's sheet when the workbook has it by one of its names; None otherwise."""
-    by_key = {norm_header(s.name): s.name for s in book.sheets}
-    return next((by_key[k] for k in (norm_header(n) for n in spec.sheet_names) if k in by_key), None)
+    by_key: dict[str, str] = {}
+    for s in book.sheets:
+        by_key.setdefault(norm_header(s.name), s.name)
+    key = _named(spec, by_key)
+    return by_key[key] if key is not None else None
 
 
 def _head(sheet: xw.Sheet, rows: int) -> list[list[Any]]:
