@@ -10,6 +10,7 @@ store (``NEIQIN_DB=…``) as well as without one (a store file that does not exi
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -30,10 +31,11 @@ def make_store(ledger: Path, db: Path) -> int:
     spec = kit.ledger("orders")
     assert spec.record is not None
     db.unlink(missing_ok=True)
+    os.environ["NEIQIN_DB"] = str(db)  # $NEIQIN_DB comes before any setting: this store, not the machine's
     book = open_book(ledger, engine="headless")
     settings, _ = load_settings(book)
     data = read_ledger(book, spec, settings)
-    store = open_store(str(db))
+    store = open_store()
     spec.record(store, data, [], CheckContext(settings, dt.date(2026, 11, 26), workbook=str(ledger)))
     return len(store.statuses())
 
