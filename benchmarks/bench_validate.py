@@ -1,11 +1,14 @@
 """Benchmark: `neiqin validate FILE --json` on a 100,000-row order ledger.
 
-    python benchmarks/bench_validate.py [--rows 100000] [--runs 5]
+    python benchmarks/bench_validate.py [--rows 100000] [--runs 5] [--store]
 
 Target (issue 2): end to end ≤ 1.5 × the time python-calamine alone takes to read
 the same file, both measured as fresh processes, side by side, alternating, in one
 run (medians reported); and the engine-call count of the `validate_orders` action
 the same for 100 rows as for 10,000 rows.
+
+``--store``: validate against a status store that remembers every line of the ledger (as on a clerk's
+PC after a ``--mark``; ``make_store.py``) instead of none (a store file that does not exist is not opened).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--store", action="store_true", help="a store that remembers every line")
     args = parser.parse_args()
 
     from make_ledger import make
@@ -82,6 +86,10 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # as on a clerk's PC: imports use cached bytecode
     tmp = Path(tempfile.mkdtemp(prefix="neiqin-bench-"))
     env["NEIQIN_DB"] = str(tmp / "bench.db")
+    if args.store:
+        from make_store import make_store
+
+        print(f"store: {make_store(path, tmp / 'bench.db'):,} lines remembered", flush=True)
     env["NEIQIN_LOG"] = str(tmp / "bench.log")
     neiqin_cmd = [sys.executable, "-m", "neiqin", "validate", str(path), "--json"]
     bare_cmd = [sys.executable, "-c", BARE.format(path=str(path))]

@@ -468,9 +468,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         from neiqin.core.checking import check_ledger
 
-        # the store is read as --mark reads it, so both give the same issues and exit code
+        # the store is read as --mark reads it, so both give the same issues and exit code; a ledger whose
+        # checks take nothing from the store (no snapshot declared) never opens it (nor imports SQLAlchemy)
         today = args.today or dt.date.today()
-        checked = check_ledger(book, spec, settings, today, sheet=args.sheet, store=_status_store(settings))
+        store = _status_store(settings) if spec.snapshot is not None else None
+        checked = check_ledger(book, spec, settings, today, sheet=args.sheet, store=store)
         issues = sort_issues(checked.issues + setting_issues)
         if spec.form is None:
             notes = checked.ledger.reading_notes()

@@ -1053,6 +1053,8 @@ def _subtotal(body: list[list[Any]], i: int, block: int, numbers: set[int], reas
 def _odd_key(key: str, table: dict[str, str], key_field: str | None) -> bool:
     """A key cell that may not name a line: blank text, a label (合同号：…), Chinese text (a title or a
     footer typed in the key column), 合计, or the key's own header repeated."""
+    if key.isascii() and ":" not in key and _HAS_DIGIT.search(key):
+        return False  # an ordinary order number (SO-2026-0001): no CJK, no label, a digit, so not blank
     if not key.strip() or ":" in key or "：" in key or _CJK.search(key):
         return True
     return (not _HAS_DIGIT.search(key) or key.lstrip()[:1] in "合总小共汇本全") and (

@@ -18,13 +18,16 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import xlwings as xw
-
-from neiqin.engine import headless
 from neiqin.engine.calls import count_calls
 from neiqin.engine.common import ENGINE_NAME, MAX_CELL_TEXT, MAX_COLUMN_WIDTH, MAX_ROW_HEIGHT, EngineError
+
+if TYPE_CHECKING:
+    import xlwings as xw
+
+# xlwings (and pandas with it) is imported by the functions that use it, not by this package: the
+# ``neiqin`` command imports ``neiqin.engine.prefetch`` first, to start parsing the workbook at once
 
 __all__ = [
     "ENGINE_NAME",
@@ -57,6 +60,10 @@ def register() -> xw.main.Engine:
     Where xlwings has no Excel engine (Linux, CI), the headless engine also becomes
     the active one, so plain ``xw.Book(path)`` in a macro works there too.
     """
+    import xlwings as xw
+
+    from neiqin.engine import headless
+
     try:
         return xw.engines[ENGINE_NAME]
     except (KeyError, xw.LicenseError):
@@ -72,6 +79,8 @@ def _open_in_excel(path: Path) -> xw.Book | None:
     """The book if a running Excel already has this file open (Windows/macOS only)."""
     if not sys.platform.startswith(("win", "darwin")):
         return None
+    import xlwings as xw
+
     try:
         excel = xw.engines["excel"]
     except Exception:
@@ -112,6 +121,8 @@ def open_book(path: str | os.PathLike[str], engine: Literal["auto", "headless", 
         if live is not None:
             return live
         if engine == "excel":
+            import xlwings as xw
+
             return xw.Book(str(path))
     # A fresh headless "Excel instance" per workbook, as batch jobs do with
     # xw.App(visible=False): never a stale copy of a file opened earlier.
@@ -121,6 +132,8 @@ def open_book(path: str | os.PathLike[str], engine: Literal["auto", "headless", 
 
 def is_headless(book: xw.Book | xw.Sheet) -> bool:
     """True when the workbook (or the sheet's workbook) is handled by NeiQin's headless engine."""
+    import xlwings as xw
+
     if isinstance(book, xw.Sheet):
         book = book.book
     return book.app.engine.name == ENGINE_NAME
@@ -216,6 +229,8 @@ def headless_caller(path: str | os.PathLike[str]) -> Iterator[xw.Book]:
     Macros written for the ribbon (``macros.dispatch``) then run unchanged from the
     CLI and tests.
     """
+    import xlwings as xw
+
     book = open_book(path, engine="headless")
     previous = getattr(xw.Book, "_mock_caller", None)
     book.set_mock_caller()

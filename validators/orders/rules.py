@@ -336,10 +336,12 @@ def line_keys(order_ids: Iterable[Any], codes: Iterable[Any]) -> list[tuple[str,
     January): keyed by the pair alone the two lines would share one production task and one
     remembered status. The first line keeps the plain pair, so keys recorded before stay valid.
     """
+    pairs = list(zip(map(str, order_ids), map(str, codes), strict=True))
+    if len(set(pairs)) == len(pairs):  # the usual ledger: no product twice in one order
+        return pairs
     seen: Counter[tuple[str, str]] = Counter()
     keys = []
-    for order_id, code in zip(order_ids, codes, strict=True):
-        key = (str(order_id), str(code))
+    for key in pairs:
         seen[key] += 1
         keys.append(key if seen[key] == 1 else (key[0], f"{key[1]}#{seen[key]}"))
     return keys
@@ -352,14 +354,20 @@ def check_transitions(ledger: Ledger, ctx: CheckContext) -> list[Issue]:
         return []
     f = ledger.frame
     issues = []
-    keys = line_keys(f["order_id"], f["product_code"])
+    order_ids = f["order_id"].tolist()
+    keys = line_keys(order_ids, f["product_code"].tolist())
+    # only the lines the store remembers can break a transition: a ledger of 100,000 lines where the
+    # store knows a few thousand looks at those few thousand
+    remembered = [pos for pos, key in enumerate(keys) if key in statuses and order_ids[pos] is not None]
+    if not remembered:
+        return []
     labels = f["status"].tolist()
-    states = MACHINE.states_of(labels, ctx.settings)
+    states = MACHINE.states_of([labels[pos] for pos in remembered], ctx.settings)
     recorded = {s: MACHINE.state(s) for s in {v for pair in statuses.values() for v in pair}}  # a dozen texts
     path = path_text(ctx.settings)
-    for pos, (order_id, key, label, new) in enumerate(zip(f["order_id"], keys, labels, states, strict=True)):
-        known = statuses.get(key) if order_id is not None else None
-        if known is None or new is None:
+    for pos, new in zip(remembered, states, strict=True):
+        known, label = statuses[keys[pos]], labels[pos]
+        if new is None:
             continue
         old = recorded[known[0]]
         if old is None or old == new:
