@@ -24,6 +24,11 @@ def _snap(**customers: dict[str, Any]) -> dict[str, Any]:
     return {key: record(values.get("name", ""), values) for key, values in customers.items()}
 
 
+def _stored(**customers: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot as the store gives it back: masked, nothing in plain."""
+    return {key: r.masked() for key, r in _snap(**customers).items()}
+
+
 A = {"customer_id": "C1", "name": "甲公司", "contact": "张伟", "mobile": "13512345678", "city": "杭州市"}
 
 # (old snapshot, snapshot now, changes expected as (customer, field, old, new))
@@ -49,6 +54,13 @@ DIFFS = [
         id="mobile-middle-digits-told-by-digest",
     ),
     pytest.param(_snap(C1=A), _snap(C1=A | {"mobile": " 13512345678 "}), [], id="same-value-other-spacing"),
+    pytest.param(_stored(C1=A), _snap(C1=A), [], id="stored-snapshot-unchanged"),
+    pytest.param(
+        _stored(C1=A),
+        _snap(C1=A | {"mobile": "13512349999", "contact": "王五"}),
+        [("C1", "contact", "张伟", "王五"), ("C1", "mobile", "135****5678", "135****9999")],
+        id="stored-snapshot-changed",
+    ),
     pytest.param(_snap(), _snap(C2={"name": "乙公司"}), [("C2", ADDED, "", "乙公司")], id="customer-added"),
     pytest.param(_snap(C1=A), _snap(), [("C1", REMOVED, "甲公司", "")], id="customer-removed"),
     pytest.param(
@@ -86,10 +98,12 @@ def test_customer_key(customer_id: Any, name: Any, key: str) -> None:
 
 def test_record_keeps_no_confidential_value_in_plain() -> None:
     rec = record("甲公司", A | {"email": "buy@huadong.example.com", "uscc": "91330106MA2B0123X6"})
-    text = repr(rec)
+    kept = rec.masked()  # what the store keeps
     for secret in ("13512345678", "buy@huadong", "MA2B0123"):
-        assert secret not in text
-    assert rec.values["mobile"] == "135****5678" and len(rec.hashes["mobile"]) == 64
+        assert secret not in repr(kept) and secret not in repr(rec)
+    assert kept.values["mobile"] == "135****5678" and len(rec.hashes["mobile"]) == 64
+    assert kept.values["uscc"] == "91330106********X6" and kept.values["email"] == "b***@huadong.example.com"
+    assert kept.same(rec) and rec.same(kept) and not kept.same(record("甲公司", A))
     assert diff({"C1": rec}, {"C1": rec}) == []
     assert isinstance(diff({}, {"C1": rec})[0], Change)
 

@@ -26,18 +26,42 @@ ADDED, REMOVED = "（新增客户）", "（删除客户）"
 
 @dataclass(frozen=True)
 class Record:
-    """One customer as snapshotted: its name, each field's text as shown (confidential ones masked),
-    and the digest of each non-empty confidential value."""
+    """One customer as snapshotted: its name, each field's text as shown, and the digest of each non-empty
+    confidential value. A record read from the workbook holds its confidential values in ``plain`` (memory
+    only) and masks them when one is shown (``values`` None): masking (``phonenumbers``, ``email-validator``)
+    is slow, so only changed values and the customers written to the store are masked."""
 
     name: str
-    values: dict[str, str]
+    values: dict[str, str | None]
     hashes: dict[str, str] = field(default_factory=dict)
+    plain: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def token(self, name: str) -> str:
         """What a change is told by: the digest of a confidential field, the text of any other."""
         if name in SENSITIVE:
             return self.hashes.get(name, "")
-        return self.values.get(name, "")
+        return self.values.get(name) or ""
+
+    def shown(self, name: str) -> str:
+        """The field's text for the record (a confidential one masked)."""
+        value = self.values.get(name, "")
+        if value is None:
+            text = self.plain.get(name, "")
+            return MASKS[name](text) if text else ""
+        return value
+
+    def same(self, other: Record | None) -> bool:
+        """Nothing to tell the two apart (confidential values by digest)."""
+        if other is None or self.name != other.name or self.hashes != other.hashes:
+            return False
+        mine = {f: v for f, v in self.values.items() if f not in SENSITIVE}
+        return mine == {f: v for f, v in other.values.items() if f not in SENSITIVE} and set(self.values) == set(
+            other.values
+        )
+
+    def masked(self) -> Record:
+        """The record as the store keeps it: every value as text, confidential ones masked, nothing in plain."""
+        return Record(self.name, {f: self.shown(f) for f in self.values}, dict(self.hashes))
 
 
 Snapshot = dict[str, Record]
@@ -59,18 +83,20 @@ def digest(name: str, text: str) -> str:
 
 
 def record(name: str, values: Mapping[str, Any]) -> Record:
-    """A :class:`Record` from cell values by field name (confidential ones masked and digested)."""
-    shown: dict[str, str] = {}
+    """A :class:`Record` from cell values by field name (confidential ones digested, masked when shown)."""
+    shown: dict[str, str | None] = {}
     hashes: dict[str, str] = {}
+    plain: dict[str, str] = {}
     for f, value in values.items():
         text = canonical(value)
         if f in SENSITIVE:
-            shown[f] = MASKS[f](text) if text else ""
+            shown[f] = None if text else ""
             if text:
                 hashes[f] = digest(f, text)
+                plain[f] = text
         else:
             shown[f] = text
-    return Record(canonical(name), shown, hashes)
+    return Record(canonical(name), shown, hashes, plain)
 
 
 def customer_key(customer_id: Any, name: Any) -> str:
@@ -112,7 +138,7 @@ def diff(old: Mapping[str, Record], now: Mapping[str, Record]) -> list[Change]:
         fields = list(rec.values) + [f for f in before.values if f not in rec.values]
         for f in fields:
             if before.token(f) != rec.token(f):
-                changes.append(Change(key, rec.name or before.name, f, before.values.get(f, ""), rec.values.get(f, "")))
+                changes.append(Change(key, rec.name or before.name, f, before.shown(f), rec.shown(f)))
     for key, rec in old.items():
         if key not in now:
             changes.append(Change(key, rec.name, REMOVED, rec.name, ""))

@@ -200,8 +200,8 @@ def save_history(
             ],
         )  # fmt: skip
     old = old or {}
-    stale = [k for k, r in old.items() if new.get(k) != r]
-    fresh = [k for k, r in new.items() if old.get(k) != r]
+    stale = [k for k, r in old.items() if not r.same(new.get(k))]
+    fresh = [k for k, r in new.items() if not r.same(old.get(k))]
     c = customer_snapshots.c
     for part in chunks(stale):
         conn.execute(delete(customer_snapshots).where(c.workbook == workbook, c.customer.in_(part)))
@@ -209,9 +209,9 @@ def save_history(
         conn.execute(
             customer_snapshots.insert(),
             [
-                {"workbook": workbook, "customer": k, "name": new[k].name,
-                 "values": json.dumps(new[k].values, ensure_ascii=False), "hashes": json.dumps(new[k].hashes)}
-                for k in part
+                {"workbook": workbook, "customer": k, "name": r.name,
+                 "values": json.dumps(r.values, ensure_ascii=False), "hashes": json.dumps(r.hashes)}
+                for r, k in ((new[k].masked(), k) for k in part)
             ],
         )  # fmt: skip
 
