@@ -9,6 +9,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from neiqin.core.china.names import company_key
 from neiqin.core.config import Settings
 from neiqin.core.store import open_store
 from validators.customers import store as tables
@@ -88,7 +89,8 @@ def test_diff(old: dict[str, Any], now: dict[str, Any], expected: list[tuple[str
     [
         ("C1", "甲公司", "C1"),
         (" C1 ", None, "C1"),
-        (None, "杭州明远机电有限公司", "名称:" + customer_key(None, "杭州明远机电有限责任公司")[3:]),
+        (None, "杭州明远机电有限公司", "名称:" + company_key("杭州明远机电有限公司")),
+        ("", "杭州明远机电有限责任公司", "名称:" + company_key("杭州明远机电有限公司")),  # the same name key
         ("", "", ""),
     ],
 )
