@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import xlwings as xw
@@ -14,7 +16,105 @@ from neiqin.core.plan import Plan, apply_plan
 from validators.customers import GROUP
 from validators.customers import store as _tables  # noqa: F401  (its store domain: registered before any store opens)
 
-from .registry import Context, Summary, action, get
+from .registry import Context, Summary, action, get, wrap
+
+HISTORY_SHEET = "客户变更记录"
+MANUAL = "手工"
+_HISTORY_HEADER = ["时间", "人", "来源", "客户编号", "客户名称", "字段", "原值", "新值"]
+Func = Callable[[xw.Book, Context], Summary]
+
+
+def _archive(book: xw.Book, ctx: Context) -> Any:
+    """The archive as read, or None (no archive, or one the action itself will refuse with its message)."""
+    from neiqin.core.ledger import read_optional
+
+    try:
+        return read_optional(book, "customers", ctx.settings)
+    except NeiQinError:
+        return None
+
+
+def _labelled(change: Any) -> Any:
+    from dataclasses import replace
+
+    from validators.customers.history import ADDED, REMOVED
+    from validators.customers.rules import CustomerRow
+
+    if change.field in (ADDED, REMOVED):
+        return change
+    return replace(change, field=CustomerRow.column(change.field).header)
+
+
+def write_history(book: xw.Book, rows: list[dict[str, Any]], after: str) -> None:
+    """『客户变更记录』: every change recorded for this workbook, newest last (confidential values masked)."""
+    from neiqin.core.sheetio import output_sheet
+
+    body = [
+        [r["changed_at"], r["user"], r["source"], "" if r["customer"].startswith("名称:") else r["customer"],
+         r["name"], r["field"], r["old"], r["new"]]
+        for r in rows
+    ]  # fmt: skip
+    output_sheet(
+        book,
+        HISTORY_SHEET,
+        "客户变更记录",
+        "客户档案的每一处改动：NeiQin 按钮所改（来源为按钮名）和两次按钮之间手工所改（来源为「手工」，人是发现改动时"
+        "点按钮的人）；手机、座机、邮箱、信用代码只记脱敏后的值。本表由 NeiQin 生成，记录保存在数据库中。",
+        _HISTORY_HEADER,
+        body,
+        widths=[17, 10, 10, 12, 28, 14, 30, 30],
+        formats={1: "yyyy-mm-dd hh:mm"},
+        wrap=(7, 8),
+        after=after,
+    )
+
+
+def recorded(action_id: str, *, writes: bool = True) -> Callable[[Func], Func]:
+    """客户变更记录 around an action that may change 客户档案: before it, the clerk's changes since the last
+    snapshot (来源 手工, by whoever runs the action); after it, the action's own (来源 = its label); then the
+    new snapshot — all in one store transaction. The first run only takes the snapshot. ``writes=False``: the
+    action changes no value of the archive (校验 only marks), so it is not read again afterwards."""
+
+    def decorate(func: Func) -> Func:
+        @functools.wraps(func)
+        def run(book: xw.Book, ctx: Context) -> Summary:
+            from neiqin.core.sheetio import check_generated
+            from validators.customers import store as tables
+            from validators.customers.history import diff, snapshot
+
+            ledger = _archive(book, ctx)
+            if ledger is None:
+                return func(book, ctx)
+            if HISTORY_SHEET in [s.name for s in book.sheets]:  # a clerk's sheet of that name: refused before anything
+                check_generated(book.sheets[HISTORY_SHEET], _HISTORY_HEADER)
+            before = snapshot(ledger)
+            summary = func(book, ctx)
+            if writes:
+                ledger = _archive(book, ctx)
+                if ledger is None:
+                    return summary
+            after = snapshot(ledger) if writes else before
+            workbook = book.fullname
+            label = get(action_id).label
+
+            def save(conn: Any) -> tuple[int, int, list[dict[str, Any]]]:
+                old = tables.load_snapshot(conn, workbook)
+                manual = [] if old is None else [(MANUAL, _labelled(c)) for c in diff(old, before)]
+                own = [(label, _labelled(c)) for c in diff(before, after)]
+                tables.save_history(conn, workbook, manual + own, old, after, ctx.now, ctx.user)
+                return len(manual), len(own), tables.changes(conn, workbook) if manual or own else []
+
+            manual, own, rows = ctx.store.write(save, "记录客户变更到")
+            if manual or own:
+                write_history(book, rows, ledger.sheet)
+                summary.details.append(
+                    f"客户变更记录：手工改动 {manual:,} 处、本次『{label}』改动 {own:,} 处，见『{HISTORY_SHEET}』。"
+                )
+            return summary
+
+        return run
+
+    return decorate
 
 
 def _summary(action_id: str, plan: Plan) -> Summary:
@@ -76,6 +176,7 @@ def _store_write(ctx: Context, work: Any, what: str) -> Any:
     "『订单台账』『订单归档』中的客户名称改为保留的客户（归档行更新校验值），被合并的档案移出并存入数据库，"
     "可用『撤销合并』恢复。",
 )
+@recorded("merge_customers")
 def merge_customers(book: xw.Book, ctx: Context) -> Summary:
     from neiqin.core.ledger import read_optional
     from neiqin.engine import delete_rows
@@ -119,6 +220,7 @@ def merge_customers(book: xw.Book, ctx: Context) -> Summary:
     supertip="从数据库取回最近一次『合并客户』保存的记录：被合并的客户加回『客户档案』，保留客户的资料和"
     "订单行的客户名称（及归档行的校验值）改回合并前。再点一次撤销更早的一次。",
 )
+@recorded("unmerge_customers")
 def unmerge_customers(book: xw.Book, ctx: Context) -> Summary:
     from neiqin.core.ledger import read_optional
     from validators.customers import store as tables
@@ -158,6 +260,7 @@ def order_history(book: xw.Book, ctx: Context) -> Any:
     "（没有订单的为 潜在），按最近下单、订单数、销售额分 RFM 客户群；写入客户等级、状态、客户分群和分级依据。"
     "「锁定」填「是」的客户不改。统计月数和天数在『设置』中。",
 )
+@recorded("classify_customers")
 def classify_customers(book: xw.Book, ctx: Context) -> Summary:
     from validators.customers.classes import plan_classify
 
@@ -456,3 +559,6 @@ def export_customers(book: xw.Book, ctx: Context) -> Summary:
     hidden = f"（{'、'.join(masked)}已脱敏）" if masked else ""
     message = f"已导出 {len(rows):,} 家客户到 {target.name}{hidden}；导出已记入数据库。"
     return Summary("export_customers", get("export_customers").label, "ok", message, rows=len(rows))
+
+
+wrap("validate_customers", recorded("validate_customers", writes=False))  # clerks' edits recorded whenever they check

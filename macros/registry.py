@@ -19,7 +19,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 import xlwings as xw
@@ -173,6 +173,15 @@ def action(
         return func
 
     return register
+
+
+def wrap(
+    action_id: str, wrapper: Callable[[Callable[[xw.Book, Context], Summary]], Callable[[xw.Book, Context], Summary]]
+) -> None:
+    """Put ``wrapper`` around the registered action ``action_id`` (e.g. a ledger's generic 校验, registered
+    before its workflow module is imported)."""
+    act = get(action_id)
+    _REGISTRY[action_id] = replace(act, func=wrapper(act.func))
 
 
 def actions() -> list[Action]:

@@ -90,8 +90,8 @@ def mask_phone(value: Any) -> str:
     result = check_phone(value)
     if not result.ok or not result.national:
         return _fallback(value)
-    if result.kind == "mobile":
-        return mask_mobile(value)
+    if result.kind == "mobile":  # as mask_mobile, without checking the number a second time
+        return f"{result.key[:3]}****{result.key[-4:]}" if result.key else _fallback(value)
     base = result.national.split(" ext.")[0]
     groups = base.split(" ")
     if result.kind == "landline" and len(groups) >= 2 and groups[0].startswith("0"):
