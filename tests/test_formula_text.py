@@ -248,3 +248,23 @@ def test_a_generated_sheet_shows_every_text_exactly_as_handed_over(tmp_path: Pat
     ws = openpyxl.load_workbook(path)["输出"]
     cell = ws.cell(5, 1)  # title, note, blank, header, then the line
     assert (cell.value, cell.data_type) == (text, "s")
+
+
+@pytest.mark.parametrize("form", ["expenses", "quotations"])
+def test_a_form_template_writes_outside_text_as_text_and_keeps_its_own_total(tmp_path: Path, form: str) -> None:
+    """Both forms are drawn by neiqin.core.formsheet: a value from outside is text, the blank form's 合计 a formula."""
+    from validators.expenses.template import write_expense_form
+    from validators.quotations.template import write_quotation_form
+
+    evil_text = "=cmd|'/c calc'!A0"
+    wb = openpyxl.Workbook()
+    if form == "expenses":
+        ws = write_expense_form(wb, {"claimant": evil_text, "lines": [{"note": evil_text}]})
+    else:
+        ws = write_quotation_form(wb, {"customer": evil_text, "lines": [{"note": evil_text}]})
+    path = tmp_path / "form.xlsx"
+    wb.save(path)
+    cells = [c for row in openpyxl.load_workbook(path)[ws.title].iter_rows() for c in row if c.value is not None]
+    assert [(c.value, c.data_type) for c in cells if c.value == evil_text] == [(evil_text, "s")] * 2
+    formulas = [c.value for c in cells if c.data_type == "f"]
+    assert formulas == (["=SUM(L8:L19)"] if form == "expenses" else [])

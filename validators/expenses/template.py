@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from neiqin.core import formsheet as fs
 from neiqin.core.config import Settings
 from neiqin.core.sheets import list_validation
 
@@ -37,30 +38,6 @@ LINE_HEADERS = [
     ("verified_on", "查验日期", 11, "yyyy-mm-dd"),
 ]
 BLANK_LINES = 12
-THIN = Side(style="thin", color="FF808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-LABEL_FONT = Font(bold=True)
-LABEL_FILL = PatternFill("solid", fgColor="FFF2F2F2")
-HEADER_FILL = PatternFill("solid", fgColor="FFDDEBF7")
-
-
-def _label(ws: Worksheet, row: int, col: int, text: str) -> None:
-    cell = ws.cell(row, col, text)
-    cell.font = LABEL_FONT
-    cell.fill = LABEL_FILL
-    cell.border = BOX
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def _value(ws: Worksheet, row: int, col: int, value: Any, span: int = 1, fmt: str | None = None) -> None:
-    cell = ws.cell(row, col, value)
-    if fmt:
-        cell.number_format = fmt
-    cell.alignment = Alignment(vertical="center", wrap_text=True)
-    for c in range(col, col + span):
-        ws.cell(row, c).border = BOX
-    if span > 1:
-        ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
 
 
 def write_expense_form(
@@ -91,71 +68,54 @@ def write_expense_form(
     ws.merge_cells(f"A2:{last}2")
     get = form.get
     # header fields: label, value to its right (merged), four per row
-    _label(ws, 4, 1, "报销单号")
-    _value(ws, 4, 2, get("claim_id"), 2)
-    _label(ws, 4, 4, "报销人")
-    _value(ws, 4, 5, get("claimant"), 1)
-    _label(ws, 4, 6, "部门")
-    _value(ws, 4, 7, get("department"), 1)
-    _label(ws, 4, 8, "职级")
-    _value(ws, 4, 9, get("rank"), 1)
-    _label(ws, 4, 10, "状态")
-    _value(ws, 4, 11, get("status"), 3)
-    _label(ws, 5, 1, "报销日期")
-    _value(ws, 5, 2, get("claim_date"), 2, "yyyy-mm-dd")
-    _label(ws, 5, 4, "附件张数")
-    _value(ws, 5, 5, get("attachments"), 1, "0")
-    _label(ws, 5, 6, "事由")
-    _value(ws, 5, 7, get("purpose"), ncols - 6)
+    fs.label(ws, 4, 1, "报销单号")
+    fs.value(ws, 4, 2, get("claim_id"), 2)
+    fs.label(ws, 4, 4, "报销人")
+    fs.value(ws, 4, 5, get("claimant"), 1)
+    fs.label(ws, 4, 6, "部门")
+    fs.value(ws, 4, 7, get("department"), 1)
+    fs.label(ws, 4, 8, "职级")
+    fs.value(ws, 4, 9, get("rank"), 1)
+    fs.label(ws, 4, 10, "状态")
+    fs.value(ws, 4, 11, get("status"), 3)
+    fs.label(ws, 5, 1, "报销日期")
+    fs.value(ws, 5, 2, get("claim_date"), 2, "yyyy-mm-dd")
+    fs.label(ws, 5, 4, "附件张数")
+    fs.value(ws, 5, 5, get("attachments"), 1, "0")
+    fs.label(ws, 5, 6, "事由")
+    fs.value(ws, 5, 7, get("purpose"), ncols - 6)
     # the lines table
     header_row = 7
-    for j, (_, text, width, _fmt) in enumerate(LINE_HEADERS, start=1):
-        cell = ws.cell(header_row, j, text)
-        cell.font = LABEL_FONT
-        cell.fill = HEADER_FILL
-        cell.border = BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        ws.column_dimensions[get_column_letter(j)].width = width
     lines = list(get("lines") or [])
     count = max(BLANK_LINES, len(lines))
-    first = header_row + 1
-    for i in range(count):
-        line = lines[i] if i < len(lines) else {}
-        row = first + i
-        for j, (field, _, _, fmt) in enumerate(LINE_HEADERS, start=1):
-            value = line.get(field)
-            if field == "seq":
-                value = line.get("seq", i + 1)
-            cell = ws.cell(row, j, value)
-            cell.border = BOX
-            if fmt:
-                cell.number_format = fmt
+    first = fs.line_table(ws, header_row, LINE_HEADERS, lines, count)
     end = first + count - 1
     total_row = end + 1
-    _label(ws, total_row, 1, "合计(小写)")
+    fs.label(ws, total_row, 1, "合计(小写)")
     gross = letters["gross"]
-    total = form.get("total", f"=SUM({gross}{first}:{gross}{end})")
-    _value(ws, total_row, 2, total, 2, "¥#,##0.00")
-    _label(ws, total_row, 4, "合计(大写)")
-    _value(ws, total_row, 5, get("total_upper"), ncols - 4)
+    own = "total" not in form  # a blank form sums its lines; a filled one shows the total it was given
+    total = f"=SUM({gross}{first}:{gross}{end})" if own else form["total"]
+    fs.value(ws, total_row, 2, total, 2, "¥#,##0.00", formula=own)
+    fs.label(ws, total_row, 4, "合计(大写)")
+    fs.value(ws, total_row, 5, get("total_upper"), ncols - 4)
     # approvals
     row = total_row + 2
-    _label(ws, row, 1, "部门负责人")
-    _value(ws, row, 2, get("approver"), 2)
-    _label(ws, row, 4, "部门审批日期")
-    _value(ws, row, 5, get("approval_date"), 2, "yyyy-mm-dd")
-    _label(ws, row, 7, "内勤初审")
-    _value(ws, row, 8, get("prereviewer"), 2)
-    _label(ws, row, 10, "初审日期")
-    _value(ws, row, 11, get("prereview_date"), 3, "yyyy-mm-dd")
+    fs.label(ws, row, 1, "部门负责人")
+    fs.value(ws, row, 2, get("approver"), 2)
+    fs.label(ws, row, 4, "部门审批日期")
+    fs.value(ws, row, 5, get("approval_date"), 2, "yyyy-mm-dd")
+    fs.label(ws, row, 7, "内勤初审")
+    fs.value(ws, row, 8, get("prereviewer"), 2)
+    fs.label(ws, row, 10, "初审日期")
+    fs.value(ws, row, 11, get("prereview_date"), 3, "yyyy-mm-dd")
     row += 1
-    _label(ws, row, 1, "财务终审")
-    _value(ws, row, 2, get("finance_reviewer"), 2)
-    _label(ws, row, 4, "终审日期")
-    _value(ws, row, 5, get("finance_date"), 2, "yyyy-mm-dd")
+    fs.label(ws, row, 1, "财务终审")
+    fs.value(ws, row, 2, get("finance_reviewer"), 2)
+    fs.label(ws, row, 4, "终审日期")
+    fs.value(ws, row, 5, get("finance_date"), 2, "yyyy-mm-dd")
     row += 1
-    _label(ws, row, 1, "退回原因")
-    _value(ws, row, 2, get("return_reason"), ncols - 1)
+    fs.label(ws, row, 1, "退回原因")
+    fs.value(ws, row, 2, get("return_reason"), ncols - 1)
     ws.row_dimensions[row].height = 48
     for r in (4, 5, total_row, total_row + 2, total_row + 3):
         ws.row_dimensions[r].height = 20
