@@ -50,7 +50,7 @@ def protected_sheets(book: xw.Book, sheets: Iterable[str], settings: Any) -> lis
     from neiqin.core.kit import ledger as spec_of
     from neiqin.core.kit import ledger_names
     from neiqin.core.ledger import sheet_of
-    from neiqin.engine.protection import is_protected, password_opens
+    from neiqin.engine.protection import is_protected, opens
 
     wanted = {s for s in sheets if s}
     if not _PROTECTED or not wanted:
@@ -67,9 +67,7 @@ def protected_sheets(book: xw.Book, sheets: Iterable[str], settings: Any) -> lis
         if not is_protected(sheet):
             continue
         password = getattr(settings, entry.field, None) if settings is not None else None
-        ws = sheet.api
-        opens = password_opens(ws, password) if hasattr(ws, "protection") else None
-        if opens is False:
+        if opens(sheet, password) is False:  # in Excel (None) the unprotect itself tells
             raise refusal(name, entry.label)
         found.append((sheet, password, entry.label))
     return found

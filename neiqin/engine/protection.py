@@ -86,6 +86,13 @@ def password_opens(ws: Any, password: str | None) -> bool:
     return True
 
 
+def opens(sheet: Any, password: str | None) -> bool | None:
+    """Whether ``password`` opens the sheet's protection; None in Excel, where it can only be tried
+    (:func:`unprotect` says then)."""
+    ws = _openpyxl_ws(sheet)
+    return None if ws is None else password_opens(ws, password)
+
+
 def unprotect(sheet: Any, password: str | None) -> bool:
     """Lift the sheet's protection with ``password``; False (and still protected) when it does not open it."""
     ws = _openpyxl_ws(sheet)
