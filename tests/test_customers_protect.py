@@ -98,8 +98,19 @@ def test_merge_with_a_wrong_password_keeps_nothing_in_the_store(protected: Path,
 
 
 def test_validate_marks_a_protected_archive_and_protects_it_again(protected: Path) -> None:
+    wb = openpyxl.load_workbook(protected)  # a clerk's typo in a protected archive (typed before it was protected)
+    ws = wb["客户档案"]
+    header = next(r for r in range(1, 10) if any(c.value == "手机" for c in ws[r]))
+    col = next(c.column for c in ws[header] if c.value == "手机")
+    ws.cell(header + 1, col).value = "1380013800"  # ten digits
+    wb.save(protected)
     summary = run_action(protected, "validate_customers", settings=_settings(PASSWORD))
-    assert summary.outcome in ("ok", "issues")
+    assert summary.outcome == "ok"  # a wrong phone is a warning (CUS-001): found and marked, not an error
+    assert [(i.code, i.row, i.column, i.severity) for i in summary.issues] == [
+        ("CUS-001", header + 1, "手机", "warning")
+    ]
+    ws = openpyxl.load_workbook(protected)["客户档案"]
+    assert "【NeiQin 校验】" in ws.cell(header + 1, col).comment.text  # marked through the protection
     assert _protection(protected).sheet is True
 
 
