@@ -6,6 +6,7 @@ straightforward definition it replaces, on tables and on generated data.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -175,3 +176,18 @@ def test_validate_opens_the_store_only_for_a_ledger_whose_checks_read_it(
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stderr.split()[-1] == ("SQLALCHEMY" if imports_store else "NONE")
+
+
+def test_validate_without_a_store_does_not_load_the_store_code(tmp_path: Path) -> None:
+    """No store file yet (a new clerk's PC): nothing to compare statuses with, and SQLAlchemy is not imported."""
+    spec = kit.ledger("orders")
+    path = write_sheet(tmp_path / "l.xlsx", [[c.header for c in spec.columns()]], sheet=spec.sheet)
+    code = (
+        "import sys; from neiqin.app.cli import main; "
+        f"main(['validate', {str(path)!r}, '--json']); "
+        "print('SQLALCHEMY' if 'sqlalchemy' in sys.modules else 'NONE', file=sys.stderr)"
+    )
+    env = {**os.environ, "NEIQIN_DB": str(tmp_path / "none" / "neiqin.db")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert result.stderr.split()[-1] == "NONE"
+    assert not (tmp_path / "none" / "neiqin.db").exists()

@@ -497,11 +497,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _status_store(settings: Any) -> Any:
     """The store whose recorded statuses validation compares with; None when there is none yet (not created)."""
-    from neiqin.core.store import database_url, open_store
+    from neiqin.base.location import database_url
 
     url = database_url(settings.db)
     if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
-        return None
+        return None  # (the store's code, SQLAlchemy, is not even imported)
+    from neiqin.core.store import open_store
+
     return open_store(settings.db)
 
 

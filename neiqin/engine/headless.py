@@ -33,7 +33,7 @@ from xlwings import base_classes
 from xlwings.utils import col_name as get_column_letter
 
 from neiqin.base.perf import gc_paused
-from neiqin.engine import clipboard, codenames, colors, lazyrows, prefetch, rowshift, saving
+from neiqin.engine import blocks, clipboard, codenames, colors, lazyrows, prefetch, rowshift, saving
 from neiqin.engine import ooxml as package
 from neiqin.engine.addresses import A1_CELL, address, parse_area
 from neiqin.engine.calls import instrumented
@@ -534,8 +534,8 @@ class Book(base_classes.Book):
                 if st.errors is None and name in job.errors:  # type: ignore[union-attr]
                     st.errors = job.errors[name]  # type: ignore[union-attr]
             else:
-                if st.errors is None and self._is_zip():
-                    st.errors = prefetch.error_scan(self._path, name)  # overlaps the parse
+                if st.errors is None and self._is_zip() and not blocks.wanted(self._path, name):
+                    st.errors = prefetch.error_scan(self._path, name)  # overlaps the parse (a block read notes them)
                 try:
                     if self._cal is None:
                         self._cal = self._open_calamine()
@@ -1037,7 +1037,7 @@ class Range(base_classes.Range):
     # ---- values
     def _read(self, r1: int, c1: int, r2: int, c2: int, err_to_str: bool) -> list[list[Any]]:
         cells = (r2 - r1 + 1) * (c2 - c1 + 1)
-        if cells > package.GRID_LIMIT:
+        if cells > package.READ_CELL_LIMIT:
             raise EngineError(
                 f"工作表『{self._sheet.name}』要读取的区域 {address(r1, c1, r2, c2, False, False)} "
                 f"有 {cells:,} 个单元格，"
@@ -1068,7 +1068,7 @@ class Range(base_classes.Range):
                         end += 1
                     if grid is None:
                         grid = book._grid(st)
-                    part = prefetch.normalize_rows(grid[f - 1 : f + end - r], c1, c2)
+                    part = prefetch.normalize_rows(grid[f - 1 : f + end - r], c1, c2, prefetch.is_normalized(grid))
                     for line in part:
                         if len(line) < width:
                             line.extend([None] * (width - len(line)))
@@ -1111,7 +1111,7 @@ class Range(base_classes.Range):
             return out
         grid = book._grid(st)  # calamine's raw rows; normalized while slicing
         nrows = len(grid)
-        out = prefetch.normalize_rows(grid[r1 - 1 : min(r2, nrows)], c1, c2)
+        out = prefetch.normalize_rows(grid[r1 - 1 : min(r2, nrows)], c1, c2, prefetch.is_normalized(grid))
         for part in out:
             if len(part) < width:
                 part.extend([None] * (width - len(part)))

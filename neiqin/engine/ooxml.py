@@ -45,6 +45,9 @@ WRITABLE_EXTENSIONS = set(WORKBOOK_CT)
 # the most cells calamine may lay out densely for one sheet (it allocates every cell of the
 # sheet's extent: a value in XFD1048576 would ask for 17 billion); larger sheets are read sparsely
 GRID_LIMIT = 20_000_000
+# the most cells one range read may give (Python lists of values): Excel's maximum row count × 48
+# columns; bigger sheets are read in row blocks (neiqin.engine.blocks) up to this too
+READ_CELL_LIMIT = 1_048_576 * 48
 # sheet parts this big are a real ledger: their <dimension> is trusted instead of scanning every cell
 _TRUSTED_PART_SIZE = 8 << 20
 # no part of a workbook NeiQin can handle is bigger (a zip bomb is refused before it is unpacked)
@@ -78,7 +81,7 @@ ERROR_VALUES = (
 )
 
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
-_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_VALUE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v>([^<]*)<")
 
 
 def parse_xml(data: bytes | str) -> ET.Element:
@@ -248,13 +251,34 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 # merged areas of the sheets error_cells scanned: (path, sheet, mtime, size) -> refs
 _MERGES: dict[tuple[str, str, float, int], list[str]] = {}
+# error cells of the sheets read in blocks (neiqin.engine.blocks found them on the way): same key
+_ERRORS: dict[tuple[str, str, float, int], dict[tuple[int, int], str]] = {}
 
 
-_MERGE_REF = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
+def remember_scan(
+    path: str | os.PathLike[str], sheet_name: str, errors: dict[tuple[int, int], str], merges: list[str]
+) -> None:
+    """Keep what a reader of the whole sheet XML found (its error cells and merged areas), so that
+    :func:`error_cells` and :func:`merged_refs` do not unpack the sheet again."""
+    stat = os.stat(path)
+    key = (os.fspath(path), sheet_name, stat.st_mtime, stat.st_size)
+    _MERGES[key], _ERRORS[key] = merges, errors
 
 
-def _merge_refs(data: bytes) -> list[str]:
+_MERGE_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
+_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s")
+
+
+def merge_refs(data: bytes) -> list[str]:
+    """The merged areas ("A1:B3") listed in a sheet's XML (or the part of it after its rows)."""
     start = data.rfind(b"<mergeCells")
+    at = data.rfind(b":mergeCells")  # <x:mergeCells (the Open XML SDK's prefix), not its end tag
+    while at > start:
+        tag = data.rfind(b"<", 0, at)
+        if data[tag + 1 : tag + 2] != b"/":
+            start = tag
+            break
+        at = data.rfind(b":mergeCells", 0, tag)
     return [r.decode() for r in _MERGE_REF.findall(data, start)] if start != -1 else []
 
 
@@ -268,7 +292,7 @@ def merged_refs(path: str | os.PathLike[str], sheet_name: str) -> list[str]:
             return known
         with zipfile.ZipFile(path) as zf:
             part = sheet_parts(zf).get(sheet_name)
-            return _merge_refs(zf.read(part)) if part else []
+            return merge_refs(zf.read(part)) if part else []
     except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError):
         return []
 
@@ -284,6 +308,9 @@ def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int
     found: dict[tuple[int, int], str] = {}
     try:
         stat = os.stat(path)
+        known = _ERRORS.get((os.fspath(path), sheet_name, stat.st_mtime, stat.st_size))
+        if known is not None:
+            return dict(known)
         with zipfile.ZipFile(path) as zf:
             part = sheet_parts(zf).get(sheet_name)
             if not part:
@@ -291,11 +318,19 @@ def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int
             data = zf.read(part)
     except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError):
         return found
-    _MERGES[(os.fspath(path), sheet_name, stat.st_mtime, stat.st_size)] = _merge_refs(data)
+    _MERGES[(os.fspath(path), sheet_name, stat.st_mtime, stat.st_size)] = merge_refs(data)
+    scan_error_cells(data, found)
+    return found
+
+
+def scan_error_cells(data: bytes, found: dict[tuple[int, int], str]) -> None:
+    """Add the error cells of some sheet XML (whole rows of it) to ``found``: {(row, col): "#N/A"}."""
     pos = data.find(b't="e"')
     while pos != -1:
-        start = data.rfind(b"<c ", 0, pos)
-        end = data.find(b"</c>", pos)
+        # the cell's start tag (<c …, or <x:c … as the Open XML SDK writes) and its end (</c>, </x:c>)
+        starts = list(_CELL_START.finditer(data, max(0, pos - 512), pos))
+        start = starts[-1].start() if starts else -1
+        end = data.find(b"c>", pos)
         if start != -1 and end != -1:
             cell = data[start:end]
             ref = _CELL_REF.search(cell)
@@ -306,7 +341,6 @@ def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int
                 text = value.group(1).decode("utf-8", "replace") if value else "#N/A"
                 found[(row, col)] = text
         pos = data.find(b't="e"', pos + 5)
-    return found
 
 
 def _read_xml(zf: zipfile.ZipFile, name: str) -> ET.Element | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import encodings.cp437  # noqa: F401 - zipfile decodes member names with it, lazily, on the reading thread
+import logging
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -29,7 +30,7 @@ from typing import Any
 import python_calamine
 
 from neiqin.base.perf import gc_paused
-from neiqin.engine import ooxml
+from neiqin.engine import blocks, ooxml
 
 _DATE = dt.date
 _DATETIME = dt.datetime
@@ -37,6 +38,7 @@ _DATETIME = dt.datetime
 # an identity test is much cheaper than `v == ""` on a float.
 _EMPTY = ""
 
+log = logging.getLogger(__name__)
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="neiqin-read")
 _JOBS: dict[Path, _Job] = {}
 _LOCK = threading.Lock()
@@ -49,12 +51,16 @@ def normalize_value(v: Any) -> Any:
     return _DATETIME(v.year, v.month, v.day) if type(v) is _DATE else v
 
 
-def normalize_rows(rows: list[list[Any]], c1: int, c2: int) -> list[list[Any]]:
+def normalize_rows(rows: list[list[Any]], c1: int, c2: int, normalized: bool = False) -> list[list[Any]]:
     """Columns c1..c2 (1-based) of calamine rows, normalized (see :func:`normalize_value`).
 
     This is the one pass over every cell a read makes: slicing and normalizing together.
+    ``normalized``: the rows are a block read's (:class:`blocks.Rows`), whose values already are Excel's:
+    only sliced.
     """
     lo = c1 - 1
+    if normalized:
+        return [row[lo:c2] for row in rows]
     empty, date, make = _EMPTY, _DATE, _DATETIME  # locals: this loop runs once per cell
     seen: dict[Any, Any] = {}  # a ledger repeats its dates: each becomes a datetime once
     known, remember = seen.get, seen.setdefault
@@ -70,18 +76,35 @@ def normalize_rows(rows: list[list[Any]], c1: int, c2: int) -> list[list[Any]]:
         ]
 
 
-class SheetTooLarge(Exception):
-    """Not a sheet for calamine: its cells reach too far for a dense layout (see :data:`ooxml.GRID_LIMIT`),
-    or it declares a DOCTYPE (calamine does not refuse entities; openpyxl parses it with defusedxml)."""
+def is_normalized(grid: list[list[Any]]) -> bool:
+    """True for a block read's rows (values already Excel's), False for calamine's own."""
+    return getattr(grid, "normalized", False)
+
+
+# Not a sheet for calamine: its cells reach too far for a dense layout (see :data:`ooxml.GRID_LIMIT`),
+# or it declares a DOCTYPE (calamine does not refuse entities; openpyxl parses it with defusedxml).
+SheetTooLarge = blocks.SheetTooLarge
 
 
 def parse_sheet(workbook: Any, name: str, path: Path | None = None) -> list[list[Any]]:
     """All values of one sheet from A1, as calamine gives them ('' for empty, dates as date).
 
     With the workbook's ``path``, a sheet whose cells reach too far (a value in XFD1048576)
-    raises :class:`SheetTooLarge` before calamine would try to allocate all of its cells.
+    raises :class:`SheetTooLarge` before calamine would try to allocate all of its cells, and a big
+    sheet is read in row blocks (:mod:`neiqin.engine.blocks`: the same rows, in bounded memory, on both
+    cores; its error cells and merged areas are noted on the way for :func:`ooxml.error_cells`).
     """
     if path is not None:
+        if blocks.wanted(path, name):
+            try:
+                read = blocks.read_sheet(path, name)
+            except SheetTooLarge:
+                raise
+            except Exception as exc:  # a part calamine can read but zipfile cannot (a bad CRC …): in one piece
+                log.info("reading sheet %s of %s in one piece: %s", name, Path(path).name, exc)
+            else:
+                ooxml.remember_scan(path, name, read.errors, read.merges)
+                return read.rows
         extent = ooxml.sheet_extent(path, name)
         if extent is not None and extent[0] * extent[1] > ooxml.GRID_LIMIT:
             raise SheetTooLarge(f"{name}: {extent[0]} rows x {extent[1]} columns")
@@ -135,10 +158,13 @@ class _Job:
                 if self.stop:
                     break
                 self.current = name
-            if zipped and self.scan_errors:
+            big = zipped and blocks.wanted(self.path, name)  # its error cells are found by the block read
+            if zipped and self.scan_errors and not big:
                 self.errors[name] = error_scan(self.path, name)
             try:
                 self.grids[name] = parse_sheet(self.workbook, name, self.path if zipped else None)
+                if big and self.scan_errors:
+                    self.errors[name] = error_scan(self.path, name)  # answered from what the read noted
             except Exception:
                 pass
             finally:

@@ -8,12 +8,10 @@ of its own (see :mod:`neiqin.core.store.domains`).
 from __future__ import annotations
 
 import getpass
-import os
 import random
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, MetaData, create_engine, event
@@ -21,6 +19,9 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 
 from neiqin.base.errors import NeiQinError
+from neiqin.base.location import database_url as database_url  # re-exported: where the store is
+from neiqin.base.location import default_path as default_path
+from neiqin.base.location import location_url as location_url
 
 metadata = MetaData()
 
@@ -34,27 +35,6 @@ SQLITE_BUSY_MS = 15_000
 
 class StoreError(NeiQinError):
     """The store cannot be opened or written (Chinese message, never a password)."""
-
-
-def default_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("NeiQin", appauthor=False)) / "neiqin.db"
-
-
-def database_url(setting: str | None = None) -> str:
-    """``$NEIQIN_DB`` > the 数据库 setting > the default SQLite file; paths become URLs."""
-    return location_url(os.environ.get("NEIQIN_DB") or setting or str(default_path()))
-
-
-def location_url(value: str | os.PathLike[str]) -> str:
-    """A database URL as is; a file path as the SQLite URL of that file (its folder is created)."""
-    value = str(value)
-    if "://" in value:
-        return value
-    path = Path(value).expanduser().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
 
 
 def safe_url(url: str) -> str:

@@ -1,0 +1,302 @@
+"""Reading a big sheet in row blocks: bounded memory, and both cores.
+
+python-calamine lays a whole sheet out in memory before it gives a single value: for a sheet of Excel's
+maximum row count that is 1.9 GB of cells, then 2.7 GB of Python values. A sheet part bigger than
+:data:`BLOCK_MIN` is instead cut, while it is unpacked, at row boundaries (after a ``</row>``) into
+blocks of a few MB of XML. Each block goes to calamine as a small package holding the workbook's own
+parts (workbook, styles, shared strings — so values, dates and the 1904 setting read exactly as in the
+whole sheet) with the block as the sheet, on a pool of two threads (calamine parses without the GIL)
+while the next block is unpacked. The blocks' rows are laid end to end at their own row numbers: the
+result is the same list of rows, value for value, as calamine's whole-sheet read
+(``tests/test_engine_blocks.py`` compares them). Each distinct text of a big sheet is kept once (a ledger
+repeats its customers, products and statuses): a million rows cost their distinct texts, not 21 million
+string objects.
+
+The same pass finds the sheet's error cells (calamine reads ``#N/A`` as empty) and its merged areas, so
+a big sheet is unpacked once. A block whose cells reach too far for a dense layout (a value in
+XFD1048576) raises :class:`SheetTooLarge` before calamine sees it, as for a whole sheet.
+
+Everything the reading threads use is imported here, when this module is imported (see
+:mod:`neiqin.engine.prefetch`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import zipfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import python_calamine
+
+from neiqin.base.perf import gc_paused
+from neiqin.engine import ooxml
+
+# a sheet part (unpacked) at least this big is read in blocks; smaller ones in one piece
+BLOCK_MIN = 24 << 20
+# XML per block: about 1/16 of the sheet, within these bounds (memory holds about three blocks at
+# once), and at least twice the workbook parts that go with every block (the shared strings are
+# parsed again for each block: a sheet with a big string table is read in fewer, bigger blocks)
+BLOCK_BYTES = 8 << 20
+BLOCK_BYTES_MAX = 32 << 20
+BLOCKS_PER_SHEET = 16
+# the most cells one block may lay out densely, and the whole sheet (pointers in Python lists)
+BLOCK_CELL_LIMIT = 8_000_000
+SHEET_CELL_LIMIT = ooxml.READ_CELL_LIMIT
+# the parts of the workbook a block's package needs besides the sheet: all but other sheets and
+# binaries (pictures, the VBA project); a part bigger than this is left out unless it is the shared strings
+_SMALL_PART = 4 << 20
+_WORKERS = 2
+_CHUNK = 4 << 20
+_DATE, _DATETIME = dt.date, dt.datetime
+
+_SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^>]*?(/?)>")
+_DIMENSION_TAG = re.compile(  # <dimension ref="A1:T500"/>, or with an end tag (canonical XML writes one)
+    rb"<((?:[A-Za-z_][\w.-]*:)?)dimension\b[^>]*?(?:/>|>.*?</\1dimension\s*>)", re.S
+)
+_ROW_NUMBER = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br="(\d+)"')
+_WIDE_REF = re.compile(rb' r="([A-Za-z]{2,4})\d')
+
+
+class SheetTooLarge(Exception):
+    """The sheet's cells reach too far to be laid out densely (or it declares a DOCTYPE)."""
+
+
+@dataclass
+class SheetRead:
+    """One sheet read in blocks: its rows from A1 (:class:`Rows`: values as Excel's COM layer gives them),
+    its error cells {(row, col): '#N/A'} and its merged areas ('A1:B3')."""
+
+    rows: list[list[Any]]
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    merges: list[str] = field(default_factory=list)
+
+
+def part_size(path: str | os.PathLike[str], sheet_name: str) -> int:
+    """The unpacked size of the sheet's part in an OOXML package (0 when it cannot be told)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = ooxml.sheet_parts(zf).get(sheet_name)
+            return zf.getinfo(part).file_size if part else 0
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, ooxml.ET.ParseError, RuntimeError):
+        return 0
+
+
+def wanted(path: str | os.PathLike[str], sheet_name: str) -> bool:
+    """True when the sheet is big enough to be read in blocks."""
+    return part_size(path, sheet_name) >= BLOCK_MIN
+
+
+def _package(zf: zipfile.ZipFile, part: str, parts: dict[str, str]) -> list[tuple[str, bytes]]:
+    sheets = set(parts.values())
+    out = []
+    for info in zf.infolist():
+        name = info.filename
+        if name == part or name in sheets or name.endswith("/"):
+            continue
+        if info.file_size > _SMALL_PART and not name.endswith("sharedStrings.xml"):
+            continue
+        if name.lower().endswith((".bin", ".png", ".jpeg", ".jpg", ".gif", ".emf", ".wmf", ".tif", ".tiff")):
+            continue
+        out.append((name, zf.read(info)))
+    return out
+
+
+def _first_row(block: bytes) -> int | None:
+    found = _ROW_NUMBER.search(block)
+    return int(found.group(1)) if found else None
+
+
+def _last_row(block: bytes) -> int | None:
+    start = max(block.rfind(b"<row "), block.rfind(b":row "))  # the last start tag (<row r=…, <x:row r=…)
+    if start == -1:
+        return None
+    found = _ROW_NUMBER.search(block, block.rfind(b"<", 0, start + 1))
+    return int(found.group(1)) if found else None
+
+
+def _check_extent(block: bytes, rows_before: int, width_before: int) -> None:
+    """Refuse a block whose cells would lay out too many cells (before calamine allocates them)."""
+    first, last = _first_row(block), _last_row(block)
+    numbered = first is not None and last is not None and last >= first
+    span = (last - first + 1) if numbered else block.count(b"row>") + block.count(b"row ")  # (rows without r=)
+    wide = {letters.upper() for letters in _WIDE_REF.findall(block)}
+    cols = max((ooxml._col_number(letters) for letters in wide), default=26)
+    if span * cols > BLOCK_CELL_LIMIT:
+        raise SheetTooLarge(f"a block of {span} rows x {cols} columns")
+    rows = max(rows_before, last or 0)
+    if rows * max(cols, width_before) > SHEET_CELL_LIMIT:
+        raise SheetTooLarge(f"{rows} rows x {max(cols, width_before)} columns")
+
+
+class Rows(list):  # type: ignore[type-arg]
+    """A sheet's rows whose values are already Excel's (None for empty, datetime for a date): what
+    :func:`neiqin.engine.prefetch.normalize_rows` makes of calamine's, done here, block by block."""
+
+    normalized = True
+
+
+def _parse(
+    package: bytes, name: str, seen: dict[Any, Any], numbers: dict[float, float]
+) -> tuple[tuple[int, int], list[list[Any]]]:
+    """One block's rows from its first cell, normalized; each distinct text, date and number kept once
+    (``seen``; numbers apart: 1.0 == True, and a number must stay a number)."""
+    sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package)).get_sheet_by_name(name)
+    with gc_paused():
+        rows = sheet.to_python(skip_empty_area=True)
+        known, remember, text, date, make, empty = seen.get, seen.setdefault, str, _DATE, _DATETIME, ""
+        number, remember_number = float, numbers.setdefault
+        rows = [
+            [
+                None
+                if v is empty
+                else (
+                    (known(v) or remember(v, v))
+                    if type(v) is text
+                    else (
+                        remember_number(v, v)
+                        if type(v) is number
+                        else ((known(v) or remember(v, make(v.year, v.month, v.day))) if type(v) is date else v)
+                    )
+                )
+                for v in row
+            ]
+            for row in rows
+        ]
+    return sheet.start or (0, 0), rows  # (no start: a block without a value)
+
+
+def read_sheet(
+    path: str | os.PathLike[str],
+    sheet_name: str,
+    *,
+    block_bytes: int | None = None,
+    workers: int = _WORKERS,
+) -> SheetRead:
+    """Read one sheet of an OOXML package in row blocks (see the module's description).
+
+    Raises :class:`SheetTooLarge` for a sheet whose cells reach too far, or that declares a DOCTYPE;
+    other errors (a package calamine cannot read) propagate: the caller reads the sheet another way.
+    """
+    with zipfile.ZipFile(path) as zf:
+        parts = ooxml.sheet_parts(zf)
+        part = parts[sheet_name]
+        info = zf.getinfo(part)
+        package = _package(zf, part, parts)
+        if block_bytes is None:
+            share = min(max(BLOCK_BYTES, info.file_size // BLOCKS_PER_SHEET), BLOCK_BYTES_MAX)
+            block_bytes = max(share, 2 * sum(len(content) for _name, content in package))
+        with zf.open(info) as fh, ThreadPoolExecutor(workers, thread_name_prefix="neiqin-block") as pool:
+            return _read(fh, package, part, sheet_name, block_bytes, pool, workers)
+
+
+def _read(
+    fh: Any,
+    package: list[tuple[str, bytes]],
+    part: str,
+    name: str,
+    block_bytes: int,
+    pool: ThreadPoolExecutor,
+    workers: int,
+) -> SheetRead:
+    result = SheetRead(Rows())
+    seen: dict[Any, Any] = {}  # texts and dates (a date is never equal to a text: one dictionary)
+    numbers: dict[float, float] = {}
+    buf = b""
+    head = None
+    while head is None:
+        more = fh.read(_CHUNK)
+        buf += more
+        if b"<!DOCTYPE" in buf[:65536] or b"<!ENTITY" in buf[:65536]:
+            raise SheetTooLarge(f"{name}: DOCTYPE in the sheet XML")
+        head = _SHEET_DATA.search(buf)
+        if head is None and not more:
+            return result  # no sheetData: an empty sheet
+    prefix = _DIMENSION_TAG.sub(b"", buf[: head.start()]) + buf[head.start() : head.end()].replace(b"/>", b">")
+    ns = head.group(1)
+    empty = head.group(2) == b"/"
+    end_row, end_data = b"</" + ns + b"row>", b"</" + ns + b"sheetData"
+    suffix = b"</" + ns + b"sheetData></" + ns + b"worksheet>"
+    buf = buf[head.end() :]
+    pending: deque[Future[tuple[tuple[int, int], list[list[Any]]]]] = deque()
+    state = {"rows": 0, "width": 0}
+
+    def submit(block: bytes) -> None:
+        _check_extent(block, state["rows"], state["width"])
+        ooxml.scan_error_cells(block, result.errors)
+        data = io.BytesIO()
+        with zipfile.ZipFile(data, "w", zipfile.ZIP_STORED) as out:
+            for part_name, content in package:
+                out.writestr(part_name, content)
+            out.writestr(part, b"".join((prefix, block, suffix)))
+        last = _last_row(block)
+        if last:
+            state["rows"] = max(state["rows"], last)
+        pending.append(pool.submit(_parse, data.getvalue(), name, seen, numbers))
+        while len(pending) > workers:
+            take(pending.popleft())
+
+    def take(job: Future[tuple[tuple[int, int], list[list[Any]]]]) -> None:
+        (r0, c0), rows = job.result()
+        if not rows:
+            return
+        grid = result.rows
+        if len(grid) < r0:
+            grid.extend([] for _ in range(r0 - len(grid)))
+        state["width"] = max(state["width"], c0 + len(rows[0]))
+        if c0:
+            pad: list[Any] = [None] * c0
+            rows = [pad + row for row in rows]
+        grid.extend(rows)
+
+    done = empty
+    tail = b""
+    pieces, size = [buf], len(buf)
+    stop = buf.find(end_data)
+    if stop != -1 and not done:  # a small sheet: its rows were in the first chunk
+        block, tail, done = buf[:stop], buf[stop:], True
+        if block.strip():
+            submit(block)
+    while not done:
+        more = fh.read(_CHUNK)
+        if not more:
+            block, done = b"".join(pieces), True
+        else:
+            edge = pieces[-1][-len(end_data) :]
+            pieces.append(more)
+            size += len(more)
+            if end_data in edge + more:  # the end of the rows (the tag may straddle two chunks)
+                joined = b"".join(pieces)
+                stop = joined.find(end_data, max(0, len(joined) - len(more) - len(end_data)))
+                block, tail, done = joined[:stop], joined[stop:], True
+            elif size < block_bytes:
+                continue
+            else:
+                joined = b"".join(pieces)
+                cut = joined.rfind(end_row)
+                if cut == -1:
+                    pieces, size = [joined], len(joined)
+                    continue
+                cut += len(end_row)
+                block, rest = joined[:cut], joined[cut:]
+                pieces, size = [rest], len(rest)
+        if block.strip():
+            submit(block)
+    while True:  # the rest of the sheet after its rows: the merged areas
+        more = fh.read(_CHUNK)
+        if not more:
+            break
+        tail += more
+    while pending:
+        take(pending.popleft())
+    result.merges = ooxml.merge_refs(tail)
+    width = state["width"]
+    for row in result.rows:
+        if len(row) < width:
+            row.extend([None] * (width - len(row)))
+    return result
