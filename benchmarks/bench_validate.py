@@ -47,6 +47,7 @@ def engine_calls(rows: int, folder: Path) -> int:
     import neiqin
     from neiqin.app.plugins import load_macros
 
+    os.environ["NEIQIN_DB"] = str(folder / f"calls_{rows}.db")  # a fresh store: no remembered statuses
     macros = load_macros()
     line = generate_line()
     tail = [

@@ -224,7 +224,7 @@ def _read(
     suffix = b"</" + ns + b"sheetData></" + ns + b"worksheet>"
     buf = buf[head.end() :]
     pending: deque[Future[tuple[tuple[int, int], list[list[Any]]]]] = deque()
-    state = {"rows": 0, "width": 0}
+    state = {"rows": 0, "width": 0, "ragged": 0}  # ragged: rows of different lengths to even out at the end
 
     def submit(block: bytes) -> None:
         _check_extent(block, state["rows"], state["width"])
@@ -248,7 +248,11 @@ def _read(
         grid = result.rows
         if len(grid) < r0:
             grid.extend([] for _ in range(r0 - len(grid)))
-        state["width"] = max(state["width"], c0 + len(rows[0]))
+            state["ragged"] = 1
+        width = c0 + len(rows[0])
+        if grid and width != state["width"]:
+            state["ragged"] = 1
+        state["width"] = max(state["width"], width)
         if c0:
             pad: list[Any] = [None] * c0
             rows = [pad + row for row in rows]
@@ -270,7 +274,7 @@ def _read(
             edge = pieces[-1][-len(end_data) :]
             pieces.append(more)
             size += len(more)
-            if end_data in edge + more:  # the end of the rows (the tag may straddle two chunks)
+            if end_data in more or end_data in edge + more[: len(end_data)]:  # (the tag may straddle two chunks)
                 joined = b"".join(pieces)
                 stop = joined.find(end_data, max(0, len(joined) - len(more) - len(end_data)))
                 block, tail, done = joined[:stop], joined[stop:], True
@@ -296,7 +300,8 @@ def _read(
         take(pending.popleft())
     result.merges = ooxml.merge_refs(tail)
     width = state["width"]
-    for row in result.rows:
-        if len(row) < width:
-            row.extend([None] * (width - len(row)))
+    if state["ragged"]:
+        for row in result.rows:
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
     return result
