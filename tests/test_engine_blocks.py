@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import json
 import re
 import zipfile
@@ -313,3 +314,56 @@ def test_every_corpus_file_validates_the_same_in_blocks(
 )
 def test_the_rows_a_block_spans(block: bytes, first: int | None, last: int | None) -> None:
     assert (blocks._first_row(block), blocks._last_row(block)) == (first, last)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.integers(0, 40), min_size=0, max_size=30),
+    chunk=st.integers(1, 64),
+    block=st.integers(1, 200),
+    prefix=st.sampled_from([b"", b"x:"]),
+)
+def test_the_rows_are_cut_into_blocks_at_row_ends_whatever_the_chunks(
+    rows: list[int], chunk: int, block: int, prefix: bytes
+) -> None:
+    """Every byte of the rows lands in exactly one block, each block ends after a row's end tag (or is the
+    last), and what follows the rows is the tail — wherever the file's chunks happen to split the tags."""
+    row, end_row, end_data = b"<" + prefix + b"row", b"</" + prefix + b"row>", b"</" + prefix + b"sheetData"
+    body = b"".join(row + b' r="%d">' % (i + 1) + b"v" * n + end_row for i, n in enumerate(rows))
+    after = end_data + b"><" + prefix + b'mergeCells><mergeCell ref="A1:B2"/></' + prefix + b"worksheet>"
+    stream = io.BytesIO(body + after)
+    tail: list[bytes] = []
+    original = blocks._CHUNK
+    try:
+        blocks._CHUNK = chunk
+        cut = list(blocks._cut(stream, b"", end_row, end_data, block, tail))
+    finally:
+        blocks._CHUNK = original
+    assert b"".join(cut) == body
+    assert all(b.endswith(end_row) for b in cut[:-1] if b)
+    assert b"".join(tail) == after
+
+
+def test_a_doctype_after_a_long_prologue_is_refused_all_the_same(tmp_path: Path) -> None:
+    path = write_sheet(tmp_path / "d.xlsx", [["订单编号"], ["SO1"]], title=None)
+    prologue = b'<?xml version="1.0"?>' + b"<!--" + b" " * 100_000 + b'--><!DOCTYPE worksheet [<!ENTITY e "x">]>'
+    target = corpus.rewrite(path, tmp_path / "dt.xlsx", {corpus.SHEET_XML: lambda d: prologue + d.split(b"?>")[-1]})
+    with pytest.raises(blocks.SheetTooLarge, match="DOCTYPE"):
+        blocks.read_sheet(target, "订单台账", block_bytes=100)
+
+
+def test_a_sheet_whose_head_is_too_big_for_every_block_is_read_in_one_piece(
+    demo_ledger: Path, monkeypatch: pytest.MonkeyPatch, in_blocks: list[str]
+) -> None:
+    """The part before the rows goes with every block: past a limit the sheet is read in one piece, the same."""
+    expected = open_book(demo_ledger, engine="headless").sheets["订单台账"].used_range.value
+    in_blocks.clear()
+    monkeypatch.setattr(blocks, "_HEAD_LIMIT", 100)
+    monkeypatch.setattr(blocks, "_CHUNK", 64)
+    with pytest.raises(ValueError, match="no rows"):
+        blocks.read_sheet(demo_ledger, "订单台账")
+    in_blocks.clear()
+    book = open_book(demo_ledger, engine="headless")
+    assert book.sheets["订单台账"].used_range.value == expected
+    assert in_blocks == ["订单台账"]  # tried, then read in one piece
+    assert not prefetch.is_normalized(book.sheets["订单台账"].impl._st.grid)

@@ -28,6 +28,7 @@ import os
 import re
 import zipfile
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -195,6 +196,76 @@ def read_sheet(
             return _read(fh, package, part, sheet_name, block_bytes, pool, workers)
 
 
+# the part of a sheet before its rows (sheet views, column widths) goes with every block: a sheet whose
+# head is bigger than this is not one to read in blocks (it is read in one piece)
+_HEAD_LIMIT = 16 << 20
+# how far back a tag may start in the previous chunk (<x:sheetData …>, </x:sheetData>)
+_OVERLAP = 512
+
+
+def _head(fh: Any, name: str) -> tuple[bytes, re.Match[bytes] | None, bytes]:
+    """(everything before the rows, the sheetData start tag, what was read after it) — linear in the head."""
+    pieces: list[bytes] = []
+    size = 0
+    while True:
+        more = fh.read(_CHUNK)
+        if not more:
+            data = b"".join(pieces)
+            return data, None, b""
+        start = max(0, size - _OVERLAP)
+        pieces.append(more)
+        size += len(more)
+        data = b"".join(pieces) if len(pieces) > 1 else more
+        found = _SHEET_DATA.search(data, start)
+        if found is not None:
+            head, rest = data[: found.end()], data[found.end() :]
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise SheetTooLarge(f"{name}: DOCTYPE in the sheet XML")  # (openpyxl, with defusedxml, decides)
+            return head, found, rest
+        if size > _HEAD_LIMIT:
+            raise ValueError(f"{name}: no rows in the first {size} bytes of the sheet XML")
+        pieces = [data]
+
+
+def _cut(fh: Any, rest: bytes, end_row: bytes, end_data: bytes, block_bytes: int, tail: list[bytes]) -> Iterator[bytes]:
+    """The rows of the sheet in blocks of about ``block_bytes``, each ending after a row's end tag; what follows
+    the rows is put into ``tail``. Every byte is joined once (a row longer than a chunk only delays the cut)."""
+    pieces, size = [rest], len(rest)
+    stop = rest.find(end_data)
+    if stop != -1:  # a small sheet: its rows came with its head
+        yield rest[:stop]
+        tail.append(rest[stop:])
+        tail.extend(iter(lambda: fh.read(_CHUNK), b""))
+        return
+    n = len(end_data)
+    window = rest[-(n - 1) :]  # the last bytes read: the end tag may begin in them
+    while True:
+        more = fh.read(_CHUNK)
+        if not more:
+            yield b"".join(pieces)  # no end tag: calamine says whether that is a sheet
+            return
+        stop: int | None = more.find(end_data)
+        if stop == -1:
+            at = (window + more[:n]).find(end_data)
+            stop = at - len(window) if at != -1 else None  # negative: the tag began before this chunk
+        if stop is not None:
+            data = b"".join([*pieces, more])
+            split = len(data) - len(more) + stop
+            yield data[:split]
+            tail.append(data[split:])
+            tail.extend(iter(lambda: fh.read(_CHUNK), b""))
+            return
+        window = (window + more)[-(n - 1) :]
+        pieces.append(more)
+        size += len(more)
+        cut = more.rfind(end_row) if size >= block_bytes else -1
+        if cut == -1:
+            continue
+        cut += len(end_row)
+        yield b"".join([*pieces[:-1], more[:cut]])
+        pieces, size = [more[cut:]], len(more) - cut
+
+
 def _read(
     fh: Any,
     package: list[tuple[str, bytes]],
@@ -207,22 +278,13 @@ def _read(
     result = SheetRead(Rows())
     seen: dict[Any, Any] = {}  # texts and dates (a date is never equal to a text: one dictionary)
     numbers: dict[float, float] = {}
-    buf = b""
-    head = None
-    while head is None:
-        more = fh.read(_CHUNK)
-        buf += more
-        if b"<!DOCTYPE" in buf[:65536] or b"<!ENTITY" in buf[:65536]:
-            raise SheetTooLarge(f"{name}: DOCTYPE in the sheet XML")
-        head = _SHEET_DATA.search(buf)
-        if head is None and not more:
-            return result  # no sheetData: an empty sheet
-    prefix = _DIMENSION_TAG.sub(b"", buf[: head.start()]) + buf[head.start() : head.end()].replace(b"/>", b">")
-    ns = head.group(1)
-    empty = head.group(2) == b"/"
+    head, found, rest = _head(fh, name)
+    if found is None:
+        return result  # no sheetData: an empty sheet
+    prefix = _DIMENSION_TAG.sub(b"", head[: found.start()]) + head[found.start() :].replace(b"/>", b">")
+    ns = found.group(1)
     end_row, end_data = b"</" + ns + b"row>", b"</" + ns + b"sheetData"
     suffix = b"</" + ns + b"sheetData></" + ns + b"worksheet>"
-    buf = buf[head.end() :]
     pending: deque[Future[tuple[tuple[int, int], list[list[Any]]]]] = deque()
     state = {"rows": 0, "width": 0, "ragged": 0}  # ragged: rows of different lengths to even out at the end
 
@@ -258,47 +320,14 @@ def _read(
             rows = [pad + row for row in rows]
         grid.extend(rows)
 
-    done = empty
-    tail = b""
-    pieces, size = [buf], len(buf)
-    stop = buf.find(end_data)
-    if stop != -1 and not done:  # a small sheet: its rows were in the first chunk
-        block, tail, done = buf[:stop], buf[stop:], True
-        if block.strip():
-            submit(block)
-    while not done:
-        more = fh.read(_CHUNK)
-        if not more:
-            block, done = b"".join(pieces), True
-        else:
-            edge = pieces[-1][-len(end_data) :]
-            pieces.append(more)
-            size += len(more)
-            if end_data in more or end_data in edge + more[: len(end_data)]:  # (the tag may straddle two chunks)
-                joined = b"".join(pieces)
-                stop = joined.find(end_data, max(0, len(joined) - len(more) - len(end_data)))
-                block, tail, done = joined[:stop], joined[stop:], True
-            elif size < block_bytes:
-                continue
-            else:
-                joined = b"".join(pieces)
-                cut = joined.rfind(end_row)
-                if cut == -1:
-                    pieces, size = [joined], len(joined)
-                    continue
-                cut += len(end_row)
-                block, rest = joined[:cut], joined[cut:]
-                pieces, size = [rest], len(rest)
-        if block.strip():
-            submit(block)
-    while True:  # the rest of the sheet after its rows: the merged areas
-        more = fh.read(_CHUNK)
-        if not more:
-            break
-        tail += more
+    tail: list[bytes] = []
+    if found.group(2) != b"/":  # not <sheetData/>
+        for block in _cut(fh, rest, end_row, end_data, block_bytes, tail):
+            if block.strip():
+                submit(block)
     while pending:
         take(pending.popleft())
-    result.merges = ooxml.merge_refs(tail)
+    result.merges = ooxml.merge_refs(b"".join(tail))
     width = state["width"]
     if state["ragged"]:
         for row in result.rows:
