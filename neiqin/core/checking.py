@@ -66,6 +66,9 @@ def check_ledger(
     ``sheet``: a table's sheet, or the one form to check; ``forms``: forms already read;
     ``store``: where the declared snapshot comes from (None: no snapshot).
     """
+    # a snapshot of the whole store table is read first: meanwhile the sheet parses on the background threads
+    early = spec.snapshot is not None and store is not None and not spec.snapshot_needs_data
+    snapshot = spec.snapshot(store, None) if early and spec.snapshot is not None else None
     if spec.form is not None:
         data: Any = list(forms) if forms is not None else read_forms(book, spec, [sheet] if sheet else None)
         sheets = [f.sheet for f in data]
@@ -75,7 +78,8 @@ def check_ledger(
         sheets = [data.sheet]
         rows = len(data)
     companions = {name: read_optional(book, name, settings) for name in spec.companions}
-    snapshot = spec.snapshot(store, data) if spec.snapshot is not None and store is not None else None
+    if spec.snapshot is not None and store is not None and not early:
+        snapshot = spec.snapshot(store, data)
     ctx = CheckContext(settings, today, companions, snapshot, workbook=book.fullname)
     issues = spec.check(data, ctx)
     if spec.checks_companions:

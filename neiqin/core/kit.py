@@ -163,6 +163,9 @@ class LedgerSpec:
     group: Group | None = None  # the ribbon group where clerks keep it
     button: Button | None = None  # its 校验 button (None: the generic one, 校验<title>)
     snapshot: Callable[[Any, Any], Any] | None = None  # (store, data) -> what the rules need from the store
+    # False: the snapshot does not depend on what was read (called with data=None), so it is read from the
+    # store while the sheet is still being parsed in the background, not after
+    snapshot_needs_data: bool = True
     record: Callable[[Any, Any, list[Issue], CheckContext], None] | None = (
         None  # (store, data, issues, ctx) after a check
     )

@@ -41,6 +41,7 @@ LEDGER = LedgerSpec(
         "问题标在单元格上（浅色底纹 + 批注），并全部列在『校验结果』工作表。",
     ),
     snapshot=statuses_snapshot,
+    snapshot_needs_data=False,  # every remembered status: read while the sheet parses
     record=record_statuses,
 )
 LEDGERS = (LEDGER,)

@@ -339,11 +339,14 @@ def line_keys(order_ids: Iterable[Any], codes: Iterable[Any]) -> list[tuple[str,
     pairs = list(zip(map(str, order_ids), map(str, codes), strict=True))
     if len(set(pairs)) == len(pairs):  # the usual ledger: no product twice in one order
         return pairs
+    repeated = {key for key, n in Counter(pairs).items() if n > 1}  # counted in C; numbered one by one below
     seen: Counter[tuple[str, str]] = Counter()
-    keys = []
-    for key in pairs:
+    keys = pairs.copy()
+    for pos in [pos for pos, key in enumerate(pairs) if key in repeated]:
+        key = pairs[pos]
         seen[key] += 1
-        keys.append(key if seen[key] == 1 else (key[0], f"{key[1]}#{seen[key]}"))
+        if seen[key] > 1:
+            keys[pos] = (key[0], f"{key[1]}#{seen[key]}")
     return keys
 
 
@@ -402,8 +405,9 @@ RULES = (
 )
 
 
-def statuses_snapshot(store: Any, ledger: Ledger) -> dict[tuple[str, str], tuple[str, str | None]]:
-    """What the status check needs from the store: each line's last recorded state (and the one before a pause)."""
+def statuses_snapshot(store: Any, ledger: Ledger | None) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """What the status check needs from the store: each line's last recorded state (and the one before a pause)
+    — of every line it remembers, whatever the ledger holds (so it is read before the ledger)."""
     return store.statuses() if store is not None else {}
 
 
