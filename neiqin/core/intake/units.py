@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-import cn2an
-
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
 # an Arabic number (thousands commas, decimals, 1万5 / 1.5万) or a Chinese one (十二, 一万五千, 三点五)
 # a match starts only where a run of digits starts: trying every digit of a long run would be quadratic
@@ -78,6 +76,8 @@ def parse_number(text: str) -> Decimal | None:
     if _ARABIC.fullmatch(s):
         value = Decimal(s)
     else:
+        import cn2an  # here: importing it takes 0.2 s, and most runs of NeiQin read no Chinese numbers
+
         try:
             value = Decimal(str(cn2an.cn2an(s, "smart")))
         except (ValueError, KeyError, IndexError, TypeError, InvalidOperation):
