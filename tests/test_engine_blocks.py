@@ -35,6 +35,13 @@ from .test_realfiles import CASES
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sheet XML unpacked 700 bytes at a time: a small test file is then cut into many blocks, as a big
+    sheet is (with the real 4 MB chunks it would come whole with the sheet's head: one block)."""
+    monkeypatch.setattr(blocks, "_CHUNK", 700)
+
+
 def whole(path: Path, sheet: str) -> list[list[Any]]:
     """calamine's own read of the sheet, normalized as the engine normalizes it."""
     rows = (
@@ -49,7 +56,22 @@ def typed(rows: list[list[Any]]) -> list[list[tuple[str, Any]]]:
 
 
 def same_as_whole(path: Path, sheet: str, block_bytes: int) -> blocks.SheetRead:
-    read = blocks.read_sheet(path, sheet, block_bytes=block_bytes)
+    parsed: list[int] = []
+    original = blocks._parse
+
+    def counted(*args: Any) -> Any:
+        parsed.append(1)
+        return original(*args)
+
+    blocks._parse = counted  # (restored below: hypothesis runs this many times in one test)
+    try:
+        read = blocks.read_sheet(path, sheet, block_bytes=block_bytes)
+    finally:
+        blocks._parse = original
+    with zipfile.ZipFile(path) as zf:
+        size = zf.getinfo(ooxml.sheet_parts(zf)[sheet]).file_size
+    if size > 4 * max(block_bytes, 700) + 4000:  # rows enough for several blocks (after a head of ≤ 4 KB)
+        assert len(parsed) >= 2
     assert prefetch.is_normalized(read.rows)
     assert typed(read.rows) == typed(whole(path, sheet))
     assert read.errors == ooxml.error_cells(path, sheet)
@@ -304,16 +326,39 @@ def test_every_corpus_file_validates_the_same_in_blocks(
 
 
 @pytest.mark.parametrize(
-    ("block", "first", "last"),
+    ("block", "ns", "span"),
     [
-        (b'<row r="5"><c r="A5"><v>1</v></c></row><row r="9" spans="1:2"><c r="A9"/></row>', 5, 9),
-        (b'<x:row r="5"><x:c r="A5"/></x:row><x:row r="7"><x:c r="A7"/></x:row>', 5, 7),
-        (b'<row r="3"/><row r="4" x14ac:dyDescent="0.25"></row>', 3, 4),
-        (b"<row><c><v>1</v></c></row>", None, None),  # no row numbers: the rows are counted instead
+        (b'<row r="5"><c r="A5"><v>1</v></c></row><row r="9" spans="1:2"><c r="A9"/></row>', b"", (5, 9)),
+        (b'<x:row r="5"><x:c r="A5"/></x:row><x:row r="7"><x:c r="A7"/></x:row>', b"x:", (5, 7)),
+        (b'<row r="3"/><row r="4" x14ac:dyDescent="0.25"></row>', b"", (3, 4)),
+        (b'<row r="1"><c r="AB300"><v>1</v></c></row>', b"", (1, 300)),  # a cell beyond its row
+        (b'<row r="100"><c r="AB7"/><c r="C100"/></row>', b"", (7, 100)),  # a cell before its row
+        (b'<row r="5"><c r="Z900000"/></row>', b"", (5, 5)),  # one letter: at most 1,048,576 x 26 cells
+        (b'<row r="99"><c r="AA099"/></row>', b"", (99, 99)),  # a leading zero is the same row
+        (b'<row spans="1:2" r="3"/><row r="8"/>', b"", (3, 8)),  # r= not the first attribute
     ],
 )
-def test_the_rows_a_block_spans(block: bytes, first: int | None, last: int | None) -> None:
-    assert (blocks._first_row(block), blocks._last_row(block)) == (first, last)
+def test_the_rows_a_block_spans(block: bytes, ns: bytes, span: tuple[int, int]) -> None:
+    assert blocks._measure(block, ns)[:2] == span
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        b'<row><c r="A5"/></row><row r="6"><c r="A6"/></row>',  # a block starting with a row without its number
+        b'<row r="1048576"><c r="A1048576"/></row><row r="1"><c r="A1"/></row>',  # rows backwards
+    ],
+)
+def test_a_block_the_whole_sheet_read_must_lay_out_is_left_to_it(block: bytes) -> None:
+    with pytest.raises(ValueError):
+        blocks._measure(block)
+
+
+@given(first=st.integers(1, 1_048_576), size=st.integers(0, 5000), n=st.integers(1, 1_048_576))
+def test_a_reference_outside_the_rows_is_found(first: int, size: int, n: int) -> None:
+    last = first + size
+    assert bool(ooxml.rows_outside(first, last).search(b'<c r="AB%d"/>' % n)) == (n < first or n > last)
+    assert bool(ooxml.rows_outside(first, last, letters=2).search(b'<c r="B%d"/>' % n)) is False
 
 
 @settings(max_examples=200, deadline=None)

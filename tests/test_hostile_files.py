@@ -454,9 +454,9 @@ def tempfile_dir(tmp_path: Path) -> Path:
     return folder
 
 
-def test_a_big_sheet_with_a_declared_dimension_is_read_by_calamine(tmp_path: Path) -> None:
-    """A part over the trusted size with a sane <dimension> is taken at its word — and still parsed by
-    calamine, not silently handed to openpyxl (which takes ten times as long on a big ledger)."""
+def test_a_big_sheet_is_measured_by_its_references_and_read_by_calamine(tmp_path: Path) -> None:
+    """A big part is measured by its row numbers and references — and still parsed by calamine, not
+    silently handed to openpyxl (which takes ten times as long on a big ledger)."""
     from neiqin.engine import ooxml, prefetch
 
     wb = openpyxl.Workbook()
@@ -470,8 +470,37 @@ def test_a_big_sheet_with_a_declared_dimension_is_read_by_calamine(tmp_path: Pat
     with zipfile.ZipFile(path) as zf:
         assert zf.getinfo("xl/worksheets/sheet1.xml").file_size > 8 << 20
     extent = ooxml.sheet_extent(path, "订单台账")
-    assert extent == (20_000, 3, False)
+    assert extent == (20_000, 26, False)  # an upper bound: references of one letter reach Z at most
     import python_calamine
 
     grid = prefetch.parse_sheet(python_calamine.CalamineWorkbook.from_path(str(path)), "订单台账", path)
     assert len(grid) == 20_000 and grid[-1][0] == "SO20000"
+
+
+@pytest.mark.parametrize(
+    ("cells", "extent"),
+    [
+        (b'<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="C2"><v>2</v></c></row>', (2, 26)),
+        # a value far beyond the rows it sits in, the <dimension> saying A1:A1: measured by the reference
+        (b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD999999"><v>2</v></c></row>', (999_999, 16_384)),
+        (b'<row r="3"><c r="Z700000"><v>2</v></c></row>', (700_000, 26)),
+        (b'<row><c r="AB12"><v>1</v></c></row>', (12, 28)),  # rows without numbers: their cells tell
+    ],
+)
+def test_a_sheet_is_measured_by_its_cells_not_its_declared_dimension(
+    tmp_path: Path, cells: bytes, extent: tuple[int, int]
+) -> None:
+    from neiqin.engine import ooxml
+
+    path = small_book(tmp_path / "far.xlsx")
+    xml = (
+        b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main"><dimension ref="A1:A1"/><sheetData>' + cells + b"</sheetData></worksheet>"
+    )
+    with zipfile.ZipFile(path) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = xml
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    assert ooxml.sheet_extent(path, "订单台账") == (*extent, False)

@@ -49,19 +49,42 @@ BLOCKS_PER_SHEET = 16
 # the most cells one block may lay out densely, and the whole sheet (pointers in Python lists)
 BLOCK_CELL_LIMIT = 8_000_000
 SHEET_CELL_LIMIT = ooxml.READ_CELL_LIMIT
-# the parts of the workbook a block's package needs besides the sheet: all but other sheets and
-# binaries (pictures, the VBA project); a part bigger than this is left out unless it is the shared strings
-_SMALL_PART = 4 << 20
+# the parts of the workbook a block's package leaves out: the sheets, and what calamine never reads for
+# a sheet's values (drawings, charts, pictures, pivot caches, the VBA project …); everything else goes with
+# every block whatever its size (a 5 MB styles part decides which numbers are dates)
+_NOT_FOR_VALUES = (
+    "xl/worksheets/",
+    "xl/chartsheets/",
+    "xl/drawings/",
+    "xl/charts/",
+    "xl/media/",
+    "xl/embeddings/",
+    "xl/pivotCache/",
+    "xl/pivotTables/",
+    "xl/externalLinks/",
+    "xl/printerSettings/",
+    "xl/activeX/",
+    "xl/ctrlProps/",
+    "xl/diagrams/",
+    "xl/slicers/",
+    "xl/slicerCaches/",
+    "xl/queryTables/",
+    "xl/threadedComments/",
+    "xl/persons/",
+    "customXml/",
+    "docProps/",
+)
 _WORKERS = 2
 _CHUNK = 4 << 20
 _DATE, _DATETIME = dt.date, dt.datetime
 
-_SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^>]*?(/?)>")
+# (every pattern stays inside one tag: [^<>], so that a hostile sheet cannot make a search quadratic)
+_SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^<>]*?(/?)>")
 _DIMENSION_TAG = re.compile(  # <dimension ref="A1:T500"/>, or with an end tag (canonical XML writes one)
-    rb"<((?:[A-Za-z_][\w.-]*:)?)dimension\b[^>]*?(?:/>|>.*?</\1dimension\s*>)", re.S
+    rb"<((?:[A-Za-z_][\w.-]*:)?)dimension\b[^<>]*?(?:/>|>[^<]*</\1dimension\s*>)"
 )
-_ROW_NUMBER = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?row\b[^>]*?\br="(\d+)"')
-_WIDE_REF = re.compile(rb' r="([A-Za-z]{2,4})\d')
+_ROW_NUMBERS: dict[bytes, re.Pattern[bytes]] = {}  # the same for one namespace prefix: a literal first, a fast search
+_WIDE_ROWS = re.compile(rb'r="([A-Za-z]{2,4})0*(\d+)"')  # a reference of two or more column letters, its row
 
 
 class SheetTooLarge(Exception):
@@ -98,41 +121,66 @@ def _package(zf: zipfile.ZipFile, part: str, parts: dict[str, str]) -> list[tupl
     out = []
     for info in zf.infolist():
         name = info.filename
-        if name == part or name in sheets or name.endswith("/"):
+        if name == part or name in sheets or name.endswith("/") or name.startswith(_NOT_FOR_VALUES):
             continue
-        if info.file_size > _SMALL_PART and not name.endswith("sharedStrings.xml"):
-            continue
-        if name.lower().endswith((".bin", ".png", ".jpeg", ".jpg", ".gif", ".emf", ".wmf", ".tif", ".tiff")):
+        if name.lower().endswith(".bin"):  # the VBA project, a sheet in binary form
             continue
         out.append((name, zf.read(info)))
     return out
 
 
-def _first_row(block: bytes) -> int | None:
-    found = _ROW_NUMBER.search(block)
-    return int(found.group(1)) if found else None
+def _row_pattern(ns: bytes) -> re.Pattern[bytes]:
+    pattern = _ROW_NUMBERS.get(ns)
+    if pattern is None:
+        pattern = _ROW_NUMBERS.setdefault(ns, re.compile(b"<" + re.escape(ns) + rb'row\b[^<>]*?\sr="(\d+)"'))
+    return pattern
 
 
-def _last_row(block: bytes) -> int | None:
-    start = max(block.rfind(b"<row "), block.rfind(b":row "))  # the last start tag (<row r=…, <x:row r=…)
-    if start == -1:
-        return None
-    found = _ROW_NUMBER.search(block, block.rfind(b"<", 0, start + 1))
-    return int(found.group(1)) if found else None
+def _measure(block: bytes, ns: bytes = b"") -> tuple[int, int, int]:
+    """(first row, last row, columns) the block lays out. ValueError when the block starts with a row that
+    has no number (calamine would count it from the block's start: only the whole sheet reads it right) or
+    its rows go backwards; SheetTooLarge before calamine would lay out too many cells.
+
+    Rows are numbered and in order in every sheet a program writes: the first and the last row tag say
+    it (two searches, not a pass of Python over every row). A crafted cell beyond its rows is found when
+    it has two or more column letters — the ones that could make calamine lay out more than memory holds
+    (XFD1048576); one of a single letter lays out at most 1,048,576 × 26 cells.
+    """
+    pattern = _row_pattern(ns)
+    start = block.find(b"<" + ns + b"row")
+    head = pattern.match(block, start) if start != -1 else None
+    tail = pattern.search(block, max(block.rfind(b"<" + ns + b"row "), 0))
+    if head is None or tail is None:
+        raise ValueError("rows without a row number")
+    first, last = int(head.group(1)), int(tail.group(1))
+    if last < first:
+        raise ValueError(f"row {last} after row {first}")
+    cols = 26
+    for letters, row in _WIDE_ROWS.findall(block):  # (none in a sheet of 26 columns or fewer)
+        cols = max(cols, ooxml._col_number(letters.upper()))
+        number = int(row)
+        first, last = min(first, number), max(last, number)
+    if (last - first + 1) * cols > BLOCK_CELL_LIMIT:
+        raise SheetTooLarge(f"a block of rows {first}-{last} x {cols} columns")
+    return first, last, cols
 
 
-def _check_extent(block: bytes, rows_before: int, width_before: int) -> None:
-    """Refuse a block whose cells would lay out too many cells (before calamine allocates them)."""
-    first, last = _first_row(block), _last_row(block)
-    numbered = first is not None and last is not None and last >= first
-    span = (last - first + 1) if numbered else block.count(b"row>") + block.count(b"row ")  # (rows without r=)
-    wide = {letters.upper() for letters in _WIDE_REF.findall(block)}
-    cols = max((ooxml._col_number(letters) for letters in wide), default=26)
-    if span * cols > BLOCK_CELL_LIMIT:
-        raise SheetTooLarge(f"a block of {span} rows x {cols} columns")
-    rows = max(rows_before, last or 0)
-    if rows * max(cols, width_before) > SHEET_CELL_LIMIT:
-        raise SheetTooLarge(f"{rows} rows x {max(cols, width_before)} columns")
+def _parse_block(
+    block: bytes,
+    wrap: tuple[list[tuple[str, bytes]], str, bytes, bytes],
+    name: str,
+    seen: dict[Any, Any],
+    numbers: dict[float, float],
+) -> tuple[tuple[int, int], list[list[Any]]]:
+    """Wrap one block as a package (the workbook's parts, the sheet's head and end) and read it."""
+    package, part, prefix, suffix = wrap
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_STORED) as out:
+        for part_name, content in package:
+            out.writestr(part_name, content)
+        out.writestr(part, b"".join((prefix, block, suffix)))
+    del block
+    return _parse(data.getvalue(), name, seen, numbers)
 
 
 class Rows(list):  # type: ignore[type-arg]
@@ -160,7 +208,7 @@ def _parse(
                     (known(v) or remember(v, v))
                     if type(v) is text
                     else (
-                        remember_number(v, v)
+                        (remember_number(v, v) if v else v)  # (not 0.0: -0.0 == 0.0 would become 0.0)
                         if type(v) is number
                         else ((known(v) or remember(v, make(v.year, v.month, v.day))) if type(v) is date else v)
                     )
@@ -285,29 +333,29 @@ def _read(
     ns = found.group(1)
     end_row, end_data = b"</" + ns + b"row>", b"</" + ns + b"sheetData"
     suffix = b"</" + ns + b"sheetData></" + ns + b"worksheet>"
-    pending: deque[Future[tuple[tuple[int, int], list[list[Any]]]]] = deque()
+    pending: deque[tuple[int, int, int, Future[tuple[tuple[int, int], list[list[Any]]]]]] = deque()
+    wrap = (package, part, prefix, suffix)
     state = {"rows": 0, "width": 0, "ragged": 0}  # ragged: rows of different lengths to even out at the end
 
     def submit(block: bytes) -> None:
-        _check_extent(block, state["rows"], state["width"])
+        first, last, cols = _measure(block, ns)
         ooxml.scan_error_cells(block, result.errors)
-        data = io.BytesIO()
-        with zipfile.ZipFile(data, "w", zipfile.ZIP_STORED) as out:
-            for part_name, content in package:
-                out.writestr(part_name, content)
-            out.writestr(part, b"".join((prefix, block, suffix)))
-        last = _last_row(block)
-        if last:
-            state["rows"] = max(state["rows"], last)
-        pending.append(pool.submit(_parse, data.getvalue(), name, seen, numbers))
+        pending.append((first, last, cols, pool.submit(_parse_block, block, wrap, name, seen, numbers)))
         while len(pending) > workers:
-            take(pending.popleft())
+            take(*pending.popleft())
 
-    def take(job: Future[tuple[tuple[int, int], list[list[Any]]]]) -> None:
+    def take(first: int, last: int, cols: int, job: Future[tuple[tuple[int, int], list[list[Any]]]]) -> None:
+        if first <= state["rows"]:  # the whole sheet's read puts such rows in order: leave it to that
+            raise ValueError(f"row {first} after row {state['rows']}")
+        state["rows"] = last
+        if last * max(cols, state["width"]) > SHEET_CELL_LIMIT:
+            raise SheetTooLarge(f"{last} rows x {max(cols, state['width'])} columns")
         (r0, c0), rows = job.result()
         if not rows:
             return
         grid = result.rows
+        if r0 < len(grid):  # a row the blocks before laid out already (rows out of order): the whole read
+            raise ValueError(f"row {r0 + 1} after row {len(grid)}")
         if len(grid) < r0:
             grid.extend([] for _ in range(r0 - len(grid)))
             state["ragged"] = 1
@@ -321,12 +369,15 @@ def _read(
         grid.extend(rows)
 
     tail: list[bytes] = []
-    if found.group(2) != b"/":  # not <sheetData/>
+    if found.group(2) != b"/":
         for block in _cut(fh, rest, end_row, end_data, block_bytes, tail):
             if block.strip():
                 submit(block)
+    else:  # <sheetData/>: no rows, but maybe merged areas after it
+        tail.append(rest)
+        tail.extend(iter(lambda: fh.read(_CHUNK), b""))
     while pending:
-        take(pending.popleft())
+        take(*pending.popleft())
     result.merges = ooxml.merge_refs(b"".join(tail))
     width = state["width"]
     if state["ragged"]:

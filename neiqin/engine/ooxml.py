@@ -48,8 +48,6 @@ GRID_LIMIT = 20_000_000
 # the most cells one range read may give (Python lists of values): Excel's maximum row count × 48
 # columns; bigger sheets are read in row blocks (neiqin.engine.blocks) up to this too
 READ_CELL_LIMIT = 1_048_576 * 48
-# sheet parts this big are a real ledger: their <dimension> is trusted instead of scanning every cell
-_TRUSTED_PART_SIZE = 8 << 20
 # no part of a workbook NeiQin can handle is bigger (a zip bomb is refused before it is unpacked)
 MAX_PART_SIZE = 2 << 30
 
@@ -154,35 +152,18 @@ def check_package(path: str | os.PathLike[str]) -> None:
         ) from None
 
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([^"]*)"')
-_DIM_CORNER = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
-_ROW_TAG = re.compile(rb'row\b[^>]*? r="(\d+)"')
-_LONG_ROW_REF = re.compile(rb' r="[A-Za-z]{1,4}(\d{7,})"')
-_WIDE_COLUMN_REF = re.compile(rb' r="([A-Za-z]{2,4})\d')
-
-
-def _declared_extent(ref: str) -> tuple[int, int] | None:
-    """(last row, last column) of a well-formed ``<dimension ref="A1:T500">``, else None."""
-    corners = ref.split(":")
-    if not 1 <= len(corners) <= 2:
-        return None
-    found = [_DIM_CORNER.match(c.strip()) for c in corners]
-    if not all(found):
-        return None
-    rows = [int(m[2]) for m in found if m]
-    cols = [_col_number(m[1].upper().encode()) for m in found if m]
-    if max(rows) > MAX_ROWS or max(cols) > MAX_COLUMNS:
-        return None
-    return max(rows), max(cols)
+_ROW_TAG = re.compile(rb'row\b[^<>]*? r="(\d+)"')
+# (r=" after any whitespace, or none: a pattern that starts with a literal is searched fast, and a crafted
+# file that puts a tab before r= is measured all the same)
+_WIDE_COLUMN_REF = re.compile(rb'r="([A-Za-z]{2,4})\d')
 
 
 def sheet_extent(path: str | os.PathLike[str], sheet_name: str) -> tuple[int, int, bool] | None:
     """How far the cells of a sheet reach, as (rows, columns) from A1 — what a dense read lays out —
     and whether the sheet XML declares a DOCTYPE (Excel never writes one).
 
-    A big sheet part with a sane ``<dimension>`` is taken at its word (only the part's first
-    bytes are unpacked); a small part, or one with no, a malformed or a huge dimension, is
-    scanned for its real cells. None when the package or sheet cannot be read this way.
+    The part is scanned for its real cells (its ``<dimension>`` is not taken at its word: a crafted file
+    declares A1:C3 and puts a value in XFD1048576). None when the package or sheet cannot be read this way.
     """
     try:
         with zipfile.ZipFile(path) as zf:
@@ -192,28 +173,50 @@ def sheet_extent(path: str | os.PathLike[str], sheet_name: str) -> tuple[int, in
             info = zf.getinfo(part)
             if info.file_size > MAX_PART_SIZE:
                 return (MAX_ROWS, MAX_COLUMNS, False)
-            with zf.open(info) as fh:
-                head = fh.read(16384)
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                return (0, 0, True)
-            found = _DIMENSION.search(head)
-            declared = _declared_extent(found.group(1).decode("ascii", "replace")) if found else None
-            if declared is not None and info.file_size > _TRUSTED_PART_SIZE and declared[0] * declared[1] <= GRID_LIMIT:
-                return (*declared, False)
             data = zf.read(info)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, ET.ParseError, RuntimeError):
         return None
-    # An upper bound is all the size check needs, and it must be cheap on a 100 MB part: the
-    # largest row number of a row tag or a cell reference, and the widest column among the
-    # references with two or more letters (a sheet whose references all have one letter is at
-    # most 26 columns wide). Two simple byte patterns, no per-cell Python work.
-    rows = max(map(int, _ROW_TAG.findall(data)), default=0)
-    long_rows = _LONG_ROW_REF.findall(data)  # cell references whose row has 7 digits or more
-    if long_rows:
-        rows = max(rows, *map(int, long_rows))
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        return (0, 0, True)
+    # An upper bound is all the size check needs, and it must be cheap on a 100 MB part: the last row
+    # of the row tags and any reference (a row's or a cell's) to a row after it, and the widest column
+    # among the references with two or more letters (a sheet whose references all have one letter is
+    # at most 26 columns wide). Simple byte patterns, no per-cell Python work.
+    last = max(map(int, _ROW_TAG.findall(data)), default=0)
+    rows = max([last, *map(int, rows_outside(1, max(last, 1)).findall(data))])
     wide = {letters.upper() for letters in _WIDE_COLUMN_REF.findall(data)}
     cols = max((_col_number(letters) for letters in wide), default=0) or (26 if rows else 0)
     return rows, cols, False
+
+
+def _greater(n: int) -> list[bytes]:
+    """Patterns of the decimal numbers (no leading zero) greater than ``n``."""
+    digits = str(n)
+    out = [rb"[1-9]\d{%d,}" % len(digits)]  # longer
+    for i, d in enumerate(digits):
+        if d != "9":
+            out.append(digits[:i].encode() + b"[%d-9]" % (int(d) + 1) + rb"\d" * (len(digits) - i - 1))
+    return out
+
+
+def _smaller(n: int) -> list[bytes]:
+    """Patterns of the decimal numbers (no leading zero) from 1 to ``n`` - 1."""
+    digits = str(n)
+    out = [rb"[1-9]\d{0,%d}" % (len(digits) - 2)] if len(digits) > 1 else []  # shorter
+    for i, d in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(d) > low:
+            out.append(digits[:i].encode() + b"[%d-%d]" % (low, int(d) - 1) + rb"\d" * (len(digits) - i - 1))
+    return out
+
+
+def rows_outside(first: int, last: int, letters: int = 0) -> re.Pattern[bytes]:
+    """A reference (a row's r="7", a cell's r="AB7") to a row before ``first`` or after ``last``; its group is
+    the row number. One scan of a sheet's XML finds the cells that reach beyond its rows (none, in a sheet
+    Excel wrote) without turning every reference into a number. ``letters``: only references of cells with
+    at least that many column letters."""
+    numbers = b"|".join([*_greater(last), *_smaller(first)])
+    return re.compile(rb'r="[A-Za-z]{%d,3}0*(' % letters + numbers + rb')"')  # (a literal first: a fast search)
 
 
 def has_vba(path: str | os.PathLike[str]) -> bool:
@@ -266,7 +269,7 @@ def remember_scan(
 
 
 _MERGE_REF = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
-_CELL_START = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s")
+_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s")
 
 
 def merge_refs(data: bytes) -> list[str]:
@@ -324,23 +327,32 @@ def error_cells(path: str | os.PathLike[str], sheet_name: str) -> dict[tuple[int
 
 
 def scan_error_cells(data: bytes, found: dict[tuple[int, int], str]) -> None:
-    """Add the error cells of some sheet XML (whole rows of it) to ``found``: {(row, col): "#N/A"}."""
-    pos = data.find(b't="e"')
-    while pos != -1:
-        # the cell's start tag (<c …, or <x:c … as the Open XML SDK writes) and its end (</c>, </x:c>)
-        starts = list(_CELL_START.finditer(data, max(0, pos - 512), pos))
-        start = starts[-1].start() if starts else -1
-        end = data.find(b"c>", pos)
-        if start != -1 and end != -1:
-            cell = data[start:end]
-            ref = _CELL_REF.search(cell)
-            value = _VALUE.search(cell)
-            if ref:
-                row = int(ref.group(2))
-                col = _col_number(ref.group(1))
-                text = value.group(1).decode("utf-8", "replace") if value else "#N/A"
-                found[(row, col)] = text
-        pos = data.find(b't="e"', pos + 5)
+    """Add the error cells of some sheet XML (whole rows of it) to ``found``: {(row, col): "#N/A"}.
+
+    A cell is an error cell when its start tag says ``t="e"`` (a text that contains those letters is not);
+    its value is the ``<v>`` that follows within the cell. Only the places where ``t="e"`` occurs are looked
+    at, each within a few KB, so a text full of them costs no more than its length.
+    """
+    for marker in (b't="e"', b"t='e'"):
+        pos = data.find(marker)
+        while pos != -1:
+            start = data.rfind(b"<", max(0, pos - 4096), pos)
+            end = data.find(b">", pos, pos + 4096)
+            if (
+                start != -1
+                and end != -1
+                and data[pos - 1 : pos].isspace()
+                and data.find(b">", start, pos) == -1
+                and _CELL_TAG.match(data, start)
+            ):
+                ref = _CELL_REF.search(data, start, end)
+                if ref:
+                    close = data.find(b"c>", end, end + 4096)  # </c> or </x:c>: an error value is short
+                    value = _VALUE.search(data, end, close if close != -1 else end + 4096)
+                    found[(int(ref.group(2)), _col_number(ref.group(1)))] = (
+                        value.group(1).decode("utf-8", "replace") if value else "#N/A"
+                    )
+            pos = data.find(marker, pos + 5)
 
 
 def _read_xml(zf: zipfile.ZipFile, name: str) -> ET.Element | None:
