@@ -32,7 +32,9 @@ rows = wb.get_sheet_by_index(0).to_python()
 
 COMPUTE = """
 import time, datetime as dt
-from neiqin.core import reports
+from neiqin.base.addin import ensure_import_path
+ensure_import_path()
+from validators.sales import reports
 from validators.sales.sources import load_mapping, read_export
 sales = read_export({path!r}, load_mapping({map!r}))
 best = []
