@@ -8,13 +8,15 @@ parts (workbook, styles, shared strings — so values, dates and the 1904 settin
 whole sheet) with the block as the sheet, on a pool of two threads (calamine parses without the GIL)
 while the next block is unpacked. The blocks' rows are laid end to end at their own row numbers: the
 result is the same list of rows, value for value, as calamine's whole-sheet read
-(``tests/test_engine_blocks.py`` compares them). Each distinct text of a big sheet is kept once (a ledger
-repeats its customers, products and statuses): a million rows cost their distinct texts, not 21 million
-string objects.
+(``tests/test_engine_blocks.py`` compares them). Each distinct text, date and number of a big sheet is
+kept once (a ledger repeats its customers, products and statuses): a million rows cost their distinct
+values, not 21 million objects.
 
 The same pass finds the sheet's error cells (calamine reads ``#N/A`` as empty) and its merged areas, so
-a big sheet is unpacked once. A block whose cells reach too far for a dense layout (a value in
-XFD1048576) raises :class:`SheetTooLarge` before calamine sees it, as for a whole sheet.
+a big sheet is unpacked once. A block whose cells reach too far for a dense layout (a crafted value in
+XFD1048576) raises :class:`SheetTooLarge` before calamine sees it, as for a whole sheet. What a block read
+cannot do exactly — rows out of order across blocks, a block that starts with an unnumbered row, XML that
+calamine refuses — raises another exception: the caller then reads the sheet in one piece.
 
 Everything the reading threads use is imported here, when this module is imported (see
 :mod:`neiqin.engine.prefetch`).
