@@ -412,3 +412,12 @@ def test_a_sheet_whose_head_is_too_big_for_every_block_is_read_in_one_piece(
     assert book.sheets["订单台账"].used_range.value == expected
     assert in_blocks == ["订单台账"]  # tried, then read in one piece
     assert not prefetch.is_normalized(book.sheets["订单台账"].impl._st.grid)
+
+
+def test_the_size_of_a_sheet_is_read_again_when_the_file_changes(tmp_path: Path) -> None:
+    path = write_sheet(tmp_path / "s.xlsx", [["订单编号"], ["SO1"]], title=None)
+    small = blocks.part_size(path, "订单台账")
+    assert 0 < small == blocks.part_size(path, "订单台账")
+    write_sheet(path, [["订单编号"], *[[f"SO{i}"] for i in range(2000)]], title=None)
+    assert blocks.part_size(path, "订单台账") > small + 20_000
+    assert blocks.part_size(path, "没有这张表") == 0

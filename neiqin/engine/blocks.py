@@ -103,12 +103,25 @@ class SheetRead:
     merges: list[str] = field(default_factory=list)
 
 
+_PART_SIZES: dict[tuple[str, int, int], dict[str, int]] = {}  # (path, mtime, size) -> sheet -> unpacked size
+
+
 def part_size(path: str | os.PathLike[str], sheet_name: str) -> int:
-    """The unpacked size of the sheet's part in an OOXML package (0 when it cannot be told)."""
+    """The unpacked size of the sheet's part in an OOXML package (0 when it cannot be told); the package's
+    directory is read once per file (every sheet of a workbook asks, on every read)."""
     try:
-        with zipfile.ZipFile(path) as zf:
-            part = ooxml.sheet_parts(zf).get(sheet_name)
-            return zf.getinfo(part).file_size if part else 0
+        stat = os.stat(path)
+        key = (os.fspath(path), stat.st_mtime_ns, stat.st_size)
+        sizes = _PART_SIZES.get(key)
+        if sizes is None:
+            with zipfile.ZipFile(path) as zf:
+                sizes = {
+                    name: zf.NameToInfo[part].file_size
+                    for name, part in ooxml.sheet_parts(zf).items()
+                    if part in zf.NameToInfo
+                }
+            _PART_SIZES[key] = sizes
+        return sizes.get(sheet_name, 0)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, ooxml.ET.ParseError, RuntimeError):
         return 0
 
