@@ -25,7 +25,7 @@ from neiqin.app.cli import main
 from neiqin.app.demo import generate
 from neiqin.core import kit
 from neiqin.core.ledger import column_letter
-from neiqin.engine import blocks, ooxml, open_book, prefetch
+from neiqin.engine import blocks, ooxml, open_book, prefetch, values
 
 from . import corpus
 from .conftest import order_values, write_sheet
@@ -47,7 +47,7 @@ def whole(path: Path, sheet: str) -> list[list[Any]]:
     rows = (
         python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
     )
-    return prefetch.normalize_rows(rows, 1, max((len(r) for r in rows), default=0))
+    return values.calamine_rows(rows)
 
 
 def typed(rows: list[list[Any]]) -> list[list[tuple[str, Any]]]:
@@ -197,9 +197,9 @@ def write(path: Path, spec: dict[str, Any]) -> Path:
     ws = wb.active
     ws.title = "表"
     row = spec["top"]
-    for values, gap in zip(spec["rows"], spec["gaps"], strict=True):
+    for cells, gap in zip(spec["rows"], spec["gaps"], strict=True):
         row += gap
-        for j, value in enumerate(values):
+        for j, value in enumerate(cells):
             if value is None:
                 continue
             if isinstance(value, tuple):
@@ -421,3 +421,18 @@ def test_the_size_of_a_sheet_is_read_again_when_the_file_changes(tmp_path: Path)
     write_sheet(path, [["订单编号"], *[[f"SO{i}"] for i in range(2000)]], title=None)
     assert blocks.part_size(path, "订单台账") > small + 20_000
     assert blocks.part_size(path, "没有这张表") == 0
+
+
+def test_a_range_beyond_what_one_read_gives_is_refused_in_chinese(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a sheet read in blocks may give more than 20 M cells in one read (a million-row ledger)."""
+    from neiqin.engine.common import EngineError
+
+    monkeypatch.setattr(blocks, "BLOCK_MIN", 1 << 40)  # this sheet is read in one piece
+
+    path = write_sheet(tmp_path / "s.xlsx", [["订单编号"], ["SO1"]], title=None)
+    sheet = open_book(path, engine="headless").sheets["订单台账"]
+    with pytest.raises(EngineError, match=r"A1:U1000000.*超出一次能读取的范围"):
+        sheet.range("A1:U1000000").value  # noqa: B018 - the read is the test
+    assert sheet.range("A1:A2").value == ["订单编号", "SO1"]

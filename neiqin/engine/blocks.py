@@ -24,7 +24,6 @@ Everything the reading threads use is imported here, when this module is importe
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import re
@@ -38,7 +37,7 @@ from typing import Any
 import python_calamine
 
 from neiqin.base.perf import gc_paused
-from neiqin.engine import ooxml
+from neiqin.engine import ooxml, values
 
 # a sheet part (unpacked) at least this big is read in blocks; smaller ones in one piece
 BLOCK_MIN = 24 << 20
@@ -78,7 +77,6 @@ _NOT_FOR_VALUES = (
 )
 _WORKERS = 2
 _CHUNK = 4 << 20
-_DATE, _DATETIME = dt.date, dt.datetime
 
 # (every pattern stays inside one tag: [^<>], so that a hostile sheet cannot make a search quadratic)
 _SHEET_DATA = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)sheetData\b[^<>]*?(/?)>")
@@ -184,8 +182,7 @@ def _parse_block(
     block: bytes,
     wrap: tuple[list[tuple[str, bytes]], str, bytes, bytes],
     name: str,
-    seen: dict[Any, Any],
-    numbers: dict[float, float],
+    shared: dict[Any, Any],
 ) -> tuple[tuple[int, int], list[list[Any]]]:
     """Wrap one block as a package (the workbook's parts, the sheet's head and end) and read it."""
     package, part, prefix, suffix = wrap
@@ -194,44 +191,21 @@ def _parse_block(
         for part_name, content in package:
             out.writestr(part_name, content)
         out.writestr(part, b"".join((prefix, block, suffix)))
-    del block
-    return _parse(data.getvalue(), name, seen, numbers)
+    return _parse(data.getvalue(), name, shared)
 
 
 class Rows(list):  # type: ignore[type-arg]
     """A sheet's rows whose values are already Excel's (None for empty, datetime for a date): what
-    :func:`neiqin.engine.prefetch.normalize_rows` makes of calamine's, done here, block by block."""
+    :func:`neiqin.engine.prefetch.grid_rows` makes of calamine's, done here, block by block."""
 
     normalized = True
 
 
-def _parse(
-    package: bytes, name: str, seen: dict[Any, Any], numbers: dict[float, float]
-) -> tuple[tuple[int, int], list[list[Any]]]:
-    """One block's rows from its first cell, normalized; each distinct text, date and number kept once
-    (``seen``; numbers apart: 1.0 == True, and a number must stay a number)."""
+def _parse(package: bytes, name: str, shared: dict[Any, Any]) -> tuple[tuple[int, int], list[list[Any]]]:
+    """One block's rows from its first cell, as Excel's values; each distinct value kept once (``shared``)."""
     sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package)).get_sheet_by_name(name)
     with gc_paused():
-        rows = sheet.to_python(skip_empty_area=True)
-        known, remember, text, date, make, empty = seen.get, seen.setdefault, str, _DATE, _DATETIME, ""
-        number, remember_number = float, numbers.setdefault
-        rows = [
-            [
-                None
-                if v is empty
-                else (
-                    (known(v) or remember(v, v))
-                    if type(v) is text
-                    else (
-                        (remember_number(v, v) if v else v)  # (not 0.0: -0.0 == 0.0 would become 0.0)
-                        if type(v) is number
-                        else ((known(v) or remember(v, make(v.year, v.month, v.day))) if type(v) is date else v)
-                    )
-                )
-                for v in row
-            ]
-            for row in rows
-        ]
+        rows = values.calamine_rows(sheet.to_python(skip_empty_area=True), shared=shared)
     return sheet.start or (0, 0), rows  # (no start: a block without a value)
 
 
@@ -339,8 +313,7 @@ def _read(
     workers: int,
 ) -> SheetRead:
     result = SheetRead(Rows())
-    seen: dict[Any, Any] = {}  # texts and dates (a date is never equal to a text: one dictionary)
-    numbers: dict[float, float] = {}
+    shared: dict[Any, Any] = {}  # each distinct value once, across the blocks (values.calamine_rows)
     head, found, rest = _head(fh, name)
     if found is None:
         return result  # no sheetData: an empty sheet
@@ -355,7 +328,7 @@ def _read(
     def submit(block: bytes) -> None:
         first, last, cols = _measure(block, ns)
         ooxml.scan_error_cells(block, result.errors)
-        pending.append((first, last, cols, pool.submit(_parse_block, block, wrap, name, seen, numbers)))
+        pending.append((first, last, cols, pool.submit(_parse_block, block, wrap, name, shared)))
         while len(pending) > workers:
             take(*pending.popleft())
 

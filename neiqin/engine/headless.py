@@ -1037,7 +1037,13 @@ class Range(base_classes.Range):
     # ---- values
     def _read(self, r1: int, c1: int, r2: int, c2: int, err_to_str: bool) -> list[list[Any]]:
         cells = (r2 - r1 + 1) * (c2 - c1 + 1)
-        if cells > package.READ_CELL_LIMIT:
+        st = self._sheet._st
+        if cells > package.GRID_LIMIT and not (
+            cells <= package.READ_CELL_LIMIT  # a sheet read in row blocks may give that much (a million rows)
+            and st.in_file
+            and not st.dirty
+            and prefetch.is_normalized(self._sheet._book._grid(st))
+        ):
             raise EngineError(
                 f"工作表『{self._sheet.name}』要读取的区域 {address(r1, c1, r2, c2, False, False)} "
                 f"有 {cells:,} 个单元格，"
@@ -1068,7 +1074,7 @@ class Range(base_classes.Range):
                         end += 1
                     if grid is None:
                         grid = book._grid(st)
-                    part = prefetch.normalize_rows(grid[f - 1 : f + end - r], c1, c2, prefetch.is_normalized(grid))
+                    part = prefetch.grid_rows(grid, f, f + end - r, c1, c2)
                     for line in part:
                         if len(line) < width:
                             line.extend([None] * (width - len(line)))
@@ -1111,7 +1117,7 @@ class Range(base_classes.Range):
             return out
         grid = book._grid(st)  # calamine's raw rows; normalized while slicing
         nrows = len(grid)
-        out = prefetch.normalize_rows(grid[r1 - 1 : min(r2, nrows)], c1, c2, prefetch.is_normalized(grid))
+        out = prefetch.grid_rows(grid, r1, min(r2, nrows), c1, c2)
         for part in out:
             if len(part) < width:
                 part.extend([None] * (width - len(part)))

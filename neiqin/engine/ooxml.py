@@ -45,8 +45,8 @@ WRITABLE_EXTENSIONS = set(WORKBOOK_CT)
 # the most cells calamine may lay out densely for one sheet (it allocates every cell of the
 # sheet's extent: a value in XFD1048576 would ask for 17 billion); larger sheets are read sparsely
 GRID_LIMIT = 20_000_000
-# the most cells one range read may give (Python lists of values): Excel's maximum row count × 48
-# columns; bigger sheets are read in row blocks (neiqin.engine.blocks) up to this too
+# the most cells a sheet read in row blocks (neiqin.engine.blocks) may lay out, and a range read of it
+# give: Excel's maximum row count × 48 columns (other range reads stop at GRID_LIMIT)
 READ_CELL_LIMIT = 1_048_576 * 48
 # no part of a workbook NeiQin can handle is bigger (a zip bomb is refused before it is unpacked)
 MAX_PART_SIZE = 2 << 30

@@ -18,7 +18,6 @@ initialised (``NameError: name 'sys' is not defined``), so the threads import no
 
 from __future__ import annotations
 
-import datetime as dt
 import encodings.cp437  # noqa: F401 - zipfile decodes member names with it, lazily, on the reading thread
 import logging
 import os
@@ -30,13 +29,7 @@ from typing import Any
 import python_calamine
 
 from neiqin.base.perf import gc_paused
-from neiqin.engine import blocks, ooxml
-
-_DATE = dt.date
-_DATETIME = dt.datetime
-# CPython has one empty-string object, and calamine's empty cells are that object:
-# an identity test is much cheaper than `v == ""` on a float.
-_EMPTY = ""
+from neiqin.engine import blocks, ooxml, values
 
 log = logging.getLogger(__name__)
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="neiqin-read")
@@ -44,36 +37,20 @@ _JOBS: dict[Path, _Job] = {}
 _LOCK = threading.Lock()
 
 
-def normalize_value(v: Any) -> Any:
-    """One calamine value as Excel's COM layer gives it: None for empty, datetime for dates."""
-    if v is _EMPTY or v == "":
-        return None
-    return _DATETIME(v.year, v.month, v.day) if type(v) is _DATE else v
+normalize_value = values.from_calamine  # one calamine value as Excel's COM layer gives it
 
 
-def normalize_rows(rows: list[list[Any]], c1: int, c2: int, normalized: bool = False) -> list[list[Any]]:
-    """Columns c1..c2 (1-based) of calamine rows, normalized (see :func:`normalize_value`).
+def grid_rows(grid: list[list[Any]], r1: int, r2: int, c1: int, c2: int) -> list[list[Any]]:
+    """Rows r1..r2 and columns c1..c2 (1-based) of a sheet's grid, as Excel's COM layer gives them.
 
-    This is the one pass over every cell a read makes: slicing and normalizing together.
-    ``normalized``: the rows are a block read's (:class:`blocks.Rows`), whose values already are Excel's:
-    only sliced.
+    This is the one pass over every cell a read makes: slicing and normalizing together — only slicing
+    for a block read's grid (:class:`blocks.Rows`), whose values are Excel's already.
     """
-    lo = c1 - 1
-    if normalized:
-        return [row[lo:c2] for row in rows]
-    empty, date, make = _EMPTY, _DATE, _DATETIME  # locals: this loop runs once per cell
-    seen: dict[Any, Any] = {}  # a ledger repeats its dates: each becomes a datetime once
-    known, remember = seen.get, seen.setdefault
+    part = grid[r1 - 1 : r2]
+    if is_normalized(grid):
+        return [row[c1 - 1 : c2] for row in part]
     with gc_paused():
-        return [
-            [
-                None
-                if v is empty
-                else ((known(v) or remember(v, make(v.year, v.month, v.day))) if type(v) is date else v)
-                for v in row[lo:c2]
-            ]
-            for row in rows
-        ]
+        return values.calamine_rows(part, c1, c2)
 
 
 def is_normalized(grid: list[list[Any]]) -> bool:

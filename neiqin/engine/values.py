@@ -10,6 +10,64 @@ _DATE = dt.date
 _DATETIME = dt.datetime
 
 
+_EMPTY = ""  # calamine's empty cell is CPython's one empty string: an identity test is cheaper than ==
+
+
+def from_calamine(v: Any) -> Any:
+    """One python-calamine value as Excel's COM layer gives it: None for empty, datetime for a date."""
+    if v is _EMPTY or v == "":
+        return None
+    return _DATETIME(v.year, v.month, v.day) if type(v) is _DATE else v
+
+
+def calamine_rows(
+    rows: list[list[Any]], c1: int = 1, c2: int | None = None, shared: dict[Any, Any] | None = None
+) -> list[list[Any]]:
+    """Columns c1..c2 (1-based; None: to the end) of python-calamine rows as Excel's values
+    (:func:`from_calamine`), in one pass over the cells. Each distinct date becomes one datetime.
+
+    ``shared``: also keep each distinct text and non-zero number once, through this dictionary (a big
+    sheet's rows then cost their distinct values; numbers are keyed apart from texts and dates, as
+    ``1.0 == True``, and 0.0 is left alone, as ``-0.0 == 0.0``).
+    """
+    lo = c1 - 1
+    empty, date, make = _EMPTY, _DATE, _DATETIME  # locals: this loop runs once per cell
+    seen: dict[Any, Any] = {} if shared is None else shared
+    known, remember = seen.get, seen.setdefault
+    if shared is None:
+        return [
+            [
+                None
+                if v is empty
+                else ((known(v) or remember(v, make(v.year, v.month, v.day))) if type(v) is date else v)
+                for v in row[lo:c2]
+            ]
+            for row in rows
+        ]
+    numbers: dict[float, float] = seen.setdefault(_NUMBERS, {})
+    text, number, remember_number = str, float, numbers.setdefault
+    return [
+        [
+            None
+            if v is empty
+            else (
+                (known(v) or remember(v, v))
+                if type(v) is text
+                else (
+                    (remember_number(v, v) if v else v)
+                    if type(v) is number
+                    else ((known(v) or remember(v, make(v.year, v.month, v.day))) if type(v) is date else v)
+                )
+            )
+            for v in row[lo:c2]
+        ]
+        for row in rows
+    ]
+
+
+_NUMBERS = object()  # the key of the numbers' own dictionary inside ``shared``
+
+
 def from_cell(value: Any, data_type: str | None, err_to_str: bool) -> Any:
     """openpyxl cell value -> Excel-like value (numbers as float, dates as datetime)."""
     if value is None:
